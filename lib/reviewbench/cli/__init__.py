@@ -1,0 +1,61 @@
+"""The ``reviewbench`` command line: thin shells over the library.
+
+Each sub-command lives in its own module exposing ``register(subparsers)``; the
+module sets ``func`` on its parser. Errors a user can fix (:class:`ReviewbenchError`)
+are printed as one message and exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from .. import __version__
+from ..errors import ReviewbenchError
+
+COMMAND_MODULES = (
+    "import_cmd",
+    "dedupe_cmd",
+    "simulate_cmd",
+    "run_cmd",
+    "validate_cmd",
+    "agreement_cmd",
+    "suggest_cmd",
+    "init_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="reviewbench",
+        description="Reproducible literature reviews: import, deduplicate, screen, code and synthesise.",
+    )
+    parser.add_argument("--version", action="version", version=f"reviewbench {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 1
+    try:
+        return int(args.func(args) or 0)
+    except ReviewbenchError as exc:
+        print(f"reviewbench {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Decode the bytes of an export: BOMs, UTF-16, legacy code pages, mixed line endings."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..errors import InputFileError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_bytes(data: bytes, path: str | Path) -> str:
+    """Text of an export with ``\\n`` line endings and no BOM.
+
+    UTF-8 is tried first (the common case); BOMs choose their codec; anything else goes
+    to charset-normalizer. Binary content raises :class:`InputFileError`.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(codec, errors="replace")
+            return _newlines(text.lstrip("\ufeff"))
+    if b"\x00" in data[:4096]:
+        # UTF-16 without BOM: every other byte is NUL in mostly-ASCII text.
+        sample = data[:4096]
+        if sample[1::2].count(0) > len(sample) // 4:
+            return _newlines(data.decode("utf-16-le", errors="replace"))
+        if sample[0::2].count(0) > len(sample) // 4:
+            return _newlines(data.decode("utf-16-be", errors="replace"))
+        raise InputFileError(path, "this is a binary file, not a text export", expected="a bibliographic text export (RIS, BibTeX, MEDLINE, CSV, ...)")
+    try:
+        return _newlines(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputFileError(path, "could not determine the text encoding", expected="a text file")
+    return _newlines(str(best))
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
