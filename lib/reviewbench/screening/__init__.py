@@ -1,0 +1,1 @@
+"""Screening: decisions, ranking and the screening view."""
