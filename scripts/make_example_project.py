@@ -261,6 +261,107 @@ def build_exports(refs: pd.DataFrame) -> dict[str, str]:
     }
 
 
+TA_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
+FT_COLUMNS = TA_COLUMNS + ["retrieval", "pdf"]
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def _clock(start: str):
+    t = datetime.fromisoformat(start)
+    while True:
+        yield t.strftime("%Y-%m-%dT%H:%M:%SZ")
+        t += timedelta(minutes=1, seconds=17)
+
+
+def write_decisions(refs: pd.DataFrame) -> None:
+    """Screening logs of two reviewers and an arbiter for both stages (illustrative)."""
+    from reviewbench.logs import append_rows
+    from reviewbench.pipeline import deduplicate_project, load_records
+    from reviewbench.project import open_project
+
+    project = open_project(ROOT)
+    records, _ = load_records(project)
+    clusters, _ = deduplicate_project(project, records)
+    by_title = dict(zip(records["title"].map(_fold), records["record_id"]))
+    cluster_of = dict(zip(clusters["record_id"], clusters["cluster_id"]))
+    ids = {}
+    for idx, title in refs["title"].items():
+        rid = by_title.get(_fold(title)) or by_title.get(_fold(title + "."))
+        if rid is None:
+            raise SystemExit(f"reference {idx} ({title[:50]}) was not found in the imported exports")
+        ids[idx] = cluster_of[rid]
+    order = sorted(ids, key=lambda i: ids[i])
+    for stage in ("title_abstract", "full_text"):
+        folder = project.screening_dir(stage)
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.csv"):
+            old.unlink()
+    ta_included = [i for i in order if i not in TA_EXCLUDE]
+    for reviewer, which, start in (("alex", 0, "2022-06-13T09:00:00"), ("sam", 1, "2022-06-13T10:30:00")):
+        clock = _clock(start)
+        rows = []
+        for i in order:
+            decision = "exclude" if i in TA_EXCLUDE else "include"
+            if i in TA_CONFLICTS:
+                decision = TA_CONFLICTS[i][which]
+            reason = TA_EXCLUDE.get(i, "no_primary_data" if i == 14 else "not_sex_work_population") if decision == "exclude" else ""
+            if decision == "exclude" and i == 59:
+                reason = "lmic_only"
+            if decision == "exclude" and i == 67:
+                reason = "non_uk_setting"
+            rows.append({"record_id": ids[i], "decision": decision, "reason": reason, "note": "",
+                         "reviewer": reviewer, "timestamp": next(clock)})
+        append_rows(project.screening_dir("title_abstract") / f"{reviewer}.csv", rows, TA_COLUMNS)
+        clock = _clock(start.replace("06-13", "07-04"))
+        rows = []
+        for i in ta_included:
+            retrieval, decision, reason = "retrieved", "include", ""
+            if i in NOT_RETRIEVED:
+                retrieval, decision, reason = "not_retrieved", "exclude", NOT_RETRIEVED[i]
+            elif i in FT_CONFLICTS:
+                decision = FT_CONFLICTS[i][which]
+                reason = FT_EXCLUDE.get(i, "no_primary_data") if decision == "exclude" else ""
+            elif i in FT_EXCLUDE:
+                decision, reason = "exclude", FT_EXCLUDE[i]
+            pdf = "" if retrieval == "not_retrieved" else (
+                f"https://doi.org/{refs.loc[i, 'doi']}" if refs.loc[i, "doi"] else "")
+            rows.append({"record_id": ids[i], "decision": decision, "reason": reason, "note": "",
+                         "reviewer": reviewer, "timestamp": next(clock), "retrieval": retrieval, "pdf": pdf})
+        append_rows(project.screening_dir("full_text") / f"{reviewer}.csv", rows, FT_COLUMNS)
+    clock = _clock("2022-06-20T14:00:00")
+    append_rows(
+        project.screening_dir("title_abstract") / "resolutions.csv",
+        [{"record_id": ids[i], "decision": "exclude" if i in TA_EXCLUDE else "include",
+          "reason": TA_EXCLUDE.get(i, ""), "note": "resolved by discussion", "reviewer": "jo",
+          "timestamp": next(clock)} for i in sorted(TA_CONFLICTS, key=lambda i: ids[i])],
+        TA_COLUMNS,
+    )
+    clock = _clock("2022-07-11T14:00:00")
+    append_rows(
+        project.screening_dir("full_text") / "resolutions.csv",
+        [{"record_id": ids[i], "decision": "exclude" if i in FT_EXCLUDE else "include",
+          "reason": FT_EXCLUDE.get(i, ""), "note": "resolved by discussion", "reviewer": "jo",
+          "timestamp": next(clock)} for i in sorted(FT_CONFLICTS, key=lambda i: ids[i])],
+        TA_COLUMNS,
+    )
+    example_ids = pd.DataFrame(
+        {
+            "record_id": [ids[i] for i in order],
+            "first_author": [refs.loc[i, "authors_list"][0] for i in order],
+            "year": [refs.loc[i, "year"] for i in order],
+            "title": [refs.loc[i, "title"] for i in order],
+            "title_abstract": ["exclude" if i in TA_EXCLUDE else "include" for i in order],
+            "full_text": ["" if i in TA_EXCLUDE else "not_retrieved" if i in NOT_RETRIEVED
+                          else "exclude" if i in FT_EXCLUDE else "include" for i in order],
+        }
+    )
+    example_ids.to_csv(ROOT / "evidence" / "_example_record_ids.csv", index=False, lineterminator="\n")
+    print("wrote screening logs and evidence/_example_record_ids.csv")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("references", type=Path, help="references.csv from the shared domain notes")
@@ -269,6 +370,7 @@ def main() -> None:
     for name, text in build_exports(refs).items():
         (ROOT / "bibliography" / name).write_text(text, encoding="utf-8")
         print(f"wrote bibliography/{name}")
+    write_decisions(refs)
 
 
 if __name__ == "__main__":
