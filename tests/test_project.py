@@ -1,0 +1,37 @@
+import pytest
+
+from reviewbench.cli import main
+from reviewbench.errors import ProjectError, ValidationError
+from reviewbench.project import load_yaml, open_project
+
+
+def test_open_project_finds_root_from_subfolder(example_copy, monkeypatch):
+    monkeypatch.chdir(example_copy / "notebooks")
+    assert open_project().root == example_copy.resolve()
+
+
+def test_not_a_project(tmp_path):
+    with pytest.raises(ProjectError, match="reviewbench init"):
+        open_project(tmp_path)
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path):
+    bad = tmp_path / "review.yml"
+    bad.write_text("title: ok\nquestion: [unclosed\n")
+    with pytest.raises(ValidationError, match=r"review\.yml, line \d+: invalid YAML"):
+        load_yaml(bad)
+
+
+def test_init_lays_out_a_project_and_refuses_to_overwrite(tmp_path, capsys, repo_root):
+    target = tmp_path / "my-review"
+    assert main(["init", str(target)]) == 0
+    project = open_project(target)
+    assert project.review()["exclusion_reasons"]
+    assert project.searches_file.is_file()
+    assert (target / "evidence" / "screening" / "title_abstract").is_dir()
+    copied = {p.name for p in (target / "notebooks").glob("*.ipynb")}
+    assert copied and copied == {p.name for p in (repo_root / "notebooks").glob("*.ipynb")}
+    (project.review_file).write_text("title: mine\n")
+    assert main(["init", str(target)]) == 2
+    assert "already holds a review" in capsys.readouterr().err
+    assert project.review_file.read_text() == "title: mine\n"

@@ -1,0 +1,77 @@
+import pandas as pd
+import pytest
+from hypothesis import given, strategies as st
+
+from reviewbench.schema import (
+    RECORD_COLUMNS, assign_record_ids, conform, from_csv_frame, normalise_doi, to_csv_frame,
+)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("10.1371/JOURNAL.PMED.1002680", "10.1371/journal.pmed.1002680"),
+        ("https://doi.org/10.1136/bmj.i4459", "10.1136/bmj.i4459"),
+        ("http://dx.doi.org/10.1016/s0140-6736(14)60833-3", "10.1016/s0140-6736(14)60833-3"),
+        ("doi: 10.3310/gfvc7006.", "10.3310/gfvc7006"),
+        ("not a doi", ""),
+        (None, ""),
+        (float("nan"), ""),
+    ],
+)
+def test_normalise_doi(raw, expected):
+    assert normalise_doi(raw) == expected
+
+
+def _rec(title, author="Jeal, N", year=2004, **kw):
+    return {"title": title, "authors": [author], "year": year, **kw}
+
+
+def test_record_ids_do_not_depend_on_other_records():
+    a, b, c = _rec("Health needs of street-based sex workers"), _rec("Violence by clients"), _rec("Third")
+    ids1 = assign_record_ids([a, b, c], "scopus.ris")
+    ids2 = assign_record_ids([c, a], "scopus.ris")
+    assert ids1[0] == ids2[1] and ids1[2] == ids2[0]
+    assert ids1[0].startswith("scopus-")
+
+
+def test_record_ids_ignore_formatting_but_not_content():
+    base = assign_record_ids([_rec("Health needs: a survey")], "x.ris")[0]
+    assert assign_record_ids([_rec("HEALTH NEEDS - a survey")], "x.ris")[0] == base
+    assert assign_record_ids([_rec("Health needs: a survey", year=2005)], "x.ris")[0] != base
+    assert assign_record_ids([_rec("Health needs: a survey")], "y.ris")[0] != base
+
+
+def test_exact_repeats_in_one_file_get_distinct_ids():
+    ids = assign_record_ids([_rec("Same"), _rec("Same")], "f.bib")
+    assert len(set(ids)) == 2
+
+
+def test_conform_types_and_extra():
+    df = conform(pd.DataFrame([{"title": "T", "authors": "A, B; C, D", "year": "2021-03-01", "custom": "x"}]))
+    assert list(df.columns) == RECORD_COLUMNS
+    row = df.iloc[0]
+    assert row["authors"] == ["A, B", "C, D"]
+    assert row["year"] == 2021
+    assert row["extra"] == {"custom": "x"}
+    assert row["doi"] == ""
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "title": st.text(min_size=1, max_size=30).filter(lambda s: s.strip() == s and s),
+                "authors": st.lists(st.from_regex(r"[A-Z][a-z]{1,8}, [A-Z]", fullmatch=True), max_size=3),
+                "year": st.one_of(st.none(), st.integers(1900, 2030)),
+                "keywords": st.lists(st.from_regex(r"[a-z]{1,10}", fullmatch=True), max_size=3),
+            }
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_csv_frame_round_trip(rows):
+    df = conform(pd.DataFrame(rows))
+    back = from_csv_frame(to_csv_frame(df))
+    pd.testing.assert_frame_equal(back, df)
