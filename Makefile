@@ -1,25 +1,16 @@
-# Two commands (see README): `make run` sets up and runs the example review end to end;
-# `make test` sets up with the test dependencies and runs the test suite.
+# Convenience targets; each calls bootstrap.py, which needs only Python 3.11+ and pip.
 PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 
-.PHONY: setup run test benchmarks clean
+.PHONY: setup run test clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+setup:
+	$(PYTHON) bootstrap.py setup
 
-setup: $(STAMP)
+run:
+	$(PYTHON) bootstrap.py run
 
-run: $(STAMP)
-	$(BIN)/reviewbench run
-
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test:
+	$(PYTHON) bootstrap.py test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .cache
+	rm -rf .venv .pytest_cache .hypothesis .cache
