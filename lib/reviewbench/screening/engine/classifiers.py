@@ -1,0 +1,82 @@
+"""Classifiers: scikit-learn models that score records by likely relevance.
+
+Each entry of :data:`CLASSIFIERS` builds a fresh estimator from a seed and keyword
+parameters. :func:`relevance_scores` returns one number per row, larger meaning more
+likely relevant (a decision function or a log-odds; only the order matters for ranking,
+except in the ensemble, which averages ranks so the members' scales do not matter).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.stats import rankdata
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.naive_bayes import ComplementNB, MultinomialNB
+from sklearn.svm import LinearSVC
+
+
+class RankEnsemble(ClassifierMixin, BaseEstimator):
+    """Average of the members' within-corpus rank scores (robust to different scales)."""
+
+    def __init__(self, members: list[BaseEstimator] | None = None) -> None:
+        self.members = members
+
+    def fit(self, X: sp.csr_matrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> "RankEnsemble":
+        self.fitted_ = [clone(m).fit(X, y, sample_weight=sample_weight) for m in self.members or []]
+        self.classes_ = np.unique(y)
+        return self
+
+    def decision_function(self, X: sp.csr_matrix) -> np.ndarray:
+        ranks = [rankdata(relevance_scores(m, X)) for m in self.fitted_]
+        return np.mean(ranks, axis=0) / X.shape[0]
+
+
+def _logistic(seed: int, C: float = 1.0, **kw: Any) -> BaseEstimator:
+    return LogisticRegression(C=C, solver="liblinear", random_state=seed, **kw)
+
+
+def _svm(seed: int, C: float = 0.1, **kw: Any) -> BaseEstimator:
+    return LinearSVC(C=C, loss="squared_hinge", random_state=seed, **kw)
+
+
+def _sgd(seed: int, alpha: float = 1e-4, **kw: Any) -> BaseEstimator:
+    return SGDClassifier(loss="modified_huber", alpha=alpha, random_state=seed, **kw)
+
+
+def _nb(seed: int, alpha: float = 3.8, **kw: Any) -> BaseEstimator:
+    return MultinomialNB(alpha=alpha, **kw)
+
+
+def _cnb(seed: int, alpha: float = 1.0, **kw: Any) -> BaseEstimator:
+    return ComplementNB(alpha=alpha, **kw)
+
+
+def _ensemble(seed: int, C: float = 0.1, alpha: float = 3.8, **kw: Any) -> BaseEstimator:
+    return RankEnsemble([_svm(seed, C=C), _logistic(seed, C=10 * C), _nb(seed, alpha=alpha)])
+
+
+CLASSIFIERS: dict[str, Callable[..., BaseEstimator]] = {
+    "logistic": _logistic,
+    "svm": _svm,
+    "sgd": _sgd,
+    "nb": _nb,
+    "cnb": _cnb,
+    "ensemble": _ensemble,
+}
+
+
+def make_classifier(name: str, seed: int = 0, **params: Any) -> BaseEstimator:
+    """A fresh estimator by registry name (see :data:`CLASSIFIERS`)."""
+    return CLASSIFIERS[name](seed, **params)
+
+
+def relevance_scores(model: BaseEstimator, X: sp.csr_matrix) -> np.ndarray:
+    """Larger is more likely relevant."""
+    if hasattr(model, "decision_function"):
+        return np.asarray(model.decision_function(X), dtype=float).ravel()
+    log_proba = model.predict_log_proba(X)
+    return log_proba[:, 1] - log_proba[:, 0]
