@@ -1,12 +1,29 @@
 """Find records that are the same publication.
 
-``find_duplicates(records)`` returns one row per input record with its ``cluster_id``
-and the evidence of the link (``rule``, ``score``). ``merge_clusters`` builds one
-merged record per cluster, keeping every source record and database.
+``deduplicate(records, decisions_path)`` returns ``(clusters, merged)``:
+``find_duplicates(records, decisions)`` gives one row per input record with its
+``cluster_id`` and the evidence of the link (``rule``, ``score``, ``evidence``);
+``merge_clusters`` builds one merged record per cluster, keeping every source record
+and database. ``link_records`` exposes every compared pair, and ``review_queue`` the
+uncertain pairs a person should look at (decisions go to ``evidence/dedup/decisions.csv``).
 """
 
 from __future__ import annotations
 
-from .clusters import find_duplicates, merge_clusters
+from .clusters import CLUSTER_COLUMNS, Deduplication, deduplicate, find_duplicates, link_records, merge_clusters
+from .decisions import DECISION_COLUMNS, read_decisions, record_decisions
+from .review import pair_html, review_queue
 
-__all__ = ["find_duplicates", "merge_clusters"]
+__all__ = [
+    "CLUSTER_COLUMNS",
+    "DECISION_COLUMNS",
+    "Deduplication",
+    "deduplicate",
+    "find_duplicates",
+    "link_records",
+    "merge_clusters",
+    "pair_html",
+    "read_decisions",
+    "record_decisions",
+    "review_queue",
+]

@@ -1,93 +1,289 @@
-"""Thin first version: exact DOI or exact normalised title (+ year +/- 1) links, union-find clusters."""
+"""Records that are the same publication: links, consistent clusters and merged records.
+
+:func:`link_records` runs the whole comparison (keys, blocking, scores, rules, human
+decisions) and returns a :class:`Deduplication` with the clusters and every compared
+pair; :func:`find_duplicates` and :func:`merge_clusters` are the public shortcuts and
+:func:`deduplicate` does both, reading the human decisions log.
+
+Clusters are checked for consistency: a chain of links (A=B, B=C) never joins two
+records that a non-duplicate rule or a human "different" keeps apart (A, C). Such a
+component is rebuilt link by link, strongest first, refusing any link that would put
+two such records in one cluster.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
-CLUSTER_COLUMNS = ["record_id", "cluster_id", "source_file", "rule", "score", "matched_record_id"]
+from .blocking import candidate_pairs
+from .compare import compare_pairs, shared_dois
+from .decisions import read_decisions
+from .normalise import prepare_records
+from .rules import classify, conflicts
+
+CLUSTER_COLUMNS = ["record_id", "cluster_id", "source_file", "rule", "score", "matched_record_id", "evidence", "linked_ids"]
+RULE_PRIORITY = {"human": 0, "doi": 1, "pmid": 2, "title_volume_pages": 3, "title_authors": 4, "title_bibliographic": 5}
 
 
-def normalise_title(title: str) -> str:
-    """Lower case, accents folded, punctuation and white space removed."""
-    text = unicodedata.normalize("NFKD", str(title or ""))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^0-9a-z]+", "", text)
+@dataclass
+class Deduplication:
+    """The result of one deduplication run.
+
+    ``clusters``: one row per record (:data:`CLUSTER_COLUMNS`), in input order.
+    ``pairs``: every compared pair with ``record_id``, ``other_record_id``, the scores of
+    :mod:`.compare`, ``decision``, ``rule`` and ``human`` (the human decision or "").
+    ``keys``: the comparison keys of each record (:func:`.normalise.prepare_records`).
+    ``refused``: links a consistency check refused (same columns as ``pairs``).
+    """
+
+    clusters: pd.DataFrame
+    pairs: pd.DataFrame
+    keys: pd.DataFrame
+    refused: pd.DataFrame
 
 
 class _UnionFind:
-    def __init__(self, items: list[str]) -> None:
-        self.parent = {i: i for i in items}
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
 
-    def find(self, x: str) -> str:
+    def find(self, x: int) -> int:
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
         return x
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            # The smaller id becomes the root, so cluster ids do not depend on input order.
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra
+            self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def find_duplicates(records: pd.DataFrame) -> pd.DataFrame:
-    """One row per record: ``record_id, cluster_id, source_file, rule, score, matched_record_id``.
+def _human_pairs(decisions: pd.DataFrame | None, position: dict[str, int]) -> pd.DataFrame:
+    """Human decisions whose two records are both present, as row positions ``i < j``."""
+    if decisions is None or decisions.empty:
+        return pd.DataFrame({"i": [], "j": [], "human": []})
+    rows = []
+    for a, b, decision in zip(decisions["record_id"], decisions["other_record_id"], decisions["decision"]):
+        if a in position and b in position:
+            pa, pb = position[a], position[b]
+            rows.append((min(pa, pb), max(pa, pb), decision))
+    return pd.DataFrame(rows, columns=["i", "j", "human"])
 
-    ``cluster_id`` is the smallest record id in the cluster; ``rule`` says why the record
-    joined it (``doi``, ``title_year``) or ``unique``.
+
+def link_records(records: pd.DataFrame, decisions: pd.DataFrame | None = None) -> Deduplication:
+    """Compare, classify and cluster ``records`` (record schema; needs ``record_id``).
+
+    ``decisions`` is the human decision log as read by :func:`.decisions.read_decisions`;
+    ``same`` links two records whatever the rules say, ``different`` keeps them apart.
+    The result does not depend on the order of ``records``.
     """
-    ids = records["record_id"].tolist()
-    uf = _UnionFind(ids)
-    evidence: dict[str, tuple[str, float, str]] = {}
-    ordered = records.sort_values("record_id")
-    for rule, keys in (
-        ("doi", ordered["doi"].fillna("")),
-        ("title_year", ordered["title"].map(normalise_title)),
-    ):
-        first_seen: dict[Any, str] = {}
-        for rid, key, year in zip(ordered["record_id"], keys, ordered["year"]):
-            if not key or (rule == "title_year" and len(key) < 20):
-                continue
-            match = first_seen.get(key)
-            if match is None:
-                first_seen[key] = rid
-                continue
-            if rule == "title_year":
-                other = records.loc[records["record_id"] == match, "year"].iloc[0]
-                if pd.notna(year) and pd.notna(other) and abs(int(year) - int(other)) > 1:
-                    continue
-            if uf.find(rid) != uf.find(match):
-                uf.union(rid, match)
-                evidence.setdefault(rid, (rule, 1.0, match))
-    out = pd.DataFrame(
+    if records["record_id"].duplicated().any():
+        dup = records.loc[records["record_id"].duplicated(), "record_id"].iloc[0]
+        raise ValueError(f"record_id {dup!r} occurs more than once; deduplication needs unique record ids")
+    ordered = records.sort_values("record_id", kind="stable").reset_index(drop=True)
+    ids = ordered["record_id"].astype(str).to_numpy(dtype=object)
+    keys = prepare_records(ordered)
+    i, j = candidate_pairs(keys)
+    human = _human_pairs(decisions, {r: k for k, r in enumerate(ids)})
+    if len(human):
+        codes = np.union1d(i * len(ids) + j, human["i"].to_numpy(np.int64) * len(ids) + human["j"].to_numpy(np.int64))
+        i, j = codes // len(ids), codes % len(ids)
+    features = compare_pairs(keys, i, j)
+    shared = shared_dois(keys, i, j, features["title"].to_numpy())
+    pairs = classify(features)
+    pairs["human"] = ""
+    if len(human):
+        pairs = pairs.drop(columns="human").merge(human, on=["i", "j"], how="left")
+        pairs["human"] = pairs["human"].fillna("")
+
+    edges = pairs[((pairs["decision"] == "duplicate") & (pairs["human"] != "different")) | (pairs["human"] == "same")]
+    labels, refused = _consistent_clusters(len(ids), edges, pairs, keys, shared)
+
+    clusters = _cluster_table(ordered, ids, labels, edges, pairs)
+    clusters = clusters.set_index("record_id").loc[records["record_id"].astype(str)].reset_index()
+    pairs.insert(0, "record_id", ids[pairs["i"].to_numpy()])
+    pairs.insert(1, "other_record_id", ids[pairs["j"].to_numpy()])
+    refused = refused.assign(record_id=ids[refused["i"].to_numpy()], other_record_id=ids[refused["j"].to_numpy()])
+    keys = keys.set_index("record_id").loc[records["record_id"].astype(str)].reset_index()
+    return Deduplication(clusters=clusters[CLUSTER_COLUMNS], pairs=pairs, keys=keys, refused=refused)
+
+
+def _edge_order(edges: pd.DataFrame) -> pd.DataFrame:
+    """Strongest links first: human, then by rule, then title score, then position."""
+    priority = np.where(edges["human"] == "same", 0, edges["rule"].map(RULE_PRIORITY).fillna(9).to_numpy())
+    return edges.assign(_p=priority, _t=-edges["title"].to_numpy()).sort_values(["_p", "_t", "i", "j"], kind="stable")
+
+
+def _consistent_clusters(
+    n: int, edges: pd.DataFrame, pairs: pd.DataFrame, keys: pd.DataFrame, shared: set[str]
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Component labels (the smallest row position of each cluster) and the refused links."""
+    if n == 0:
+        return np.empty(0, dtype=np.int64), edges.iloc[0:0]
+    graph = coo_matrix((np.ones(len(edges)), (edges["i"].to_numpy(), edges["j"].to_numpy())), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    sizes = np.bincount(comp)
+    big = np.flatnonzero(sizes >= 3)
+    labels = _smallest_member(comp)
+    if len(big) == 0:
+        return labels, edges.iloc[0:0]
+
+    # Every pair inside a component of three or more records must pass the non-duplicate rules.
+    members = {c: np.flatnonzero(comp == c) for c in big} if len(big) < 50 else _members(comp, big)
+    ii, jj = [], []
+    for rows in members.values():
+        a, b = np.triu_indices(len(rows), k=1)
+        ii.append(rows[a])
+        jj.append(rows[b])
+    ii, jj = np.concatenate(ii), np.concatenate(jj)
+    inner = compare_pairs(keys, ii, jj)
+    inner = _apply_shared(inner, keys, shared)
+    blocked, _ = conflicts(inner)
+    human = pairs[pairs["human"] != ""].set_index(["i", "j"])["human"].to_dict()
+    flags = [
+        (h == "different") or (b and h != "same")
+        for b, h in zip(blocked, (human.get((x, y), "") for x, y in zip(ii.tolist(), jj.tolist())))
+    ]
+    cannot = {(x, y) for x, y, f in zip(ii.tolist(), jj.tolist(), flags) if f}
+    if not cannot:
+        return labels, edges.iloc[0:0]
+
+    bad = {comp[x] for x, _ in cannot}
+    refused_rows = []
+    uf = _UnionFind(n)
+    cluster_members: dict[int, list[int]] = {}
+    in_bad = np.isin(comp[edges["i"].to_numpy()], list(bad))
+    for edge in _edge_order(edges[in_bad]).itertuples(index=False):
+        ra, rb = uf.find(edge.i), uf.find(edge.j)
+        if ra == rb:
+            continue
+        ma, mb = cluster_members.get(ra, [ra]), cluster_members.get(rb, [rb])
+        if any((min(x, y), max(x, y)) in cannot for x in ma for y in mb):
+            refused_rows.append(edge)
+            continue
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        cluster_members[root] = ma + mb
+        cluster_members.pop(ra if root != ra else rb, None)
+    for c in bad:
+        for row in members[c]:
+            labels[row] = uf.find(int(row))
+    refused = pd.DataFrame(refused_rows, columns=list(edges.columns) + ["_p", "_t"]).drop(columns=["_p", "_t"])
+    return labels, refused
+
+
+def _members(comp: np.ndarray, big: np.ndarray) -> dict[int, np.ndarray]:
+    order = np.argsort(comp, kind="stable")
+    sorted_comp = comp[order]
+    starts = np.searchsorted(sorted_comp, big)
+    ends = np.searchsorted(sorted_comp, big, side="right")
+    return {int(c): order[s:e] for c, s, e in zip(big, starts, ends)}
+
+
+def _apply_shared(features: pd.DataFrame, keys: pd.DataFrame, shared: set[str]) -> pd.DataFrame:
+    """Treat DOIs known to be shared by a supplement as unknown, as during pair comparison."""
+    if not shared:
+        return features
+    doi = keys["doi"].to_numpy(dtype=object)
+    hit = np.fromiter((d in shared for d in doi[features["i"].to_numpy()]), dtype=bool, count=len(features))
+    features = features.copy()
+    features.loc[hit & (features["doi"] == 1), "doi"] = 0
+    return features
+
+
+def _smallest_member(comp: np.ndarray) -> np.ndarray:
+    """For each row, the smallest row position in its component."""
+    first = np.full(comp.max() + 1 if len(comp) else 0, len(comp), dtype=np.int64)
+    np.minimum.at(first, comp, np.arange(len(comp)))
+    return first[comp]
+
+
+def _evidence_text(row: Any) -> str:
+    parts = [f"title={row.title:.0f}"]
+    for name in ("authors", "first_author", "abstract"):
+        value = getattr(row, name)
+        if not np.isnan(value):
+            parts.append(f"{name}={value:.0f}")
+    if not np.isnan(row.year_gap):
+        parts.append(f"year_gap={row.year_gap:.0f}")
+    words = {1: "same", -1: "different"}
+    for name in ("doi", "pmid", "volume", "pages", "journal"):
+        value = int(getattr(row, name))
+        if value:
+            parts.append(f"{name}={words[value]}")
+    return " ".join(parts)
+
+
+def _cluster_table(ordered: pd.DataFrame, ids: np.ndarray, labels: np.ndarray, edges: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """One row per record (sorted by id) with the evidence of its strongest accepted link."""
+    n = len(ids)
+    rule = np.full(n, "unique", dtype=object)
+    score = np.ones(n)
+    matched = np.full(n, "", dtype=object)
+    evidence = np.full(n, "", dtype=object)
+    accepted = edges[labels[edges["i"].to_numpy()] == labels[edges["j"].to_numpy()]]
+    seen = np.zeros(n, dtype=bool)
+    for edge in _edge_order(accepted).itertuples(index=False):
+        name = "human" if edge.human == "same" else edge.rule
+        text = _evidence_text(edge)
+        for me, other in ((edge.i, edge.j), (edge.j, edge.i)):
+            if not seen[me]:
+                seen[me] = True
+                rule[me], score[me], matched[me], evidence[me] = name, round(edge.title / 100, 3), ids[other], text
+    linked: dict[int, set[str]] = {}
+    for p in pairs[pairs["decision"] == "linked"].itertuples(index=False):
+        if labels[p.i] != labels[p.j]:
+            linked.setdefault(p.i, set()).add(ids[labels[p.j]])
+            linked.setdefault(p.j, set()).add(ids[labels[p.i]])
+    return pd.DataFrame(
         {
             "record_id": ids,
-            "cluster_id": [uf.find(r) for r in ids],
-            "source_file": records["source_file"].tolist(),
-            "rule": [evidence.get(r, ("unique", 1.0, ""))[0] for r in ids],
-            "score": [evidence.get(r, ("unique", 1.0, ""))[1] for r in ids],
-            "matched_record_id": [evidence.get(r, ("unique", 1.0, ""))[2] for r in ids],
+            "cluster_id": ids[labels],
+            "source_file": ordered["source_file"].astype(str).tolist() if "source_file" in ordered else [""] * n,
+            "rule": rule,
+            "score": score,
+            "matched_record_id": matched,
+            "evidence": evidence,
+            "linked_ids": ["; ".join(sorted(linked.get(k, ()))) for k in range(n)],
         }
     )
-    return out[CLUSTER_COLUMNS]
+
+
+def find_duplicates(records: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per record: ``record_id, cluster_id, source_file, rule, score, matched_record_id, evidence, linked_ids``.
+
+    ``cluster_id`` is the smallest record id in the cluster; ``rule`` says how the record
+    joined it (``doi``, ``pmid``, ``title_authors``, ``title_volume_pages``,
+    ``title_bibliographic``, ``human``) or ``unique``; ``score`` is the title similarity
+    of that link (0-1) and ``evidence`` all its scores. ``linked_ids`` lists clusters that
+    are related but not the same publication (preprint, conference abstract, correction).
+    """
+    return link_records(records, decisions).clusters
 
 
 def merge_clusters(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
     """One record per cluster: the most complete value of each field, plus provenance.
 
     Adds ``cluster_id``, ``member_ids`` (list) and ``source_dbs`` (sorted list of
-    ``source_file``/``source_db`` labels), so PRISMA can count records per database.
+    ``source_db`` labels, or the file name where a record has none), so PRISMA can count
+    records per database. Rows are sorted by ``cluster_id``.
     """
     joined = records.merge(clusters[["record_id", "cluster_id"]], on="record_id")
+    joined = joined.sort_values("record_id", kind="stable")
+    multi = joined["cluster_id"].duplicated(keep=False)
+    singles = joined[~multi].copy()
+    singles["record_id"] = singles["cluster_id"]
+    singles["member_ids"] = [[r] for r in joined.loc[~multi, "record_id"]]
+    singles["source_dbs"] = [[_db(db, f)] for db, f in zip(_col(singles, "source_db"), _col(singles, "source_file"))]
     rows = []
-    for cluster_id, group in joined.sort_values("record_id").groupby("cluster_id", sort=True):
+    for cluster_id, group in joined[multi].groupby("cluster_id", sort=True):
         merged: dict[str, Any] = {}
         for col in records.columns:
             values = [v for v in group[col] if _filled(v)]
@@ -95,15 +291,26 @@ def merge_clusters(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFram
         merged["record_id"] = cluster_id
         merged["cluster_id"] = cluster_id
         merged["member_ids"] = sorted(group["record_id"])
-        merged["source_dbs"] = sorted({db or f for db, f in zip(group["source_db"], group["source_file"])})
+        merged["source_dbs"] = sorted({_db(db, f) for db, f in zip(_col(group, "source_db"), _col(group, "source_file"))})
         rows.append(merged)
-    return pd.DataFrame(rows).reset_index(drop=True)
+    out = pd.concat([singles, pd.DataFrame(rows, columns=singles.columns)], ignore_index=True) if rows else singles
+    if "year" in records.columns and str(records["year"].dtype) == "Int64":
+        out["year"] = out["year"].astype("Int64")
+    return out.sort_values("cluster_id", kind="stable").reset_index(drop=True)
+
+
+def _col(df: pd.DataFrame, name: str) -> list[Any]:
+    return df[name].tolist() if name in df.columns else [""] * len(df)
+
+
+def _db(db: Any, source_file: Any) -> str:
+    return str(db) if _filled(db) else str(source_file if _filled(source_file) else "")
 
 
 def _filled(value: object) -> bool:
     if value is None or value is pd.NA:
         return False
-    if isinstance(value, float) and pd.isna(value):
+    if isinstance(value, float) and np.isnan(value):
         return False
     if isinstance(value, (list, dict, str)):
         return len(value) > 0
@@ -113,3 +320,13 @@ def _filled(value: object) -> bool:
 def _completeness(value: object) -> tuple[int, str]:
     size = len(value) if isinstance(value, (list, dict, str)) else 1
     return (size, str(value))
+
+
+def deduplicate(records: pd.DataFrame, decisions_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cluster ``records`` (re-applying the human decisions logged at ``decisions_path``) and merge each cluster.
+
+    Returns ``(clusters, merged)``: see :func:`find_duplicates` and :func:`merge_clusters`.
+    """
+    decisions = read_decisions(decisions_path) if decisions_path is not None else None
+    clusters = find_duplicates(records, decisions)
+    return clusters, merge_clusters(records, clusters)

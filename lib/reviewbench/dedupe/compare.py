@@ -1,0 +1,114 @@
+"""Similarity scores and field agreements for candidate pairs, vectorised over all pairs.
+
+``compare_pairs(keys, i, j)`` returns one row per pair with:
+
+- ``title``, ``authors``, ``first_author``, ``abstract``: rapidfuzz similarities 0-100
+  (``authors``/``abstract`` NaN when either record lacks the field);
+- ``year_gap``: absolute year difference (NaN when unknown);
+- ``doi``, ``pmid``, ``volume``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown;
+- ``journal``: ``1`` compatible names, ``-1`` incompatible, ``0`` unknown;
+- ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .normalise import journals_compatible
+
+FEATURE_COLUMNS = [
+    "i", "j", "title", "authors", "first_author", "abstract", "year_gap",
+    "doi", "pmid", "volume", "pages", "journal", "kind_a", "kind_b", "generic",
+]
+
+
+def _pairwise(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
+    if len(a) == 0:
+        return np.empty(0, dtype=float)
+    return process.cpdist(list(a), list(b), scorer=scorer, workers=-1).astype(float)
+
+
+def _agreement(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """1 where both are filled and equal, -1 where both filled and different, else 0."""
+    filled = (a != "") & (b != "")
+    return np.where(filled, np.where(a == b, 1, -1), 0).astype(np.int8)
+
+
+def shared_dois(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray, title_scores: np.ndarray) -> set[str]:
+    """DOIs carried by records with clearly different titles: a supplement or issue DOI, no evidence."""
+    doi = keys["doi"].to_numpy(dtype=object)
+    same = (doi[i] == doi[j]) & (doi[i] != "")
+    generic = keys["generic"].to_numpy()
+    differ = same & (title_scores < 80) & ~generic[i] & ~generic[j]
+    return set(doi[i][differ].tolist())
+
+
+def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
+    """Scores and agreements for the pairs of rows ``(i[k], j[k])`` of ``keys``."""
+    col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic")}
+    years = keys["year"].to_numpy(dtype=float)
+    generic = keys["generic"].to_numpy(dtype=bool)
+
+    title = _pairwise(col["title_key"][i], col["title_key"][j], fuzz.ratio)
+    authors = _pairwise(col["authors_key"][i], col["authors_key"][j], fuzz.token_set_ratio)
+    authors[(col["authors_key"][i] == "") | (col["authors_key"][j] == "")] = np.nan
+    fa_ratio = _pairwise(col["first_author"][i], col["first_author"][j], fuzz.ratio)
+    fa_partial = _pairwise(col["first_author"][i], col["first_author"][j], fuzz.partial_ratio)
+    short = np.minimum(
+        np.fromiter((len(s) for s in col["first_author"][i]), dtype=int, count=len(i)),
+        np.fromiter((len(s) for s in col["first_author"][j]), dtype=int, count=len(j)),
+    )
+    # Surname particles ("grathlone" in "mcgrathlone") count as a match for longer names.
+    first_author = np.where((fa_partial == 100) & (short >= 5), 100.0, fa_ratio)
+    first_author[(col["first_author"][i] == "") | (col["first_author"][j] == "")] = np.nan
+    abstract = _pairwise(col["abstract_key"][i], col["abstract_key"][j], fuzz.ratio)
+    abstract[(col["abstract_key"][i] == "") | (col["abstract_key"][j] == "")] = np.nan
+
+    doi = _agreement(col["doi"][i], col["doi"][j])
+    shared = shared_dois(keys, i, j, title)
+    if shared:
+        is_shared = np.fromiter((d in shared for d in col["doi"][i]), dtype=bool, count=len(i)) | np.fromiter(
+            (d in shared for d in col["doi"][j]), dtype=bool, count=len(j)
+        )
+        doi = np.where(is_shared, 0, doi).astype(np.int8)
+
+    volume = _agreement(col["volume_key"][i], col["volume_key"][j])
+    # A volume found among the other record's volume/issue numbers is a misplaced
+    # supplement or issue number, not a different volume.
+    for k in np.flatnonzero(volume == -1):
+        a, b = i[k], j[k]
+        if col["volume_key"][a] in col["volume_numbers"][b].split() or col["volume_key"][b] in col["volume_numbers"][a].split():
+            volume[k] = 0
+
+    journal_cache: dict[tuple[str, str], int] = {}
+    journal = np.zeros(len(i), dtype=np.int8)
+    for k, (a, b) in enumerate(zip(col["journal_key"][i], col["journal_key"][j])):
+        if not a or not b:
+            continue
+        pair = (a, b) if a <= b else (b, a)
+        value = journal_cache.get(pair)
+        if value is None:
+            value = journal_cache[pair] = 1 if journals_compatible(a, b) else -1
+        journal[k] = value
+
+    return pd.DataFrame(
+        {
+            "i": i,
+            "j": j,
+            "title": title,
+            "authors": authors,
+            "first_author": first_author,
+            "abstract": abstract,
+            "year_gap": np.abs(years[i] - years[j]),
+            "doi": doi,
+            "pmid": _agreement(col["pmid"][i], col["pmid"][j]),
+            "volume": volume,
+            "pages": _agreement(col["page_key"][i], col["page_key"][j]),
+            "journal": journal,
+            "kind_a": col["kind"][i],
+            "kind_b": col["kind"][j],
+            "generic": generic[i] | generic[j],
+        }
+    )[FEATURE_COLUMNS]

@@ -1,0 +1,413 @@
+"""Comparison keys for deduplication: each record field reduced to the form two records share.
+
+Every function here is a small pure function over one value; :func:`prepare_records`
+applies them column by column and returns a frame of keys (one row per record, same
+order). Mappings (generic titles, record kinds, preprint servers, journal aliases) are
+data files in ``dedupe/data``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+
+from ..schema import normalise_doi
+
+KINDS = ("article", "erratum", "comment", "conference", "preprint")
+MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_TAGS = re.compile(r"<[^>]{0,200}>")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_TRAILING_BRACKET = re.compile(r"\s*[\[(][^\[\]()]{2,60}[\])]\s*\.?\s*$")
+_DOT_JOIN = re.compile(r"\.(?=[^\s\-.,;'’])")
+_INITIALS = re.compile(r"^(?:[A-Z](?:\.|-|\.-)?){1,4}$")
+_FIRST_NUMBER = re.compile(r"\d+")
+_STOP_WORDS = frozenset("of the and for in on a an de la le der die das und et y i fur".split())
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _data_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@lru_cache(maxsize=None)
+def generic_titles() -> frozenset[str]:
+    """Normalised titles that name a kind of item ("editorial", "reply") rather than a work."""
+    return frozenset(_data_lines("generic_titles.txt"))
+
+
+@lru_cache(maxsize=None)
+def _language_note() -> re.Pattern[str]:
+    """``". Russian\nOriginal title"``, ``" [Chinese]"``, ``"(article in German)"`` at a title's end."""
+    names = "|".join(sorted(_data_lines("languages.txt"), key=len, reverse=True))
+    return re.compile(
+        rf"(?:[.:]\s*|\s+)[\[(]?\s*(?:article in |text in |in )?(?:{names})(?:\s+(?:abstract|text|article))?\s*[\])]?\s*(?:[.\n].*)?$",
+        re.IGNORECASE | re.DOTALL,
+    )
+
+
+@lru_cache(maxsize=None)
+def _kind_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    return [(r["kind"], r["field"], re.compile(r["pattern"], re.IGNORECASE)) for r in _data_csv("record_kinds.csv")]
+
+
+@lru_cache(maxsize=None)
+def _preprint_rules() -> tuple[tuple[str, ...], frozenset[str]]:
+    rows = _data_csv("preprint_servers.csv")
+    prefixes = tuple(r["pattern"] for r in rows if r["kind"] == "doi_prefix")
+    journals = frozenset(r["pattern"] for r in rows if r["kind"] == "journal")
+    return prefixes, journals
+
+
+@lru_cache(maxsize=None)
+def journal_aliases() -> dict[str, str]:
+    """Normalised journal name -> canonical name, for renamed journals (data/journal_aliases.csv)."""
+    groups: dict[str, str] = {}
+    for row in _data_csv("journal_aliases.csv"):
+        a, b = journal_key(row["name"], aliases=False), journal_key(row["same_as"], aliases=False)
+        root = groups.get(b, groups.get(a, min(a, b)))
+        for key in (a, b):
+            old = groups.get(key)
+            groups[key] = root
+            if old and old != root:
+                for k, v in list(groups.items()):
+                    if v == old:
+                        groups[k] = root
+    return groups
+
+
+# --- text -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _char_fold(ch: str) -> str:
+    """One non-ASCII character as ASCII: Greek letters by name (beta), accents dropped."""
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return " "
+    if name.startswith("GREEK ") and " LETTER " in name:
+        word = name.split(" LETTER ", 1)[1].split(" ")[0].lower()
+        return f" {word} "
+    if name in ("MICRO SIGN",):
+        return " mu "
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base if base.isascii() else " "
+
+
+def fold_text(text: Any) -> str:
+    """Lower-case ASCII words separated by single spaces (HTML, accents and Greek letters resolved)."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    text = str(text)
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAGS.sub(" ", text))
+    if not text.isascii():
+        text = "".join(c if c.isascii() else _char_fold(c) for c in text)
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def title_key(title: Any) -> str:
+    """The title as comparable words.
+
+    A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
+    trailing bracketed or parenthesised note ("[Chinese]", "(author's transl)") is removed;
+    case, punctuation, trailing periods, HTML and accents are folded away.
+    """
+    if title is None or (isinstance(title, float) and np.isnan(title)):
+        return ""
+    text = str(title).strip()
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAGS.sub(" ", text))
+    text = text.strip().rstrip(".").strip()
+    note = _language_note().search(text)
+    if note and note.start() >= 12:
+        text = text[: note.start()].strip()
+    if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
+        text = text[1:-1]
+    else:
+        stripped = _TRAILING_BRACKET.sub("", text)
+        if len(stripped) >= 20:
+            text = stripped
+    return fold_text(text)
+
+
+def is_generic_title(key: str) -> bool:
+    """True for titles such as "Editorial" or "Reply" that identify no particular work."""
+    return len(key) < 4 or key in generic_titles()
+
+
+# --- authors ----------------------------------------------------------------------------
+
+
+def split_authors(value: Any) -> list[str]:
+    """Author names from a list or a string in any common form.
+
+    Handles ``;``/`` and ``-separated lists and EndNote/Embase strings that run the names
+    together after the initials (``"Adeli K.Lewis G. F."`` -> two names).
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, (list, tuple, np.ndarray)):
+        text = "; ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    text = _DOT_JOIN.sub(".; ", text)
+    parts = re.split(r"\s*;\s*|\s+and\s+|\n", text)
+    names: list[str] = []
+    for part in parts:
+        part = part.strip(" ,")
+        if part and part.lower() not in ("et al", "et al.", "others"):
+            names.append(part)
+    return _rejoin_split_names(names)
+
+
+def _rejoin_split_names(names: list[str]) -> list[str]:
+    """Undo a split of "Lewis G., F." into "Lewis G." and ", F."-style initial fragments."""
+    out: list[str] = []
+    for name in names:
+        bare = name.replace(",", " ").strip()
+        if out and _INITIALS.fullmatch(bare.replace(" ", "")) and len(bare.replace(" ", "")) <= 4 and not out[-1].endswith(";"):
+            if re.fullmatch(r"(?:[A-Z]\.?\s*)+", bare) and re.search(r"[A-Z]\.$", out[-1]):
+                out[-1] = f"{out[-1]} {bare}"
+                continue
+        out.append(name)
+    return out
+
+
+def author_surname(name: str) -> str:
+    """Folded family name of one author ("Mc Grath-Lone, Louise" -> "mcgrathlone")."""
+    name = name.strip()
+    if "," in name:
+        family = name.split(",", 1)[0]
+    else:
+        tokens = name.replace(".", ". ").split()
+        if len(tokens) == 1:
+            family = tokens[0]
+        else:
+            # "Smith JA", "Smith J. A.", "La Morgia C": trailing initials; else "Given Family".
+            k = len(tokens)
+            while k > 1 and _INITIALS.fullmatch(tokens[k - 1]):
+                k -= 1
+            family = " ".join(tokens[:k]) if k < len(tokens) else tokens[-1]
+    return fold_text(family).replace(" ", "")
+
+
+def authors_key(value: Any, limit: int = 8) -> str:
+    """Surnames of the first ``limit`` authors, folded, space separated."""
+    return " ".join(s for s in (author_surname(n) for n in split_authors(value)[:limit]) if s)
+
+
+# --- journal, volume, pages -------------------------------------------------------------
+
+
+def journal_key(journal: Any, aliases: bool = True) -> str:
+    """Folded journal name without "the", qualifiers or ampersands (``"J Public Health (Oxf)"`` -> ``"j public health"``)."""
+    text = str(journal or "")
+    if not text or text == "nan":
+        return ""
+    # Embase names meeting supplements "Circulation. Conference: American Heart Association ...".
+    text = re.split(r"\.?\s*\bconference\s*:", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text).replace("&", " and ")
+    key = " ".join(w for w in fold_text(text).split() if w != "the")
+    if aliases:
+        key = journal_aliases().get(key, key)
+    return key
+
+
+def journals_compatible(a: str, b: str) -> bool:
+    """True when two journal keys can name the same journal.
+
+    Equal keys, renamed journals (data table), or one name an abbreviation of the other:
+    each word of the shorter form is a prefix of the next significant word of the longer
+    (``"am j physiol heart circ physiol"`` vs ``"american journal of physiology heart and
+    circulatory physiology"``), also when the shorter omits a trailing subtitle.
+    """
+    if not a or not b:
+        return True
+    if a == b:
+        return True
+    wa = [w for w in a.split() if w not in _STOP_WORDS]
+    wb = [w for w in b.split() if w not in _STOP_WORDS]
+    if "".join(wa) == "".join(wb):
+        return True
+    if len(wa) > len(wb):
+        wa, wb = wb, wa
+    if not wa:
+        return True
+    if len(wa) == 1 and len(wb) > 1:  # "lancet" is not "lancet infectious diseases"
+        return False
+    return _abbreviates(wa, wb) or _abbreviates(wb, wa)
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    """Each word of ``short`` matches (as a prefix, either way) ``long``'s words in order; first words align."""
+    i = 0
+    for n, word in enumerate(short):
+        while i < len(long) and not (long[i].startswith(word) or word.startswith(long[i])):
+            if n == 0:
+                return False
+            i += 1
+        if i == len(long):
+            return False
+        i += 1
+    return True
+
+
+def volume_key(volume: Any) -> str:
+    """The volume number as digits; "" when it holds none.
+
+    A leading number wins ("38 (Supplement 1)" -> "38"), else the last one
+    ("Korsakova. Part 2. 117" -> "117"); a bare fragment such as "1)" holds none.
+    """
+    text = str(volume or "").strip()
+    if not text or text == "nan" or re.fullmatch(r"\d+\)", text):
+        return ""
+    numbers = _FIRST_NUMBER.findall(text)
+    if not numbers:
+        return ""
+    number = numbers[0] if text[0].isdigit() else numbers[-1]
+    return number.lstrip("0") or "0"
+
+
+def volume_numbers(volume: Any, issue: Any) -> str:
+    """Every number in the volume and issue fields, space separated.
+
+    Databases move supplement and issue numbers into the volume field ("1" for
+    "61 (10 Suppl 1)"); a volume found among the other record's numbers is no conflict.
+    """
+    text = f"{volume or ''} {issue or ''}".replace("nan", "")
+    return " ".join(sorted({n.lstrip("0") or "0" for n in _FIRST_NUMBER.findall(text)}))
+
+
+def start_page(pages: Any) -> str:
+    """The first page as digits ("e47-54" -> "47", "H2070-7" -> "2070", "Jan-13" -> "1")."""
+    text = str(pages or "").strip()
+    if not text or text == "nan":
+        return ""
+    month = re.match(r"([A-Za-z]{3})-(\d+)$", text)
+    if month and month.group(1).lower() in MONTHS:
+        return str(MONTHS[month.group(1).lower()])
+    match = _FIRST_NUMBER.search(text)
+    return (match.group(0).lstrip("0") or "0") if match else ""
+
+
+def pmid_key(value: Any) -> str:
+    text = re.sub(r"\D", "", str(value or "")) if value is not None and str(value) != "nan" else ""
+    return text.lstrip("0")
+
+
+_PUBMED_URL = re.compile(r"ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?.*?list_uids=)/?(\d{1,9})\b|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b")
+
+
+def pmid_from_url(url: Any) -> str:
+    """A PubMed id found in a PubMed link (``https://www.ncbi.nlm.nih.gov/pubmed/18460911``)."""
+    if not isinstance(url, str) or "ncbi" not in url:
+        return ""
+    match = _PUBMED_URL.search(url)
+    return (match.group(1) or match.group(2)).lstrip("0") if match else ""
+
+
+# --- record kind ------------------------------------------------------------------------
+
+
+def record_kind(title_key_: str, ref_type: str, journal: str, volume: str, issue: str, pages: str, doi: str) -> str:
+    """``article``, ``erratum``, ``comment``, ``conference`` (abstract) or ``preprint``."""
+    fields = {"title": title_key_, "ref_type": ref_type, "journal": journal, "volume": volume, "issue": issue}
+    prefixes, journals = _preprint_rules()
+    jkey = fold_text(journal)
+    if (doi and doi.startswith(prefixes)) or jkey in journals:
+        return "preprint"
+    for kind, field, pattern in _kind_patterns():
+        value = fields.get(field, "")
+        if value and pattern.search(value):
+            return kind
+    if re.fullmatch(r"\s*[A-Za-z]?\d+\.\d+\s*", pages or ""):  # "A107.1": abstract numbering
+        return "conference"
+    return "article"
+
+
+# --- all keys ---------------------------------------------------------------------------
+
+KEY_COLUMNS = [
+    "record_id", "title_key", "generic", "authors_key", "first_author", "year",
+    "journal_key", "volume_key", "issue_key", "volume_numbers", "page_key", "doi", "pmid", "kind", "abstract_key",
+]
+
+
+def _column(records: pd.DataFrame, name: str) -> list[Any]:
+    if name in records.columns:
+        return records[name].tolist()
+    return [""] * len(records)
+
+
+def _ref_types(records: pd.DataFrame) -> list[str]:
+    types = [str(t or "") if str(t) != "nan" else "" for t in _column(records, "ref_type")]
+    if "extra" in records.columns:
+        for i, extra in enumerate(records["extra"].tolist()):
+            if not types[i] and isinstance(extra, dict):
+                types[i] = str(extra.get("ENTRYTYPE") or extra.get("type") or extra.get("Type") or "")
+    return types
+
+
+def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
+    """One row of comparison keys per record, in the order of ``records``.
+
+    Columns: :data:`KEY_COLUMNS`. ``year`` is a float (NaN when missing); every other key
+    is a string ("" when missing); ``generic`` is a bool.
+    """
+    titles = [title_key(t) for t in _column(records, "title")]
+    authors = [authors_key(a) for a in _column(records, "authors")]
+    journals_raw = [str(j) if j is not None and str(j) != "nan" else "" for j in _column(records, "journal")]
+    volumes_raw = [str(v) if v is not None and str(v) != "nan" else "" for v in _column(records, "volume")]
+    issues_raw = [str(v) if v is not None and str(v) != "nan" else "" for v in _column(records, "issue")]
+    pages_raw = [str(v) if v is not None and str(v) != "nan" else "" for v in _column(records, "pages")]
+    dois = [normalise_doi(unquote(d) if isinstance(d, str) and "%" in d else d) for d in _column(records, "doi")]
+    ref_types = _ref_types(records)
+    journal_cache: dict[str, str] = {}
+    journal_keys = []
+    for j in journals_raw:
+        key = journal_cache.get(j)
+        if key is None:
+            key = journal_cache[j] = journal_key(j)
+        journal_keys.append(key)
+    years = pd.to_numeric(pd.Series(_column(records, "year"), dtype="object"), errors="coerce").to_numpy(dtype=float)
+    abstracts = _column(records, "abstract")
+    out = pd.DataFrame(
+        {
+            "record_id": records["record_id"].astype(str).tolist(),
+            "title_key": titles,
+            "generic": [is_generic_title(t) for t in titles],
+            "authors_key": authors,
+            "first_author": [a.split(" ", 1)[0] if a else "" for a in authors],
+            "year": years,
+            "journal_key": journal_keys,
+            "volume_key": [volume_key(v) for v in volumes_raw],
+            "issue_key": [volume_key(v) for v in issues_raw],
+            "volume_numbers": [volume_numbers(v, i) for v, i in zip(volumes_raw, issues_raw)],
+            "page_key": [start_page(p) for p in pages_raw],
+            "doi": dois,
+            "pmid": [pmid_key(p) or pmid_from_url(u) for p, u in zip(_column(records, "pmid"), _column(records, "url"))],
+            "kind": [
+                record_kind(t, rt, j, v, i, p, d)
+                for t, rt, j, v, i, p, d in zip(titles, ref_types, journals_raw, volumes_raw, issues_raw, pages_raw, dois)
+            ],
+            "abstract_key": [fold_text(a)[:300] if isinstance(a, str) else "" for a in abstracts],
+        }
+    )
+    return out[KEY_COLUMNS]
