@@ -1,0 +1,282 @@
+"""Screening decision logs: write one decision, read current and final decisions.
+
+Each reviewer appends to ``evidence/screening/<stage>/<reviewer>.csv`` with columns
+``record_id, decision, reason, note, reviewer, timestamp``; full-text logs add
+``retrieval`` (``retrieved`` | ``not_retrieved``; empty means retrieved) and ``pdf``
+(a path or link). Conflicts are settled in ``resolutions.csv`` (the six title/abstract
+columns; ``reviewer`` is the person who resolved it). The latest row per record wins.
+
+Decision values: ``include``, ``exclude``, ``maybe``, and ``retract``. A ``retract`` row
+withdraws the reviewer's decision on that record, which counts as unscreened again; the
+screening view writes it when the reviewer undoes a first decision. Undoing a changed
+decision re-appends the previous row instead, so the log always reads as what happened.
+
+A report sought but not retrieved is logged as ``exclude`` with ``retrieval``
+``not_retrieved`` and one of ``review.yml``'s ``not_retrieved_reasons`` as the reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from ..errors import ParameterError
+from ..logs import append_rows, read_log, utc_timestamp
+from ..project import Project
+from .criteria import StageSettings, check_reviewer_name, check_stage, load_stage_settings
+
+SCREENING_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
+FULL_TEXT_COLUMNS = SCREENING_COLUMNS + ["retrieval", "pdf"]
+RESOLUTION_COLUMNS = SCREENING_COLUMNS
+DECISIONS = ("include", "exclude", "maybe")
+RETRACT = "retract"
+LOG_DECISIONS = DECISIONS + (RETRACT,)
+RETRIEVAL = ("retrieved", "not_retrieved")
+FINAL_COLUMNS = ["record_id", "decision", "reason", "retrieval"]
+CONFLICT = "conflict"
+RESOLUTIONS_FILE = "resolutions.csv"
+
+
+def log_columns(stage: str) -> list[str]:
+    """Columns of a reviewer's log at ``stage``."""
+    return list(FULL_TEXT_COLUMNS if check_stage(stage) == "full_text" else SCREENING_COLUMNS)
+
+
+def log_path(project: Project, stage: str, reviewer: str) -> Path:
+    """``evidence/screening/<stage>/<reviewer>.csv``."""
+    return project.screening_dir(check_stage(stage)) / f"{check_reviewer_name(reviewer)}.csv"
+
+
+def resolutions_path(project: Project, stage: str) -> Path:
+    """``evidence/screening/<stage>/resolutions.csv``."""
+    return project.screening_dir(check_stage(stage)) / RESOLUTIONS_FILE
+
+
+def _reason_code(reason: str, reasons: Mapping[str, str]) -> str:
+    """Accept a reason's code or its description; return the code."""
+    if reason in reasons:
+        return reason
+    for code, label in reasons.items():
+        if reason == label:
+            return code
+    return ""
+
+
+def make_row(
+    settings: StageSettings,
+    reviewer: str,
+    record_id: str,
+    decision: str,
+    reason: str = "",
+    note: str = "",
+    retrieval: str = "",
+    pdf: str = "",
+    *,
+    resolution: bool = False,
+    timestamp: str | None = None,
+) -> dict[str, str]:
+    """One validated log row. Raises :class:`ParameterError` saying what is wrong.
+
+    Exclusions at a stage with ``reason_required`` (full text by default) need a reason
+    from ``review.yml``; a report not retrieved needs one of ``not_retrieved_reasons``.
+    """
+    stage = settings.stage
+    record_id = str(record_id or "").strip()
+    if not record_id:
+        raise ParameterError("record_id", record_id, ["the id of a record being screened"])
+    decision = str(decision or "").strip().lower()
+    allowed = DECISIONS if resolution else LOG_DECISIONS
+    if decision not in allowed:
+        raise ParameterError("decision", decision, list(allowed))
+    reason = str(reason or "").strip()
+    retrieval = str(retrieval or "").strip()
+    pdf = str(pdf or "").strip()
+    if stage != "full_text" and (retrieval or pdf):
+        raise ParameterError("retrieval", retrieval or pdf, ["empty: retrieval and pdf belong to the full_text stage"])
+    if retrieval and retrieval not in RETRIEVAL:
+        raise ParameterError("retrieval", retrieval, list(RETRIEVAL))
+    if decision == RETRACT:
+        reason, retrieval, pdf = "", "", ""
+    elif retrieval == "not_retrieved":
+        if decision != "exclude":
+            raise ParameterError(
+                "decision", decision, ["exclude (a report not retrieved cannot be assessed for eligibility)"]
+            )
+        valid = list(settings.not_retrieved_reasons)
+        if not reason or (valid and reason not in valid):
+            raise ParameterError("reason", reason, valid or ["why the report could not be obtained"])
+    elif decision == "exclude":
+        reasons = settings.exclusion_reasons
+        if reason and reasons:
+            code = _reason_code(reason, reasons)
+            if not code and not (resolution and reason in settings.not_retrieved_reasons):
+                raise ParameterError("reason", reason, list(reasons))
+            reason = code or reason
+        if not reason and settings.reason_required:
+            raise ParameterError("reason", reason, list(reasons) or ["a reason for the exclusion"])
+    row = {
+        "record_id": record_id,
+        "decision": decision,
+        "reason": reason,
+        "note": str(note or "").replace("\r\n", "\n").strip(),
+        "reviewer": check_reviewer_name(reviewer),
+        "timestamp": timestamp or utc_timestamp(),
+    }
+    if stage == "full_text" and not resolution:
+        row["retrieval"] = retrieval
+        row["pdf"] = pdf
+    return row
+
+
+def record_decision(
+    project: Project,
+    stage: str,
+    reviewer: str,
+    record_id: str,
+    decision: str,
+    reason: str = "",
+    note: str = "",
+    retrieval: str = "",
+    pdf: str = "",
+    *,
+    settings: StageSettings | None = None,
+) -> dict[str, str]:
+    """Validate one decision and append it to the reviewer's log (flushed to disk at once).
+
+    Returns the row written.
+    """
+    settings = settings or load_stage_settings(project, stage)
+    row = make_row(settings, reviewer, record_id, decision, reason, note, retrieval, pdf)
+    append_rows(log_path(project, stage, reviewer), [row], log_columns(stage))
+    return row
+
+
+def append_row(project: Project, stage: str, row: Mapping[str, Any]) -> None:
+    """Append an already validated row (e.g. a previous decision restored by undo)."""
+    append_rows(log_path(project, stage, str(row["reviewer"])), [dict(row)], log_columns(stage))
+
+
+def read_reviewer_log(project: Project, stage: str, reviewer: str) -> pd.DataFrame:
+    """Every row the reviewer wrote at ``stage``, in order (empty when none)."""
+    return read_log(log_path(project, stage, reviewer), log_columns(stage))
+
+
+def reviewers_with_logs(project: Project, stage: str) -> list[str]:
+    """Names of the reviewers who have a log at ``stage`` (sorted)."""
+    folder = project.screening_dir(check_stage(stage))
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.csv") if p.name != RESOLUTIONS_FILE)
+
+
+def _latest_effective(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    if df.empty:
+        return df.reset_index(drop=True)
+    last = df.drop_duplicates(subset=keys, keep="last")
+    return last[last["decision"] != RETRACT].reset_index(drop=True)
+
+
+def _map_ids(df: pd.DataFrame, clusters: pd.DataFrame | None) -> pd.DataFrame:
+    if clusters is None or df.empty:
+        return df
+    mapping = dict(zip(clusters["record_id"].astype(str), clusters["cluster_id"].astype(str)))
+    df = df.copy()
+    df["record_id"] = df["record_id"].map(lambda rid: mapping.get(rid, rid))
+    return df
+
+
+def all_log_rows(project: Project, stage: str, reviewers: list[str] | None = None) -> pd.DataFrame:
+    """The rows of every reviewer's log at ``stage`` (file by file, in order)."""
+    names = reviewers if reviewers is not None else reviewers_with_logs(project, stage)
+    frames = [read_reviewer_log(project, stage, r) for r in names]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in log_columns(stage)})
+    return pd.concat(frames, ignore_index=True)
+
+
+def current_decisions(
+    project: Project,
+    stage: str,
+    reviewer: str | None = None,
+    clusters: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Each reviewer's current decision per record (latest row wins; retracted ones dropped).
+
+    Columns are the log's; one row per (reviewer, record_id). With ``reviewer``, only that
+    reviewer's. With ``clusters`` (``record_id, cluster_id``), ids are mapped to clusters first.
+    """
+    rows = all_log_rows(project, stage, [reviewer] if reviewer else None)
+    rows = _map_ids(rows, clusters)
+    out = _latest_effective(rows, ["reviewer", "record_id"])
+    return out.sort_values(["reviewer", "record_id"], kind="stable").reset_index(drop=True)
+
+
+def read_resolutions(project: Project, stage: str, clusters: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The latest resolution per record at ``stage`` (empty when none)."""
+    rows = read_log(resolutions_path(project, stage), RESOLUTION_COLUMNS)
+    return _latest_effective(_map_ids(rows, clusters), ["record_id"])
+
+
+def _agreed_reason(reasons: list[str]) -> str:
+    counts = Counter(r for r in reasons if r)
+    if not counts:
+        return ""
+    best = max(counts.values())
+    return next(r for r in reasons if counts.get(r) == best)
+
+
+def final_decisions(project: Project, stage: str, clusters: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per screened record: ``record_id, decision, reason, retrieval``.
+
+    A record's decision is the resolution in ``resolutions.csv`` if there is one, else the
+    reviewers' decision when they agree (or only one has screened it), else ``conflict``.
+    Reasons: the resolution's, else the reason most reviewers gave (ties: the first
+    reviewer in alphabetical order). ``retrieval`` (full text only, else empty) is
+    ``not_retrieved`` for an exclusion that a reviewer logged as not retrieved, else
+    ``retrieved``. Sorted by ``record_id``.
+    """
+    current = current_decisions(project, stage, clusters=clusters)
+    resolved = read_resolutions(project, stage, clusters=clusters).set_index("record_id")
+    settings = load_stage_settings(project, stage)
+    not_retrieved_reasons = set(settings.not_retrieved_reasons)
+    out: list[dict[str, str]] = []
+    ids = sorted(set(current["record_id"]) | set(resolved.index))
+    by_record = {rid: grp for rid, grp in current.groupby("record_id", sort=False)} if not current.empty else {}
+    for rid in ids:
+        grp = by_record.get(rid)
+        if rid in resolved.index:
+            decision = resolved.at[rid, "decision"]
+            reason = resolved.at[rid, "reason"]
+        else:
+            decisions = list(grp["decision"])
+            if len(set(decisions)) == 1:
+                decision = decisions[0]
+                reason = _agreed_reason(list(grp["reason"]))
+            else:
+                decision, reason = CONFLICT, ""
+        retrieval = ""
+        if stage == "full_text":
+            logged_nr = grp is not None and (grp["retrieval"] == "not_retrieved").any()
+            nr = decision == "exclude" and (logged_nr or reason in not_retrieved_reasons)
+            retrieval = "not_retrieved" if nr else "retrieved"
+        out.append({"record_id": rid, "decision": decision, "reason": reason, "retrieval": retrieval})
+    return pd.DataFrame(out, columns=FINAL_COLUMNS)
+
+
+def decisions_side_by_side(
+    project: Project, stage: str, clusters: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per record screened by anyone; columns ``decision_<reviewer>``,
+    ``reason_<reviewer>``, ``note_<reviewer>`` (empty where a reviewer has not screened it)."""
+    current = current_decisions(project, stage, clusters=clusters)
+    if current.empty:
+        return pd.DataFrame({"record_id": pd.Series(dtype="object")})
+    wide = current.pivot(index="record_id", columns="reviewer", values=["decision", "reason", "note"])
+    wide.columns = [f"{field}_{reviewer}" for field, reviewer in wide.columns]
+    reviewers = sorted(current["reviewer"].unique())
+    cols = [f"{f}_{r}" for r in reviewers for f in ("decision", "reason", "note")]
+    return wide[cols].fillna("").reset_index().sort_values("record_id").reset_index(drop=True)

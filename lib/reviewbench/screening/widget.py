@@ -1,0 +1,382 @@
+"""The screening view in JupyterLab: ipywidgets over a :class:`ScreeningController`.
+
+``screening_view(stage=..., reviewer=...)`` shows one record at a time (title, authors,
+year, journal, abstract with ``review.yml``'s include terms in green and exclude terms in
+red), buttons for include / exclude / maybe / undo / skip, an exclusion reason, a note,
+jump to a record, and progress with the ranking's estimated recall and stopping signal.
+At the full-text stage it also records retrieval (retrieved or not, with a reason) and
+a path or link to the PDF.
+
+Keys (while the view has focus, not while typing in a text box): ``i`` include,
+``e`` exclude, ``m`` maybe, ``u`` undo, ``s`` skip, ``1``-``9`` choose an exclusion
+reason. Keys come through a small anywidget (:class:`KeyShortcuts`) that stops them
+reaching JupyterLab, so ``m`` does not turn the cell into Markdown.
+
+Every decision is appended and flushed to the reviewer's log the moment it is made.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..errors import ReviewbenchError
+from ..project import Project, open_project
+from .controller import ScreeningController, open_controller
+from .conflicts import blinding_lifted, conflicts, resolve_conflict, screeners
+from .criteria import check_reviewer_name, load_stage_settings, resolve_reviewer
+from .decisions import DECISIONS
+from .highlight import highlight
+
+KEYS = {"i": "include", "e": "exclude", "m": "maybe", "u": "undo", "s": "skip"}
+MAX_AUTHORS = 12
+
+try:  # keyboard shortcuts need anywidget; without it the buttons still work
+    import anywidget
+    import traitlets
+except ImportError:  # pragma: no cover - depends on the environment
+    anywidget = None
+
+_KEYS_ESM = r"""
+function render({ model, el }) {
+  const strip = document.createElement("div");
+  strip.className = "rb-keys";
+  strip.tabIndex = 0;
+  strip.textContent = model.get("label");
+  strip.style.cssText = "padding:4px 8px;border:1px dashed #999;border-radius:4px;color:#444;" +
+    "font-size:12px;cursor:pointer;outline:none;user-select:none";
+  strip.addEventListener("focus", () => { strip.style.borderColor = "#1976d2"; strip.style.color = "#1976d2"; });
+  strip.addEventListener("blur", () => { strip.style.borderColor = "#999"; strip.style.color = "#444"; });
+  el.appendChild(strip);
+  const typing = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  const onKey = (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
+    const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+    if (!model.get("keys").includes(key)) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    model.send({ key: key });
+  };
+  let host = null;
+  const attach = (tries) => {
+    host = el.closest(".rb-screening");
+    if (!host && tries > 0) { setTimeout(() => attach(tries - 1), 50); return; }
+    host = host || el;
+    if (!host.hasAttribute("tabindex")) { host.tabIndex = -1; host.style.outline = "none"; }
+    host.addEventListener("keydown", onKey);
+  };
+  attach(100);
+  model.on("msg:custom", (msg) => { if (msg && msg.focus) strip.focus({ preventScroll: true }); });
+  if (model.get("autofocus")) setTimeout(() => strip.focus({ preventScroll: true }), 100);
+  return () => { if (host) host.removeEventListener("keydown", onKey); };
+}
+export default { render };
+"""
+
+if anywidget is not None:
+
+    class KeyShortcuts(anywidget.AnyWidget):
+        """A focusable strip; key presses inside the screening view are sent to Python."""
+
+        _esm = _KEYS_ESM
+        keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
+        label = traitlets.Unicode("").tag(sync=True)
+        autofocus = traitlets.Bool(True).tag(sync=True)
+
+        def focus(self) -> None:  # type: ignore[override]
+            """Give the strip keyboard focus (after a click elsewhere in the view)."""
+            self.send({"focus": True})
+
+else:  # pragma: no cover
+    KeyShortcuts = None  # type: ignore[assignment,misc]
+
+
+def _text(value: Any) -> str:
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _authors(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        names = [str(a) for a in value]
+        shown = "; ".join(names[:MAX_AUTHORS])
+        return shown + (f"; … (+{len(names) - MAX_AUTHORS})" if len(names) > MAX_AUTHORS else "")
+    return _text(value)
+
+
+class ScreeningView(widgets.VBox):
+    """The screening view over ``controller``; display it as a cell's last expression."""
+
+    def __init__(self, controller: ScreeningController) -> None:
+        self.controller = c = controller
+        self.settings = c.settings
+        self.full_text = c.stage == "full_text"
+        super().__init__()
+        self.add_class("rb-screening")
+        self.header = widgets.HTML()
+        self.progress_html = widgets.HTML()
+        self.record_html = widgets.HTML(layout=widgets.Layout(max_height="60vh", overflow_y="auto"))
+        self.message = widgets.HTML()
+        btn = lambda d, style, tip: widgets.Button(description=d, button_style=style, tooltip=tip)  # noqa: E731
+        self.b_include = btn("Include", "success", "include (i)")
+        self.b_exclude = btn("Exclude", "danger", "exclude (e); choose a reason first")
+        self.b_maybe = btn("Maybe", "warning", "maybe (m)")
+        self.b_undo = btn("Undo", "", "undo the last decision (u)")
+        self.b_skip = btn("Skip", "", "show the next record, leave this one for later (s)")
+        for b, action in (
+            (self.b_include, "include"), (self.b_exclude, "exclude"), (self.b_maybe, "maybe"),
+            (self.b_undo, "undo"), (self.b_skip, "skip"),
+        ):
+            b.on_click(lambda _b, a=action: self.act(a))
+        self.reason = widgets.Dropdown(description="Reason", layout=widgets.Layout(width="auto", min_width="22em"))
+        self.note = widgets.Text(placeholder="note (optional)", description="Note", layout=widgets.Layout(width="40em"))
+        self.retrieval = widgets.Dropdown(
+            options=[("retrieved", "retrieved"), ("not retrieved", "not_retrieved")],
+            value="retrieved", description="Full text",
+        )
+        self.pdf = widgets.Text(placeholder="path or link to the PDF", description="PDF", layout=widgets.Layout(width="40em"))
+        self.retrieval.observe(lambda _ch: self._reason_options(), names="value")
+        self.reason.observe(lambda _ch: self._refocus(), names="value")
+        self.jump_box = widgets.Text(placeholder="record id", layout=widgets.Layout(width="18em"))
+        self.b_jump = widgets.Button(description="Go to record", tooltip="show this record (screened or not)")
+        self.b_jump.on_click(lambda _b: self.jump(self.jump_box.value))
+        self.jump_box.on_submit(lambda _w: self.jump(self.jump_box.value))
+        self.keys = None
+        if KeyShortcuts is not None:
+            self.keys = KeyShortcuts(
+                keys=list(KEYS) + [str(n) for n in range(1, 10)],
+                label="Keys: i include · e exclude · m maybe · u undo · s skip · 1–9 reason (click here first)",
+            )
+            self.keys.on_msg(self._on_key)
+        buttons = widgets.HBox([self.b_include, self.b_exclude, self.b_maybe, self.b_undo, self.b_skip])
+        rows: list[widgets.Widget] = [self.header, self.progress_html, self.record_html, buttons, self.reason, self.note]
+        if self.full_text:
+            rows[4:4] = [self.retrieval]
+            rows.append(self.pdf)
+        rows += [widgets.HBox([self.jump_box, self.b_jump])]
+        if self.keys is not None:
+            rows.append(self.keys)
+        rows.append(self.message)
+        self.children = rows
+        self._reason_options()
+        c.on_change(self._on_change)
+        self.refresh()
+
+    # -- actions ---------------------------------------------------------------------
+    def act(self, action: str) -> None:
+        """Do ``include``/``exclude``/``maybe``/``undo``/``skip`` as the buttons and keys do."""
+        c = self.controller
+        try:
+            if action == "undo":
+                rid = c.undo()
+                self._say(f"Undone: {rid} is shown again." if rid else "Nothing to undo in this session.")
+            elif action == "skip":
+                c.skip()
+                self._say("")
+            else:
+                rid = c.current_id
+                retrieval = self.retrieval.value if self.full_text else ""
+                c.decide(action, reason=self.reason.value or "", note=self.note.value,
+                         retrieval=retrieval if self.full_text else "", pdf=self.pdf.value if self.full_text else "")
+                self._say(f"Saved: {html.escape(str(rid))} → {action}.")
+                self._clear_inputs()
+        except ReviewbenchError as exc:
+            self._say(str(exc), error=True)
+        self._refocus()
+
+    def jump(self, record_id: str) -> None:
+        """Show ``record_id`` next."""
+        try:
+            rid = self.controller.jump(record_id)
+            self._say(f"Showing {html.escape(rid)}.")
+            self.jump_box.value = ""
+        except ReviewbenchError as exc:
+            self._say(str(exc), error=True)
+
+    def _on_key(self, _widget: Any, content: dict, _buffers: Any) -> None:
+        key = str(content.get("key", ""))
+        if key.isdigit():
+            options = [v for _label, v in self.reason.options if v]
+            n = int(key)
+            if 1 <= n <= len(options):
+                self.reason.value = options[n - 1]
+            return
+        if key in KEYS:
+            self.act(KEYS[key])
+
+    # -- drawing ---------------------------------------------------------------------
+    def _reason_options(self) -> None:
+        if self.full_text and self.retrieval.value == "not_retrieved":
+            choices = [(r, r) for r in self.settings.not_retrieved_reasons]
+            blank = "— why not retrieved —"
+        else:
+            choices = [(f"{code}: {label}" if label != code else code, code) for code, label in self.settings.exclusion_reasons.items()]
+            blank = "— exclusion reason —"
+        self.reason.options = [(blank, "")] + [(f"{i}. {lab}" if i <= 9 else lab, v) for i, (lab, v) in enumerate(choices, 1)]
+        self.reason.value = ""
+
+    def _clear_inputs(self) -> None:
+        self.note.value = ""
+        self.pdf.value = ""
+        if self.full_text:
+            self.retrieval.value = "retrieved"
+        self._reason_options()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        colour = "#b00020" if error else "#2e7d32"
+        body = html.escape(text) if error else text
+        self.message.value = f'<div class="rb-message" style="color:{colour}">{body}</div>' if text else ""
+
+    def _refocus(self) -> None:
+        if self.keys is not None:
+            self.keys.focus()
+
+    def _on_change(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw header, progress and the current record."""
+        c = self.controller
+        self.header.value = (
+            f"<b>{html.escape(self.settings.label)}</b> · reviewer <b>{html.escape(c.reviewer)}</b>"
+        )
+        self.progress_html.value = f'<div class="rb-progress">{html.escape(c.progress().summary())}</div>'
+        self.record_html.value = self._record_html()
+        self.b_undo.disabled = not c.can_undo
+
+    def _record_html(self) -> str:
+        c = self.controller
+        if c.current_id is None:
+            msg = "Calibration round complete." if c.calibration_ids else "Every record in this set is screened."
+            return f'<div class="rb-done"><b>{msg}</b> Use undo or jump to change a decision.</div>'
+        rec = c.record()
+        inc, exc = self.settings.include_terms, self.settings.exclude_terms
+        meta = " · ".join(
+            x for x in (_authors(rec.get("authors")), _text(rec.get("year")), _text(rec.get("journal"))) if x
+        )
+        doi = _text(rec.get("doi"))
+        link = f' · <a href="https://doi.org/{html.escape(doi, quote=True)}" target="_blank" rel="noopener">doi:{html.escape(doi)}</a>' if doi else ""
+        parts = [
+            f'<div class="rb-record" style="line-height:1.45">',
+            f'<div style="font-size:1.25em;font-weight:600" class="rb-title">{highlight(rec.get("title"), inc, exc) or "(no title)"}</div>',
+            f'<div style="color:#555" class="rb-meta">{html.escape(meta)}</div>',
+            f'<div style="color:#777;font-size:0.85em">record <code class="rb-record-id">{html.escape(c.current_id)}</code>{link}</div>',
+            f'<p class="rb-abstract" style="max-width:60em">{highlight(rec.get("abstract"), inc, exc) or "<i>(no abstract)</i>"}</p>',
+        ]
+        keywords = rec.get("keywords")
+        if isinstance(keywords, (list, tuple)) and keywords:
+            parts.append(f'<div style="color:#555;font-size:0.9em">Keywords: {highlight("; ".join(map(str, keywords)), inc, exc)}</div>')
+        mine = c.decision_for()
+        if mine:
+            reason = f" ({html.escape(mine['reason'])})" if mine.get("reason") else ""
+            parts.append(f'<div class="rb-mine" style="margin-top:4px">Your decision: <b>{html.escape(mine["decision"])}</b>{reason}</div>')
+        others = c.other_decisions() if mine else {}
+        if others:
+            shown = ", ".join(f"{html.escape(r)}: {html.escape(d)}" for r, d in others.items())
+            parts.append(f'<div class="rb-others">Other reviewers: {shown}</div>')
+        parts.append("</div>")
+        return "".join(parts)
+
+
+class ConflictsView(widgets.VBox):
+    """Disagreements side by side, and a form to record the resolution.
+
+    A screener sees it only once blinding is lifted (every screener has screened every
+    record); an arbiter (or anyone who is not a screener of the stage) sees it always.
+    """
+
+    def __init__(self, project: Project, stage: str, resolver: str, records: pd.DataFrame | None = None) -> None:
+        super().__init__()
+        self.project, self.stage, self.resolver = project, stage, check_reviewer_name(resolver)
+        self.settings = load_stage_settings(project, stage)
+        self.records = records
+        self.add_class("rb-conflicts")
+        self.table = widgets.HTML()
+        self.pick = widgets.Dropdown(description="Record")
+        self.decision = widgets.ToggleButtons(options=list(DECISIONS), value=None)
+        self.reason = widgets.Dropdown(
+            description="Reason", options=[("—", "")] + [(f"{k}: {v}", k) for k, v in self.settings.exclusion_reasons.items()]
+        )
+        self.note = widgets.Text(description="Note", placeholder="e.g. resolved by discussion")
+        self.save = widgets.Button(description="Save resolution", button_style="primary")
+        self.message = widgets.HTML()
+        self.save.on_click(lambda _b: self._save())
+        self.refresh()
+
+    def _visible(self) -> tuple[bool, str]:
+        names = screeners(self.project, self.stage)
+        if self.resolver not in names:
+            return True, ""
+        ids = list(self.records["record_id"]) if self.records is not None else None
+        if ids is None:
+            from .decisions import current_decisions
+
+            ids = sorted(set(current_decisions(self.project, self.stage)["record_id"]))
+        if blinding_lifted(self.project, self.stage, ids, names):
+            return True, ""
+        return False, "Blinded: conflicts are shown once every screener has screened every record."
+
+    def refresh(self) -> None:
+        visible, why = self._visible()
+        if not visible:
+            self.children = [widgets.HTML(f"<i>{html.escape(why)}</i>")]
+            return
+        table = conflicts(self.project, self.stage)
+        if table.empty:
+            self.children = [widgets.HTML("<b>No open conflicts.</b>"), self.message]
+            return
+        if self.records is not None and "title" in self.records.columns:
+            titles = self.records.set_index("record_id")["title"]
+            table.insert(1, "title", table["record_id"].map(titles).fillna(""))
+        self.table.value = table.drop(columns=["resolution", "resolution_reason", "resolved_by"]).to_html(
+            index=False, escape=True, classes="rb-conflict-table"
+        )
+        self.pick.options = list(table["record_id"])
+        self.children = [
+            widgets.HTML(f"<b>{len(table)} open conflict(s)</b>"), self.table, self.pick, self.decision,
+            self.reason, self.note, self.save, self.message,
+        ]
+
+    def _save(self) -> None:
+        try:
+            if not self.decision.value:
+                self.message.value = '<span style="color:#b00020">Choose a decision first.</span>'
+                return
+            row = resolve_conflict(
+                self.project, self.stage, self.pick.value, self.decision.value, self.resolver,
+                reason=self.reason.value, note=self.note.value,
+            )
+        except ReviewbenchError as exc:
+            self.message.value = f'<span style="color:#b00020">{html.escape(str(exc))}</span>'
+            return
+        self.message.value = f"Saved: {html.escape(row['record_id'])} → {html.escape(row['decision'])}."
+        self.note.value = ""
+        self.refresh()
+
+
+def screening_view(
+    stage: str = "title_abstract",
+    reviewer: str | None = None,
+    *,
+    project: Project | str | None = None,
+    order: str = "active",
+    calibration_n: int = 0,
+    seed: int = 0,
+) -> ScreeningView:
+    """The screening view for ``reviewer`` (see :func:`resolve_reviewer`) at ``stage``."""
+    proj = project if isinstance(project, Project) else open_project(project)
+    name = resolve_reviewer(proj, reviewer)
+    return ScreeningView(open_controller(proj, stage, name, order=order, calibration_n=calibration_n, seed=seed))
+
+
+def conflicts_view(stage: str, resolver: str | None = None, *, project: Project | str | None = None) -> ConflictsView:
+    """The conflicts view at ``stage`` for ``resolver`` (see :func:`resolve_reviewer`)."""
+    from .records import screening_records
+
+    proj = project if isinstance(project, Project) else open_project(project)
+    records, _clusters = screening_records(proj, stage)
+    return ConflictsView(proj, stage, resolve_reviewer(proj, resolver), records)
