@@ -1,14 +1,34 @@
-"""`reviewbench validate` (see DESIGN.md for the contract)."""
+"""`reviewbench validate [--project DIR]`: check every YAML file and log of a project.
+
+Exit status 0 when everything is valid; otherwise every problem is printed with its
+file and line, and the status is 2 (as for any error a user can fix).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from ..errors import ValidationError
+from ..project import open_project
+from ..validate import validate_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("validate", help="(not yet implemented)")
+    parser = subparsers.add_parser(
+        "validate",
+        help="check review.yml, codebook.yml, searches.yml and every decision and findings log",
+        description="Check the project's YAML files and every screening, dedup, findings and "
+        "reconciliation log; print each problem with its file and line.",
+    )
+    parser.add_argument("--project", metavar="DIR", help="the review project (default: the folder you are in)")
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    raise SystemExit("reviewbench validate: not implemented yet")
+    project = open_project(args.project)
+    problems = validate_project(project)
+    if problems:
+        raise ValidationError(problems)
+    print(f"{project.root}: review.yml, codebook.yml, searches.yml and all logs are valid", file=sys.stderr)
+    return 0

@@ -1,0 +1,308 @@
+"""The codebook: dimensions, their codes, and the keyword rules that suggest them.
+
+``evidence/codebook.yml`` is data, not code. Its shape::
+
+    population:                 # what makes a passage "about sex work"
+      label: ...
+      terms: [sex work*, prostitut*, ...]
+      guards: [master of social work, ...]
+    dimensions:
+      subgroup:
+        label: Subgroup of people who sell sex
+        definition: ...
+        multi: true             # several codes per finding allowed
+        level: finding          # finding | study | both
+        window: 10              # hits count only within 10 words of a population term (same sentence)
+        codes:
+          on_street:
+            label: On-street / street-based
+            definition: ...
+            include: ...        # optional notes for coders
+            exclude: ...
+            examples: [...]
+            keywords:
+              any: [street-based, kerb crawl*, ...]   # phrases; * ends a word stem
+              guards: [street drug*, ...]             # a hit inside one of these is discarded
+              sentence_guards: [...]                  # a hit in a sentence with one of these is discarded
+              window: 10                              # optional override of the dimension's window
+
+:func:`check_codebook` returns every schema problem with its line;
+:func:`load_codebook` raises :class:`ValidationError` listing them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem, ValidationError
+from .located_yaml import Located, load_located
+
+CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+LEVELS = ("finding", "study", "both")
+TOP_KEYS = {"version", "title", "description", "population", "dimensions", "filters"}
+DIMENSION_KEYS = {"label", "definition", "multi", "level", "window", "required", "codes", "notes"}
+CODE_KEYS = {"label", "definition", "include", "exclude", "examples", "keywords", "notes"}
+KEYWORD_KEYS = {"any", "guards", "sentence_guards", "window"}
+POPULATION_KEYS = {"label", "definition", "terms", "guards", "sentence_guards"}
+
+
+@dataclass(frozen=True)
+class KeywordRule:
+    """Phrases that suggest a code, and guard phrases that veto a hit.
+
+    ``window`` is how many words a hit may be from a population term in the same
+    sentence (``None``: no such requirement; ``"sentence"``: anywhere in the sentence).
+    """
+
+    any: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+    sentence_guards: tuple[str, ...] = ()
+    window: int | str | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of a dimension."""
+
+    id: str
+    label: str
+    definition: str
+    include: str = ""
+    exclude: str = ""
+    examples: tuple[str, ...] = ()
+    keywords: KeywordRule = field(default_factory=KeywordRule)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A coding dimension: single-valued (``multi`` False) or multi-valued."""
+
+    name: str
+    label: str
+    definition: str
+    multi: bool
+    level: str
+    codes: dict[str, Code]
+    window: int | str | None = None
+    required: bool = False
+
+    @property
+    def applies_to_findings(self) -> bool:
+        return self.level in ("finding", "both")
+
+    @property
+    def applies_to_studies(self) -> bool:
+        return self.level in ("study", "both")
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The whole codebook: a population filter and ordered dimensions."""
+
+    dimensions: dict[str, Dimension]
+    population: KeywordRule
+    population_label: str = "population"
+    path: str = ""
+
+    def codes(self, dimension: str) -> list[str]:
+        """Code ids of one dimension, in codebook order."""
+        return list(self.dimensions[dimension].codes)
+
+    def invalid_codes(self, dimension: str, codes: list[str]) -> list[str]:
+        """The codes in ``codes`` that the dimension does not define."""
+        known = self.dimensions[dimension].codes
+        return [c for c in codes if c not in known]
+
+
+def parse_codes(value: object) -> list[str]:
+    """Codes written in a log cell (``"a; b"``) as a list, blanks dropped, order kept."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, float) and value != value:  # NaN
+        return []
+    return [part.strip() for part in re.split(r"[;,]", str(value)) if part.strip()]
+
+
+def join_codes(codes: list[str] | tuple[str, ...]) -> str:
+    """The log spelling of a list of codes."""
+    return "; ".join(codes)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _check_phrases(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, list):
+        problems.append(doc.problem(f"{what} must be a list of phrases, found {type(value).__name__}", *keys))
+        return
+    for i, item in enumerate(value):
+        if not _is_str(item):
+            problems.append(doc.problem(f"{what} item {i + 1} must be a non-empty phrase, found {item!r}", *keys, i))
+
+
+def _check_window(doc: Located, value: object, keys: tuple, problems: list[Problem]) -> None:
+    if value is None or value == "sentence":
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        problems.append(doc.problem(f"window must be a whole number of words (0 or more), 'sentence' or empty, found {value!r}", *keys))
+
+
+def _check_unknown(doc: Located, value: dict, allowed: set[str], keys: tuple, where: str, problems: list[Problem]) -> None:
+    for key in value:
+        if key not in allowed:
+            problems.append(doc.problem(f"unknown key {key!r} in {where} (allowed: {', '.join(sorted(allowed))})", *keys, key))
+
+
+def check_codebook(doc: Located) -> list[Problem]:
+    """Every schema problem of a parsed codebook, each with its line."""
+    problems: list[Problem] = []
+    data = doc.data
+    if not isinstance(data, dict):
+        return [doc.problem(f"the codebook must be a mapping with a 'dimensions' key, found {type(data).__name__}")]
+    _check_unknown(doc, data, TOP_KEYS, (), "the codebook", problems)
+    population = data.get("population")
+    if population is not None:
+        if not isinstance(population, dict):
+            problems.append(doc.problem("'population' must be a mapping with 'terms' (and optional 'guards')", "population"))
+        else:
+            _check_unknown(doc, population, POPULATION_KEYS, ("population",), "population", problems)
+            for key in ("terms", "guards", "sentence_guards"):
+                _check_phrases(doc, population.get(key), ("population", key), f"population {key}", problems)
+    dims = data.get("dimensions")
+    if not isinstance(dims, dict) or not dims:
+        problems.append(doc.problem("'dimensions' must be a non-empty mapping of dimension name to its definition", "dimensions"))
+        return problems
+    for name, dim in dims.items():
+        keys = ("dimensions", name)
+        if not isinstance(name, str) or not CODE_ID.match(name):
+            problems.append(doc.problem(f"dimension name {name!r} must be lower case letters, digits and '_'", *keys))
+        if not isinstance(dim, dict):
+            problems.append(doc.problem(f"dimension {name!r} must be a mapping with label, multi and codes", *keys))
+            continue
+        _check_unknown(doc, dim, DIMENSION_KEYS, keys, f"dimension {name!r}", problems)
+        if not _is_str(dim.get("label")):
+            problems.append(doc.problem(f"dimension {name!r} needs a 'label' (text)", *keys))
+        if not isinstance(dim.get("multi"), bool):
+            problems.append(doc.problem(f"dimension {name!r} needs 'multi: true' or 'multi: false' (several codes per finding or one), found {dim.get('multi')!r}", *keys, "multi"))
+        if dim.get("level", "finding") not in LEVELS:
+            problems.append(doc.problem(f"dimension {name!r}: level must be one of {', '.join(LEVELS)}, found {dim.get('level')!r}", *keys, "level"))
+        if "required" in dim and not isinstance(dim["required"], bool):
+            problems.append(doc.problem(f"dimension {name!r}: 'required' must be true or false", *keys, "required"))
+        _check_window(doc, dim.get("window"), (*keys, "window"), problems)
+        codes = dim.get("codes")
+        if not isinstance(codes, dict) or not codes:
+            problems.append(doc.problem(f"dimension {name!r} needs 'codes': a non-empty mapping of code id to its definition", *keys, "codes"))
+            continue
+        for code_id, code in codes.items():
+            ckeys = (*keys, "codes", code_id)
+            if not isinstance(code_id, str) or not CODE_ID.match(code_id):
+                problems.append(doc.problem(f"code id {code_id!r} in dimension {name!r} must be lower case letters, digits and '_' (quote it if YAML reads it as true/false/a number)", *ckeys))
+            if not isinstance(code, dict):
+                problems.append(doc.problem(f"code {code_id!r} in dimension {name!r} must be a mapping with label and definition", *ckeys))
+                continue
+            _check_unknown(doc, code, CODE_KEYS, ckeys, f"code {name}.{code_id}", problems)
+            for key in ("label", "definition"):
+                if not _is_str(code.get(key)):
+                    problems.append(doc.problem(f"code {name}.{code_id} needs a '{key}' (text)", *ckeys, key))
+            for key in ("include", "exclude"):
+                if key in code and not isinstance(code[key], str):
+                    problems.append(doc.problem(f"code {name}.{code_id}: '{key}' must be text", *ckeys, key))
+            _check_phrases(doc, code.get("examples"), (*ckeys, "examples"), f"code {name}.{code_id} examples", problems)
+            kw = code.get("keywords")
+            if kw is None:
+                continue
+            if not isinstance(kw, dict):
+                problems.append(doc.problem(f"code {name}.{code_id}: 'keywords' must be a mapping with 'any' (and optional 'guards')", *ckeys, "keywords"))
+                continue
+            _check_unknown(doc, kw, KEYWORD_KEYS, (*ckeys, "keywords"), f"keywords of {name}.{code_id}", problems)
+            for key in ("any", "guards", "sentence_guards"):
+                _check_phrases(doc, kw.get(key), (*ckeys, "keywords", key), f"keywords {key} of {name}.{code_id}", problems)
+            _check_window(doc, kw.get("window"), (*ckeys, "keywords", "window"), problems)
+    return problems
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _rule(value: dict | None, window: Any) -> KeywordRule:
+    value = value or {}
+    return KeywordRule(
+        any=tuple(value.get("any") or ()),
+        guards=tuple(value.get("guards") or ()),
+        sentence_guards=tuple(value.get("sentence_guards") or ()),
+        window=value.get("window", window),
+    )
+
+
+def build_codebook(data: dict[str, Any], path: str = "") -> Codebook:
+    """A :class:`Codebook` from already-checked codebook data."""
+    dims: dict[str, Dimension] = {}
+    for name, dim in data["dimensions"].items():
+        window = dim.get("window")
+        codes = {
+            code_id: Code(
+                id=code_id,
+                label=str(code["label"]).strip(),
+                definition=str(code["definition"]).strip(),
+                include=str(code.get("include") or "").strip(),
+                exclude=str(code.get("exclude") or "").strip(),
+                examples=tuple(code.get("examples") or ()),
+                keywords=_rule(code.get("keywords"), window),
+            )
+            for code_id, code in dim["codes"].items()
+        }
+        dims[name] = Dimension(
+            name=name,
+            label=str(dim["label"]).strip(),
+            definition=str(dim.get("definition") or "").strip(),
+            multi=bool(dim["multi"]),
+            level=dim.get("level", "finding"),
+            codes=codes,
+            window=window,
+            required=bool(dim.get("required", False)),
+        )
+    population = data.get("population") or {}
+    return Codebook(
+        dimensions=dims,
+        population=KeywordRule(
+            any=tuple(population.get("terms") or ()),
+            guards=tuple(population.get("guards") or ()),
+            sentence_guards=tuple(population.get("sentence_guards") or ()),
+        ),
+        population_label=str(population.get("label") or "population"),
+        path=path,
+    )
+
+
+def codebook_problems(path: str | Path) -> list[Problem]:
+    """Every problem of the codebook file at ``path`` (empty when it is valid)."""
+    doc, problems = load_located(path)
+    if doc is None:
+        return problems
+    return problems + check_codebook(doc)
+
+
+def load_codebook(project_or_path: Any) -> Codebook:
+    """The codebook of a project (or of a ``codebook.yml`` path), checked.
+
+    Raises :class:`ValidationError` naming the file and line of every problem.
+    """
+    path = Path(getattr(project_or_path, "codebook_file", project_or_path))
+    doc, problems = load_located(path)
+    if doc is not None:
+        problems = problems + check_codebook(doc)
+    if problems:
+        raise ValidationError(problems)
+    assert doc is not None
+    return build_codebook(doc.data, str(path))

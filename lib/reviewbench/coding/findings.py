@@ -1,0 +1,149 @@
+"""Findings logs: one append-only CSV per coder in ``evidence/findings/``.
+
+A finding is a statement extracted from an included study, in the coder's own words,
+with its location (page, table) and its codes per codebook dimension. Columns of
+``evidence/findings/<coder>.csv``::
+
+    finding_id, record_id, finding, location, <one column per dimension>, confidence,
+    coder, timestamp
+
+Codes of a dimension are joined with ``"; "``. The latest row per ``finding_id`` in a
+coder's log wins. Two coders code the same finding by using the same ``finding_id``;
+that overlap is what agreement is computed on. ``studies.csv`` and
+``reconciliation.csv`` in the same folder are not coder logs (see :mod:`.studies` and
+:mod:`.reconcile`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from ..errors import Problem, ValidationError
+from ..logs import append_rows, latest, read_log, utc_timestamp
+from .codebook import Codebook, join_codes, parse_codes
+
+RESERVED_LOGS = ("studies", "reconciliation")
+CONFIDENCE = ("", "high", "medium", "low")
+CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def finding_columns(codebook: Codebook) -> list[str]:
+    """The header of a findings log for this codebook."""
+    return ["finding_id", "record_id", "finding", "location", *codebook.dimensions, "confidence", "coder", "timestamp"]
+
+
+def coder_logs(project: Any) -> dict[str, Path]:
+    """Coder name -> findings log path, sorted by coder."""
+    folder = Path(project.findings_dir)
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(folder.glob("*.csv")) if p.stem not in RESERVED_LOGS and not p.stem.startswith("_")}
+
+
+def finding_problems(row: Mapping[str, Any], codebook: Codebook) -> list[str]:
+    """What is wrong with one finding row (codes unknown to the codebook, several codes
+    in a single-valued dimension, an empty id, text or coder, an unknown confidence)."""
+    problems = []
+    for key in ("finding_id", "finding", "coder"):
+        if not str(row.get(key) or "").strip():
+            problems.append(f"empty {key}")
+    coder = str(row.get("coder") or "").strip()
+    if coder and not CODER_NAME.match(coder):
+        problems.append(f"coder {coder!r} must be letters, digits, '.', '_' or '-' (it names the log file)")
+    if str(row.get("confidence") or "").strip() not in CONFIDENCE:
+        problems.append(f"confidence {row.get('confidence')!r} is not one of high, medium, low (or empty)")
+    for name, dim in codebook.dimensions.items():
+        codes = parse_codes(row.get(name))
+        unknown = codebook.invalid_codes(name, codes)
+        if unknown:
+            problems.append(f"{name}: unknown code(s) {', '.join(unknown)} (valid: {', '.join(dim.codes)})")
+        if not dim.multi and len(set(codes)) > 1:
+            problems.append(f"{name}: one code allowed, found {len(codes)} ({join_codes(codes)})")
+        if len(codes) != len(set(codes)):
+            problems.append(f"{name}: a code is repeated ({join_codes(codes)})")
+    return problems
+
+
+def record_finding(project: Any, codebook: Codebook, row: Mapping[str, Any]) -> dict[str, str]:
+    """Validate a finding and append it to its coder's log; return the row written.
+
+    Dimension values may be lists or ``"; "``-joined text. Raises
+    :class:`ValidationError` (nothing written) when a code is not in the codebook.
+    """
+    out: dict[str, str] = {}
+    for col in finding_columns(codebook):
+        value = row.get(col, "")
+        if col in codebook.dimensions:
+            value = join_codes(parse_codes(value))
+        out[col] = "" if value is None else str(value).strip() if col != "finding" else str(value)
+    out["timestamp"] = out["timestamp"] or utc_timestamp()
+    path = Path(project.findings_dir) / f"{out['coder']}.csv"
+    problems = finding_problems(out, codebook)
+    if problems:
+        raise ValidationError([Problem(str(path), None, p, out["finding_id"] or None) for p in problems])
+    append_rows(path, [out], finding_columns(codebook))
+    return out
+
+
+def read_findings(project: Any, codebook: Codebook) -> pd.DataFrame:
+    """Every coder's current findings, one row per (coder, finding_id).
+
+    Dimension columns hold lists of code ids. Raises :class:`ValidationError` for a
+    log whose header does not match the codebook.
+    """
+    columns = finding_columns(codebook)
+    frames = []
+    for coder, path in coder_logs(project).items():
+        df = latest(read_log(path, columns), "finding_id")
+        df["coder"] = df["coder"].where(df["coder"].astype(str).str.strip() != "", coder)
+        frames.append(df)
+    if not frames:
+        df = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    else:
+        df = pd.concat(frames, ignore_index=True)
+    for name in codebook.dimensions:
+        df[name] = df[name].map(parse_codes)
+    return df.sort_values(["finding_id", "coder"], kind="stable").reset_index(drop=True)
+
+
+def check_findings_log(path: Path, codebook: Codebook) -> list[Problem]:
+    """Problems in one coder's findings log, each with its line."""
+    from ..validate import check_header, check_timestamp, csv_rows_with_lines
+
+    file = str(path)
+    header, rows, problems = csv_rows_with_lines(path)
+    if not header:
+        return problems
+    head = check_header(file, header, finding_columns(codebook))
+    if head:
+        return problems + head
+    for line, values in rows:
+        row = dict(zip(header, values))
+        fid = row.get("finding_id") or None
+        for message in finding_problems(row, codebook):
+            problems.append(Problem(file, line, message, fid))
+        if row.get("coder") and row["coder"] != path.stem:
+            problems.append(Problem(file, line, f"coder {row['coder']!r} differs from the log's coder {path.stem!r}", fid))
+        if not check_timestamp(row.get("timestamp", "")):
+            problems.append(Problem(file, line, f"timestamp {row.get('timestamp')!r} is not an ISO 8601 date-time", fid))
+    return problems
+
+
+def check_coding_logs(project: Any, codebook: Codebook) -> list[Problem]:
+    """Problems in every findings log, the study log and the reconciliation log."""
+    from .reconcile import check_reconciliation_log
+    from .studies import check_studies_log
+
+    problems: list[Problem] = []
+    for path in coder_logs(project).values():
+        problems += check_findings_log(path, codebook)
+    folder = Path(project.findings_dir)
+    if (folder / "studies.csv").exists():
+        problems += check_studies_log(folder / "studies.csv", codebook)
+    if (folder / "reconciliation.csv").exists():
+        problems += check_reconciliation_log(folder / "reconciliation.csv", codebook)
+    return problems

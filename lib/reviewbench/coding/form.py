@@ -1,0 +1,265 @@
+"""Entry forms for JupyterLab (ipywidgets): findings and study characteristics.
+
+Codes are typed as text (``indoor; migrant``) and checked against the codebook on
+every keystroke: unknown codes are named with the closest valid ones, a second code
+in a single-valued dimension is refused, and **Save** stays disabled until every field
+is valid. Nothing is written until Save is pressed; each save appends one row to the
+coder's own log through :func:`reviewbench.coding.findings.record_finding`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from typing import Any, Callable
+
+import ipywidgets as w
+import pandas as pd
+
+from ..errors import ReviewbenchError
+from .codebook import Codebook, Dimension, join_codes, load_codebook, parse_codes
+from .findings import CODER_NAME, read_findings, record_finding
+from .studies import FREE_FIELDS, record_study, study_dimensions
+
+
+def check_codes(dimension: Dimension, text: str) -> list[str]:
+    """Problems with codes typed for one dimension (empty list: valid)."""
+    codes = parse_codes(text)
+    problems = []
+    for code in codes:
+        if code not in dimension.codes:
+            close = difflib.get_close_matches(code.lower(), list(dimension.codes), n=3, cutoff=0.5)
+            by_label = [c for c, v in dimension.codes.items() if code.lower() in v.label.lower()]
+            hint = close or by_label[:3]
+            problems.append(f"unknown code '{code}'" + (f" (did you mean {', '.join(hint)}?)" if hint else ""))
+    if not dimension.multi and len(codes) > 1:
+        problems.append("one code only")
+    if len(codes) != len(set(codes)):
+        problems.append("a code is repeated")
+    return problems
+
+
+class CodeField:
+    """A text box for one dimension's codes with live validation against the codebook."""
+
+    def __init__(self, dimension: Dimension, on_change: Callable[[], None] | None = None) -> None:
+        self.dimension = dimension
+        kind = "several codes, separated by ';'" if dimension.multi else "one code"
+        self.text = w.Combobox(
+            options=list(dimension.codes),
+            ensure_option=False,
+            placeholder=kind,
+            description=dimension.name,
+            continuous_update=True,
+            layout=w.Layout(width="420px"),
+            style={"description_width": "140px"},
+        )
+        self.status = w.HTML()
+        codes = ", ".join(f"<code>{html.escape(c)}</code>" for c in dimension.codes)
+        self.help = w.HTML(f"<small>{html.escape(dimension.label)}: {codes}</small>")
+        self._on_change = on_change
+        self.text.observe(self._changed, names="value")
+        self.box = w.VBox([w.HBox([self.text, self.status]), self.help])
+        self._changed()
+
+    @property
+    def value(self) -> list[str]:
+        return parse_codes(self.text.value)
+
+    @value.setter
+    def value(self, codes: list[str] | str) -> None:
+        self.text.value = join_codes(parse_codes(codes))
+
+    def problems(self) -> list[str]:
+        return check_codes(self.dimension, self.text.value)
+
+    def _changed(self, _change: Any = None) -> None:
+        problems = self.problems()
+        if problems:
+            self.status.value = f"<span style='color:#b00020'>&#10007; {html.escape('; '.join(problems))}</span>"
+        elif self.value:
+            labels = ", ".join(self.dimension.codes[c].label for c in self.value)
+            self.status.value = f"<span style='color:#1b5e20'>&#10003; {html.escape(labels)}</span>"
+        else:
+            self.status.value = ""
+        if self._on_change:
+            self._on_change()
+
+
+def next_finding_id(existing: list[str], prefix: str = "F") -> str:
+    """The next free id of the form ``F001`` given the ids already used."""
+    numbers = [int(m.group(1)) for i in existing if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", str(i)))]
+    return f"{prefix}{(max(numbers) + 1 if numbers else 1):03d}"
+
+
+class FindingForm:
+    """Form to extract and code one finding at a time.
+
+    ``record_ids`` offers the included studies; "Code a finding of another coder" loads
+    the text of a finding someone else extracted (not their codes), for double coding.
+    ``suggester`` (a :class:`reviewbench.coding.suggest.Suggester`) fills blank
+    dimensions from the finding text when **Suggest codes** is pressed.
+    """
+
+    def __init__(self, project: Any, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None, suggester: Any = None) -> None:
+        if not CODER_NAME.match(coder or ""):
+            raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-'); it names evidence/findings/<coder>.csv")
+        self.project = project
+        self.coder = coder
+        self.codebook = codebook or load_codebook(project)
+        self.suggester = suggester
+        self.saved: list[dict[str, str]] = []
+        coded = read_findings(project, self.codebook)
+        self._coded = coded
+        self.record_id = w.Combobox(options=sorted(record_ids or []), ensure_option=False, description="record_id", placeholder="included study", style={"description_width": "140px"}, layout=w.Layout(width="420px"))
+        self.finding_id = w.Text(description="finding_id", value=next_finding_id(list(coded["finding_id"])), style={"description_width": "140px"})
+        self.finding = w.Textarea(description="finding", placeholder="the finding in your own words", layout=w.Layout(width="720px", height="80px"), style={"description_width": "140px"})
+        self.location = w.Text(description="location", placeholder="page, table or figure", style={"description_width": "140px"})
+        self.confidence = w.Dropdown(options=["", "high", "medium", "low"], description="confidence", style={"description_width": "140px"})
+        others = coded[(coded["coder"] != coder) & ~coded["finding_id"].isin(coded.loc[coded["coder"] == coder, "finding_id"])]
+        self.other = w.Dropdown(options=[("", "")] + [(f"{r.finding_id}: {str(r.finding)[:70]}", r.finding_id) for r in others.drop_duplicates("finding_id").itertuples()], description="code another's", style={"description_width": "140px"}, layout=w.Layout(width="720px"))
+        self.other.observe(self._load_other, names="value")
+        self.fields = {name: CodeField(dim, self._refresh) for name, dim in self.codebook.dimensions.items() if dim.applies_to_findings or dim.level == "study"}
+        self.suggest_button = w.Button(description="Suggest codes", icon="magic", disabled=suggester is None)
+        self.save_button = w.Button(description="Save finding", button_style="success", icon="check")
+        self.suggestions = w.HTML()
+        self.message = w.HTML()
+        self.suggest_button.on_click(lambda _b: self.suggest())
+        self.save_button.on_click(lambda _b: self.save())
+        for widget in (self.finding_id, self.finding):
+            widget.observe(lambda _c: self._refresh(), names="value")
+        self.widget = w.VBox([
+            w.HTML(f"<b>Coder:</b> {html.escape(coder)} &rarr; <code>evidence/findings/{html.escape(coder)}.csv</code>"),
+            self.other, self.record_id, self.finding_id, self.finding, self.location,
+            *[f.box for f in self.fields.values()],
+            self.confidence,
+            w.HBox([self.suggest_button, self.save_button]),
+            self.suggestions, self.message,
+        ])
+        self._refresh()
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display hook
+        from IPython.display import display
+
+        display(self.widget)
+
+    def problems(self) -> list[str]:
+        """Everything that stops the finding being saved."""
+        problems = [f"{name}: {p}" for name, field in self.fields.items() for p in field.problems()]
+        if not self.finding_id.value.strip():
+            problems.append("finding_id is empty")
+        if not self.finding.value.strip():
+            problems.append("the finding text is empty")
+        return problems
+
+    def _refresh(self) -> None:
+        if not hasattr(self, "save_button"):
+            return
+        problems = self.problems()
+        self.save_button.disabled = bool(problems)
+        self.save_button.tooltip = "; ".join(problems) or "append this finding to your log"
+
+    def _load_other(self, change: dict) -> None:
+        fid = change["new"]
+        if not fid:
+            return
+        row = self._coded[self._coded["finding_id"] == fid].iloc[0]
+        self.finding_id.value = fid
+        self.record_id.value = str(row["record_id"])
+        self.finding.value = str(row["finding"])
+        self.location.value = str(row["location"])
+        for field in self.fields.values():
+            field.value = []
+
+    def suggest(self) -> pd.DataFrame:
+        """Fill blank dimensions with suggested codes; show every suggestion and its rule."""
+        if self.suggester is None:
+            return pd.DataFrame()
+        found = self.suggester.suggest(pd.DataFrame({"id": [self.finding_id.value], "text": [self.finding.value]}), assume_population=True)
+        for name, group in found.groupby("dimension", sort=False):
+            field = self.fields.get(name)
+            if field is None or field.value:
+                continue
+            group = group.sort_values("confidence", ascending=False)
+            codes = list(group["code"]) if field.dimension.multi else list(group["code"])[:1]
+            field.value = codes
+        rows = "".join(
+            f"<tr><td>{html.escape(r.dimension)}</td><td>{html.escape(r.code)}</td><td>{r.confidence:.2f}</td><td>{html.escape(r.rule)}</td></tr>"
+            for r in found.itertuples()
+        )
+        self.suggestions.value = f"<table><tr><th>dimension</th><th>code</th><th>confidence</th><th>why</th></tr>{rows}</table>" if rows else "<i>no suggestion</i>"
+        return found
+
+    def save(self) -> dict[str, str] | None:
+        """Append the finding to the coder's log; return the row (None when invalid)."""
+        problems = self.problems()
+        if problems:
+            self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape("; ".join(problems)) + "</span>"
+            return None
+        row = {"finding_id": self.finding_id.value.strip(), "record_id": self.record_id.value.strip(), "finding": self.finding.value.strip(), "location": self.location.value.strip(), "confidence": self.confidence.value, "coder": self.coder}
+        row.update({name: join_codes(field.value) for name, field in self.fields.items()})
+        try:
+            written = record_finding(self.project, self.codebook, row)
+        except ReviewbenchError as exc:
+            self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape(str(exc)) + "</span>"
+            return None
+        self.saved.append(written)
+        self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['finding_id'])} at {written['timestamp']}</span>"
+        self._coded = read_findings(self.project, self.codebook)
+        self.finding_id.value = next_finding_id(list(self._coded["finding_id"]))
+        self.finding.value = ""
+        self.location.value = ""
+        self.suggestions.value = ""
+        for field in self.fields.values():
+            field.value = []
+        return written
+
+
+class StudyForm:
+    """Form for one study's characteristics (design, region, setting, subgroups, country, size)."""
+
+    def __init__(self, project: Any, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None) -> None:
+        if not CODER_NAME.match(coder or ""):
+            raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-')")
+        self.project = project
+        self.coder = coder
+        self.codebook = codebook or load_codebook(project)
+        self.record_id = w.Combobox(options=sorted(record_ids or []), ensure_option=False, description="record_id", style={"description_width": "140px"})
+        self.fields = {name: CodeField(self.codebook.dimensions[name], self._refresh) for name in study_dimensions(self.codebook)}
+        self.free = {name: w.Text(description=name, style={"description_width": "140px"}) for name in FREE_FIELDS}
+        self.save_button = w.Button(description="Save study", button_style="success", icon="check")
+        self.message = w.HTML()
+        self.save_button.on_click(lambda _b: self.save())
+        self.record_id.observe(lambda _c: self._refresh(), names="value")
+        self.free["sample_size"].observe(lambda _c: self._refresh(), names="value")
+        self.widget = w.VBox([self.record_id, *[f.box for f in self.fields.values()], *self.free.values(), self.save_button, self.message])
+        self._refresh()
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display hook
+        from IPython.display import display
+
+        display(self.widget)
+
+    def problems(self) -> list[str]:
+        problems = [f"{name}: {p}" for name, field in self.fields.items() for p in field.problems()]
+        if not self.record_id.value.strip():
+            problems.append("record_id is empty")
+        size = self.free["sample_size"].value.strip()
+        if size and not size.isdigit():
+            problems.append("sample_size must be a whole number")
+        return problems
+
+    def _refresh(self) -> None:
+        if hasattr(self, "save_button"):
+            self.save_button.disabled = bool(self.problems())
+
+    def save(self) -> dict[str, str] | None:
+        if self.problems():
+            self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape("; ".join(self.problems())) + "</span>"
+            return None
+        row = {"record_id": self.record_id.value.strip(), "coder": self.coder, **{k: v.value for k, v in self.free.items()}}
+        row.update({name: join_codes(field.value) for name, field in self.fields.items()})
+        written = record_study(self.project, self.codebook, row)
+        self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['record_id'])}</span>"
+        return written

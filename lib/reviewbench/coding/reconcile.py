@@ -1,0 +1,207 @@
+"""Reconciliation: from several coders' findings to the one coded set the outputs use.
+
+For each finding and dimension, the coders' codes are compared as sets (after a blank
+study-level dimension inherits the study's codes from ``studies.csv``):
+
+* all coders agree -> their codes;
+* they disagree and ``evidence/findings/reconciliation.csv`` holds a decision for
+  (finding_id, dimension) -> the decision's codes (latest row wins);
+* they disagree and nobody has decided yet -> every code any coder gave (nothing is
+  dropped from the evidence tables), and the dimension is listed in ``unresolved``.
+
+The reconciliation log is append-only like every decision log::
+
+    finding_id, dimension, codes, note, reconciler, timestamp
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import Problem, ValidationError
+from ..logs import append_rows, latest, read_log, utc_timestamp
+from .codebook import Codebook, join_codes, load_codebook, parse_codes
+from .findings import CODER_NAME, read_findings
+from .studies import read_studies
+
+RECONCILIATION_COLUMNS = ["finding_id", "dimension", "codes", "note", "reconciler", "timestamp"]
+
+
+def reconciliation_file(project: Any) -> Path:
+    return Path(project.findings_dir) / "reconciliation.csv"
+
+
+def _ordered(codebook: Codebook, dimension: str, codes: set[str] | list[str]) -> list[str]:
+    order = {c: i for i, c in enumerate(codebook.dimensions[dimension].codes)}
+    return sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
+
+
+def effective_codes(project: Any, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Every coder's findings with blank study-level dimensions filled from the study.
+
+    One row per (finding_id, coder); dimension columns are lists in codebook order.
+    """
+    codebook = codebook or load_codebook(project)
+    coded = read_findings(project, codebook)
+    studies = read_studies(project, codebook).set_index("record_id")
+    for name, dim in codebook.dimensions.items():
+        inherit = dim.applies_to_studies and name in studies.columns
+
+        def fill(row: pd.Series, name: str = name, inherit: bool = inherit) -> list[str]:
+            codes = row[name]
+            if not codes and inherit and row["record_id"] in studies.index:
+                codes = studies.at[row["record_id"], name]
+            return _ordered(codebook, name, codes)
+
+        coded[name] = coded.apply(fill, axis=1) if not coded.empty else coded[name]
+    return coded
+
+
+def _decisions(project: Any) -> dict[tuple[str, str], list[str]]:
+    log = latest(read_log(reconciliation_file(project), RECONCILIATION_COLUMNS), ["finding_id", "dimension"])
+    return {(r.finding_id, r.dimension): parse_codes(r.codes) for r in log.itertuples()}
+
+
+def disagreements(project: Any, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Findings and dimensions on which coders differ, with their status.
+
+    Columns: ``finding_id, record_id, finding, dimension, codes_by_coder`` (e.g.
+    ``alex: indoor | sam: indoor; migrant``), ``coders`` (list), ``status``
+    (``resolved`` or ``unresolved``) and ``resolution`` (the decided codes, a list).
+    """
+    codebook = codebook or load_codebook(project)
+    coded = effective_codes(project, codebook)
+    decided = _decisions(project)
+    rows = []
+    for fid, group in coded.groupby("finding_id", sort=True):
+        if len(group) < 2:
+            continue
+        first = group.iloc[0]
+        for name in codebook.dimensions:
+            sets = {tuple(c) for c in group[name]}
+            if len(sets) == 1:
+                continue
+            resolution = decided.get((fid, name))
+            rows.append({
+                "finding_id": fid,
+                "record_id": first["record_id"],
+                "finding": first["finding"],
+                "dimension": name,
+                "codes_by_coder": " | ".join(f"{r.coder}: {join_codes(getattr(r, name)) or '(none)'}" for r in group.itertuples()),
+                "coders": list(group["coder"]),
+                "status": "resolved" if resolution is not None else "unresolved",
+                "resolution": resolution if resolution is not None else [],
+            })
+    columns = ["finding_id", "record_id", "finding", "dimension", "codes_by_coder", "coders", "status", "resolution"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reconcile(project: Any, finding_id: str, dimension: str, codes: list[str] | str, reconciler: str, note: str = "", *, codebook: Codebook | None = None) -> dict[str, str]:
+    """Record the agreed codes for one finding and dimension; return the row written.
+
+    Raises :class:`ValidationError` (nothing written) for an unknown dimension or code,
+    several codes in a single-valued dimension, or an empty reconciler.
+    """
+    codebook = codebook or load_codebook(project)
+    path = reconciliation_file(project)
+    codes = parse_codes(codes)
+    problems = []
+    if dimension not in codebook.dimensions:
+        problems.append(f"unknown dimension {dimension!r} (valid: {', '.join(codebook.dimensions)})")
+    else:
+        unknown = codebook.invalid_codes(dimension, codes)
+        if unknown:
+            problems.append(f"{dimension}: unknown code(s) {', '.join(unknown)}")
+        if not codebook.dimensions[dimension].multi and len(codes) > 1:
+            problems.append(f"{dimension}: one code allowed, found {len(codes)}")
+    if not str(finding_id).strip():
+        problems.append("empty finding_id")
+    if not CODER_NAME.match(str(reconciler or "")):
+        problems.append(f"reconciler {reconciler!r} must be a name (letters, digits, '.', '_' or '-')")
+    if problems:
+        raise ValidationError([Problem(str(path), None, p, str(finding_id) or None) for p in problems])
+    row = {
+        "finding_id": str(finding_id).strip(),
+        "dimension": dimension,
+        "codes": join_codes(codes),
+        "note": note,
+        "reconciler": reconciler,
+        "timestamp": utc_timestamp(),
+    }
+    append_rows(path, [row], RECONCILIATION_COLUMNS)
+    return row
+
+
+def coded_findings(project: Any) -> pd.DataFrame:
+    """The reconciled coded findings the outputs use, one row per finding.
+
+    Columns: ``finding_id, record_id, finding, location, coder`` (coders joined by
+    ``"; "``), one column per dimension holding a list of code ids (codebook order),
+    ``confidence``, ``n_coders`` and ``unresolved`` (dimensions still in
+    disagreement: their codes are the union of the coders' codes).
+    """
+    codebook = load_codebook(project)
+    coded = effective_codes(project, codebook)
+    decided = _decisions(project)
+    rows = []
+    for fid, group in coded.groupby("finding_id", sort=True):
+        first = group.iloc[0]
+        record_ids = [r for r in group["record_id"] if str(r).strip()]
+        row: dict[str, Any] = {
+            "finding_id": fid,
+            "record_id": record_ids[0] if record_ids else "",
+            "finding": first["finding"],
+            "location": first["location"],
+            "coder": "; ".join(group["coder"]),
+        }
+        unresolved = []
+        for name in codebook.dimensions:
+            sets = {tuple(c) for c in group[name]}
+            if len(sets) == 1:
+                row[name] = list(first[name])
+            elif (fid, name) in decided:
+                row[name] = _ordered(codebook, name, decided[(fid, name)])
+            else:
+                row[name] = _ordered(codebook, name, {c for codes in group[name] for c in codes})
+                unresolved.append(name)
+        levels = [c for c in group["confidence"] if c]
+        row["confidence"] = levels[0] if len(set(levels)) == 1 else ("low" if "low" in levels else (levels[0] if levels else ""))
+        row["n_coders"] = len(group)
+        row["unresolved"] = unresolved
+        rows.append(row)
+    columns = ["finding_id", "record_id", "finding", "location", "coder", *codebook.dimensions, "confidence", "n_coders", "unresolved"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def check_reconciliation_log(path: Path, codebook: Codebook) -> list[Problem]:
+    """Problems in ``reconciliation.csv``, each with its line."""
+    from ..validate import check_header, check_timestamp, csv_rows_with_lines
+
+    file = str(path)
+    header, rows, problems = csv_rows_with_lines(path)
+    if not header:
+        return problems
+    head = check_header(file, header, RECONCILIATION_COLUMNS)
+    if head:
+        return problems + head
+    for line, values in rows:
+        row = dict(zip(header, values))
+        fid = row["finding_id"] or None
+        dim = row["dimension"]
+        if dim not in codebook.dimensions:
+            problems.append(Problem(file, line, f"unknown dimension {dim!r} (valid: {', '.join(codebook.dimensions)})", fid))
+            continue
+        codes = parse_codes(row["codes"])
+        unknown = codebook.invalid_codes(dim, codes)
+        if unknown:
+            problems.append(Problem(file, line, f"{dim}: unknown code(s) {', '.join(unknown)}", fid))
+        if not codebook.dimensions[dim].multi and len(codes) > 1:
+            problems.append(Problem(file, line, f"{dim}: one code allowed, found {len(codes)}", fid))
+        if not row["reconciler"].strip():
+            problems.append(Problem(file, line, "empty reconciler", fid))
+        if not check_timestamp(row["timestamp"]):
+            problems.append(Problem(file, line, f"timestamp {row['timestamp']!r} is not an ISO 8601 date-time", fid))
+    return problems
