@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..dedupe import find_duplicates
+from ..dedupe import link_records, read_decisions, review_queue
 from ..formats import read_files
 from ..outputs_io import write_csv
 
@@ -15,19 +15,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "dedupe",
         help="find duplicate records across search exports",
         description="Import the files and write one row per input record: record_id, "
-        "source_id, cluster_id, source_file and the evidence of each link (rule, score). "
-        "Records with the same cluster_id are the same publication.",
+        "source_id, cluster_id, source_file and the evidence of each link (rule, score, "
+        "evidence). Records with the same cluster_id are the same publication; linked_ids "
+        "names related clusters that are not merged (preprint, conference abstract, correction).",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="search export(s) to read")
     parser.add_argument("-o", "--output", required=True, metavar="CLUSTERS.csv", help="CSV file to write")
+    parser.add_argument(
+        "--decisions",
+        metavar="DECISIONS.csv",
+        help="human decisions to re-apply (the log evidence/dedup/decisions.csv: record_id, "
+        "other_record_id, decision same|different, reviewer, note, timestamp)",
+    )
+    parser.add_argument(
+        "--review-queue", metavar="QUEUE.csv", help="also write the uncertain pairs a person should decide"
+    )
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     records, report = read_files(args.files)
-    clusters = find_duplicates(records)
-    clusters.insert(1, "source_id", records.set_index("record_id").loc[clusters["record_id"], "source_id"].to_numpy())
+    repeated = records["record_id"].duplicated()
+    if repeated.any():
+        print(f"note: {int(repeated.sum())} record(s) read twice (same file given twice?) counted once", file=sys.stderr)
+        records = records[~repeated].reset_index(drop=True)
+    decisions = read_decisions(args.decisions) if args.decisions else None
+    result = link_records(records, decisions)
+    clusters = result.clusters
+    source_ids = records.set_index("record_id")["source_id"]
+    clusters.insert(1, "source_id", source_ids.loc[clusters["record_id"]].to_numpy())
     write_csv(clusters, args.output)
+    if args.review_queue:
+        write_csv(review_queue(result), args.review_queue)
     print(report.summary(), file=sys.stderr)
     n_clusters = clusters["cluster_id"].nunique()
     print(

@@ -271,32 +271,39 @@ def find_duplicates(records: pd.DataFrame, decisions: pd.DataFrame | None = None
 def merge_clusters(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
     """One record per cluster: the most complete value of each field, plus provenance.
 
-    Adds ``cluster_id``, ``member_ids`` (list) and ``source_dbs`` (sorted list of
-    ``source_db`` labels, or the file name where a record has none), so PRISMA can count
-    records per database. Rows are sorted by ``cluster_id``.
+    For each column the longest filled value among the members wins (ties: the member
+    with the smallest record id). Adds ``cluster_id``, ``member_ids`` (sorted list) and
+    ``source_dbs`` (sorted list of ``source_db`` labels, or the file name where a record
+    has none), so PRISMA can count records per database. Rows are sorted by ``cluster_id``.
     """
     joined = records.merge(clusters[["record_id", "cluster_id"]], on="record_id")
-    joined = joined.sort_values("record_id", kind="stable")
-    multi = joined["cluster_id"].duplicated(keep=False)
-    singles = joined[~multi].copy()
-    singles["record_id"] = singles["cluster_id"]
-    singles["member_ids"] = [[r] for r in joined.loc[~multi, "record_id"]]
-    singles["source_dbs"] = [[_db(db, f)] for db, f in zip(_col(singles, "source_db"), _col(singles, "source_file"))]
-    rows = []
-    for cluster_id, group in joined[multi].groupby("cluster_id", sort=True):
-        merged: dict[str, Any] = {}
-        for col in records.columns:
-            values = [v for v in group[col] if _filled(v)]
-            merged[col] = max(values, key=_completeness) if values else group[col].iloc[0]
-        merged["record_id"] = cluster_id
-        merged["cluster_id"] = cluster_id
-        merged["member_ids"] = sorted(group["record_id"])
-        merged["source_dbs"] = sorted({_db(db, f) for db, f in zip(_col(group, "source_db"), _col(group, "source_file"))})
-        rows.append(merged)
-    out = pd.concat([singles, pd.DataFrame(rows, columns=singles.columns)], ignore_index=True) if rows else singles
+    joined = joined.sort_values(["cluster_id", "record_id"], kind="stable").reset_index(drop=True)
+    cluster_codes, cluster_ids = pd.factorize(joined["cluster_id"], sort=True)
+    positions = np.arange(len(joined))
+    out: dict[str, Any] = {}
+    for col in records.columns:
+        values = joined[col].to_numpy(dtype=object)
+        size = np.fromiter((_size(v) for v in values), dtype=np.int64, count=len(values))
+        # Rows are sorted by cluster then record id: lexsort keeps that order among equal sizes.
+        order = np.lexsort((positions, -size, cluster_codes))
+        first = order[np.r_[True, cluster_codes[order][1:] != cluster_codes[order][:-1]]] if len(order) else order
+        out[col] = values[first]
+    merged = pd.DataFrame(out, columns=list(records.columns))
+    merged["record_id"] = list(cluster_ids)
+    merged["cluster_id"] = list(cluster_ids)
+    groups = joined.groupby(cluster_codes, sort=True)
+    merged["member_ids"] = list(groups["record_id"].agg(list))
+    dbs = pd.Series([_db(db, f) for db, f in zip(_col(joined, "source_db"), _col(joined, "source_file"))])
+    merged["source_dbs"] = list(dbs.groupby(cluster_codes, sort=True).agg(lambda s: sorted(set(s))))
     if "year" in records.columns and str(records["year"].dtype) == "Int64":
-        out["year"] = out["year"].astype("Int64")
-    return out.sort_values("cluster_id", kind="stable").reset_index(drop=True)
+        merged["year"] = pd.array(merged["year"].tolist(), dtype="Int64")
+    return merged.reset_index(drop=True)
+
+
+def _size(value: object) -> int:
+    if not _filled(value):
+        return 0
+    return len(value) if isinstance(value, (list, dict, str)) else 1
 
 
 def _col(df: pd.DataFrame, name: str) -> list[Any]:
@@ -315,11 +322,6 @@ def _filled(value: object) -> bool:
     if isinstance(value, (list, dict, str)):
         return len(value) > 0
     return True
-
-
-def _completeness(value: object) -> tuple[int, str]:
-    size = len(value) if isinstance(value, (list, dict, str)) else 1
-    return (size, str(value))
 
 
 def deduplicate(records: pd.DataFrame, decisions_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

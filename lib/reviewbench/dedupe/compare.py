@@ -2,6 +2,8 @@
 
 ``compare_pairs(keys, i, j)`` returns one row per pair with:
 
+- ``title_part``: where volume and first page agree, how well the shorter title matches a
+  part of the longer (0 elsewhere);
 - ``title``, ``authors``, ``first_author``, ``abstract``: rapidfuzz similarities 0-100
   (``authors``/``abstract`` NaN when either record lacks the field);
 - ``year_gap``: absolute year difference (NaN when unknown);
@@ -19,7 +21,7 @@ from rapidfuzz import fuzz, process
 from .normalise import journals_compatible
 
 FEATURE_COLUMNS = [
-    "i", "j", "title", "authors", "first_author", "abstract", "year_gap",
+    "i", "j", "title", "title_part", "authors", "first_author", "abstract", "year_gap",
     "doi", "pmid", "volume", "pages", "journal", "kind_a", "kind_b", "generic",
 ]
 
@@ -93,11 +95,22 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             value = journal_cache[pair] = 1 if journals_compatible(a, b) else -1
         journal[k] = value
 
+    # Subtitle or series prefix left out: only where the bibliographic details all agree.
+    title_part = np.zeros(len(i))
+    same_place = (volume == 1) & (_agreement(col["page_key"][i], col["page_key"][j]) == 1) & (title < 95)
+    rows = np.flatnonzero(same_place)
+    if len(rows):
+        a, b = col["title_key"][i[rows]], col["title_key"][j[rows]]
+        shorter = np.minimum([len(x) for x in a], [len(x) for x in b])
+        part = _pairwise(a, b, fuzz.partial_ratio)
+        title_part[rows] = np.where(shorter >= 30, part, 0)
+
     return pd.DataFrame(
         {
             "i": i,
             "j": j,
             "title": title,
+            "title_part": title_part,
             "authors": authors,
             "first_author": first_author,
             "abstract": abstract,

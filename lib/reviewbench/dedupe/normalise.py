@@ -53,9 +53,11 @@ def generic_titles() -> frozenset[str]:
 def _language_note() -> re.Pattern[str]:
     """``". Russian\nOriginal title"``, ``" [Chinese]"``, ``"(article in German)"`` at a title's end."""
     names = "|".join(sorted(_data_lines("languages.txt"), key=len, reverse=True))
+    language = rf"(?i:(?:article in |text in |in )?(?:{names})(?:\s+(?:abstract|text|article))?)"
     return re.compile(
-        rf"(?:[.:]\s*|\s+)[\[(]?\s*(?:article in |text in |in )?(?:{names})(?:\s+(?:abstract|text|article))?\s*[\])]?\s*(?:[.\n].*)?$",
-        re.IGNORECASE | re.DOTALL,
+        rf"(?:[.:]\s*|\s+)(?:\[\s*{language}\s*\]|\(\s*{language}\s*\)|(?<=[.:] ){language}|(?<=[.:]){language})"
+        rf"\s*(?:$|[.\n].*$|\s+[A-Z\u00C0-\u024F].*$)",
+        re.DOTALL,
     )
 
 

@@ -9,7 +9,8 @@ Non-duplicate rules (``distinct`` or ``linked``):
 - ``different_pmid`` / ``different_doi``: both records carry an identifier and they differ
   (a DOI shared by records with clearly different titles is a supplement DOI and is ignored);
 - ``years_apart``: publication years more than one apart (one year is allowed: online first);
-- ``different_volume`` / ``different_pages``: both records give a volume (first page) and they differ;
+- ``different_volume`` / ``different_pages``: both records give a volume (first page) and they
+  differ, unless the same DOI comes with the same title, authors, journal and kind;
 - ``different_kind``: an erratum, comment/reply, conference abstract or preprint against
   another kind; with similar titles the pair is ``linked`` (related, never merged);
 - ``generic_title``: "Editorial", "Reply", "Untitled" ... without a shared identifier;
@@ -22,6 +23,9 @@ Duplicate rules, for pairs no non-duplicate rule stops:
   and at least one more agreement (same year, journal, volume or first page); when the
   journal names disagree, the same year and volume;
 - ``title_volume_pages``: similar titles (>= 90), matching authors, same volume and first page;
+- ``title_part``: one title is the other with a subtitle or series prefix left out (the
+  shorter, at least 30 characters, found whole in the longer), matching authors and the same
+  year, journal, volume and first page;
 - ``title_bibliographic``: near-identical titles (>= 97) with the same year, journal,
   volume and first page, whatever the (often garbled) author strings say.
 
@@ -49,7 +53,7 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     abstract_pair = ((kind_a == "conference") | (kind_b == "conference")) & ((kind_a == "article") | (kind_b == "article"))
     pages, volume = f["pages"].to_numpy(), f["volume"].to_numpy()
     same_place = (
-        (f["journal"].to_numpy() == 1) & (f["year_gap"].to_numpy() == 0)
+        (f["journal"].to_numpy() != -1) & (f["year_gap"].to_numpy() == 0)
         & (pages != -1) & (volume != -1) & ((pages == 1) | (volume == 1))
     )
     kind_differs = (kind_a != kind_b) & ~(abstract_pair & same_place)
@@ -58,12 +62,19 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         (f["title"].to_numpy() >= 98) & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 95)
         & (pages == 1) & (f["journal"].to_numpy() == 1) & (f["year_gap"].to_numpy() == 0) & (volume != -1)
     )
+    # The same DOI on records with the same title, authors, journal and kind outweighs a
+    # volume or page typo (the DOI is checked against the title; shared DOIs do not count).
+    doi_identity = (
+        (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() >= 97) & (kind_a == kind_b)
+        & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 90) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
+        & (f["year_gap"].to_numpy() <= 1) & (f["journal"].to_numpy() != -1)
+    )
     checks = [
         ("different_pmid", f["pmid"].to_numpy() == -1),
         ("different_doi", (f["doi"].to_numpy() == -1) & ~identical),
         ("years_apart", f["year_gap"].to_numpy() > 1),
-        ("different_volume", f["volume"].to_numpy() == -1),
-        ("different_pages", f["pages"].to_numpy() == -1),
+        ("different_volume", (volume == -1) & ~doi_identity),
+        ("different_pages", (pages == -1) & ~doi_identity),
         ("different_kind", kind_differs),
         ("generic_title", f["generic"].to_numpy() & ~strong_id),
         ("shared_doi", (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() < 70)),
@@ -95,6 +106,7 @@ def classify(features: pd.DataFrame) -> pd.DataFrame:
         ("title_authors", (title >= 95) & authors_match & (journal == -1) & (volume == 1) & (year_gap == 0)),
         ("title_volume_pages", (title >= 90) & authors_match & (volume == 1) & (pages == 1)),
         ("title_bibliographic", (title >= 97) & (year_gap == 0) & (journal == 1) & (volume == 1) & (pages == 1)),
+        ("title_part", (f["title_part"].to_numpy() >= 100) & authors_match & (year_gap == 0) & (journal == 1) & (volume == 1) & (pages == 1)),
     ]
     decision = np.full(len(f), "distinct", dtype=object)
     rule = np.full(len(f), "dissimilar", dtype=object)
