@@ -1,0 +1,156 @@
+"""Everything the evidence outputs are computed from, loaded once per run.
+
+:func:`load_review_data` calls the other steps of the pipeline (import, dedupe,
+screening decisions, coded findings) and maps every record id to its publication
+(the dedup cluster id), so tables, PRISMA and the gap map count the same things.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import ProjectError
+from ..logs import read_log
+from ..project import SCREENING_STAGES, Project
+
+DECISION_COLUMNS = ["record_id", "decision", "reason", "retrieval"]
+LOG_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
+
+
+@dataclass
+class ReviewData:
+    """The inputs of every evidence output, with record ids mapped to publications.
+
+    ``records``: every imported record (record schema). ``clusters``: ``record_id,
+    cluster_id`` for every imported record. ``unique``: one row per publication
+    (``record_id`` is the cluster id). ``decisions``: stage -> final decisions
+    (``record_id, decision, reason, retrieval``; ids are cluster ids). ``findings``:
+    coded findings (``finding_id, record_id, finding, location, coder`` + one list column
+    per dimension). ``characteristics``: one row per included study. ``searches``: the
+    parsed ``searches.yml``. ``screening_log``: title/abstract log rows of every reviewer
+    (for the progress plot). ``review``: ``review.yml``.
+    """
+
+    records: pd.DataFrame
+    clusters: pd.DataFrame
+    unique: pd.DataFrame
+    decisions: dict[str, pd.DataFrame]
+    findings: pd.DataFrame
+    codebook: Any
+    characteristics: pd.DataFrame = field(default_factory=pd.DataFrame)
+    searches: dict[str, Any] = field(default_factory=dict)
+    screening_log: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LOG_COLUMNS))
+    review: dict[str, Any] = field(default_factory=dict)
+
+    def cluster_of(self, ids: pd.Series) -> pd.Series:
+        """Map record ids (any member of a cluster) to cluster ids."""
+        mapping = dict(zip(self.clusters["record_id"], self.clusters["cluster_id"]))
+        return ids.map(lambda rid: mapping.get(rid, rid))
+
+    def included(self, stage: str = "full_text") -> pd.DataFrame:
+        """Unique records included at ``stage``, sorted by record id."""
+        decisions = self.decisions.get(stage)
+        if decisions is None or decisions.empty:
+            return self.unique.iloc[0:0]
+        ids = set(decisions.loc[decisions["decision"] == "include", "record_id"])
+        out = self.unique[self.unique["record_id"].isin(ids)]
+        return out.sort_values("record_id").reset_index(drop=True)
+
+
+def _import(module: str, name: str, what: str) -> Any:
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module, __package__), name)
+    except (ImportError, AttributeError) as exc:
+        raise ProjectError(f"cannot build the evidence outputs: {what} is not available ({exc})") from None
+
+
+def _normalise_decisions(df: pd.DataFrame, data_clusters: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in DECISION_COLUMNS:
+        if col not in out.columns:
+            out[col] = ""
+    out = out[DECISION_COLUMNS].fillna("").astype(str)
+    mapping = dict(zip(data_clusters["record_id"], data_clusters["cluster_id"]))
+    out["record_id"] = out["record_id"].map(lambda rid: mapping.get(rid, rid))
+    # Two member records of one publication decided differently stay visible as a conflict.
+    rows = []
+    for rid, group in out.groupby("record_id", sort=True):
+        decisions = set(group["decision"])
+        row = group.iloc[-1].to_dict()
+        if len(decisions) > 1:
+            row["decision"] = "conflict"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=DECISION_COLUMNS)
+
+
+def _screening_log(project: Project) -> pd.DataFrame:
+    folder = project.screening_dir("title_abstract")
+    frames = [
+        read_log(path, LOG_COLUMNS)
+        for path in sorted(folder.glob("*.csv"))
+        if path.name != "resolutions.csv"
+    ] if folder.is_dir() else []
+    frames = [f[LOG_COLUMNS] for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=LOG_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def load_review_data(project: Project) -> ReviewData:
+    """Load and link the whole review (import, dedupe, decisions, findings, codebook)."""
+    load_records = _import("..pipeline", "load_records", "reviewbench.pipeline.load_records")
+    deduplicate_project = _import("..pipeline", "deduplicate_project", "reviewbench.pipeline.deduplicate_project")
+    final_decisions = _import("..screening.decisions", "final_decisions", "screening decisions (reviewbench.screening.decisions)")
+    coded_findings = _import("..coding", "coded_findings", "coded findings (reviewbench.coding.coded_findings)")
+    load_codebook = _import("..coding", "load_codebook", "the codebook loader (reviewbench.coding.load_codebook)")
+
+    records, _report = load_records(project)
+    clusters, unique = deduplicate_project(project, records)
+    clusters = clusters[["record_id", "cluster_id"]].copy()
+    decisions = {}
+    for stage in SCREENING_STAGES:
+        decisions[stage] = _normalise_decisions(final_decisions(project, stage), clusters)
+    findings = coded_findings(project).copy()
+    if "record_id" in findings.columns:
+        mapping = dict(zip(clusters["record_id"], clusters["cluster_id"]))
+        findings["record_id"] = findings["record_id"].map(lambda rid: mapping.get(rid, rid))
+    characteristics = pd.DataFrame()
+    try:
+        study_characteristics = _import("..coding", "study_characteristics", "study characteristics")
+        characteristics = study_characteristics(project)
+    except ProjectError:
+        pass
+    searches = project.searches() if project.searches_file.is_file() else {}
+    return ReviewData(
+        records=records,
+        clusters=clusters,
+        unique=unique,
+        decisions=decisions,
+        findings=findings,
+        codebook=load_codebook(project),
+        characteristics=characteristics,
+        searches=searches,
+        screening_log=_screening_log(project),
+        review=project.review(),
+    )
+
+
+def dimension_codes(codebook: Any, name: str) -> dict[str, str]:
+    """Code id -> label of one codebook dimension, in codebook order ({} when absent)."""
+    dims = getattr(codebook, "dimensions", {}) or {}
+    if name not in dims:
+        return {}
+    return {code: (getattr(c, "label", "") or code) for code, c in dims[name].codes.items()}
+
+
+def dimension_label(codebook: Any, name: str) -> str:
+    """The human label of a dimension (its name when the codebook has none)."""
+    dims = getattr(codebook, "dimensions", {}) or {}
+    if name in dims and getattr(dims[name], "label", ""):
+        return dims[name].label
+    return name.replace("_", " ").capitalize()
