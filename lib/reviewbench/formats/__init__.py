@@ -13,13 +13,14 @@ record table for reference managers and screening tools.
 
 from __future__ import annotations
 
-from .reader import FileReport, ImportReport, read_file, read_files, read_text
+from .reader import FileReport, ImportReport, read_bytes, read_file, read_files, read_text
 from .writers import bibtex_text, ris_text, write_bibtex, write_csv_records, write_ris
 
 __all__ = [
     "FileReport",
     "ImportReport",
     "bibtex_text",
+    "read_bytes",
     "read_file",
     "read_files",
     "read_text",

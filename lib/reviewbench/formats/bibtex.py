@@ -1,7 +1,13 @@
-"""BibTeX and BibLaTeX through pybtex, one entry at a time.
+"""BibTeX and BibLaTeX through pybtex's scanner, recovering entry by entry.
 
-The file is split at ``@type{`` starts so that one broken entry cannot take the rest of
-the file with it; each entry is parsed by pybtex and mapped by :data:`FIELD_MAP`.
+The file is split where a line starts with ``@type{`` so that one broken entry cannot
+take the rest of the file with it. Each block is read by pybtex's
+:class:`~pybtex.database.input.bibtex.LowLevelParser` with the file's ``@string``
+macros; its errors are collected instead of raised, so a block with an unbalanced brace
+or an undefined macro keeps the fields read before the problem. Blocks that pybtex
+cannot read as written are retried after small repairs (an empty or missing key,
+field names with spaces). Field values are turned from LaTeX into Unicode
+(:mod:`.latex`) and mapped by :data:`FIELD_MAP`; other fields go to ``extra``.
 """
 
 from __future__ import annotations
@@ -9,99 +15,227 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pybtex.database import parse_string
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person
+from pybtex.database.input.bibtex import LowLevelParser, month_names
 from pybtex.scanner import PybtexError
+from pybtex.utils import CaseInsensitiveDict
 
 from ..errors import Problem
+from .latex import latex_to_text
 
+# Schema field -> BibTeX/BibLaTeX fields in priority order.
 FIELD_MAP: dict[str, tuple[str, ...]] = {
     "title": ("title",),
     "abstract": ("abstract",),
-    "year": ("year", "date"),
-    "journal": ("journal", "journaltitle", "booktitle", "series"),
+    "year": ("year", "date", "urldate"),
+    "journal": ("journal", "journaltitle", "booktitle", "series", "publisher", "school", "institution"),
     "volume": ("volume",),
     "issue": ("number", "issue"),
-    "pages": ("pages",),
+    "pages": ("pages", "eid", "art_number"),
     "doi": ("doi",),
     "pmid": ("pmid",),
     "isbn": ("isbn", "issn"),
     "url": ("url",),
-    "keywords": ("keywords", "keyword", "mesh"),
+    "keywords": ("keywords", "keyword", "mesh", "author_keywords"),
     "language": ("language", "langid"),
     "source_db": ("source",),
 }
-_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.M)
+PERSON_FIELDS = ("author", "editor")
+# Fields whose values are plain identifiers, not LaTeX text.
+RAW_FIELDS = {"doi", "url", "pmid", "isbn", "issn", "eid", "art_number"}
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]", re.M)
 _SKIP_TYPES = {"comment", "preamble", "string"}
+_KEYLESS = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*(,|(?=[A-Za-z][\w-]*\s*=))")
+_HEAD = re.compile(r"[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])[ \t]*([^,=\n{}()\"]*),")
+_SPACED_FIELD = re.compile(r"^([^\S\n]*,?[^\S\n]*)([A-Za-z][\w+.:-]*(?:[^\S\n]+[\w+.:-]+)+)([^\S\n]*=)", re.M)
+_IN_LINE = re.compile(r" in line \d+")
+_KEYWORD_SPLIT = re.compile(r"\s*[;,]\s*")
 
 
 def looks_like(text: str) -> bool:
     """True when the text has ``@type{`` entries with ``field =`` lines."""
-    return bool(_ENTRY_START.search(text[:50000])) and "=" in text
+    head = text[:100000]
+    return bool(_ENTRY_START.search(head)) and "=" in head
 
 
 def split_entries(text: str) -> list[tuple[int, str, str]]:
-    """(line number, entry type, entry text) for each ``@type{`` block."""
+    """(line number, entry type, block text) for each block starting ``@type{`` on a line."""
     starts = [(m.start(), m.group(1).lower()) for m in _ENTRY_START.finditer(text)]
     out = []
+    line, last = 1, 0
     for i, (pos, kind) in enumerate(starts):
+        line += text.count("\n", last, pos)
+        last = pos
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        out.append((text.count("\n", 0, pos) + 1, kind, text[pos:end]))
+        out.append((line, kind, text[pos:end]))
     return out
 
 
-def _strings(text: str) -> str:
-    """The @string macros of a file, prepended to each entry so macros resolve."""
-    return "\n".join(chunk for _, kind, chunk in split_entries(text) if kind == "string")
+class _Block:
+    """The result of reading one block: type, key, raw fields and the errors met.
+
+    ``errors`` holds (line within the block, message) pairs.
+    """
+
+    def __init__(self, chunk: str, macros: CaseInsensitiveDict, keyless: bool, key: str | None = None) -> None:
+        self.errors: list[tuple[int, str]] = []
+        self.kind = ""
+        self.key = key
+        self.fields: list[tuple[str, str]] = []
+        parser = LowLevelParser(chunk, keyless_entries=keyless, macros=macros, handle_error=self._error)
+        try:
+            command, body = next(iter(parser))
+        except StopIteration:
+            return
+        except PybtexError as exc:
+            self._error(exc)
+            return
+        self.kind = command
+        if command.lower() in ("string", "preamble"):
+            return
+        parsed_key, raw_fields = body
+        if not keyless:
+            self.key = parsed_key
+        self.fields = [(name, "".join(parts)) for name, parts in raw_fields or []]
+
+    def _error(self, error: Exception) -> None:
+        lineno = getattr(error, "lineno", None) or 1
+        text = _IN_LINE.sub("", str(error).strip().splitlines()[0]) if str(error).strip() else type(error).__name__
+        self.errors.append((lineno, text))
+
+    @property
+    def fatal(self) -> bool:
+        """Nothing usable was read."""
+        return not self.fields
 
 
-def _clean(value: str) -> str:
-    value = re.sub(r"\\[a-zA-Z]+\s*\{([^{}]*)\}", r"\1", value)
-    value = value.replace("{", "").replace("}", "")
-    return re.sub(r"\s+", " ", value).strip()
+def _read_block(chunk: str, macros: CaseInsensitiveDict) -> _Block:
+    """Read one block, retrying with repairs when pybtex cannot read it as written.
+
+    The citation key is taken from the first line here (pybtex refuses empty keys and
+    keys with spaces), and the rest is read by pybtex as a key-less entry.
+    """
+    head = _HEAD.match(chunk)
+    if head and head.group(1).lower() not in _SKIP_TYPES:
+        key = head.group(3).strip()
+        text = chunk[: head.start(3)] + chunk[head.end() :]
+        keyless = True
+    elif _KEYLESS.match(chunk):
+        key, text, keyless = "", chunk, True
+    else:
+        key, text, keyless = None, chunk, False
+    block = _Block(text, macros, keyless, key)
+    if block.errors and _SPACED_FIELD.search(text):
+        repaired = _SPACED_FIELD.sub(lambda m: m.group(1) + re.sub(r"[^\S\n]+", "_", m.group(2)) + m.group(3), text)
+        retry = _Block(repaired, macros, keyless, key)
+        if len(retry.fields) > len(block.fields) or (retry.fields and len(retry.errors) < len(block.errors)):
+            retry.errors.insert(0, (1, "field names with spaces read with underscores"))
+            block = retry
+    return block
 
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from BibTeX text."""
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
-    macros = _strings(text)
+    macros = CaseInsensitiveDict(month_names)
     for line, kind, chunk in split_entries(text):
+        if kind == "comment":
+            continue
+        block = _read_block(chunk, macros)
+        where = line + block.errors[0][0] - 1 if block.errors else line
+        messages = "; ".join(message for _, message in block.errors[:3])
         if kind in _SKIP_TYPES:
+            if block.errors:
+                problems.append(Problem(path, where, f"@{kind} not read: {messages}"))
             continue
-        try:
-            data = parse_string(macros + "\n" + chunk, "bibtex")
-        except (PybtexError, Exception) as exc:  # pybtex raises several types on bad input
-            problems.append(Problem(path, line, f"entry skipped: {str(exc).splitlines()[0]}"))
+        label = f"@{kind}{{{block.key or ''}"
+        if block.fatal:
+            problems.append(
+                Problem(path, where, f"entry skipped ({label}): {messages or 'no fields'}", record=block.key or None)
+            )
             continue
-        if not data.entries:
-            problems.append(Problem(path, line, "entry skipped: no fields could be read"))
-            continue
-        for key, entry in data.entries.items():
-            records.append(to_record(key, entry, line))
+        if block.errors:
+            problems.append(Problem(path, where, f"entry read in part ({label}): {messages}", record=block.key or None))
+        records.append(to_record(block.kind, block.key or "", block.fields, line))
+    _resolve_crossrefs(records)
     return records, problems
 
 
-def to_record(key: str, entry: Any, line: int) -> dict[str, Any]:
-    """Map a pybtex entry to schema fields; other fields go to ``extra``."""
-    fields = {k.lower(): str(v) for k, v in entry.fields.items()}
-    rec: dict[str, Any] = {"_line": line, "ref_type": entry.type, "source_id": key}
+def _resolve_crossrefs(records: list[dict[str, Any]]) -> None:
+    """Fill empty fields of an entry from the entry its ``crossref`` field names."""
+    by_key = {r["source_id"].lower(): r for r in records if r.get("source_id")}
+    for rec in records:
+        parent = by_key.get(str(rec["extra"].get("crossref", "")).lower())
+        if parent is None or parent is rec:
+            continue
+        for field in ("year", "journal", "volume", "isbn", "url", "doi"):
+            if not rec.get(field) and parent.get(field):
+                rec[field] = parent[field]
+        if not rec.get("authors") and parent.get("authors"):
+            rec["authors"] = list(parent["authors"])
+
+
+def to_record(kind: str, key: str, raw_fields: list[tuple[str, str]], line: int) -> dict[str, Any]:
+    """Map one entry's fields to schema fields; other fields go to ``extra``.
+
+    A repeated field keeps its first non-empty value; later values go to ``extra`` as
+    ``name_2``, ``name_3``, ...
+    """
+    fields: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    for name, value in raw_fields:
+        name = name.lower()
+        value = re.sub(r"\s+", " ", value).strip()
+        if name not in fields or not fields[name]:
+            fields[name] = value
+        elif value:
+            n = 2
+            while f"{name}_{n}" in extra:
+                n += 1
+            extra[f"{name}_{n}"] = value
+    rec: dict[str, Any] = {"_line": line, "ref_type": kind.lower(), "source_id": key}
     used: set[str] = set()
     for field, names in FIELD_MAP.items():
         for name in names:
-            if fields.get(name, "").strip():
-                rec[field] = _clean(fields[name])
-                used.add(name)
-                break
+            value = fields.get(name, "")
+            if not value.strip():
+                continue
+            if field == "journal" and name in ("publisher", "school", "institution") and kind.lower() == "article":
+                continue
+            rec[field] = value.replace("{", "").replace("}", "").strip() if name in RAW_FIELDS else latex_to_text(value)
+            used.add(name)
+            break
     if "keywords" in rec:
-        rec["keywords"] = [k.strip() for k in re.split(r"[;,]", rec["keywords"]) if k.strip()]
-    people = entry.persons.get("author", [])
-    rec["authors"] = [_person(p) for p in people]
-    rec["extra"] = {k: v for k, v in fields.items() if k not in used}
+        rec["keywords"] = [k for k in _KEYWORD_SPLIT.split(rec["keywords"]) if k]
+    authors = fields.get("author") or ""
+    rec["authors"] = _people(authors) if authors else []
+    if not rec["authors"] and fields.get("editor"):
+        rec["authors"] = _people(fields["editor"])
+        used.add("editor")
+    used.add("author")
+    if rec.get("pages"):
+        rec["pages"] = rec["pages"].replace("--", "-")
+    rec["extra"] = {k: v for k, v in fields.items() if k not in used and v} | extra
     return rec
 
 
-def _person(person: Any) -> str:
-    family = " ".join(person.prelast_names + person.last_names + person.lineage_names)
-    given = " ".join(person.first_names + person.middle_names)
-    family, given = _clean(family), _clean(given)
-    return f"{family}, {given}" if given else family
+def _people(value: str) -> list[str]:
+    """``"Doe, J. and {World Health Organization} and others"`` -> ``["Doe, J.", "World Health Organization"]``."""
+    people = []
+    for name in split_name_list(value):
+        if name.strip().lower() in ("others", "et al", "et al."):
+            continue
+        try:
+            person = Person(name)
+        except PybtexError:
+            people.append(latex_to_text(name))
+            continue
+        family = latex_to_text(" ".join(person.prelast_names + person.last_names))
+        given = latex_to_text(" ".join(person.first_names + person.middle_names))
+        lineage = latex_to_text(" ".join(person.lineage_names))
+        if lineage:
+            given = f"{given}, {lineage}" if given else lineage
+        people.append(f"{family}, {given}" if given else family)
+    return [p for p in people if p]

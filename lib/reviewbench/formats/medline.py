@@ -1,5 +1,8 @@
 """PubMed/MEDLINE tagged text (``.nbib``, ``.txt``): ``TAG - value`` lines with
-six-space continuation lines, records separated by blank lines and starting at ``PMID-``.
+six-space continuation lines, records starting at ``PMID-`` and separated by blank lines.
+
+Files without a final newline or blank line, and stray untagged lines (joined to the
+field above), are read; see :mod:`.tagged` for the shared line reader.
 """
 
 from __future__ import annotations
@@ -8,11 +11,19 @@ import re
 from typing import Any
 
 from ..errors import Problem
+from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
 
+SYNTAX = TaggedSyntax(
+    name="medline",
+    tag_line=re.compile(r"([A-Z][A-Z0-9]{1,3}) {0,3}- ?(.*)$"),
+    start_tags=frozenset({"PMID"}),
+    blank_ends_record=True,
+)
 # Schema field -> MEDLINE tags in priority order.
 FIELD_MAP: dict[str, tuple[str, ...]] = {
-    "title": ("TI", "BTI"),
+    "title": ("TI", "BTI", "CTI"),
     "abstract": ("AB",),
+    "authors": ("FAU", "AU", "FED", "ED", "CN"),
     "journal": ("JT", "TA"),
     "volume": ("VI",),
     "issue": ("IP",),
@@ -20,90 +31,44 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "pmid": ("PMID",),
     "isbn": ("ISBN", "IS"),
     "language": ("LA",),
-    "year": ("DP", "DEP", "EDAT"),
+    "year": ("DP", "DEP", "EDAT", "CRDT"),
+    "keywords": ("OT", "MH"),
 }
-LIST_TAGS = {"FAU", "AU", "MH", "OT", "AID", "LID", "PT", "IS", "AD", "AUID", "LA", "SI", "GR", "PHST", "RN", "OTO"}
-_LINE = re.compile(r"^([A-Z]{2,4})\s*- ?(.*)$")
+# Authors written "Family, Given" (FAU) need no turning round; AU is "Family Initials".
+FULL_NAME_TAGS = {"FAU", "FED"}
 
 
 def looks_like(text: str) -> bool:
     """True when the text has a ``PMID-`` line and other MEDLINE tags."""
-    return bool(re.search(r"^PMID- ?\d", text[:20000], re.M)) and bool(re.search(r"^(TI|AU|FAU)  ?- ", text[:50000], re.M))
-
-
-def split_records(text: str) -> list[tuple[int, list[tuple[int, str, str]]]]:
-    """Records as (first line, [(line, tag, value)]), continuation lines joined."""
-    records: list[tuple[int, list[tuple[int, str, str]]]] = []
-    current: list[tuple[int, str, str]] = []
-    start = 0
-    for lineno, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip()
-        match = _LINE.match(line)
-        if match:
-            tag, value = match.group(1), match.group(2).strip()
-            if tag == "PMID" and current:
-                records.append((start, current))
-                current = []
-            if not current:
-                start = lineno
-            current.append((lineno, tag, value))
-        elif line.startswith("      ") and current:
-            ln, tag, value = current[-1]
-            current[-1] = (ln, tag, f"{value} {line.strip()}".strip())
-        elif not line.strip():
-            if current:
-                records.append((start, current))
-                current = []
-        elif current:
-            # A stray line inside a record: keep it with the previous field.
-            ln, tag, value = current[-1]
-            current[-1] = (ln, tag, f"{value} {line.strip()}".strip())
-    if current:
-        records.append((start, current))
-    return records
+    head = text[:50000]
+    return bool(re.search(r"^PMID ?- ?\d", head, re.M)) and bool(re.search(r"^(TI|AU|FAU|AB|DP) {0,3}- ", head, re.M))
 
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from MEDLINE text."""
-    records, problems = [], []
-    for line, fields in split_records(text):
-        tags: dict[str, list[str]] = {}
-        for _, tag, value in fields:
-            tags.setdefault(tag, []).append(value)
-        if not any(t in tags for t in ("TI", "PMID", "AU", "FAU")):
-            problems.append(Problem(path, line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)"))
+    tagged, problems = split_records(text, SYNTAX, path)
+    records = []
+    for record in tagged:
+        if not any(t in record.tags for t in ("TI", "PMID", "AU", "FAU", "BTI")):
+            problems.append(Problem(path, record.line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)"))
             continue
-        records.append(to_record(tags, line))
+        records.append(to_record(record))
     return records, problems
 
 
-def to_record(tags: dict[str, list[str]], line: int) -> dict[str, Any]:
+def to_record(record: TaggedRecord) -> dict[str, Any]:
     """Map MEDLINE tags to schema fields; unmapped tags go to ``extra``."""
-    rec: dict[str, Any] = {"_line": line, "source_db": "MEDLINE"}
-    used: set[str] = set()
-    for field, candidates in FIELD_MAP.items():
-        for tag in candidates:
-            if tags.get(tag) and tags[tag][0]:
-                rec[field] = tags[tag][0]
+    rec, used = map_fields(record, FIELD_MAP)
+    rec["_line"] = record.line
+    rec["source_db"] = "MEDLINE"
+    if "CN" in used and len(used & {"FAU", "AU"}) == 0:
+        rec["_authors_done"] = True  # group authors stay whole
+    for tag in ("AID", "LID"):
+        for value in record.tags.get(tag, ()):
+            if value.endswith("[doi]"):
+                rec.setdefault("doi", value[: -len("[doi]")].strip())
                 used.add(tag)
-                break
-    rec["authors"] = tags.get("FAU") or [_short_author(a) for a in tags.get("AU", [])]
-    used |= {"FAU", "AU"}
-    rec["keywords"] = tags.get("OT", []) + tags.get("MH", [])
-    used |= {"OT", "MH"}
-    for value in tags.get("AID", []) + tags.get("LID", []):
-        if value.endswith("[doi]"):
-            rec["doi"] = value[: -len("[doi]")].strip()
-            break
-    rec["ref_type"] = "; ".join(tags.get("PT", []))
-    used |= {"AID", "LID", "PT"}
-    rec["extra"] = {t: (v if len(v) > 1 else v[0]) for t, v in tags.items() if t not in used}
+    rec["ref_type"] = "; ".join(record.tags.get("PT", []))
+    used.add("PT")
+    rec["extra"] = extra_tags(record, used)
     return rec
-
-
-def _short_author(name: str) -> str:
-    """``"Mc Grath-Lone L"`` -> ``"Mc Grath-Lone, L"`` (the last token is the initials)."""
-    parts = name.rsplit(" ", 1)
-    if len(parts) == 2 and parts[1].isupper() and len(parts[1]) <= 4:
-        return f"{parts[0]}, {parts[1]}"
-    return name

@@ -1,4 +1,10 @@
-"""Small pure normalisation steps applied to every parsed record, in a visible order."""
+"""Small pure normalisation steps applied to every parsed record, in a visible order.
+
+A parser hands over a raw record: schema keys with strings (``authors`` and
+``keywords`` as lists) plus ``extra``. :data:`STEPS` then, in order, cleans markup from
+text fields, splits and turns round author names, takes the year from any date form,
+expands page ranges and normalises DOI and PMID. Each step is a function of one record.
+"""
 
 from __future__ import annotations
 
@@ -7,55 +13,205 @@ import re
 from typing import Any, Callable
 
 from ..schema import normalise_doi
+from .latex import latex_to_text
 
-_TAGS = re.compile(r"<[^>]{1,200}>")
+TEXT_FIELDS = ("title", "abstract", "journal")
+_TAGS = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]{0,300})?/?>")
+_LATEX_MARKERS = re.compile(r"\\[A-Za-z&%$#_'\"`^~={}.]|\{\\|\$\\")
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac")
+_SPACE = re.compile(r"\s+")
+# Lower-case words that start a family name ("van Gogh", "de la Cruz", "Mc Grath-Lone").
+PARTICLES = {
+    "van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter",
+    "ten", "bin", "ibn", "al", "el", "mc", "mac", "st", "st.", "zu", "af", "vd", "vander", "vanden",
+}
+# Words that mark a group author, kept whole ("World Health Organization").
+GROUP_WORDS = {
+    "organization", "organisation", "group", "committee", "collaboration", "consortium", "association",
+    "society", "university", "department", "ministry", "council", "institute", "agency", "network",
+    "centre", "center", "foundation", "office", "commission", "board", "investigators", "trust", "nhs",
+    "service", "services", "team", "project", "programme", "program", "of", "for", "and", "the",
+}
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
+_CONCATENATED = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z\u00c0-\u024f])")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as windows-1252 (``KÃ¶nig`` -> ``König``) when that round trip is exact."""
+    if not _MOJIBAKE.search(text):
+        return text
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
 
 
 def clean_markup(text: str) -> str:
-    """Remove HTML tags and entities and collapse white space."""
+    """Remove HTML tags and entities and LaTeX markup, and collapse white space."""
     if not text:
         return ""
-    text = html.unescape(_TAGS.sub("", str(text)))
-    return re.sub(r"\s+", " ", text).strip()
+    text = fix_mojibake(str(text))
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if _LATEX_MARKERS.search(text):
+        text = latex_to_text(text)
+    return _SPACE.sub(" ", text).strip()
 
 
-def expand_pages(pages: str) -> str:
-    """``"221-8"`` -> ``"221-228"``; other forms are returned tidied but unchanged."""
-    text = str(pages or "").strip().replace("\u2013", "-").replace("\u2014", "-").replace("--", "-")
-    match = re.fullmatch(r"\s*([A-Za-z]*)(\d+)\s*-\s*([A-Za-z]*)(\d+)\s*", text)
+def extract_year(value: object) -> int | None:
+    """The year of any date form: ``2019``, ``2019///``, ``2019 Jan-Feb``, ``15/03/2019``, ``2019-03-15``."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value if 1500 <= value <= 2100 else None
+    match = _YEAR.search(str(value))
+    return int(match.group(1)) if match else None
+
+
+def expand_pages(pages: object) -> str:
+    """``"221-8"`` -> ``"221-228"``, ``"79 – 88"`` -> ``"79-88"``; other forms tidied but unchanged.
+
+    Page ranges that a spreadsheet turned into dates (``"06-Oct"`` for 6-10) are turned back.
+    """
+    text = str(pages or "").strip()
+    text = re.sub(r"\s*[\u2010-\u2015\u2212]\s*|\s*--?\s*", "-", text)
+    excel = re.fullmatch(r"(\d{1,2})-([A-Za-z]{3})", text) or re.fullmatch(r"([A-Za-z]{3})-(\d{1,2})", text)
+    if excel:
+        a, b = excel.groups()
+        day, month = (a, b) if a.isdigit() else (b, a)
+        if month.lower() in _MONTHS:
+            first, second = (int(day), _MONTHS[month.lower()]) if a.isdigit() else (_MONTHS[month.lower()], int(day))
+            return f"{first}-{second}"
+    match = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)", text)
     if not match:
         return text
     p1, start, p2, end = match.groups()
-    if len(end) < len(start) and not p2:
+    if len(end) < len(start) and (not p2 or p2 == p1):
         end = start[: len(start) - len(end)] + end
-    return f"{p1}{start}-{p2 or p1}{end}" if p1 or p2 else f"{start}-{end}"
+    return f"{p1}{start}-{p2 or p1}{end}"
+
+
+def split_authors(authors: list[str]) -> list[str]:
+    """Split EndNote-concatenated author strings: ``"Adeli K.Lewis G. F."`` -> two names.
+
+    A string is split only where an initial's full stop runs into a capitalised word and
+    every piece still holds a family name, so ``"A.B.Smith"`` stays whole.
+    """
+    out: list[str] = []
+    for author in authors:
+        pieces = _CONCATENATED.split(author) if "." in author else [author]
+        if len(pieces) > 1 and all(re.search(r"[A-Za-z\u00c0-\u024f][a-z\u00df-\u024f]", p) for p in pieces):
+            out.extend(p.strip() for p in pieces)
+        else:
+            out.append(author)
+    return out
+
+
+def _is_group(tokens: list[str]) -> bool:
+    return len(tokens) > 5 or any(t.lower().strip(".,") in GROUP_WORDS for t in tokens)
 
 
 def normalise_author(name: str) -> str:
-    """Any author form to ``"Family, Given"`` (``"Given Family"`` is turned round)."""
-    name = re.sub(r"\s+", " ", str(name)).strip().strip(";")
-    if not name or "," in name:
+    """Any author form to ``"Family, Given"``.
+
+    ``"Smith, John"`` is kept; ``"Smith JA"`` and ``"Lewis G. F."`` (family then
+    initials) become ``"Smith, JA"`` and ``"Lewis, G. F."``; ``"John Smith"`` and
+    ``"Ludwig van Beethoven"`` are turned round (``"van Beethoven, Ludwig"``), keeping
+    particles such as ``Mc`` with the family name; group authors stay whole.
+    """
+    name = _SPACE.sub(" ", fix_mojibake(str(name))).strip().strip(";").strip()
+    if not name:
+        return ""
+    if "," in name:
+        family, _, given = name.partition(",")
+        return f"{family.strip()}, {given.strip()}" if given.strip() else family.strip()
+    tokens = name.split(" ")
+    if len(tokens) == 1:
         return name
-    parts = name.split(" ")
-    if len(parts) == 1:
+    n_initials = 0
+    for token in reversed(tokens[1:]):
+        if _INITIALS.fullmatch(token):
+            n_initials += 1
+        else:
+            break
+    if n_initials:
+        family = tokens[: len(tokens) - n_initials]
+        return f"{' '.join(family)}, {' '.join(tokens[len(family):])}"
+    if _is_group(tokens):
         return name
-    # "Mc Grath-Lone L" / "Smith JA": trailing initials.
-    if re.fullmatch(r"[A-Z]{1,4}|([A-Z]\.){1,4}", parts[-1]):
-        return f"{' '.join(parts[:-1])}, {parts[-1]}"
-    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+    # "Given [particles] Family": the family name starts at the first particle.
+    start = len(tokens) - 1
+    for i in range(1, len(tokens) - 1):
+        if tokens[i].lower() in PARTICLES:
+            start = i
+            break
+    return f"{' '.join(tokens[start:])}, {' '.join(tokens[:start])}"
+
+
+# ---- steps --------------------------------------------------------------------------
+
+
+def clean_text_fields(rec: dict[str, Any]) -> dict[str, Any]:
+    """Markup out of title, abstract and journal."""
+    for field in TEXT_FIELDS:
+        if rec.get(field):
+            rec[field] = clean_markup(rec[field])
+    return rec
+
+
+def clean_authors(rec: dict[str, Any]) -> dict[str, Any]:
+    """Authors as a list of ``"Family, Given"`` (parsers that already split names set ``_authors_done``)."""
+    authors = [str(a) for a in rec.get("authors") or [] if str(a).strip()]
+    if rec.pop("_authors_done", False):
+        rec["authors"] = [_SPACE.sub(" ", fix_mojibake(a)).strip() for a in authors]
+    else:
+        rec["authors"] = [a for a in (normalise_author(a) for a in split_authors(authors)) if a]
+    return rec
+
+
+def clean_year(rec: dict[str, Any]) -> dict[str, Any]:
+    """The year from whatever date the record carries."""
+    rec["year"] = extract_year(rec.get("year"))
+    return rec
+
+
+def clean_identifiers(rec: dict[str, Any]) -> dict[str, Any]:
+    """Pages expanded, DOI normalised (or found in the URL), PMID digits only, keywords tidied."""
+    rec["pages"] = expand_pages(rec.get("pages", ""))
+    doi = normalise_doi(rec.get("doi"))
+    if not doi and "doi.org/10." in str(rec.get("url") or ""):
+        doi = normalise_doi(rec.get("url"))
+    rec["doi"] = doi
+    pmid = str(rec.get("pmid") or "")
+    match = re.search(r"\d{1,9}", pmid)
+    rec["pmid"] = match.group(0) if match else ""
+    keywords = rec.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = [keywords]
+    seen: dict[str, None] = {}
+    for keyword in keywords:
+        text = clean_markup(str(keyword))
+        if text:
+            seen.setdefault(text)
+    rec["keywords"] = list(seen)
+    return rec
+
+
+STEPS: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (
+    clean_text_fields,
+    clean_authors,
+    clean_year,
+    clean_identifiers,
+)
 
 
 def normalise_record(rec: dict[str, Any]) -> dict[str, Any]:
     """Apply every step to one raw record (in place) and return it."""
-    for field in ("title", "abstract", "journal"):
-        if rec.get(field):
-            rec[field] = clean_markup(rec[field]).rstrip() if field != "title" else clean_markup(rec[field])
-    rec["authors"] = [normalise_author(a) for a in rec.get("authors") or [] if str(a).strip()]
-    rec["doi"] = normalise_doi(rec.get("doi"))
-    rec["pages"] = expand_pages(rec.get("pages", ""))
-    pmid = re.sub(r"\D", "", str(rec.get("pmid") or ""))
-    rec["pmid"] = pmid
+    for step in STEPS:
+        step(rec)
     return rec
-
-
-STEPS: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (normalise_record,)

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
 from ..errors import InputFileError, Problem, UnknownFormatError
 from ..schema import assign_record_ids, conform, empty_records
-from . import bibtex, medline, ris, table
-from .detect import detect_format
+from . import bibtex, csl_json, endnote_xml, medline, ovid, proquest, ris, table, wos
+from .detect import EXPECTED, FORMAT_NAMES, detect_format
 from .encoding import decode_bytes
-from .normalise import STEPS
+from .normalise import normalise_record
 
-PARSERS = {"ris": ris.parse, "bibtex": bibtex.parse, "medline": medline.parse, "table": table.parse}
-SOURCE_DB_DEFAULT = {"medline": "MEDLINE"}
+Parser = Callable[[str, str], "tuple[list[dict[str, Any]], list[Problem]]"]
+PARSERS: dict[str, Parser] = {
+    "ris": ris.parse,
+    "bibtex": bibtex.parse,
+    "medline": medline.parse,
+    "wos": wos.parse,
+    "ovid": ovid.parse,
+    "proquest": proquest.parse,
+    "endnote_xml": endnote_xml.parse,
+    "csl_json": csl_json.parse,
+    "table": table.parse,
+}
+_SKIPPED = re.compile(r"^(record|entry|item|lines|row)s? skipped", re.I)
+_ZIP = b"PK\x03\x04"
+PROGRESS_MIN_BYTES = 2_000_000
 
 
 @dataclass
@@ -27,6 +42,16 @@ class FileReport:
     format: str
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        """Records (or runs of lines) that could not be read at all."""
+        return sum(1 for p in self.problems if _SKIPPED.match(p.message))
+
+    @property
+    def warnings(self) -> int:
+        """Problems that did not lose a record (read in part, stray lines, ragged rows)."""
+        return len(self.problems) - self.skipped
 
 
 @dataclass
@@ -44,69 +69,123 @@ class ImportReport:
         return [p for f in self.files for p in f.problems]
 
     def summary(self) -> str:
-        """A plain-text table: one line per file, then each skipped record with its reason."""
-        lines = [f"{'file':<50} {'format':<8} {'records':>8} {'skipped':>8}"]
+        """A plain-text table: one line per file, then each problem with its place and reason."""
+        lines = [f"{'file':<44} {'format':<11} {'records':>8} {'skipped':>8} {'warnings':>8}"]
         for f in self.files:
-            lines.append(f"{Path(f.path).name[:50]:<50} {f.format:<8} {f.records:>8} {len(f.problems):>8}")
+            name = Path(f.path).name
+            name = name if len(name) <= 44 else name[:41] + "..."
+            fmt = FORMAT_NAMES.get(f.format, f.format)
+            lines.append(f"{name:<44} {fmt:<11} {f.records:>8} {f.skipped:>8} {f.warnings:>8}")
+        if len(self.files) > 1:
+            lines.append(f"{'total':<44} {'':<11} {self.records:>8} {sum(f.skipped for f in self.files):>8} "
+                         f"{sum(f.warnings for f in self.files):>8}")
         for p in self.problems:
             lines.append(f"  ! {p}")
         return "\n".join(lines)
 
 
+def _finish(raw: list[dict[str, Any]], path: str, fmt: str, problems: list[Problem]) -> tuple[pd.DataFrame, FileReport]:
+    """Normalise raw records, give ids and build the file's report."""
+    report = FileReport(path=path, format=fmt, problems=list(problems))
+    if not raw:
+        if problems:
+            first = problems[0]
+            raise InputFileError(
+                path, f"no record could be read ({len(problems)} problem(s); first: {first.message})", line=first.line
+            )
+        raise InputFileError(path, f"looks like {FORMAT_NAMES.get(fmt, fmt)} but holds no records", expected="at least one complete record")
+    name = Path(path).name
+    keep_ids = fmt == "table" and all(r.get("record_id") for r in raw)
+    for rec in raw:
+        normalise_record(rec)
+        if not (keep_ids and rec.get("source_file")):
+            rec["source_file"] = name
+        rec.pop("_line", None)
+        rec.pop("_record", None)
+    df = conform(pd.DataFrame(raw))
+    if not keep_ids:
+        df["record_id"] = assign_record_ids(df.to_dict("records"), name)
+    report.records = len(df)
+    return df, report
+
+
 def read_text(text: str, path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, FileReport]:
-    """Parse already-decoded ``text`` as if read from ``path``."""
+    """Parse already-decoded ``text`` as if read from ``path``.
+
+    Raises :class:`~reviewbench.errors.InputFileError` when nothing can be read: empty
+    text, an unknown format (:class:`~reviewbench.errors.UnknownFormatError`), or a file
+    of a known format without one readable record.
+    """
     path = str(path)
     if not text.strip():
         raise InputFileError(path, "the file is empty", expected="bibliographic records")
     fmt = fmt or detect_format(text, path)
-    if fmt is None:
+    if fmt is None or fmt not in PARSERS:
         first = text.strip().split("\n", 1)[0][:60]
-        raise UnknownFormatError(
-            path,
-            f"not a recognised bibliographic export (first line: {first!r})",
-            line=1,
-            expected="RIS (TY  - ...), BibTeX (@article{...), PubMed/MEDLINE (PMID- ...) or a CSV/TSV with a title column",
-        )
-    raw, problems = PARSERS[fmt](text, path)
-    report = FileReport(path=path, format=fmt, problems=list(problems))
-    if not raw:
-        if problems:
-            raise InputFileError(path, f"no record could be read ({len(problems)} problem(s), first: {problems[0].message})", line=problems[0].line)
-        raise InputFileError(path, f"looks like {fmt} but holds no records", expected="at least one complete record")
-    name = Path(path).name
-    for rec in raw:
-        for step in STEPS:
-            step(rec)
-        rec["source_file"] = name
-        if not rec.get("source_db"):
-            rec["source_db"] = SOURCE_DB_DEFAULT.get(fmt, "")
-        rec.pop("_line", None)
-    df = conform(pd.DataFrame(raw))
-    df["record_id"] = assign_record_ids(df.to_dict("records"), name)
-    report.records = len(df)
-    return df, report
+        raise UnknownFormatError(path, f"not a recognised bibliographic export (first line: {first!r})", line=1, expected=EXPECTED)
+    try:
+        raw, problems = PARSERS[fmt](text, path)
+    except InputFileError:
+        raise
+    except RecursionError:
+        raise InputFileError(path, f"the {FORMAT_NAMES.get(fmt, fmt)} content is nested too deeply to read") from None
+    return _finish(raw, path, fmt, problems)
+
+
+def read_bytes(data: bytes, path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, FileReport]:
+    """Parse the raw bytes of an export (any encoding, or an XLSX workbook)."""
+    path = str(path)
+    if not data.strip():
+        raise InputFileError(path, "the file is empty", expected="bibliographic records")
+    if data.startswith(_ZIP) or fmt == "xlsx":
+        if b"xl/" not in data[:4096] and b"[Content_Types].xml" not in data[:4096]:
+            raise InputFileError(path, "this is a ZIP archive, not an export", expected="an .xlsx workbook or a text export")
+        raw, problems = table.parse_xlsx(data, path)
+        return _finish(raw, path, "xlsx", problems)
+    return read_text(decode_bytes(data, path), path, fmt)
 
 
 def read_file(path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, FileReport]:
     """Read one export into the record schema. Raises :class:`InputFileError` if unreadable."""
     path = Path(path)
     if not path.is_file():
-        raise InputFileError(path, "file not found", expected="a search export")
+        raise InputFileError(path, "file not found" if not path.exists() else "not a file", expected="a search export")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read: {exc.strerror}") from None
-    return read_text(decode_bytes(data, path), path, fmt)
+    return read_bytes(data, path, fmt)
 
 
-def read_files(paths: Iterable[str | Path]) -> tuple[pd.DataFrame, ImportReport]:
-    """Read several exports into one record table (rows in file order, then record order)."""
+def read_files(paths: Iterable[str | Path], progress: bool | None = None) -> tuple[pd.DataFrame, ImportReport]:
+    """Read several exports into one record table (rows in file order, then record order).
+
+    ``progress`` shows a tqdm bar on standard error; by default only when standard error
+    is a terminal and the import is long (several files or megabytes).
+    """
+    paths = [Path(p) for p in paths]
     report = ImportReport()
     frames = []
-    for path in paths:
-        df, file_report = read_file(path)
-        frames.append(df)
-        report.files.append(file_report)
+    sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
+    if progress is None:
+        progress = sys.stderr.isatty() and (sum(sizes) >= PROGRESS_MIN_BYTES or len(paths) > 5)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=sum(sizes), unit="B", unit_scale=True, desc="importing", file=sys.stderr, leave=False)
+    try:
+        for path, size in zip(paths, sizes):
+            if bar is not None:
+                bar.set_postfix_str(path.name[:30])
+            df, file_report = read_file(path)
+            frames.append(df)
+            report.files.append(file_report)
+            if bar is not None:
+                bar.update(size)
+    finally:
+        if bar is not None:
+            bar.close()
     if not frames:
         return empty_records(), report
     return pd.concat(frames, ignore_index=True), report

@@ -1,8 +1,11 @@
-"""RIS (Scopus, Web of Science, Ovid, EBSCO, ProQuest, EndNote, Zotero, Rayyan, ...).
+"""RIS in every dialect (Scopus, Web of Science, Ovid, EBSCOhost, ProQuest, EndNote, Zotero,
+Mendeley, Rayyan, Lens, Dimensions, IEEE, PLOS).
 
-Records are split on ``ER`` lines here, with their starting line numbers, and each
-record's tags are read by rispy with an identity mapping (so repeated and unknown tags
-are all kept); :data:`FIELD_MAP` then maps tags to schema fields.
+Records run from ``TY  -`` to ``ER  -``; values may continue on untagged lines; record
+number lines (Ovid's ``1.``) and headers before the first record are skipped; a record
+without its ``ER`` line is closed by the next ``TY`` and reported. Every tag is kept:
+:data:`FIELD_MAP` names the schema fields, the rest go to ``extra``. Writing RIS lives
+in :mod:`.writers` (rispy).
 """
 
 from __future__ import annotations
@@ -10,103 +13,84 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import rispy
-
 from ..errors import Problem
+from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
 
-# Schema field -> RIS tags in priority order (first non-empty wins; list fields concatenate).
+SYNTAX = TaggedSyntax(
+    name="ris",
+    tag_line=re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*$)"),
+    start_tags=frozenset({"TY"}),
+    end_tags=frozenset({"ER"}),
+    ignore_line=re.compile(r"\s*(\d+\.?|<\d+\.?\s*>|Provider:.*|Database:.*|Content:.*|Record #\d+ of \d+|Link to the Ovid Full Text or citation:.*)\s*$"),
+)
+# Schema field -> RIS tags in priority order (first acceptable value wins; lists collect all).
 FIELD_MAP: dict[str, tuple[str, ...]] = {
+    "ref_type": ("TY",),
     "title": ("TI", "T1", "CT", "BT"),
     "abstract": ("AB", "N2"),
     "authors": ("AU", "A1"),
     "year": ("PY", "Y1", "DA", "Y2"),
-    "journal": ("T2", "JO", "JF", "JA", "J2", "J1", "T3"),
-    "volume": ("VL",),
-    "issue": ("IS", "CP"),
-    "doi": ("DO", "DI", "M3", "UR", "L3"),
+    "journal": ("T2", "JO", "JF", "JA", "J2", "J1", "T3", "BT"),
+    "volume": ("VL", "VO"),
+    "issue": ("IS", "CP", "M1"),
+    "doi": ("DO", "DI", "M3", "UR", "L3", "N1"),
     "isbn": ("SN",),
-    "url": ("UR", "L2"),
+    "url": ("UR", "L2", "L1"),
     "keywords": ("KW",),
     "language": ("LA",),
     "source_id": ("ID",),
-    "ref_type": ("TY",),
     "source_db": ("DB", "DP"),
 }
-LIST_FIELDS = {"authors", "keywords"}
-_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-( |$)")
-_ALL_TAGS = {tag: tag for tag in rispy.TAG_KEY_MAPPING} | {"ER": "ER", "TY": "TY"}
+_PMID = re.compile(r"^\s*(?:PMID|PubMed ID)\s*:?\s*(\d{1,9})\s*$", re.I)
+_MEDLINE_DB = re.compile(r"medline|pubmed", re.I)
 
 
 def looks_like(text: str) -> bool:
     """True when the text has RIS ``TY  -`` and ``ER  -`` lines."""
-    head = text[:20000]
-    return bool(re.search(r"^TY  ?-", head, re.M)) and bool(re.search(r"^ER  ?-", text, re.M))
-
-
-def split_records(text: str) -> list[tuple[int, str]]:
-    """(first line number, record text) for each ``TY`` ... ``ER`` block."""
-    records: list[tuple[int, str]] = []
-    current: list[str] = []
-    start = 0
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        if line.startswith("TY  -") or line.startswith("TY -"):
-            if current and any(_TAG_LINE.match(x) for x in current):
-                records.append((start, "\n".join(current) + "\nER  - \n"))
-            current, start = [line], lineno
-        elif re.match(r"^ER  ?-", line):
-            if current:
-                current.append("ER  - ")
-                records.append((start, "\n".join(current) + "\n"))
-            current = []
-        elif current:
-            current.append(line)
-    if current and any(_TAG_LINE.match(x) for x in current[1:]):
-        records.append((start, "\n".join(current) + "\nER  - \n"))
-    return records
-
-
-def _tags(chunk: str) -> dict[str, list[str]]:
-    tags = sorted({m.group(1) for m in re.finditer(r"^([A-Z][A-Z0-9])  ?-", chunk, re.M)})
-    mapping = {t: t for t in tags} | {"ER": "ER"}
-    entries = rispy.loads(chunk, mapping=mapping, list_tags=tags, skip_unknown_tags=False)
-    return entries[0] if entries else {}
+    head = text[:50000]
+    return bool(re.search(r"^TY {1,2}-", head, re.M)) and bool(re.search(r"^ER {1,2}-", text, re.M))
 
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records (schema keys plus ``extra``) and the problems met, from RIS text."""
-    records: list[dict[str, Any]] = []
-    problems: list[Problem] = []
-    for line, chunk in split_records(text):
-        try:
-            tags = _tags(chunk)
-        except Exception as exc:  # rispy raises plain IOError/ValueError on broken blocks
-            problems.append(Problem(path, line, f"record skipped: {exc}"))
+    tagged, problems = split_records(text, SYNTAX, path)
+    records = []
+    for record in tagged:
+        if len(record.tags) <= 1 and not record.first("TI", "T1", "AU", "A1"):
+            problems.append(Problem(path, record.line, "record skipped: no fields after TY"))
             continue
-        records.append(to_record(tags, line))
+        records.append(to_record(record))
     return records, problems
 
 
-def to_record(tags: dict[str, list[str]], line: int) -> dict[str, Any]:
-    """Map RIS tags to schema fields; unmapped tags go to ``extra``."""
-    rec: dict[str, Any] = {"_line": line}
-    used: set[str] = set()
-    for field, candidates in FIELD_MAP.items():
-        for tag in candidates:
-            values = [v for v in tags.get(tag, []) if str(v).strip()]
-            if not values:
-                continue
-            if field in LIST_FIELDS:
-                rec.setdefault(field, []).extend(values)
-                used.add(tag)
-                continue
-            if field == "doi" and tag != "DO" and not any("10." in v for v in values):
-                continue
-            rec[field] = values[0] if field != "doi" else next(v for v in values if "10." in v or tag == "DO")
-            used.add(tag)
-            break
-    start = (tags.get("SP") or [""])[0]
-    end = (tags.get("EP") or [""])[0]
-    rec["pages"] = f"{start}-{end}" if start and end and start != end else (start or end)
+def to_record(record: TaggedRecord) -> dict[str, Any]:
+    """Map one record's tags to schema fields; unmapped tags go to ``extra``."""
+    rec, used = map_fields(record, FIELD_MAP)
+    rec["_line"] = record.line
+    if rec.get("doi") and not rec["doi"].lstrip().lower().startswith(("10.", "doi", "http")) and "doi.org" not in rec["doi"]:
+        # A DOI found inside a note or URL: keep only the DOI itself.
+        match = re.search(r"10\.\d{4,9}/\S+", rec["doi"])
+        rec["doi"] = match.group(0) if match else ""
+    start, end = record.first("SP"), record.first("EP")
+    rec["pages"] = f"{start}-{end}" if start and end and start != end and "-" not in start else (start or end)
     used |= {"SP", "EP"}
-    rec["extra"] = {t: (v if len(v) > 1 else v[0]) for t, v in tags.items() if t not in used and t != "ER" and v}
+    pmid = _find_pmid(record, rec.get("source_db", ""))
+    if pmid:
+        rec["pmid"], tag = pmid
+        used.add(tag)
+    rec["extra"] = extra_tags(record, used)
     return rec
+
+
+def _find_pmid(record: TaggedRecord, source_db: str) -> tuple[str, str] | None:
+    """A PubMed id: ``PMID: n`` in AN/C1-C8/M1/N1, or a bare AN number from a MEDLINE/PubMed database."""
+    for tag in ("AN", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "M1", "U1", "U2"):
+        for value in record.tags.get(tag, ()):
+            match = _PMID.match(value)
+            if match:
+                return match.group(1), tag
+    if _MEDLINE_DB.search(source_db):
+        value = record.first("AN")
+        if value.strip().isdigit() and len(value.strip()) <= 9:
+            return value.strip(), "AN"
+    return None

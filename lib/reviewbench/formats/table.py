@@ -1,76 +1,237 @@
-"""CSV and TSV exports (Scopus, Web of Science, Embase, Rayyan, Covidence, ASReview, ...).
+"""CSV, TSV and XLSX exports (Scopus, Web of Science, Embase, Lens, OpenAlex, IEEE, Springer,
+Zotero, Rayyan, Covidence, ASReview, reviewbench's own record tables).
 
-Column names are matched case-insensitively against :data:`COLUMN_SYNONYMS`; any
-other column is kept in ``extra`` (label columns included).
+Column names are compared after lower-casing and turning punctuation into spaces
+(``publication_year`` = ``Publication Year``), then matched against
+:data:`COLUMN_SYNONYMS`, whose order is the priority when several columns could fill
+one field. Every other column is kept in ``extra`` (label columns included). A row with
+more or fewer cells than the header is read and reported.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-from typing import Any
+from typing import Any, Iterable
 
 from ..errors import InputFileError, Problem
+from ..schema import RECORD_COLUMNS
 
+# Schema field -> normalised column names, best first.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "source_id": ("id", "record_id", "recordid", "record id", "key", "covidence #", "rayyan id"),
-    "title": ("title", "article title", "document title", "primary title", "ti"),
-    "abstract": ("abstract", "ab", "abstract note", "abstractnote"),
-    "authors": ("author", "authors", "author(s)", "author full names", "au", "author names"),
-    "year": ("year", "publication year", "py", "pubyear", "date", "publication date"),
-    "journal": ("journal", "source title", "secondary title", "journal/book", "publication title", "source", "so", "journal title"),
-    "volume": ("volume", "vl"),
-    "issue": ("issue", "number", "is"),
-    "pages": ("pages", "page", "page range", "pg"),
-    "doi": ("doi", "di"),
-    "pmid": ("pmid", "pubmed id", "pubmedid", "pubmed_id"),
-    "isbn": ("isbn", "issn", "sn"),
-    "url": ("url", "link", "urls"),
-    "keywords": ("keywords", "author keywords", "kw", "de"),
+    "source_id": ("source id", "id", "record id", "recordid", "key", "covidence", "covidence id", "rayyan id", "ref id", "refid", "ut unique wos id", "eid"),
+    "title": ("title", "article title", "document title", "item title", "primary title", "ti", "display name", "titles"),
+    "abstract": ("abstract", "ab", "abstract note", "summary", "original abstract"),
+    "authors": ("authors", "author", "author full names", "author names", "author s", "au", "af", "authorships author display name", "creators", "author list"),
+    "year": ("year", "publication year", "py", "pubyear", "pub year", "publication date", "date published", "date", "issue date", "online date", "year published"),
+    "journal": ("journal", "source title", "publication title", "secondary title", "journal book", "journal title", "journal name", "primary location source display name", "source display name", "publication name", "container title", "periodical", "so", "t2", "source"),
+    "volume": ("volume", "vl", "journal volume"),
+    "issue": ("issue", "number", "is", "journal issue"),
+    "pages": ("pages", "page", "page range", "pg", "pagination"),
+    "doi": ("doi", "di", "item doi", "do", "doi url"),
+    "pmid": ("pmid", "pubmed id", "pubmedid", "ids pmid", "pm", "pubmed"),
+    "isbn": ("isbn", "isbns", "issn", "sn", "eissn", "e issn"),
+    "url": ("url", "link", "urls", "article url", "open url link"),
+    "keywords": ("keywords", "author keywords", "kw", "de", "index keywords", "manual tags", "mesh terms", "mesh", "keywords display name"),
     "language": ("language", "language of original document", "la"),
-    "ref_type": ("type", "document type", "ref_type", "item type", "pt"),
-    "source_db": ("database", "source_db", "db"),
+    "ref_type": ("ref type", "type", "document type", "item type", "entrytype", "pt", "content type", "publication type", "dt"),
+    "source_db": ("source db", "database", "db", "source database"),
 }
-_LOOKUP = {syn: field for field, syns in COLUMN_SYNONYMS.items() for syn in syns}
+PAGE_START = ("start page", "page start", "first page", "beginning page", "bp", "sp", "biblio first page")
+PAGE_END = ("end page", "page end", "last page", "ending page", "ep", "biblio last page")
+_NORMALISE = re.compile(r"[^0-9a-z]+")
+_LIST_SPLIT = re.compile(r"\s*(?:;|\|)\s*")
+_FAMILY_INITIALS = re.compile(r"^[^\s,]+(?: [^\s,]+)*? (?:[A-Z]\.?-?){1,4}$")
+
+
+def column_key(name: str) -> str:
+    """``"Publication_Year"`` -> ``"publication year"``."""
+    return _NORMALISE.sub(" ", str(name).lower()).strip()
+
+
+def match_columns(header: list[str]) -> dict[str, int]:
+    """Schema field -> index of the column that fills it (best synonym present wins)."""
+    keys = [column_key(h) for h in header]
+    position = {}
+    for i, key in enumerate(keys):
+        position.setdefault(key, i)
+    chosen: dict[str, int] = {}
+    taken: set[int] = set()
+    for field, synonyms in COLUMN_SYNONYMS.items():
+        for synonym in synonyms:
+            i = position.get(synonym)
+            if i is not None and i not in taken:
+                chosen[field] = i
+                taken.add(i)
+                break
+    return chosen
+
+
+def is_record_table(header: list[str]) -> bool:
+    """True when the header is reviewbench's own record schema (written by ``import``)."""
+    return set(RECORD_COLUMNS) <= {h.strip() for h in header}
+
+
+def _delimiter(first_line: str) -> str:
+    """The delimiter that splits the header into the most columns with a title among them."""
+    best, best_score = ",", -1
+    for delimiter in (",", "\t", ";", "|"):
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        score = len(cells) + (1000 if "title" in match_columns(cells) else 0)
+        if len(cells) > 1 and score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def looks_like(text: str) -> bool:
-    """True when the first line is a delimited header naming a title column."""
-    first = text.split("\n", 1)[0].lower()
-    return ("," in first or "\t" in first or ";" in first) and "title" in first
+    """True when the first line is a delimited header with a title (or record-id) column."""
+    first = text.split("\n", 1)[0]
+    cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
+    return len(cells) > 1 and ("title" in match_columns(cells) or is_record_table(cells))
 
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Raw records and problems from a delimited export; ragged rows are reported."""
+    """Raw records and problems from delimited text (CSV, TSV, semicolon-separated)."""
     first = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
-    if not header:
-        raise InputFileError(path, "the table has no header row", line=1, expected="column names such as title, authors, year")
-    names = [h.strip().lower() for h in header]
-    mapped = [_LOOKUP.get(n) for n in names]
-    if "title" not in mapped:
-        raise InputFileError(path, "no title column", line=1, expected="a column named title, Article Title, Document Title or similar")
-    records, problems = [], []
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    rows = ((reader.line_num, row) for row in reader)
+    return parse_rows(rows, path)
+
+
+def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Raw records from (line number, cells) rows whose first row is the header."""
+    rows = iter(rows)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise InputFileError(path, "the table has no header row", line=1, expected="column names such as title, authors, year") from None
+    except csv.Error as exc:
+        raise InputFileError(path, f"the header row cannot be read: {exc}", line=1) from None
+    header = [str(h).strip().lstrip("\ufeff") for h in header]
+    own = is_record_table(header)
+    chosen = {f: header.index(f) for f in RECORD_COLUMNS if f in header} if own else match_columns(header)
+    if "title" not in chosen:
+        raise InputFileError(
+            path, "no title column", line=1, expected="a column named Title, Article Title, Document Title or similar"
+        )
+    index_field = {i: f for f, i in chosen.items()}
+    keys = [column_key(h) for h in header]
+    start_col = next((keys.index(k) for k in PAGE_START if k in keys), None)
+    end_col = next((keys.index(k) for k in PAGE_END if k in keys), None)
+    records: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    width = len(header)
+    while True:
+        try:
+            line, row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(path, None, f"table could not be read further: {exc}"))
+            break
+        if not any(str(cell).strip() for cell in row):
             continue
-        if len(row) != len(header):
-            problems.append(Problem(path, line, f"row has {len(row)} fields, header has {len(header)}; read what matched"))
-        rec: dict[str, Any] = {"_line": line, "extra": {}}
-        for name, field, value in zip(header, mapped, row):
-            value = value.strip()
+        if len(row) != width:
+            problems.append(Problem(path, line, f"row has {len(row)} cells, header has {width}; read what matched"))
+        rec: dict[str, Any] = {"_line": line}
+        extra: dict[str, Any] = {}
+        for i, cell in enumerate(row):
+            value = str(cell).strip()
             if not value:
                 continue
-            if field and field not in rec:
+            field = index_field.get(i)
+            if field:
                 rec[field] = value
+            elif i < width:
+                extra[header[i] or f"column {i + 1}"] = value
             else:
-                rec["extra"][name] = value
-        for field in ("authors", "keywords"):
-            if field in rec:
-                rec[field] = [p.strip() for p in re.split(r";|\|", rec[field]) if p.strip()]
+                extra[f"column {i + 1}"] = value
+        if own:
+            rec = _own_record(rec)
+        else:
+            _fill_pages(rec, extra, row, start_col, end_col, header)
+            _split_lists(rec)
+            _year_from_source(rec)
+        rec["extra"] = extra | rec.get("extra", {}) if isinstance(rec.get("extra"), dict) else extra
         records.append(rec)
     return records, problems
+
+
+def _own_record(rec: dict[str, Any]) -> dict[str, Any]:
+    """A row of reviewbench's record table: lists split on ``"; "``, extra parsed from JSON."""
+    for field in ("authors", "keywords"):
+        if field in rec:
+            rec[field] = [p.strip() for p in rec[field].split(";") if p.strip()]
+    rec["_authors_done"] = True
+    extra = rec.pop("extra", "")
+    try:
+        rec["extra"] = json.loads(extra) if extra.startswith("{") else {}
+    except ValueError:
+        rec["extra"] = {"extra": extra}
+    return rec
+
+
+def _fill_pages(rec: dict[str, Any], extra: dict[str, Any], row: list[str], start: int | None, end: int | None, header: list[str]) -> None:
+    if rec.get("pages") or start is None or start >= len(row):
+        return
+    first = str(row[start]).strip()
+    last = str(row[end]).strip() if end is not None and end < len(row) else ""
+    if first:
+        rec["pages"] = f"{first}-{last}" if last and last != first else first
+        extra.pop(header[start], None)
+        if end is not None:
+            extra.pop(header[end], None)
+
+
+def split_author_list(value: str) -> list[str]:
+    """One cell of authors to a list: ``;`` or ``|`` separated, or ``"Liu R., Adler D.G."``."""
+    if _LIST_SPLIT.search(value):
+        return [p for p in _LIST_SPLIT.split(value) if p]
+    if "," in value:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if len(parts) > 1 and all(_FAMILY_INITIALS.match(p) for p in parts):
+            return parts
+        if len(parts) > 2 and all(" " in p for p in parts):
+            return parts  # "John Smith, Mary Jones, ..."
+    if " and " in value and "," not in value:
+        return [p.strip() for p in value.split(" and ") if p.strip()]
+    return [value]
+
+
+def _split_lists(rec: dict[str, Any]) -> None:
+    if "authors" in rec:
+        rec["authors"] = split_author_list(rec["authors"])
+    if "keywords" in rec:
+        rec["keywords"] = [p for p in _LIST_SPLIT.split(rec["keywords"]) if p]
+
+
+def _year_from_source(rec: dict[str, Any]) -> None:
+    """Embase-style ``"Journal (2014) 3:3 (152-160)"``: year (and journal) from the citation."""
+    source = rec.get("journal", "")
+    match = re.match(r"(.+?) \((1[5-9]\d\d|20\d\d)\)", source)
+    if match:
+        rec["journal"] = match.group(1).strip()
+        rec.setdefault("year", match.group(2))
+
+
+def parse_xlsx(data: bytes, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Raw records from the first worksheet with a title column of an XLSX workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on damaged workbooks
+        raise InputFileError(path, f"the workbook cannot be opened: {exc}", expected="an .xlsx export") from None
+    try:
+        for sheet in book.worksheets:
+            rows = [
+                (n, ["" if c is None else str(c) for c in row])
+                for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
+            if rows and "title" in match_columns(rows[0][1]) or (rows and is_record_table(rows[0][1])):
+                return parse_rows(rows, path)
+    finally:
+        book.close()
+    raise InputFileError(path, "no worksheet has a title column", line=1, expected="a sheet whose first row names a Title column")
