@@ -36,6 +36,10 @@ _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
 _CONCATENATED = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z\u00c0-\u024f])")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_TRAILING_AND = re.compile(r"(?:,?\s+(?:and|&)|,?\s+et al\.?|,)$", re.I)
+_GLUED_NAMES = re.compile(r"(?<=[a-z\u00df-\u024f])(?=(?:Prof\.|Dr\.|[A-Z][a-z\u00df-\u024f]*\.? ))")
+_HONORIFIC = re.compile(r"^(?:(?:Prof|Dr|Mr|Mrs|Ms|Sir)\.?\s+)+")
+MISSING = {"NA", "N/A", "NULL", "None", "nan", "[No title available]"}
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 
 
@@ -107,8 +111,14 @@ def split_authors(authors: list[str]) -> list[str]:
         pieces = _CONCATENATED.split(author) if "." in author else [author]
         if len(pieces) > 1 and all(re.search(r"[A-Za-z\u00c0-\u024f][a-z\u00df-\u024f]", p) for p in pieces):
             out.extend(p.strip() for p in pieces)
-        else:
-            out.append(author)
+            continue
+        # "Araz R. AlievNigar T. Ismayilova" (Springer): given-family names glued together.
+        if "," not in author and " " in author:
+            glued = [_HONORIFIC.sub("", p).strip() for p in _GLUED_NAMES.split(author)]
+            if len(glued) > 1 and all(" " in p for p in glued):
+                out.extend(glued)
+                continue
+        out.append(_HONORIFIC.sub("", author) if "," not in author else author)
     return out
 
 
@@ -125,7 +135,8 @@ def normalise_author(name: str) -> str:
     particles such as ``Mc`` with the family name; group authors stay whole.
     """
     name = _SPACE.sub(" ", fix_mojibake(str(name))).strip().strip(";").strip()
-    if not name:
+    name = _TRAILING_AND.sub("", name)
+    if not name or name.lower() in ("others", "et al", "et al.", "and others"):
         return ""
     if "," in name:
         family, _, given = name.partition(",")
@@ -154,6 +165,14 @@ def normalise_author(name: str) -> str:
 
 
 # ---- steps --------------------------------------------------------------------------
+
+
+def drop_missing_markers(rec: dict[str, Any]) -> dict[str, Any]:
+    """Values that say "missing" (``NA`` from R exports, ``[No title available]``) become empty."""
+    for key, value in rec.items():
+        if isinstance(value, str) and value.strip() in MISSING:
+            rec[key] = ""
+    return rec
 
 
 def clean_text_fields(rec: dict[str, Any]) -> dict[str, Any]:
@@ -203,6 +222,7 @@ def clean_identifiers(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 STEPS: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (
+    drop_missing_markers,
     clean_text_fields,
     clean_authors,
     clean_year,

@@ -78,6 +78,8 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
         elif expect_title:
             current.setdefault("_heading", []).append(stripped)
             expect_title = False
+        elif stripped.startswith(("http://", "https://")):
+            current.setdefault("Document URL" if label != "Links" else "Links", []).append(stripped)
         elif label:
             values = current[label]
             values[-1] = f"{values[-1]} {stripped}".strip() if label != "Links" else values[-1]

@@ -20,7 +20,7 @@ SYNTAX = TaggedSyntax(
     start_tags=frozenset({"PT"}),
     end_tags=frozenset({"ER"}),
     file_tags=frozenset({"FN", "VR", "EF"}),
-    list_continuation=frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "ED", "BE", "CR", "C1", "C3", "RP", "EM", "RI", "OI", "FU", "SE"}),
+    list_continuation=frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "ED", "BE", "CR", "C1", "C3"}),
 )
 FIELD_MAP: dict[str, tuple[str, ...]] = {
     "title": ("TI",),
