@@ -15,7 +15,7 @@ import importlib
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import Problem
+from .errors import Problem, ReviewbenchError, ValidationError
 from .project import SCREENING_STAGES, Project
 
 SCREENING_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
@@ -38,13 +38,14 @@ def csv_rows_with_lines(path: str | Path) -> tuple[list[str], list[tuple[int, li
         return [], [], [Problem(file, None, f"cannot be read: {exc.strerror}")]
     rows: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
+    header: list[str] = []
     with fh:
         reader = csv.reader(fh)
         try:
-            header = next(reader, None)
-            if header is None:
+            first = next(reader, None)
+            if first is None:
                 return [], [], [Problem(file, 1, "empty file (expected a header line)")]
-            header = [h.strip() for h in header]
+            header = [h.strip() for h in first]
             line = reader.line_num + 1
             for row in reader:
                 start = line
@@ -56,7 +57,7 @@ def csv_rows_with_lines(path: str | Path) -> tuple[list[str], list[tuple[int, li
                     continue
                 rows.append((start, row))
         except UnicodeDecodeError:
-            problems.append(Problem(file, None, "not UTF-8 text"))
+            problems.append(Problem(file, reader.line_num + 1, "not UTF-8 text (save the file as UTF-8)"))
         except csv.Error as exc:
             problems.append(Problem(file, reader.line_num, f"malformed CSV: {exc}"))
     return header, rows, problems
@@ -248,7 +249,12 @@ def _check_dedup(project: Project) -> list[Problem]:
         module = None
     check = getattr(module, "validate_decisions", None)
     if callable(check):
-        found = check(project)
+        try:
+            found = check(project)
+        except ValidationError as exc:
+            return list(exc.problems)
+        except ReviewbenchError as exc:
+            return [Problem(str(path), None, str(exc))]
         return list(found or [])
     header, _rows, problems = csv_rows_with_lines(path)
     if header and not any(h in header for h in ("record_id", "cluster_id")):

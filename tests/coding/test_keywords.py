@@ -1,0 +1,156 @@
+"""Keyword rules: phrase matching, guards, sentence guards, proximity, and the example
+codebook on every false positive DOMAIN.md lists."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewbench.coding.codebook import KeywordRule, load_codebook
+from reviewbench.coding.keywords import KeywordMatcher, compile_phrase, rule_hits
+
+
+@pytest.fixture(scope="module")
+def matcher(example_codebook_path):
+    return KeywordMatcher(load_codebook(example_codebook_path))
+
+
+def test_phrases_match_words_not_substrings():
+    assert compile_phrase("sex work*").search("Sex-workers in Leeds")
+    assert compile_phrase("sex work*").search("sex  work")
+    assert not compile_phrase("sex work").search("sex workers")
+    assert not compile_phrase("trans").search("transactional sex")
+    assert compile_phrase("trans").search("trans women")
+    assert not compile_phrase("sex work*").search("sex differences among health workers")
+
+
+def test_guard_vetoes_only_the_hit_it_overlaps():
+    rule = KeywordRule(any=("indoor",), guards=("indoor air",))
+    assert rule_hits("Indoor air in parlours", rule) == []
+    hits = rule_hits("Indoor air was fine; indoor work was safer", rule)
+    assert [h[2] for h in hits] == ["indoor"] and hits[0][0] > 20
+
+
+def test_sentence_guard_vetoes_its_sentence_only():
+    rule = KeywordRule(any=("CSE",), sentence_guards=("comprehensive sexuality education",))
+    text = "Comprehensive sexuality education (CSE) in schools. CSE affected girls in care."
+    hits = rule_hits(text, rule)
+    assert len(hits) == 1 and hits[0][0] == text.rindex("CSE")
+
+
+def test_window_requires_a_population_term_nearby_in_the_same_sentence():
+    rule = KeywordRule(any=("migrant*",), window=5)
+    text = "Migrant sex workers were interviewed."
+    population = [(m.start(), m.end(), "sex work") for m in compile_phrase("sex work*").finditer(text)]
+    assert rule_hits(text, rule, population)
+    far = "Migrant farm labourers in the study region picked fruit for many months before sex workers were recruited."
+    population = [(m.start(), m.end(), "sex work") for m in compile_phrase("sex work*").finditer(far)]
+    assert rule_hits(far, rule, population) == []
+    assert rule_hits(far, rule, None), "None means the text is known to be in population"
+
+
+def test_window_does_not_cross_sentences(matcher):
+    text = "Migrant workers in agriculture were excluded. Sex workers were interviewed."
+    assert "migrant" not in matcher.codes(text).get("subgroup", [])
+
+
+# Every trap DOMAIN.md names: the text must NOT receive the code.
+FALSE_POSITIVES = [
+    ("An online survey of 240 sex workers found high levels of violence.", "subgroup", "online"),
+    ("Sex workers completed an online questionnaire about health services.", "subgroup", "online"),
+    ("Indoor air pollution and respiratory symptoms among sex workers.", "subgroup", "indoor"),
+    ("Indoor residual spraying was offered to sex workers' households.", "subgroup", "indoor"),
+    ("Sauna bathing and cardiovascular mortality in Finnish men who sell sex.", "subgroup", "indoor"),
+    ("Patient escort services for sex workers attending hospital.", "subgroup", "indoor"),
+    ("Trans fatty acid intake among sex workers.", "subgroup", "trans"),
+    ("Trans-fats in the diets of female sex workers.", "subgroup", "trans"),
+    ("Transactional sex among adolescent girls.", "subgroup", "trans"),
+    ("Transvaginal ultrasound in female sex workers.", "subgroup", "trans"),
+    ("Cell migration assays with samples from sex workers.", "subgroup", "migrant"),
+    ("IUD migration in sex workers using contraception.", "subgroup", "migrant"),
+    ("Internal migrants in China who sell sex.", "subgroup", "migrant"),
+    ("Sex-specific survival after diagnosis among workers.", "subgroup", "survival_sex"),
+    ("Survival by sex in a cohort of sex workers' clients.", "subgroup", "survival_sex"),
+    ("HIV among MSM and female sex workers in London.", "subgroup", "male"),
+    ("Men who have sex with men attending sex work outreach.", "subgroup", "male"),
+    ("Students of the MSW (master of social work) programme.", "subgroup", "male"),
+    ("Drug trafficking convictions among sex workers.", "subgroup", "trafficked"),
+    ("Membrane trafficking of proteins in sex workers' cells.", "subgroup", "trafficked"),
+    ("Comprehensive sexuality education (CSE) for sex workers' children.", "subgroup", "young_people_cse"),
+    ("Sex workers' use of street drugs such as heroin.", "subgroup", "on_street"),
+    ("Soliciting feedback from sex workers on services.", "subgroup", "on_street"),
+    # subgroup words far from any sex-work term
+    ("Migrant workers in agriculture reported back pain.", "subgroup", "migrant"),
+    ("Indoor workers in offices had more headaches.", "subgroup", "indoor"),
+    ("Transgender people's access to gender identity clinics.", "subgroup", "trans"),
+    ("Street-based food vendors and hygiene.", "subgroup", "on_street"),
+    # other dimensions
+    ("Sex workers screening clients before meeting them.", "prevention_tier", "secondary"),
+    ("Unequal treatment of sex workers by police.", "prevention_tier", "tertiary"),
+    ("BMC Family Practice published the study of sex workers.", "determinant_layer", "social_community"),
+    ("The Dahlgren-Whitehead model of determinants of health.", "study_design", "modelling"),
+    ("Studies from New York and New England.", "region", "yorkshire_humber"),
+]
+
+
+@pytest.mark.parametrize("text, dimension, code", FALSE_POSITIVES)
+def test_example_codebook_guards_domain_false_positives(matcher, text, dimension, code):
+    assert code not in matcher.codes(text).get(dimension, []), matcher.match(text)
+
+
+TRUE_POSITIVES = [
+    ("Sex workers who advertise online reported harassment.", "subgroup", "online"),
+    ("Indoor sex workers in saunas were safer than street-based women.", "subgroup", "indoor"),
+    ("Street-based sex workers had complex needs.", "subgroup", "on_street"),
+    ("Online transgender identifying sex workers in the UK.", "subgroup", "trans"),
+    ("Trans women who sell sex had high HIV prevalence.", "subgroup", "trans"),
+    ("Male sex workers attending GUM clinics.", "subgroup", "male"),
+    ("MSW (male sex workers) reported condom use.", "subgroup", "male"),
+    ("Indoor-working female sex workers: the effect of migration from Eastern Europe.", "subgroup", "migrant"),
+    ("Young people who exchanged sex for a place to stay.", "subgroup", "survival_sex"),
+    ("Women who sold sex after leaving local authority care.", "subgroup", "young_people_cse"),
+    ("Child sexual exploitation of girls in care.", "subgroup", "young_people_cse"),
+    ("Few migrant sex workers had been trafficked.", "subgroup", "trafficked"),
+    ("STI screening among sex workers at outreach.", "prevention_tier", "secondary"),
+    ("Condom distribution by sex worker projects.", "prevention_tier", "primary"),
+    ("Drug treatment outcomes of street sex workers.", "prevention_tier", "tertiary"),
+    ("A qualitative study of women in Leeds.", "region", "yorkshire_humber"),
+]
+
+
+@pytest.mark.parametrize("text, dimension, code", TRUE_POSITIVES)
+def test_example_codebook_finds_true_positives(matcher, text, dimension, code):
+    assert code in matcher.codes(text).get(dimension, []), matcher.match(text)
+
+
+def test_hits_keep_auditable_spans(matcher):
+    text = "Street-based sex workers were interviewed."
+    hit = next(h for h in matcher.match(text) if h.code == "on_street")
+    assert text[hit.start:hit.end] == hit.text == "Street-based"
+    assert "street-based" in hit.rule
+
+
+def test_assume_population_relaxes_only_the_window(matcher):
+    text = "Women working indoors reported fewer assaults."
+    assert "indoor" not in matcher.codes(text).get("subgroup", [])
+    assert "indoor" in matcher.codes(text, assume_population=True)["subgroup"]
+    assert "indoor" not in matcher.codes("Indoor air quality.", assume_population=True).get("subgroup", [])
+
+
+def test_population_filter(matcher):
+    assert matcher.in_population("Women who sell sex in Leeds")
+    assert not matcher.in_population("Sex differences among health workers")
+    assert not matcher.in_population("Graduates of the master of social work (MSW) course")
+
+
+words = st.lists(st.from_regex(r"[a-z]{2,8}", fullmatch=True), min_size=1, max_size=3)
+
+
+@given(words, st.sampled_from([" ", "-", "  "]), st.booleans())
+def test_a_phrase_matches_itself_in_any_case_and_separator(parts, sep, upper):
+    phrase = " ".join(parts)
+    text = sep.join(parts)
+    text = text.upper() if upper else text
+    match = compile_phrase(phrase).search(f"({text}).")
+    assert match and match.group(0).lower().replace("-", " ").split() == parts
