@@ -50,6 +50,7 @@ _KEYLESS = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]\s*(,|(?=[A-Za-z][
 _HEAD = re.compile(r"[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])[ \t]*([^,=\n{}()\"]*),")
 _SPACED_FIELD = re.compile(r"^([^\S\n]*,?[^\S\n]*)([A-Za-z][\w+.:-]*(?:[^\S\n]+[\w+.:-]+)+)([^\S\n]*=)", re.M)
 _IN_LINE = re.compile(r" in line \d+")
+_FIELD_START = re.compile(r"^\s*[A-Za-z][\w+.:-]*\s*=\s*[{\"]")
 _KEYWORD_SPLIT = re.compile(r"\s*[;,]\s*")
 
 
@@ -126,6 +127,14 @@ def _read_block(chunk: str, macros: CaseInsensitiveDict) -> _Block:
     else:
         key, text, keyless = None, chunk, False
     block = _Block(text, macros, keyless, key)
+    if block.errors and any("end of file" in m or "expected" in m for _, m in block.errors):
+        repaired = _close_open_fields(text)
+        if repaired != text:
+            retry = _Block(repaired, macros, keyless, key)
+            if len(retry.fields) > len(block.fields):
+                retry.errors.insert(0, (1, "unbalanced braces: a field was closed at its line end"))
+                block = retry
+                text = repaired
     if block.errors and _SPACED_FIELD.search(text):
         repaired = _SPACED_FIELD.sub(lambda m: m.group(1) + re.sub(r"[^\S\n]+", "_", m.group(2)) + m.group(3), text)
         retry = _Block(repaired, macros, keyless, key)
@@ -133,6 +142,24 @@ def _read_block(chunk: str, macros: CaseInsensitiveDict) -> _Block:
             retry.errors.insert(0, (1, "field names with spaces read with underscores"))
             block = retry
     return block
+
+
+def _brace_depth(line: str) -> int:
+    line = line.replace("\\{", "").replace("\\}", "")
+    return line.count("{") - line.count("}")
+
+
+def _close_open_fields(chunk: str) -> str:
+    """Close a ``field = {...`` value left open when the next line starts another field."""
+    lines = chunk.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        if not _FIELD_START.match(line) or i == 0:
+            continue
+        depth = _brace_depth(line[line.index("=") + 1 :])
+        following = next((x for x in lines[i + 1 :] if x.strip()), "")
+        if depth > 0 and (_FIELD_START.match(following) or following.strip() in ("}", ")")):
+            lines[i] = line.rstrip().rstrip(",") + "}" * depth + ","
+    return "\n".join(lines)
 
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
@@ -144,8 +171,10 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
         if kind == "comment":
             continue
         block = _read_block(chunk, macros)
-        where = line + block.errors[0][0] - 1 if block.errors else line
-        messages = "; ".join(message for _, message in block.errors[:3])
+        messages = "; ".join(
+            f"{message} (line {line + rel - 1})" if rel > 1 else message for rel, message in block.errors[:3]
+        )
+        where = line
         if kind in _SKIP_TYPES:
             if block.errors:
                 problems.append(Problem(path, where, f"@{kind} not read: {messages}"))
