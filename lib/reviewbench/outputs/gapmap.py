@@ -87,7 +87,7 @@ def gap_map_figure(findings: pd.DataFrame, codebook: Any, row_dim: str, col_dim:
         spine.set_visible(False)
     ax.set_xlabel(dimension_label(codebook, col_dim), fontsize=9)
     ax.set_ylabel(dimension_label(codebook, row_dim), fontsize=9)
-    ax.set_title(title or f"Evidence gap map: {dimension_label(codebook, row_dim)} x {dimension_label(codebook, col_dim)}\n"
+    ax.set_title(title or f"Evidence gap map: {dimension_label(codebook, row_dim)} × {dimension_label(codebook, col_dim)}\n"
                  "cells: findings (studies); hatched = no evidence", fontsize=10, pad=28)
     return fig
 

@@ -286,7 +286,7 @@ def check_prisma(counts: PrismaCounts) -> PrismaCounts:
 # Drawing
 
 _WRAP = 46
-_LINE = 0.19  # inches per text line
+_LINE = 0.17  # inches per text line
 _BOX_FACE = "#ffffff"
 _PHASE_FACE = "#cfe2f3"
 
@@ -313,7 +313,7 @@ def prisma_figure(c: PrismaCounts, title: str = ""):
         "Duplicate records removed": c.duplicates_removed,
         "Records marked as ineligible by automation tools": c.automation_removed,
         "Records removed for other reasons": c.other_removed,
-    })[1:]
+    })
     rows: list[tuple[str, list[str], list[str] | None]] = [
         ("Identification", ident_left, ident_right),
         ("Screening", _lines("Records screened", n=c.records_screened), _lines("Records excluded", n=c.records_excluded)),
@@ -332,7 +332,7 @@ def prisma_figure(c: PrismaCounts, title: str = ""):
 
     gap = 0.45
     heights = [max(len(l), len(r or [])) * _LINE + 0.3 for _, l, r in rows]
-    total_h = sum(heights) + gap * (len(rows) - 1) + (0.5 if title else 0.1)
+    total_h = sum(heights) + gap * (len(rows) - 1) + (0.5 if title else 0.1) + 0.1
     width = 9.0
     fig = new_figure(width, total_h)
     ax = fig.add_axes([0, 0, 1, 1])

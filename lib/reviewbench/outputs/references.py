@@ -56,8 +56,10 @@ def _fold(text: str) -> str:
 
 
 def _person(name: str) -> Person:
+    """``Family, Given`` parsed by pybtex; a name without a comma is a group author, kept whole."""
+    name = one_line(name)
     try:
-        return Person(one_line(name))
+        return Person(last=name) if "," not in name else Person(name)
     except Exception:  # pybtex refuses some odd strings (e.g. stray braces): keep it whole
         return Person(last="".join(ch for ch in one_line(name) if ch not in "{}"))
 

@@ -94,7 +94,12 @@ def escape_markdown(value: object) -> str:
     heading, list or quote. Line breaks become spaces.
     """
     text = markdown_chars(one_line(as_text(value)))
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+    return _MD_LINE_START.sub(_escape_line_start, text, count=1)
+
+
+def _escape_line_start(m: re.Match) -> str:
+    mark = m.group(2)
+    return m.group(1) + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
 
 
 def latex_chars(text: str) -> str:

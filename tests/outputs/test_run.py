@@ -1,0 +1,94 @@
+"""`reviewbench run` end to end on the fixture review (papermill + nbconvert)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reviewbench.cli import main
+
+from .conftest import REPO, build_project
+
+pytestmark = pytest.mark.slow
+NOTEBOOKS = ("04-evidence-tables.ipynb", "05-prisma-and-gap-map.ipynb")
+DETERMINISTIC = ("tables", "figures", "references")
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for sub in DETERMINISTIC for p in sorted((folder / sub).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def run_project(tmp_path_factory) -> Path:
+    root = build_project(tmp_path_factory.mktemp("run") / "review")
+    (root / "notebooks").mkdir()
+    for name in NOTEBOOKS:
+        shutil.copy(REPO / "notebooks" / name, root / "notebooks" / name)
+    assert main(["run", "--project", str(root)]) == 0
+    return root
+
+
+def test_run_writes_every_output(run_project):
+    out = run_project / "outputs"
+    for rel in ("tables/characteristics-of-included-studies.csv", "tables/evidence-tables.xlsx",
+                "tables/evidence-tables.docx", "figures/prisma-2020.svg", "figures/prisma-2020.png",
+                "figures/gap-map-subgroup-prevention-tier.svg", "figures/screening-progress.png",
+                "references/references-author-year.md", "references/references-numbered.tex",
+                "references/included-studies.ris", "notebooks/04-evidence-tables.ipynb",
+                "notebooks/05-prisma-and-gap-map.html"):
+        assert (out / rel).is_file(), rel
+
+
+def test_executed_notebooks_are_clean_and_shareable(run_project):
+    out = run_project / "outputs" / "notebooks"
+    for name in NOTEBOOKS:
+        nb = json.loads((out / name).read_text(encoding="utf-8"))
+        text = json.dumps(nb)
+        assert "papermill" not in nb["metadata"]
+        assert all("execution" not in c["metadata"] and "papermill" not in c["metadata"] for c in nb["cells"])
+        assert str(run_project) not in text and str(REPO) not in text  # no machine paths
+        assert not any(o.get("output_type") == "error" for c in nb["cells"] for o in c.get("outputs", []))
+        html = (out / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+        assert "rb-hide-code" in html  # the show/hide code switch
+        assert "<script>alert" not in html
+        assert 'src="http' not in html  # works offline
+    assert "data:image/png;base64" in (out / "05-prisma-and-gap-map.html").read_text(encoding="utf-8")
+
+
+def test_second_run_gives_identical_tables_and_figures(run_project):
+    before = _snapshot(run_project / "outputs")
+    assert main(["run", "--project", str(run_project), "--no-html"]) == 0
+    assert _snapshot(run_project / "outputs") == before
+
+
+def test_subgroup_report_goes_to_its_own_folder(run_project):
+    assert main(["run", "--project", str(run_project), "-p", "subgroup", "migrant", "--no-html"]) == 0
+    folder = run_project / "outputs" / "subgroup-migrant"
+    assert (folder / "tables" / "findings-subgroup-migrant.csv").is_file()
+    assert not (folder / "tables" / "findings-subgroup-trans.csv").exists()
+    assert (folder / "notebooks" / "04-evidence-tables.ipynb").is_file()
+    chars = (folder / "tables" / "characteristics-of-included-studies.csv").read_text(encoding="utf-8")
+    assert chars.count("\n") == 2  # header + the one migrant study
+
+
+def test_invalid_parameter_lists_valid_values(run_project, capsys):
+    assert main(["run", "--project", str(run_project), "-p", "subgroup", "migrants"]) == 2
+    err = capsys.readouterr().err
+    assert "'migrants'" in err and "migrant, trans" in err
+    assert main(["run", "--project", str(run_project), "-p", "colour", "blue"]) == 2
+    assert "subgroup" in capsys.readouterr().err
+
+
+def test_prisma_mismatch_stops_the_run_naming_the_box(tmp_path, capsys):
+    root = build_project(tmp_path / "review")
+    (root / "notebooks").mkdir()
+    shutil.copy(REPO / "notebooks" / NOTEBOOKS[1], root / "notebooks" / NOTEBOOKS[1])
+    searches = root / "bibliography" / "searches.yml"
+    searches.write_text(searches.read_text(encoding="utf-8").replace("hits: 3", "hits: 5"), encoding="utf-8")
+    assert main(["run", "--project", str(root), "--no-html"]) == 2
+    err = capsys.readouterr().err
+    assert "Records identified from Beta Citations: expected 5, found 3 (off by -2)" in err
