@@ -5,10 +5,13 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+import re
+
 from charset_normalizer import from_bytes
 
 from ..errors import InputFileError
 
+_RUNS = re.compile(r"[^\x00-\x7f]{3,}")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -40,10 +43,38 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
         return _newlines(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    return _newlines(_legacy(data, path))
+
+
+def _legacy(data: bytes, path: str | Path) -> str:
+    """Text of a file in a legacy code page.
+
+    Western exports (windows-1252, Latin-1) are by far the most common, and their
+    accented letters stand alone between ASCII letters; double-byte encodings (GBK,
+    Big5, Shift-JIS) read as windows-1252 give runs of accented gibberish instead. So
+    windows-1252 is taken when it decodes and looks Western, and charset-normalizer
+    decides otherwise.
+    """
+    try:
+        western: str | None = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and _looks_western(western):
+        return western
     best = from_bytes(data).best()
-    if best is None:
-        raise InputFileError(path, "could not determine the text encoding", expected="a text file")
-    return _newlines(str(best))
+    if best is not None:
+        return str(best)
+    if western is not None:
+        return western
+    raise InputFileError(path, "could not determine the text encoding", expected="a text file (UTF-8 or a common code page)")
+
+
+def _looks_western(text: str) -> bool:
+    non_ascii = sum(1 for c in text if ord(c) > 127)
+    if not non_ascii:
+        return True
+    in_runs = sum(len(run) for run in _RUNS.findall(text))
+    return in_runs <= non_ascii / 2
 
 
 def _newlines(text: str) -> str:
