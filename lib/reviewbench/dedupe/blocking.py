@@ -38,15 +38,16 @@ def candidate_pairs(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    titles = keys["title_key"].to_numpy(dtype=object)
+    # Rank of each title in alphabetical order: large blocks are cut into title neighbourhoods.
+    title_rank = keys["title_key"].rank(method="dense").to_numpy(dtype=np.int64)
     found = []
     for values in blocking_keys(keys).values():
-        found.append(_pairs_in_blocks(values.to_numpy(dtype=object), titles))
+        found.append(_pairs_in_blocks(values.to_numpy(dtype=object), title_rank))
     codes = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
     return codes // n, codes % n
 
 
-def _pairs_in_blocks(values: np.ndarray, titles: np.ndarray) -> np.ndarray:
+def _pairs_in_blocks(values: np.ndarray, title_rank: np.ndarray) -> np.ndarray:
     """Pair codes ``i * n + j`` (``i < j``) for one blocking key."""
     n = len(values)
     present = np.flatnonzero(values != "")
@@ -54,7 +55,7 @@ def _pairs_in_blocks(values: np.ndarray, titles: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     block_codes, _ = pd.factorize(pd.Series(values[present]), sort=False)
     # Sort by block, then title, then position: deterministic whatever the input order.
-    order = np.lexsort((present, titles[present].astype(str), block_codes))
+    order = np.lexsort((present, title_rank[present], block_codes))
     rows = present[order]
     blocks = block_codes[order]
     sizes = np.bincount(blocks)

@@ -207,7 +207,7 @@ def _smallest_member(comp: np.ndarray) -> np.ndarray:
 
 def _evidence_text(row: Any) -> str:
     parts = [f"title={row.title:.0f}"]
-    for name in ("authors", "first_author", "abstract"):
+    for name in ("authors", "first_author"):
         value = getattr(row, name)
         if not np.isnan(value):
             parts.append(f"{name}={value:.0f}")
@@ -283,7 +283,11 @@ def merge_clusters(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFram
     out: dict[str, Any] = {}
     for col in records.columns:
         values = joined[col].to_numpy(dtype=object)
-        size = np.fromiter((_size(v) for v in values), dtype=np.int64, count=len(values))
+        size = np.fromiter(
+            (len(v) if isinstance(v, (str, list, dict)) else (0 if v is None or v is pd.NA or v != v else 1) for v in values),
+            dtype=np.int64,
+            count=len(values),
+        )
         # Rows are sorted by cluster then record id: lexsort keeps that order among equal sizes.
         order = np.lexsort((positions, -size, cluster_codes))
         first = order[np.r_[True, cluster_codes[order][1:] != cluster_codes[order][:-1]]] if len(order) else order
@@ -291,19 +295,14 @@ def merge_clusters(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFram
     merged = pd.DataFrame(out, columns=list(records.columns))
     merged["record_id"] = list(cluster_ids)
     merged["cluster_id"] = list(cluster_ids)
-    groups = joined.groupby(cluster_codes, sort=True)
-    merged["member_ids"] = list(groups["record_id"].agg(list))
-    dbs = pd.Series([_db(db, f) for db, f in zip(_col(joined, "source_db"), _col(joined, "source_file"))])
-    merged["source_dbs"] = list(dbs.groupby(cluster_codes, sort=True).agg(lambda s: sorted(set(s))))
+    # Rows are sorted by cluster: split the id and database columns at cluster boundaries.
+    bounds = np.flatnonzero(np.diff(cluster_codes)) + 1
+    merged["member_ids"] = [part.tolist() for part in np.split(joined["record_id"].to_numpy(dtype=object), bounds)]
+    dbs = np.array([_db(db, f) for db, f in zip(_col(joined, "source_db"), _col(joined, "source_file"))], dtype=object)
+    merged["source_dbs"] = [sorted(set(part.tolist())) for part in np.split(dbs, bounds)]
     if "year" in records.columns and str(records["year"].dtype) == "Int64":
         merged["year"] = pd.array(merged["year"].tolist(), dtype="Int64")
     return merged.reset_index(drop=True)
-
-
-def _size(value: object) -> int:
-    if not _filled(value):
-        return 0
-    return len(value) if isinstance(value, (list, dict, str)) else 1
 
 
 def _col(df: pd.DataFrame, name: str) -> list[Any]:

@@ -4,8 +4,8 @@
 
 - ``title_part``: where volume and first page agree, how well the shorter title matches a
   part of the longer (0 elsewhere);
-- ``title``, ``authors``, ``first_author``, ``abstract``: rapidfuzz similarities 0-100
-  (``authors``/``abstract`` NaN when either record lacks the field);
+- ``title``, ``authors``, ``first_author``: rapidfuzz similarities 0-100
+  (``authors``/``first_author`` NaN when either record lacks authors);
 - ``year_gap``: absolute year difference (NaN when unknown);
 - ``doi``, ``pmid``, ``volume``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown;
 - ``journal``: ``1`` compatible names, ``-1`` incompatible, ``0`` unknown;
@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from .normalise import journals_compatible
 
 FEATURE_COLUMNS = [
-    "i", "j", "title", "title_part", "authors", "first_author", "abstract", "year_gap",
+    "i", "j", "title", "title_part", "authors", "first_author", "year_gap",
     "doi", "pmid", "volume", "pages", "journal", "kind_a", "kind_b", "generic",
 ]
 
@@ -65,8 +65,6 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
     # Surname particles ("grathlone" in "mcgrathlone") count as a match for longer names.
     first_author = np.where((fa_partial == 100) & (short >= 5), 100.0, fa_ratio)
     first_author[(col["first_author"][i] == "") | (col["first_author"][j] == "")] = np.nan
-    abstract = _pairwise(col["abstract_key"][i], col["abstract_key"][j], fuzz.ratio)
-    abstract[(col["abstract_key"][i] == "") | (col["abstract_key"][j] == "")] = np.nan
 
     doi = _agreement(col["doi"][i], col["doi"][j])
     shared = shared_dois(keys, i, j, title)
@@ -113,7 +111,6 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "title_part": title_part,
             "authors": authors,
             "first_author": first_author,
-            "abstract": abstract,
             "year_gap": np.abs(years[i] - years[j]),
             "doi": doi,
             "pmid": _agreement(col["pmid"][i], col["pmid"][j]),

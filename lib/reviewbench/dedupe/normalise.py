@@ -30,6 +30,8 @@ _TRAILING_BRACKET = re.compile(r"\s*[\[(][^\[\]()]{2,60}[\])]\s*\.?\s*$")
 _DOT_JOIN = re.compile(r"\.(?=[^\s\-.,;'’])")
 _INITIALS = re.compile(r"^(?:[A-Z](?:\.|-|\.-)?){1,4}$")
 _FIRST_NUMBER = re.compile(r"\d+")
+_AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
+_NOT_LETTER = re.compile(r"[^A-Za-z0-9]+")
 _STOP_WORDS = frozenset("of the and for in on a an de la le der die das und et y i fur".split())
 
 
@@ -169,8 +171,9 @@ def split_authors(value: Any) -> list[str]:
         text = "; ".join(str(v) for v in value)
     else:
         text = str(value)
-    text = _DOT_JOIN.sub(".; ", text)
-    parts = re.split(r"\s*;\s*|\s+and\s+|\n", text)
+    if "." in text:
+        text = _DOT_JOIN.sub(".; ", text)
+    parts = _AUTHOR_SEPARATOR.split(text)
     names: list[str] = []
     for part in parts:
         part = part.strip(" ,")
@@ -184,7 +187,7 @@ def _rejoin_split_names(names: list[str]) -> list[str]:
     out: list[str] = []
     for name in names:
         bare = name.replace(",", " ").strip()
-        if out and _INITIALS.fullmatch(bare.replace(" ", "")) and len(bare.replace(" ", "")) <= 4 and not out[-1].endswith(";"):
+        if out and len(bare) <= 8 and _INITIALS.fullmatch(bare.replace(" ", "")) and len(bare.replace(" ", "")) <= 4 and not out[-1].endswith(";"):
             if re.fullmatch(r"(?:[A-Z]\.?\s*)+", bare) and re.search(r"[A-Z]\.$", out[-1]):
                 out[-1] = f"{out[-1]} {bare}"
                 continue
@@ -207,6 +210,8 @@ def author_surname(name: str) -> str:
             while k > 1 and _INITIALS.fullmatch(tokens[k - 1]):
                 k -= 1
             family = " ".join(tokens[:k]) if k < len(tokens) else tokens[-1]
+    if family.isascii():
+        return _NOT_LETTER.sub("", family).lower()
     return fold_text(family).replace(" ", "")
 
 
@@ -330,25 +335,37 @@ def pmid_from_url(url: Any) -> str:
 
 def record_kind(title_key_: str, ref_type: str, journal: str, volume: str, issue: str, pages: str, doi: str) -> str:
     """``article``, ``erratum``, ``comment``, ``conference`` (abstract) or ``preprint``."""
-    fields = {"title": title_key_, "ref_type": ref_type, "journal": journal, "volume": volume, "issue": issue}
+    frame = pd.DataFrame({"title": [title_key_], "ref_type": [ref_type], "journal": [journal], "volume": [volume], "issue": [issue], "pages": [pages], "doi": [doi]})
+    return record_kinds(frame)[0]
+
+
+def record_kinds(fields: pd.DataFrame) -> list[str]:
+    """The kind of each row of ``fields`` (columns title [a title key], ref_type, journal, volume, issue, pages, doi).
+
+    The first matching rule wins: a preprint server (DOI prefix or name), then the
+    patterns of ``data/record_kinds.csv`` in order, then abstract numbering ("A107.1").
+    """
     prefixes, journals = _preprint_rules()
-    jkey = fold_text(journal)
-    if (doi and doi.startswith(prefixes)) or jkey in journals:
-        return "preprint"
-    for kind, field, pattern in _kind_patterns():
-        value = fields.get(field, "")
-        if value and pattern.search(value):
-            return kind
-    if re.fullmatch(r"\s*[A-Za-z]?\d+\.\d+\s*", pages or ""):  # "A107.1": abstract numbering
-        return "conference"
-    return "article"
+    kind = pd.Series("article", index=fields.index, dtype=object)
+    preprint = fields["doi"].str.startswith(prefixes) | fields["journal"].map(fold_text).isin(journals)
+    kind[preprint] = "preprint"
+    for name, field, pattern in _kind_patterns():
+        open_rows = kind == "article"
+        if not open_rows.any():
+            break
+        values = fields.loc[open_rows, field]
+        hit = values[values != ""].str.contains(pattern, regex=True)
+        kind[hit[hit].index] = name
+    numbered = (kind == "article") & fields["pages"].str.fullmatch(r"\s*[A-Za-z]?\d+\.\d+\s*")
+    kind[numbered] = "conference"
+    return kind.tolist()
 
 
 # --- all keys ---------------------------------------------------------------------------
 
 KEY_COLUMNS = [
     "record_id", "title_key", "generic", "authors_key", "first_author", "year",
-    "journal_key", "volume_key", "issue_key", "volume_numbers", "page_key", "doi", "pmid", "kind", "abstract_key",
+    "journal_key", "volume_key", "issue_key", "volume_numbers", "page_key", "doi", "pmid", "kind",
 ]
 
 
@@ -389,7 +406,6 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             key = journal_cache[j] = journal_key(j)
         journal_keys.append(key)
     years = pd.to_numeric(pd.Series(_column(records, "year"), dtype="object"), errors="coerce").to_numpy(dtype=float)
-    abstracts = _column(records, "abstract")
     out = pd.DataFrame(
         {
             "record_id": records["record_id"].astype(str).tolist(),
@@ -405,11 +421,12 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             "page_key": [start_page(p) for p in pages_raw],
             "doi": dois,
             "pmid": [pmid_key(p) or pmid_from_url(u) for p, u in zip(_column(records, "pmid"), _column(records, "url"))],
-            "kind": [
-                record_kind(t, rt, j, v, i, p, d)
-                for t, rt, j, v, i, p, d in zip(titles, ref_types, journals_raw, volumes_raw, issues_raw, pages_raw, dois)
-            ],
-            "abstract_key": [fold_text(a)[:300] if isinstance(a, str) else "" for a in abstracts],
+            "kind": record_kinds(
+                pd.DataFrame(
+                    {"title": titles, "ref_type": ref_types, "journal": journals_raw, "volume": volumes_raw,
+                     "issue": issues_raw, "pages": pages_raw, "doi": dois}
+                )
+            ),
         }
     )
     return out[KEY_COLUMNS]
