@@ -67,3 +67,20 @@ def test_study_form(project):
     form.free["sample_size"].value = "40"
     form.fields["region"].text.value = "london"
     assert form.save()["sample_size"] == "40"
+
+
+def test_reconcile_form_resolves_one_disagreement_at_a_time(project):
+    from reviewbench.coding import disagreements
+    from reviewbench.coding.form import ReconcileForm
+
+    form = ReconcileForm(project, "jo")
+    assert len(form.choice.options) == 3 and not (project.findings_dir / "reconciliation.csv").exists()
+    first = form.open.iloc[0]
+    form.field.text.value = "nowhere"
+    assert form.save_button.disabled and form.save() is None
+    form.field.text.value = "indoor"
+    form.note.value = "agreed"
+    written = form.save()
+    assert (written["finding_id"], written["dimension"], written["codes"]) == (first["finding_id"], first["dimension"], "indoor")
+    assert len(form.choice.options) == 2
+    assert (disagreements(project)["status"] == "resolved").sum() == 1

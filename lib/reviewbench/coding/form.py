@@ -263,3 +263,74 @@ class StudyForm:
         written = record_study(self.project, self.codebook, row)
         self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['record_id'])}</span>"
         return written
+
+
+class ReconcileForm:
+    """Resolve open disagreements one at a time: pick one, type the agreed codes, save.
+
+    Each save appends a row to ``evidence/findings/reconciliation.csv`` through
+    :func:`reviewbench.coding.reconcile.reconcile`; nothing is written before.
+    """
+
+    def __init__(self, project: Any, reconciler: str, *, codebook: Codebook | None = None) -> None:
+        from .reconcile import disagreements
+
+        if not CODER_NAME.match(reconciler or ""):
+            raise ReviewbenchError(f"reconciler {reconciler!r} must be a short name (letters, digits, '.', '_' or '-')")
+        self.project = project
+        self.reconciler = reconciler
+        self.codebook = codebook or load_codebook(project)
+        self._disagreements = disagreements
+        self.choice = w.Dropdown(description="disagreement", style={"description_width": "140px"}, layout=w.Layout(width="720px"))
+        self.detail = w.HTML()
+        self.field: CodeField | None = None
+        self.field_box = w.VBox()
+        self.note = w.Text(description="note", placeholder="why", style={"description_width": "140px"}, layout=w.Layout(width="720px"))
+        self.save_button = w.Button(description="Save decision", button_style="success", icon="check")
+        self.message = w.HTML()
+        self.choice.observe(lambda _c: self._show(), names="value")
+        self.save_button.on_click(lambda _b: self.save())
+        self.widget = w.VBox([self.choice, self.detail, self.field_box, self.note, self.save_button, self.message])
+        self._load()
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - display hook
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _load(self) -> None:
+        table = self._disagreements(self.project, self.codebook)
+        self.open = table[table["status"] == "unresolved"].reset_index(drop=True)
+        self.choice.options = [(f"{r.finding_id} · {r.dimension}", i) for i, r in enumerate(self.open.itertuples())]
+        self.choice.value = 0 if len(self.open) else None
+        self._show()
+
+    def _show(self) -> None:
+        if self.choice.value is None:
+            self.detail.value = "<i>No open disagreement.</i>"
+            self.field = None
+            self.field_box.children = ()
+            self.save_button.disabled = True
+            return
+        row = self.open.iloc[self.choice.value]
+        self.detail.value = f"<p><b>{html.escape(row['finding_id'])}</b>: {html.escape(str(row['finding']))}<br>{html.escape(row['codes_by_coder'])}</p>"
+        self.field = CodeField(self.codebook.dimensions[row["dimension"]], self._refresh)
+        self.field_box.children = (self.field.box,)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if hasattr(self, "save_button"):
+            self.save_button.disabled = self.field is None or bool(self.field.problems())
+
+    def save(self) -> dict[str, str] | None:
+        """Append the decision for the chosen disagreement; return the row written."""
+        from .reconcile import reconcile
+
+        if self.field is None or self.field.problems():
+            return None
+        row = self.open.iloc[self.choice.value]
+        written = reconcile(self.project, row["finding_id"], row["dimension"], self.field.value, self.reconciler, self.note.value, codebook=self.codebook)
+        self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['finding_id'])} · {html.escape(written['dimension'])}</span>"
+        self.note.value = ""
+        self._load()
+        return written
