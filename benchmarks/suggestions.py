@@ -3,9 +3,10 @@
 For each fold (grouped by study, so findings of one study are never both trained on and
 tested), the suggester is built from the other folds' reconciled findings and asked for
 codes for the held-out findings' text. Three sources are scored against the coders'
-reconciled codes (blank study-level codes filled from the study): keyword rules alone (texts taken as in-population, as findings of
-included studies are), the classifier alone, and both together (what `reviewbench
-suggest` returns). Dimensions coded only per study (design, region) are left out.
+reconciled codes (blank study-level codes filled from the study): keyword rules alone
+(texts taken as in-population, as findings of included studies are), the classifier
+alone, and both together (what `reviewbench suggest` returns). Dimensions coded only
+per study (design, region) are left out.
 
     python benchmarks/suggestions.py [--project .] [--folds 5] [--threshold 0.5]
 """
