@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewbench.coding.codebook import codebook_problems, join_codes, load_codebook, parse_codes
-from reviewbench.errors import ValidationError
+from reviewbench.errors import ProjectError, ValidationError
 
 VALID = """\
 dimensions:
@@ -83,8 +83,9 @@ def test_schema_errors_name_file_and_line(tmp_path, text, line, fragment):
 
 
 def test_missing_codebook_is_reported(tmp_path):
-    with pytest.raises(ValidationError, match="file not found"):
+    with pytest.raises(ProjectError, match="nope.yml: file not found"):
         load_codebook(tmp_path / "nope.yml")
+    assert "file not found" in codebook_problems(tmp_path / "nope.yml")[0].message
 
 
 codes = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True), max_size=6)

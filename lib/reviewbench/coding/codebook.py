@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, ValidationError
+from ..errors import Problem, ProjectError, ValidationError
 from .located_yaml import Located, load_located
 
 CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -296,9 +296,12 @@ def codebook_problems(path: str | Path) -> list[Problem]:
 def load_codebook(project_or_path: Any) -> Codebook:
     """The codebook of a project (or of a ``codebook.yml`` path), checked.
 
-    Raises :class:`ValidationError` naming the file and line of every problem.
+    Raises :class:`ValidationError` naming the file and line of every problem, and
+    :class:`ProjectError` when the file does not exist.
     """
     path = Path(getattr(project_or_path, "codebook_file", project_or_path))
+    if not path.is_file():
+        raise ProjectError(f"{path}: file not found (expected the review's codebook, a YAML file with 'dimensions')")
     doc, problems = load_located(path)
     if doc is not None:
         problems = problems + check_codebook(doc)
