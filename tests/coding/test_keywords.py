@@ -91,7 +91,55 @@ FALSE_POSITIVES = [
     ("BMC Family Practice published the study of sex workers.", "determinant_layer", "social_community"),
     ("The Dahlgren-Whitehead model of determinants of health.", "study_design", "modelling"),
     ("Studies from New York and New England.", "region", "yorkshire_humber"),
+    # the rest of DOMAIN.md section 3.2, subgroup by subgroup
+    ("Street names of drugs used by sex workers were recorded.", "subgroup", "on_street"),
+    ("Wall Street bankers who pay for sex work.", "subgroup", "on_street"),
+    ("Sex work policy as seen by street-level bureaucrats.", "subgroup", "on_street"),
+    ("Outdoor air quality near sex work venues.", "subgroup", "on_street"),
+    ("Heartbeat monitors used by sex workers (beat).", "subgroup", "on_street"),
+    ("Contact tracing to track partners of sex workers.", "subgroup", "on_street"),
+    ("Indoor tanning among female sex workers.", "subgroup", "indoor"),
+    ("Indoor radon and indoor temperature in sex workers' homes.", "subgroup", "indoor"),
+    ("Funeral parlour staff and beauty parlour workers, not sex work.", "subgroup", "indoor"),
+    ("Massage therapy for back pain among sex workers.", "subgroup", "indoor"),
+    ("Flat feet and flat-rate fees among sex workers.", "subgroup", "indoor"),
+    ("Agency and autonomy of sex workers in decision making.", "subgroup", "indoor"),
+    ("Independent samples t-tests compared sex workers.", "subgroup", "indoor"),
+    ("Sex workers were recruited at the conference venue.", "subgroup", "indoor"),
+    ("Sex workers took part in online interviews and an online focus group.", "subgroup", "online"),
+    ("Stent migration and electrode migration in sex workers.", "subgroup", "migrant"),
+    ("Tumour migration in a sex worker with cancer.", "subgroup", "migrant"),
+    ("Trans-acting factors and transdermal patches in sex workers.", "subgroup", "trans"),
+    ("Transcatheter valves, trans-Pacific flights and transmission among sex workers.", "subgroup", "trans"),
+    ("Gender was recorded for sex workers as male or female.", "subgroup", "trans"),
+    ("Male sex was a covariate among clients of sex workers.", "subgroup", "male"),
+    ("Sex differences in survival among sex workers with HIV.", "subgroup", "survival_sex"),
+    ("Survival analysis of a sex worker cohort.", "subgroup", "survival_sex"),
+    ("Certificate of Secondary Education (CSE) results of sex workers.", "subgroup", "young_people_cse"),
+    ("Cumulative sexual experience (CSE) of sex workers.", "subgroup", "young_people_cse"),
+    ("Young sex workers aged 18 to 24 in Leeds.", "subgroup", "young_people_cse"),
+    ("Labour exploitation of migrant farm workers.", "subgroup", "migrant"),
 ]
+
+# Population-filter traps (DOMAIN.md 3.1): none of these is about sex work.
+NOT_POPULATION = [
+    "Sex differences among health workers in an occupational cohort.",
+    "Workers stratified by sex and age.",
+    "Sex- and age-adjusted mortality of factory workers.",
+    "Sexual health workers in community clinics.",
+    "Sex educators in secondary schools.",
+    "Municipal solid waste (MSW) collection.",
+    "Full-scale wind (FSW) tunnel tests.",
+    "Freestyle swimming (FSW) performance.",
+    "Labour exploitation and data exploitation.",
+    "Exploitation of natural resources.",
+    "Membrane trafficking in neurons.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_POPULATION)
+def test_population_filter_traps(matcher, text):
+    assert not matcher.in_population(text), matcher.population_spans(text)
 
 
 @pytest.mark.parametrize("text, dimension, code", FALSE_POSITIVES)
