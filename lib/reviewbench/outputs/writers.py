@@ -179,16 +179,15 @@ def docx_bytes(tables: list[Table], title: str = "Evidence tables") -> bytes:
         doc.add_heading(one_line(table.title), level=1)
         if table.note:
             doc.add_paragraph(one_line(table.note))
-        rows = _rows(table.frame)
-        grid = doc.add_table(rows=1 + len(rows), cols=max(len(table.frame.columns), 1))
+        grid = doc.add_table(rows=1, cols=max(len(table.frame.columns), 1))
         grid.style = "Table Grid"
-        for j, col in enumerate(table.frame.columns):
-            grid.cell(0, j).text = one_line(str(col))
-            for run in grid.cell(0, j).paragraphs[0].runs:
+        for cell, col in zip(grid.rows[0].cells, table.frame.columns):
+            cell.text = one_line(str(col))
+            for run in cell.paragraphs[0].runs:
                 run.bold = True
-        for i, row in enumerate(rows, 1):
-            for j, value in enumerate(row):
-                grid.cell(i, j).text = one_line(as_text(value))
+        for row in _rows(table.frame):  # add_row().cells is linear; table.cell(i, j) is quadratic
+            for cell, value in zip(grid.add_row().cells, row):
+                cell.text = one_line(as_text(value))
     buf = io.BytesIO()
     doc.save(buf)
     return fixed_zip(buf.getvalue())
