@@ -46,7 +46,7 @@ def test_example_codebook_has_the_dimensions_others_rely_on(example_codebook_pat
     assert cb.population.any, "the example needs a population filter"
     for dim in cb.dimensions.values():
         for code in dim.codes.values():
-            assert code.label and code.definition
+            assert code.label and code.definition and code.include and code.exclude, (dim.name, code.id)
 
 
 def test_valid_minimal_codebook_loads(tmp_path):
