@@ -72,3 +72,9 @@ def test_study_characteristics(project):
     assert studies.loc["rec-b", "sample_size"] is not None and str(studies.loc["rec-b", "sample_size"]) == "<NA>"
     assert studies.loc["rec-a", "n_findings"] == 2 and studies.loc["rec-b", "n_findings"] == 2
     assert load_codebook(project).dimensions["region"].level == "study"
+
+
+def test_reconciled_confidence_is_the_lowest(project):
+    found = coded_findings(project).set_index("finding_id")
+    assert found.loc["F2", "confidence"] == "medium"  # alex high, sam medium
+    assert found.loc["F4", "confidence"] == "low"  # alex low, sam high

@@ -64,10 +64,11 @@ def _run(args: argparse.Namespace) -> int:
     project = open_project(args.project)
     codebook = load_codebook(project)
     texts = read_texts(args.texts)
-    training = coded_findings(project) if coder_logs(project) and not args.no_classifier else None
+    training = coded_findings(project) if coder_logs(project) else None  # also calibrates keyword confidence
     suggester = Suggester(codebook, training, use_classifier=not args.no_classifier, threshold=args.threshold)
     found = suggester.suggest(texts, assume_population=args.in_population)
     write_csv(found, args.output)
     n_train = 0 if training is None else len(training)
-    print(f"{len(found)} suggestion(s) for {len(texts)} text(s) written to {args.output} (classifier trained on {n_train} coded finding(s))", file=sys.stderr)
+    source = "keyword rules" if args.no_classifier else f"keyword rules and a classifier trained on {n_train} coded finding(s)"
+    print(f"{len(found)} suggestion(s) for {len(texts)} text(s) written to {args.output} ({source})", file=sys.stderr)
     return 0

@@ -28,6 +28,7 @@ from .findings import CODER_NAME, read_findings
 from .studies import read_studies
 
 RECONCILIATION_COLUMNS = ["finding_id", "dimension", "codes", "note", "reconciler", "timestamp"]
+CONFIDENCE_ORDER = ["low", "medium", "high"]
 
 
 def reconciliation_file(project: Any) -> Path:
@@ -140,8 +141,8 @@ def coded_findings(project: Any) -> pd.DataFrame:
 
     Columns: ``finding_id, record_id, finding, location, coder`` (coders joined by
     ``"; "``), one column per dimension holding a list of code ids (codebook order),
-    ``confidence``, ``n_coders`` and ``unresolved`` (dimensions still in
-    disagreement: their codes are the union of the coders' codes).
+    ``confidence`` (the lowest any coder gave), ``n_coders`` and ``unresolved``
+    (dimensions still in disagreement: their codes are the union of the coders' codes).
     """
     codebook = load_codebook(project)
     coded = effective_codes(project, codebook)
@@ -167,8 +168,8 @@ def coded_findings(project: Any) -> pd.DataFrame:
             else:
                 row[name] = _ordered(codebook, name, {c for codes in group[name] for c in codes})
                 unresolved.append(name)
-        levels = [c for c in group["confidence"] if c]
-        row["confidence"] = levels[0] if len(set(levels)) == 1 else ("low" if "low" in levels else (levels[0] if levels else ""))
+        levels = [c for c in group["confidence"] if c in CONFIDENCE_ORDER]
+        row["confidence"] = min(levels, key=CONFIDENCE_ORDER.index) if levels else ""
         row["n_coders"] = len(group)
         row["unresolved"] = unresolved
         rows.append(row)

@@ -44,7 +44,7 @@ class Suggester:
         self.matcher = KeywordMatcher(codebook)
         self.threshold = threshold
         training = training if training is not None else pd.DataFrame(columns=["finding"])
-        self.precision = keyword_precision(self.matcher, training) if not training.empty else {}
+        self.precision = keyword_precision(self.matcher, training) if not training.empty and "finding" in training else {}
         self.classifier = CodeClassifier(codebook, seed=seed).fit(training) if use_classifier and not training.empty else None
 
     def suggest(self, texts: pd.DataFrame, *, assume_population: bool = False) -> pd.DataFrame:
