@@ -53,7 +53,7 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str], labels: Sequence[str] | None
         raise ValueError("both raters must label the same items")
     n = len(a)
     nan = Kappa(math.nan, math.nan, math.nan, math.nan)
-    if n == 0:
+    if n == 0 or len(set(a) | set(b)) < 2:  # no variation: chance agreement is 1
         return nan
     labels = list(labels) if labels is not None else sorted(set(a) | set(b))
     p = confusion_matrix(list(a), list(b), labels=labels).astype(float) / n

@@ -118,6 +118,7 @@ class ScreeningController:
         settings: StageSettings | None = None,
         ranker_factory: Callable[..., Any] | None = None,
         ranker_options: dict[str, Any] | None = None,
+        first_ranking_wait: float = 1.0,
     ) -> None:
         self.project = project
         self.stage = check_stage(stage)
@@ -165,9 +166,11 @@ class ScreeningController:
         self._idle.set()
         self._thread: threading.Thread | None = None
         self.reload()
-        self.current_id: str | None = self.next_id()
+        self.current_id: str | None = None
         if self.order == "active" and not self.calibration_ids:
             self._request_ranking()
+            self._idle.wait(first_ranking_wait)  # show the best record if the ranking is quick
+        self.current_id = self.next_id()
 
     # -- records ---------------------------------------------------------------------
     def _member_map(self, clusters: pd.DataFrame | None) -> dict[str, str]:

@@ -280,3 +280,14 @@ def decisions_side_by_side(
     reviewers = sorted(current["reviewer"].unique())
     cols = [f"{f}_{r}" for r in reviewers for f in ("decision", "reason", "note")]
     return wide[cols].fillna("").reset_index().sort_values("record_id").reset_index(drop=True)
+
+
+def reviewer_progress(project: Project, stage: str) -> pd.DataFrame:
+    """Counts per reviewer at ``stage``: ``reviewer, screened, include, exclude, maybe``
+    (counts only, so it can be shown while screening is blinded)."""
+    current = current_decisions(project, stage)
+    rows = []
+    for name, grp in current.groupby("reviewer", sort=True):
+        counts = grp["decision"].value_counts()
+        rows.append({"reviewer": name, "screened": len(grp), **{d: int(counts.get(d, 0)) for d in DECISIONS}})
+    return pd.DataFrame(rows, columns=["reviewer", "screened", *DECISIONS])

@@ -28,7 +28,7 @@ from ..project import Project, open_project
 from .controller import ScreeningController, open_controller
 from .conflicts import blinding_lifted, conflicts, resolve_conflict, screeners
 from .criteria import check_reviewer_name, load_stage_settings, resolve_reviewer
-from .decisions import DECISIONS
+from .decisions import DECISIONS, current_decisions
 from .highlight import highlight
 
 KEYS = {"i": "include", "e": "exclude", "m": "maybe", "u": "undo", "s": "skip"}
@@ -55,7 +55,7 @@ function render({ model, el }) {
   const onKey = (ev) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
     const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-    if (!model.get("keys").includes(key)) return;
+    if (!model.get("shortcut_keys").includes(key)) return;
     ev.preventDefault();
     ev.stopPropagation();
     model.send({ key: key });
@@ -82,7 +82,7 @@ if anywidget is not None:
         """A focusable strip; key presses inside the screening view are sent to Python."""
 
         _esm = _KEYS_ESM
-        keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
+        shortcut_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
         label = traitlets.Unicode("").tag(sync=True)
         autofocus = traitlets.Bool(True).tag(sync=True)
 
@@ -145,21 +145,21 @@ class ScreeningView(widgets.VBox):
         self.b_jump = widgets.Button(description="Go to record", tooltip="show this record (screened or not)")
         self.b_jump.on_click(lambda _b: self.jump(self.jump_box.value))
         self.jump_box.on_submit(lambda _w: self.jump(self.jump_box.value))
-        self.keys = None
+        self.shortcuts = None
         if KeyShortcuts is not None:
-            self.keys = KeyShortcuts(
-                keys=list(KEYS) + [str(n) for n in range(1, 10)],
+            self.shortcuts = KeyShortcuts(
+                shortcut_keys=list(KEYS) + [str(n) for n in range(1, 10)],
                 label="Keys: i include · e exclude · m maybe · u undo · s skip · 1–9 reason (click here first)",
             )
-            self.keys.on_msg(self._on_key)
+            self.shortcuts.on_msg(self._on_key)
         buttons = widgets.HBox([self.b_include, self.b_exclude, self.b_maybe, self.b_undo, self.b_skip])
         rows: list[widgets.Widget] = [self.header, self.progress_html, self.record_html, buttons, self.reason, self.note]
         if self.full_text:
             rows[4:4] = [self.retrieval]
             rows.append(self.pdf)
         rows += [widgets.HBox([self.jump_box, self.b_jump])]
-        if self.keys is not None:
-            rows.append(self.keys)
+        if self.shortcuts is not None:
+            rows.append(self.shortcuts)
         rows.append(self.message)
         self.children = rows
         self._reason_options()
@@ -232,8 +232,8 @@ class ScreeningView(widgets.VBox):
         self.message.value = f'<div class="rb-message" style="color:{colour}">{body}</div>' if text else ""
 
     def _refocus(self) -> None:
-        if self.keys is not None:
-            self.keys.focus()
+        if self.shortcuts is not None:
+            self.shortcuts.focus()
 
     def _on_change(self) -> None:
         self.refresh()
@@ -313,8 +313,6 @@ class ConflictsView(widgets.VBox):
             return True, ""
         ids = list(self.records["record_id"]) if self.records is not None else None
         if ids is None:
-            from .decisions import current_decisions
-
             ids = sorted(set(current_decisions(self.project, self.stage)["record_id"]))
         if blinding_lifted(self.project, self.stage, ids, names):
             return True, ""
@@ -380,3 +378,74 @@ def conflicts_view(stage: str, resolver: str | None = None, *, project: Project 
     proj = project if isinstance(project, Project) else open_project(project)
     records, _clusters = screening_records(proj, stage)
     return ConflictsView(proj, stage, resolve_reviewer(proj, resolver), records)
+
+
+# -- notebook helpers: what 02-screening.ipynb calls ----------------------------------
+
+
+def _no_reviewer(stage: str, why: str) -> Any:
+    from IPython.display import Markdown
+
+    return Markdown(
+        f"**No screening view:** {why}\n\nTo screen at `{stage}`, set `reviewer = \"yourname\"` in the "
+        "parameters cell (or the environment variable `REVIEWBENCH_REVIEWER`) and run the notebook again."
+    )
+
+
+def start_screening(
+    project: Project,
+    stage: str,
+    reviewer: str | None = None,
+    *,
+    order: str = "active",
+    calibration_n: int = 0,
+    seed: int = 0,
+) -> Any:
+    """The screening view, or a note saying how to set the reviewer when none is set
+    (as in ``reviewbench run``, which must never write a decision)."""
+    try:
+        name = resolve_reviewer(project, reviewer)
+    except ReviewbenchError as exc:
+        return _no_reviewer(stage, str(exc))
+    return ScreeningView(
+        open_controller(project, stage, name, order=order, calibration_n=calibration_n, seed=seed)
+    )
+
+
+def team_agreement(project: Project, stage: str, reviewer: str | None = None) -> Any:
+    """Agreement and conflicts at ``stage``: the conflicts view for a reviewer once
+    blinding allows it, a read-only table otherwise (e.g. in an executed report)."""
+    from IPython.display import HTML, Markdown
+
+    from .agreement import agreement_report
+    from .records import screening_records
+
+    try:
+        name = resolve_reviewer(project, reviewer)
+    except ReviewbenchError:
+        name = None
+    records, clusters = screening_records(project, stage)
+    names = screeners(project, stage)
+    if name in names and not blinding_lifted(project, stage, records["record_id"], names):
+        return Markdown("*Blinded:* agreement and conflicts appear once every screener has screened every record.")
+    report = agreement_report(project, stage)
+    parts = [HTML(f"<pre>{html.escape(report)}</pre>")]
+    if name:
+        parts.append(ConflictsView(project, stage, name, records))
+    else:
+        table = conflicts(project, stage, clusters=clusters, include_resolved=True)
+        parts.append(HTML(table.to_html(index=False, escape=True)) if not table.empty else Markdown("No conflicts."))
+    return _Displays(parts)
+
+
+class _Displays:
+    """Several displayable objects shown one after the other."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for item in self.items:
+            display(item)
