@@ -119,7 +119,7 @@ class ScreeningView(widgets.VBox):
         self.add_class("rb-screening")
         self.header = widgets.HTML()
         self.progress_html = widgets.HTML()
-        self.record_html = widgets.HTML(layout=widgets.Layout(max_height="60vh", overflow_y="auto"))
+        self.record_html = widgets.HTML(layout=widgets.Layout(max_height="60vh", overflow="auto"))
         self.message = widgets.HTML()
         btn = lambda d, style, tip: widgets.Button(description=d, button_style=style, tooltip=tip)  # noqa: E731
         self.b_include = btn("Include", "success", "include (i)")
@@ -143,8 +143,9 @@ class ScreeningView(widgets.VBox):
         self.reason.observe(lambda _ch: self._refocus(), names="value")
         self.jump_box = widgets.Text(placeholder="record id", layout=widgets.Layout(width="18em"))
         self.b_jump = widgets.Button(description="Go to record", tooltip="show this record (screened or not)")
-        self.b_jump.on_click(lambda _b: self.jump(self.jump_box.value))
-        self.jump_box.on_submit(lambda _w: self.jump(self.jump_box.value))
+        self.b_jump.on_click(lambda _b: self.jump_box.value and self.jump(self.jump_box.value))
+        self.jump_box.continuous_update = False  # Enter (or leaving the box) jumps
+        self.jump_box.observe(lambda ch: ch["new"] and self.jump(ch["new"]), names="value")
         self.shortcuts = None
         if KeyShortcuts is not None:
             self.shortcuts = KeyShortcuts(
@@ -334,6 +335,8 @@ class ConflictsView(widgets.VBox):
             index=False, escape=True, classes="rb-conflict-table"
         )
         self.pick.options = list(table["record_id"])
+        if self.pick.value not in self.pick.options:
+            self.pick.value = self.pick.options[0]
         self.children = [
             widgets.HTML(f"<b>{len(table)} open conflict(s)</b>"), self.table, self.pick, self.decision,
             self.reason, self.note, self.save, self.message,
