@@ -6,26 +6,27 @@ import argparse
 import sys
 
 from ..formats import read_files
-from ..schema import to_csv_frame
-from ..outputs_io import write_csv
+from ..formats.writers import write_csv_records
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="parse search exports (RIS, BibTeX, MEDLINE, CSV, ...) into one record table",
+        help="parse search exports (RIS, BibTeX, MEDLINE, WoS, Ovid, EndNote XML, CSL-JSON, CSV/TSV/XLSX) into one record table",
         description="Parse search exports into the reviewbench record schema. The format is "
-        "detected from each file's content. A report of records read and skipped per file "
-        "is printed to standard error.",
+        "detected from each file's content (the extension is only a hint). A report of "
+        "records read, skipped and why, per file, is printed to standard error; a progress "
+        "bar shows on long imports at a terminal.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="search export(s) to read")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write")
+    parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    records, report = read_files(args.files)
-    write_csv(to_csv_frame(records), args.output)
+    records, report = read_files(args.files, progress=False if args.no_progress else None)
+    write_csv_records(records, args.output)
     print(report.summary(), file=sys.stderr)
     print(f"wrote {len(records)} records to {args.output}", file=sys.stderr)
     return 0

@@ -51,6 +51,7 @@ _HEAD = re.compile(r"[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])[ \t]*([^,=\n{}()\
 _SPACED_FIELD = re.compile(r"^([^\S\n]*,?[^\S\n]*)([A-Za-z][\w+.:-]*(?:[^\S\n]+[\w+.:-]+)+)([^\S\n]*=)", re.M)
 _IN_LINE = re.compile(r" in line \d+")
 _FIELD_START = re.compile(r"^\s*[A-Za-z][\w+.:-]*\s*=\s*[{\"]")
+_ESCAPED = re.compile(r"\\([_&%#$~])")
 _KEYWORD_SPLIT = re.compile(r"\s*[;,]\s*")
 
 
@@ -233,7 +234,7 @@ def to_record(kind: str, key: str, raw_fields: list[tuple[str, str]], line: int)
                 continue
             if field == "journal" and name in ("publisher", "school", "institution") and kind.lower() == "article":
                 continue
-            rec[field] = value.replace("{", "").replace("}", "").strip() if name in RAW_FIELDS else latex_to_text(value)
+            rec[field] = _raw(value) if name in RAW_FIELDS else latex_to_text(value)
             used.add(name)
             break
     if "keywords" in rec:
@@ -248,6 +249,11 @@ def to_record(kind: str, key: str, raw_fields: list[tuple[str, str]], line: int)
         rec["pages"] = rec["pages"].replace("--", "-")
     rec["extra"] = {k: v for k, v in fields.items() if k not in used and v} | extra
     return rec
+
+
+def _raw(value: str) -> str:
+    """An identifier field (DOI, URL): braces dropped and ``\\_`` style escapes undone."""
+    return _ESCAPED.sub(r"\1", value.replace("{", "").replace("}", "")).strip()
 
 
 def _people(value: str) -> list[str]:

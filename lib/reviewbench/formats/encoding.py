@@ -11,6 +11,7 @@ from charset_normalizer import from_bytes
 
 from ..errors import InputFileError
 
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2010-\u2027]")
 _RUNS = re.compile(r"[^\x00-\x7f]{3,}")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -52,8 +53,9 @@ def _legacy(data: bytes, path: str | Path) -> str:
     Western exports (windows-1252, Latin-1) are by far the most common, and their
     accented letters stand alone between ASCII letters; double-byte encodings (GBK,
     Big5, Shift-JIS) read as windows-1252 give runs of accented gibberish instead. So
-    windows-1252 is taken when it decodes and looks Western, and charset-normalizer
-    decides otherwise.
+    windows-1252 is taken when it decodes and looks Western; then GBK/GB18030 when it
+    decodes to Chinese characters only (short files defeat statistical detection);
+    charset-normalizer decides the rest.
     """
     try:
         western: str | None = data.decode("cp1252")
@@ -61,6 +63,12 @@ def _legacy(data: bytes, path: str | Path) -> str:
         western = None
     if western is not None and _looks_western(western):
         return western
+    try:
+        chinese = data.decode("gb18030")
+        if all(_CJK.match(c) for c in chinese if ord(c) > 127):
+            return chinese
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(data).best()
     if best is not None:
         return str(best)

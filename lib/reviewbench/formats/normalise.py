@@ -40,6 +40,7 @@ _TRAILING_AND = re.compile(r"(?:,?\s+(?:and|&)|,?\s+et al\.?|,)$", re.I)
 _GLUED_NAMES = re.compile(r"(?<=[a-z\u00df-\u024f])(?=(?:Prof\.|Dr\.|[A-Z][a-z\u00df-\u024f]*\.? ))")
 _HONORIFIC = re.compile(r"^(?:(?:Prof|Dr|Mr|Mrs|Ms|Sir)\.?\s+)+")
 MISSING = {"NA", "N/A", "NULL", "None", "nan", "[No title available]"}
+MISSING_FIELDS = ("title", "abstract", "journal", "volume", "issue", "pages", "doi", "pmid", "isbn", "url", "language", "year")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 
 
@@ -168,8 +169,12 @@ def normalise_author(name: str) -> str:
 
 
 def drop_missing_markers(rec: dict[str, Any]) -> dict[str, Any]:
-    """Values that say "missing" (``NA`` from R exports, ``[No title available]``) become empty."""
-    for key, value in rec.items():
+    """Values that say "missing" (``NA`` from R exports, ``[No title available]``) become empty.
+
+    Identifiers (``source_id``) are left as they are.
+    """
+    for key in MISSING_FIELDS:
+        value = rec.get(key)
         if isinstance(value, str) and value.strip() in MISSING:
             rec[key] = ""
     return rec

@@ -176,10 +176,10 @@ def _bibtex_key(row: dict[str, Any], used: set[str]) -> str:
     key = _KEY_BAD.sub("", _text(row.get("source_id"))) or _KEY_BAD.sub("", _text(row.get("record_id")))
     key = key or "record"
     base, n = key, 1
-    while key in used:
+    while key.lower() in used:
         n += 1
         key = f"{base}-{n}"
-    used.add(key)
+    used.add(key.lower())
     return key
 
 

@@ -1,0 +1,126 @@
+"""Writers: what is written and read back is the same records; the parser never crashes."""
+
+from __future__ import annotations
+
+import string
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewbench.errors import InputFileError
+from reviewbench.formats.normalise import MISSING
+from reviewbench.formats import bibtex_text, read_bytes, read_file, read_text, ris_text, write_bibtex, write_csv_records, write_ris
+from reviewbench.schema import conform
+
+WORD_CHARS = string.ascii_letters + string.digits + "éüøçßñÅŁ"
+PUNCT = ".,:;?!()'/%-"
+words = st.text(alphabet=WORD_CHARS, min_size=1, max_size=10)
+# Values that mean "missing" in exports (NA, NULL, ...) are read as empty: not generated here.
+phrase = st.lists(st.tuples(words, st.sampled_from(["", *PUNCT])), min_size=1, max_size=8).map(
+    lambda parts: " ".join(w + p for w, p in parts)
+).filter(lambda text: text not in MISSING)
+name = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=8).map(str.capitalize)
+author = st.tuples(st.lists(name, min_size=1, max_size=2), st.lists(name, min_size=1, max_size=2)).map(
+    lambda t: f"{' '.join(t[0])}, {' '.join(t[1])}"
+)
+pages = st.integers(1, 9000).flatmap(lambda a: st.integers(a + 1, a + 9).map(lambda b: f"{a}-{b}"))
+pages = pages.filter(lambda p: len(p.split("-")[0]) == len(p.split("-")[1]))
+record = st.fixed_dictionaries(
+    {
+        "source_id": st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=12),
+        "ref_type": st.sampled_from(["JOUR", "BOOK", "CHAP", "RPRT"]),
+        "title": phrase,
+        "abstract": phrase,
+        "authors": st.lists(author, max_size=4),
+        "year": st.one_of(st.none(), st.integers(1900, 2030)),
+        "journal": phrase,
+        "volume": st.integers(1, 300).map(str),
+        "issue": st.integers(1, 12).map(str),
+        "pages": pages,
+        "doi": st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=8).map(lambda s: f"10.1000/{s}"),
+        "pmid": st.integers(1, 40_000_000).map(str),
+        "keywords": st.lists(words, max_size=4, unique=True),
+    }
+)
+# Citation keys are unique (case-insensitively, as in BibTeX) within one file.
+records = st.lists(record, min_size=1, max_size=5, unique_by=lambda r: r["source_id"].lower())
+CORE = ["title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "keywords"]
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _compare(written: pd.DataFrame, read: pd.DataFrame, columns: list[str]) -> None:
+    expected = conform(written)
+    assert len(read) == len(expected)
+    for col in columns:
+        assert read[col].tolist() == expected[col].tolist(), col
+
+
+@SETTINGS
+@given(records)
+def test_ris_round_trip(rows):
+    df = pd.DataFrame(rows)
+    read, report = read_text(ris_text(df), "out.ris")
+    assert report.problems == []
+    _compare(df, read, CORE + ["source_id", "ref_type"])
+
+
+@SETTINGS
+@given(records)
+def test_bibtex_round_trip(rows):
+    df = pd.DataFrame(rows)
+    read, report = read_text(bibtex_text(df), "out.bib")
+    assert report.problems == []
+    _compare(df, read, CORE + ["source_id"])
+
+
+@SETTINGS
+@given(rows=records)
+def test_csv_round_trip_keeps_ids_and_extra(tmp_path_factory, rows):
+    df = conform(pd.DataFrame(rows))
+    df["source_file"] = "search.ris"
+    df["record_id"] = [f"search-{i:010d}" for i in range(len(df))]
+    df["extra"] = [{"label_included": i % 2, "N1": "note"} for i in range(len(df))]
+    path = tmp_path_factory.mktemp("csv") / "records.csv"
+    write_csv_records(df, path)
+    read, _ = read_file(path)
+    _compare(df, read, CORE + ["source_id", "record_id", "source_file", "extra"])
+
+
+def test_writers_write_files_that_read_back(tmp_path):
+    df = pd.DataFrame(
+        [{"title": "Sex work & health: 50% of {x}", "authors": ["Mc Grath-Lone, L", "World Health Organization"], "year": 2019, "pages": "221-228", "doi": "10.1000/x_y", "source_id": "a 1"}]
+    )
+    ris, bib = write_ris(df, tmp_path / "o.ris"), write_bibtex(df, tmp_path / "o.bib")
+    for path in (ris, bib):
+        read, _ = read_file(path)
+        rec = read.iloc[0]
+        assert rec["authors"] == ["Mc Grath-Lone, L", "World Health Organization"]
+        assert rec["doi"] == "10.1000/x_y" and rec["year"] == 2019 and rec["pages"] == "221-228"
+    assert read_file(ris)[0].iloc[0]["title"] == "Sex work & health: 50% of {x}"
+    assert read_file(bib)[0].iloc[0]["title"] == "Sex work & health: 50% of x"
+    assert "@article{a1," in bib.read_text()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400), st.sampled_from(["x.ris", "x.bib", "x.nbib", "x.csv", "x.txt", "x.json", "x.xml", "x.isi", "x.xlsx"]))
+def test_arbitrary_bytes_raise_only_input_file_error(data, name):
+    try:
+        read_bytes(data, name)
+    except InputFileError:
+        pass
+
+
+TAGGED_LINES = st.sampled_from(
+    ["TY  - JOUR", "ER  - ", "TI  - A title", "AU  - Doe, J", "PY  - 2019", "      continued", "PMID- 123", "PT J", "ER",
+     "AU Smith, J", "@article{k,", "title = {x", "}", "<1. >", "", "1.", "FN x", "Document 1 of 2", "{", '"title": 1']
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TAGGED_LINES, max_size=30), st.sampled_from(["x.ris", "x.bib", "x.txt"]))
+def test_structured_garbage_raises_only_input_file_error(lines, name):
+    try:
+        read_text("\n".join(lines), name)
+    except InputFileError:
+        pass
