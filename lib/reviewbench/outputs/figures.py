@@ -28,19 +28,27 @@ SVG_METADATA = {"Date": None, "Creator": "reviewbench"}
 PNG_METADATA = {"Software": "reviewbench"}
 
 
-def figure_bytes(fig: "plt.Figure", fmt: str) -> bytes:
+def tight_box(fig: "plt.Figure", pad: float = 0.2):
+    """The figure's tight bounding box in inches (drawn once, reused for every format)."""
+    with matplotlib.rc_context(RC):
+        fig.canvas.draw()
+        return fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+
+
+def figure_bytes(fig: "plt.Figure", fmt: str, bbox=None) -> bytes:
     """The figure rendered as ``svg`` or ``png`` bytes, deterministically."""
     buf = io.BytesIO()
     with matplotlib.rc_context(RC):
         metadata = SVG_METADATA if fmt == "svg" else PNG_METADATA
-        fig.savefig(buf, format=fmt, metadata=metadata, bbox_inches="tight", pad_inches=0.2)
+        fig.savefig(buf, format=fmt, metadata=metadata, bbox_inches=bbox if bbox is not None else tight_box(fig))
     return buf.getvalue()
 
 
 def save_figure(fig: "plt.Figure", stem: str | Path, close: bool = True) -> list[Path]:
     """Write ``<stem>.svg`` and ``<stem>.png``; returns both paths."""
     stem = Path(stem)
-    paths = [write_bytes(figure_bytes(fig, fmt), stem.with_suffix(f".{fmt}")) for fmt in ("svg", "png")]
+    bbox = tight_box(fig)
+    paths = [write_bytes(figure_bytes(fig, fmt, bbox), stem.with_suffix(f".{fmt}")) for fmt in ("svg", "png")]
     if close:
         plt.close(fig)
     return paths

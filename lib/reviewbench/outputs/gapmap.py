@@ -51,7 +51,7 @@ def gap_matrix(findings: pd.DataFrame, codebook: Any, row_dim: str, col_dim: str
 
 def gap_map_figure(findings: pd.DataFrame, codebook: Any, row_dim: str, col_dim: str,
                    rows: tuple[str, ...] = (), cols: tuple[str, ...] = (), title: str = ""):
-    """A heat-map style gap map: cell text ``findings (studies)``, hatched grey cells are gaps."""
+    """A heat-map style gap map: cell text ``findings (studies)``; hatched grey cells (no text) are gaps."""
     import matplotlib.patches as patches
     from matplotlib import colormaps
 
@@ -69,7 +69,6 @@ def gap_map_figure(findings: pd.DataFrame, codebook: Any, row_dim: str, col_dim:
             if n == 0:
                 ax.add_patch(patches.Rectangle((j, i), 1, 1, facecolor="#f2f2f2", edgecolor="#9e9e9e",
                                                hatch="///", linewidth=0.5))
-                ax.text(j + 0.5, i + 0.5, "gap", ha="center", va="center", fontsize=8, color="#757575")
             else:
                 shade = 0.15 + 0.75 * n / top
                 ax.add_patch(patches.Rectangle((j, i), 1, 1, facecolor=cmap(shade), edgecolor="white", linewidth=1))

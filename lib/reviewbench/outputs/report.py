@@ -19,16 +19,14 @@ from .figures import save_figure
 from .params import FILTER_DIMENSIONS, ReportParams, validate_params
 from .prisma import PrismaCounts, check_prisma, prisma_counts, write_prisma
 from .references import write_references
-from .review_data import ReviewData, dimension_codes, load_review_data
+from .review_data import ReviewData, dimension_codes, load_review_data, project_codebook
 from .tables import evidence_tables, select_findings, select_studies
 from .writers import Table, write_tables
 
 
 def codebook_codes(project: Project) -> dict[str, list[str]]:
     """Valid filter values per filter dimension, from the project's codebook."""
-    from ..coding import load_codebook
-
-    codebook = load_codebook(project)
+    codebook = project_codebook(project)
     return {d: list(dimension_codes(codebook, d)) for d in FILTER_DIMENSIONS}
 
 

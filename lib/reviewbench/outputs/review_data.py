@@ -8,12 +8,14 @@ screening decisions, coded findings) and maps every record id to its publication
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..errors import ProjectError
 from ..logs import read_log
+from ..outputs_io import write_bytes
 from ..project import SCREENING_STAGES, Project
 
 DECISION_COLUMNS = ["record_id", "decision", "reason", "retrieval"]
@@ -69,6 +71,27 @@ def _import(module: str, name: str, what: str) -> Any:
         raise ProjectError(f"cannot build the evidence outputs: {what} is not available ({exc})") from None
 
 
+_CODEBOOKS: dict[tuple, Any] = {}
+
+
+def project_codebook(project: Project) -> Any:
+    """The project's codebook, loaded once per file version (loading a large codebook is slow)."""
+    path = project.codebook_file
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _CODEBOOKS:
+        return _CODEBOOKS[key]
+    load_codebook = _import("..coding", "load_codebook", "the codebook loader (reviewbench.coding.load_codebook)")
+    codebook = load_codebook(project)
+    if key is not None:
+        _CODEBOOKS.clear()
+        _CODEBOOKS[key] = codebook
+    return codebook
+
+
 def _normalise_decisions(df: pd.DataFrame, data_clusters: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in DECISION_COLUMNS:
@@ -101,13 +124,55 @@ def _screening_log(project: Project) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def load_review_data(project: Project) -> ReviewData:
-    """Load and link the whole review (import, dedupe, decisions, findings, codebook)."""
+def _inputs_key(project: Project) -> str:
+    """A hash of every input file and of the library code (name, size, modification time)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    package = Path(__file__).resolve().parents[1]
+    for base in (project.bibliography, project.evidence, package):
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                h.update(f"{path.relative_to(base)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def load_review_data(project: Project, cache: bool = True) -> ReviewData:
+    """Load and link the whole review (import, dedupe, decisions, findings, codebook).
+
+    With ``cache`` the result is kept in ``.cache/outputs/`` under a hash of every input
+    file and of the library code, so the notebooks of one run load the review once.
+    """
+    if not cache:
+        return _load_review_data(project)
+    import pickle
+
+    folder = project.cache / "outputs"
+    path = folder / f"review-data-{_inputs_key(project)}.pickle"
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # a cache from another version: recompute
+            pass
+    data = _load_review_data(project)
+    try:
+        for old in folder.glob("review-data-*.pickle"):
+            old.unlink(missing_ok=True)
+        write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), path)
+    except OSError:  # a read-only project still works, just without the cache
+        pass
+    return data
+
+
+def _load_review_data(project: Project) -> ReviewData:
     load_records = _import("..pipeline", "load_records", "reviewbench.pipeline.load_records")
     deduplicate_project = _import("..pipeline", "deduplicate_project", "reviewbench.pipeline.deduplicate_project")
     final_decisions = _import("..screening.decisions", "final_decisions", "screening decisions (reviewbench.screening.decisions)")
     coded_findings = _import("..coding", "coded_findings", "coded findings (reviewbench.coding.coded_findings)")
-    load_codebook = _import("..coding", "load_codebook", "the codebook loader (reviewbench.coding.load_codebook)")
 
     records, _report = load_records(project)
     clusters, unique = deduplicate_project(project, records)
@@ -132,7 +197,7 @@ def load_review_data(project: Project) -> ReviewData:
         unique=unique,
         decisions=decisions,
         findings=findings,
-        codebook=load_codebook(project),
+        codebook=project_codebook(project),
         characteristics=characteristics,
         searches=searches,
         screening_log=_screening_log(project),
