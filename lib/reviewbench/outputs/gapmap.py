@@ -129,7 +129,12 @@ def screening_progress_figure(progress: pd.DataFrame, total_records: int):
     ax1.axhline(total_records, color="grey", linestyle=":", linewidth=1)
     ax1.set_title(f"Records screened: {len(progress)} of {total_records}", fontsize=10)
     ax1.set_ylabel("records screened (title/abstract)")
-    ax1.tick_params(axis="x", labelrotation=30, labelsize=8)
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator()
+    ax1.xaxis.set_major_locator(locator)
+    ax1.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax1.tick_params(axis="x", labelsize=8)
     found_total = int(progress["found"].iloc[-1])
     ax2.plot(progress["screened"], progress["found"], color="#d62728", label="screening order")
     ax2.plot([0, total_records], [0, found_total], color="grey", linestyle="--", linewidth=1, label="random order (expected)")

@@ -134,6 +134,8 @@ def bibliography_data(records: pd.DataFrame) -> BibliographyData:
         for name, column in (("title", "title"), ("journal", "journal"), ("volume", "volume"),
                              ("number", "issue"), ("pages", "pages"), ("doi", "doi")):
             value = one_line(as_text(row.get(column)))
+            if name == "title":
+                value = value.rstrip(" .")  # the style adds the period
             if value:
                 fields[name] = value
         year = row.get("year")

@@ -93,7 +93,8 @@ def characteristics_table(data: ReviewData, studies: pd.DataFrame, findings: pd.
         chars = chars.set_index("record_id")
     else:
         chars = pd.DataFrame()
-    skip = {"record_id", "title", "year", "authors", "journal", "finding_id"}
+    skip = {"record_id", "title", "year", "authors", "journal", "finding_id", "coder", "n_findings", "note",
+            "timestamp", "confidence"}
     extra_cols = [c for c in chars.columns if c not in skip] if not chars.empty else []
     count = findings.groupby("record_id").size().to_dict() if not findings.empty else {}
     for _, study in studies.iterrows():
