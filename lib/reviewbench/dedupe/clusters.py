@@ -14,6 +14,7 @@ two such records in one cluster.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +104,11 @@ def link_records(records: pd.DataFrame, decisions: pd.DataFrame | None = None) -
         pairs = pairs.drop(columns="human").merge(human, on=["i", "j"], how="left")
         pairs["human"] = pairs["human"].fillna("")
 
-    edges = pairs[((pairs["decision"] == "duplicate") & (pairs["human"] != "different")) | (pairs["human"] == "same")]
-    labels, refused = _consistent_clusters(len(ids), edges, pairs, keys, shared)
+    automatic = pairs[(pairs["decision"] == "duplicate") & (pairs["human"] == "")]
+    labels, refused = _consistent_clusters(len(ids), automatic, pairs, keys, shared)
+    labels, refused_human = _apply_human_same(labels, pairs)
+    refused = pd.concat([refused, refused_human], ignore_index=True) if len(refused_human) else refused
+    edges = pd.concat([automatic, pairs[pairs["human"] == "same"]], ignore_index=True)
 
     clusters = _cluster_table(ordered, ids, labels, edges, pairs)
     clusters = clusters.set_index("record_id").loc[records["record_id"].astype(str)].reset_index()
@@ -113,6 +117,34 @@ def link_records(records: pd.DataFrame, decisions: pd.DataFrame | None = None) -
     refused = refused.assign(record_id=ids[refused["i"].to_numpy()], other_record_id=ids[refused["j"].to_numpy()])
     keys = keys.set_index("record_id").loc[records["record_id"].astype(str)].reset_index()
     return Deduplication(clusters=clusters[CLUSTER_COLUMNS], pairs=pairs, keys=keys, refused=refused)
+
+
+def _apply_human_same(labels: np.ndarray, pairs: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Join the clusters of every pair a person called "same" (in log order, latest decision per pair).
+
+    A person judging two records the same judges their clusters the same publication, so
+    the rule conflicts between the other members are waived; a join that would put a pair
+    a person called "different" into one cluster is refused.
+    """
+    same = pairs[pairs["human"] == "same"]
+    if same.empty:
+        return labels, pairs.iloc[0:0]
+    different = pairs[pairs["human"] == "different"]
+    uf = _UnionFind(len(labels))
+    refused = []
+    for edge in same.sort_values(["i", "j"]).itertuples(index=False):
+        ra, rb = uf.find(int(labels[edge.i])), uf.find(int(labels[edge.j]))
+        if ra == rb:
+            continue
+        apart = any(
+            {uf.find(int(labels[d.i])), uf.find(int(labels[d.j]))} == {ra, rb} for d in different.itertuples(index=False)
+        )
+        if apart:
+            refused.append(edge)
+            continue
+        uf.union(ra, rb)
+    roots = np.array([uf.find(int(x)) for x in labels], dtype=np.int64)
+    return _smallest_member(roots), pd.DataFrame(refused, columns=pairs.columns)
 
 
 def _edge_order(edges: pd.DataFrame) -> pd.DataFrame:
@@ -139,7 +171,7 @@ def _consistent_clusters(
     members = {c: np.flatnonzero(comp == c) for c in big} if len(big) < 50 else _members(comp, big)
     ii, jj = [], []
     for rows in members.values():
-        a, b = np.triu_indices(len(rows), k=1)
+        a, b = _upper_triangle(len(rows))
         ii.append(rows[a])
         jj.append(rows[b])
     ii, jj = np.concatenate(ii), np.concatenate(jj)
@@ -179,6 +211,11 @@ def _consistent_clusters(
     return labels, refused
 
 
+@lru_cache(maxsize=256)
+def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(size, k=1)
+
+
 def _members(comp: np.ndarray, big: np.ndarray) -> dict[int, np.ndarray]:
     order = np.argsort(comp, kind="stable")
     sorted_comp = comp[order]
@@ -205,20 +242,20 @@ def _smallest_member(comp: np.ndarray) -> np.ndarray:
     return first[comp]
 
 
-def _evidence_text(row: Any) -> str:
-    parts = [f"title={row.title:.0f}"]
-    for name in ("authors", "first_author"):
-        value = getattr(row, name)
-        if not np.isnan(value):
-            parts.append(f"{name}={value:.0f}")
-    if not np.isnan(row.year_gap):
-        parts.append(f"year_gap={row.year_gap:.0f}")
+def evidence_texts(edges: pd.DataFrame) -> list[str]:
+    """The scores of each link as text: ``"title=100 authors=95 year_gap=0 doi=same pages=different"``."""
+    if edges.empty:
+        return []
+    parts = ["title=" + edges["title"].round().astype(int).astype(str)]
+    for name in ("authors", "first_author", "year_gap"):
+        values = edges[name]
+        text = f"{name}=" + values.round().fillna(-1).astype(int).astype(str)
+        parts.append(text.where(values.notna(), ""))
     words = {1: "same", -1: "different"}
     for name in ("doi", "pmid", "volume", "pages", "journal"):
-        value = int(getattr(row, name))
-        if value:
-            parts.append(f"{name}={words[value]}")
-    return " ".join(parts)
+        parts.append(edges[name].map(lambda v, n=name: f"{n}={words[int(v)]}" if v else ""))
+    joined = pd.concat(parts, axis=1).to_numpy(dtype=object)
+    return [" ".join(p for p in row if p) for row in joined]
 
 
 def _cluster_table(ordered: pd.DataFrame, ids: np.ndarray, labels: np.ndarray, edges: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -229,14 +266,20 @@ def _cluster_table(ordered: pd.DataFrame, ids: np.ndarray, labels: np.ndarray, e
     matched = np.full(n, "", dtype=object)
     evidence = np.full(n, "", dtype=object)
     accepted = edges[labels[edges["i"].to_numpy()] == labels[edges["j"].to_numpy()]]
-    seen = np.zeros(n, dtype=bool)
-    for edge in _edge_order(accepted).itertuples(index=False):
-        name = "human" if edge.human == "same" else edge.rule
-        text = _evidence_text(edge)
-        for me, other in ((edge.i, edge.j), (edge.j, edge.i)):
-            if not seen[me]:
-                seen[me] = True
-                rule[me], score[me], matched[me], evidence[me] = name, round(edge.title / 100, 3), ids[other], text
+    ordered_edges = _edge_order(accepted)
+    texts = evidence_texts(ordered_edges)
+    # Each record's evidence is its strongest accepted link (edges come strongest first).
+    ends = np.concatenate([ordered_edges["i"].to_numpy(), ordered_edges["j"].to_numpy()])
+    others = np.concatenate([ordered_edges["j"].to_numpy(), ordered_edges["i"].to_numpy()])
+    rank = np.concatenate([np.arange(len(ordered_edges))] * 2)
+    order = np.lexsort((rank, ends))
+    first = order[np.r_[True, ends[order][1:] != ends[order][:-1]]] if len(order) else order
+    names = np.where(ordered_edges["human"].to_numpy() == "same", "human", ordered_edges["rule"].to_numpy()).astype(object)
+    titles = ordered_edges["title"].to_numpy()
+    texts_arr = np.array(texts, dtype=object)
+    for k in first:
+        me, e = ends[k], rank[k]
+        rule[me], score[me], matched[me], evidence[me] = names[e], round(titles[e] / 100, 3), ids[others[k]], texts_arr[e]
     linked: dict[int, set[str]] = {}
     for p in pairs[pairs["decision"] == "linked"].itertuples(index=False):
         if labels[p.i] != labels[p.j]:
@@ -283,11 +326,7 @@ def merge_clusters(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFram
     out: dict[str, Any] = {}
     for col in records.columns:
         values = joined[col].to_numpy(dtype=object)
-        size = np.fromiter(
-            (len(v) if isinstance(v, (str, list, dict)) else (0 if v is None or v is pd.NA or v != v else 1) for v in values),
-            dtype=np.int64,
-            count=len(values),
-        )
+        size = _sizes(joined[col])
         # Rows are sorted by cluster then record id: lexsort keeps that order among equal sizes.
         order = np.lexsort((positions, -size, cluster_codes))
         first = order[np.r_[True, cluster_codes[order][1:] != cluster_codes[order][:-1]]] if len(order) else order
@@ -303,6 +342,16 @@ def merge_clusters(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFram
     if "year" in records.columns and str(records["year"].dtype) == "Int64":
         merged["year"] = pd.array(merged["year"].tolist(), dtype="Int64")
     return merged.reset_index(drop=True)
+
+
+def _sizes(column: pd.Series) -> np.ndarray:
+    """How complete each value is: the length of a string, list or dict; 1 for other filled values; 0 when empty."""
+    if column.dtype == object:
+        lengths = column.str.len()
+        unknown = lengths.isna()
+        lengths[unknown] = column[unknown].map(lambda v: 1 if _filled(v) else 0)
+        return lengths.to_numpy(dtype=np.int64)
+    return column.notna().to_numpy().astype(np.int64)
 
 
 def _col(df: pd.DataFrame, name: str) -> list[Any]:

@@ -31,7 +31,7 @@ _DOT_JOIN = re.compile(r"\.(?=[^\s\-.,;'’])")
 _INITIALS = re.compile(r"^(?:[A-Z](?:\.|-|\.-)?){1,4}$")
 _FIRST_NUMBER = re.compile(r"\d+")
 _AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
-_NOT_LETTER = re.compile(r"[^A-Za-z0-9]+")
+_DROP_ASCII_PUNCTUATION = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
 _STOP_WORDS = frozenset("of the and for in on a an de la le der die das und et y i fur".split())
 
 
@@ -57,7 +57,7 @@ def _language_note() -> re.Pattern[str]:
     names = "|".join(sorted(_data_lines("languages.txt"), key=len, reverse=True))
     language = rf"(?i:(?:article in |text in |in )?(?:{names})(?:\s+(?:abstract|text|article))?)"
     return re.compile(
-        rf"(?:[.:]\s*|\s+)(?:\[\s*{language}\s*\]|\(\s*{language}\s*\)|(?<=[.:] ){language}|(?<=[.:]){language})"
+        rf"(?:[.:]\s*|\s*(?=[\[(]))(?:\[\s*{language}\s*\]|\(\s*{language}\s*\)|(?<=[.:] ){language}|(?<=[.:]){language})"
         rf"\s*(?:$|[.\n].*$|\s+[A-Z\u00C0-\u024F].*$)",
         re.DOTALL,
     )
@@ -139,8 +139,8 @@ def title_key(title: Any) -> str:
     if "<" in text or "&" in text:
         text = html.unescape(_TAGS.sub(" ", text))
     text = text.strip().rstrip(".").strip()
-    note = _language_note().search(text)
-    if note and note.start() >= 12:
+    note = _language_note().search(text, 12) if ("." in text or "[" in text or "(" in text or ":" in text) else None
+    if note:
         text = text[: note.start()].strip()
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1]
@@ -159,11 +159,12 @@ def is_generic_title(key: str) -> bool:
 # --- authors ----------------------------------------------------------------------------
 
 
-def split_authors(value: Any) -> list[str]:
+def split_authors(value: Any, limit: int | None = None) -> list[str]:
     """Author names from a list or a string in any common form.
 
     Handles ``;``/`` and ``-separated lists and EndNote/Embase strings that run the names
-    together after the initials (``"Adeli K.Lewis G. F."`` -> two names).
+    together after the initials (``"Adeli K.Lewis G. F."`` -> two names). With ``limit``,
+    only the start of a long list is read (at least ``limit`` names).
     """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
@@ -171,6 +172,8 @@ def split_authors(value: Any) -> list[str]:
         text = "; ".join(str(v) for v in value)
     else:
         text = str(value)
+    if limit:
+        text = text[: 40 * limit]  # enough for the first ``limit`` names of any list
     if "." in text:
         text = _DOT_JOIN.sub(".; ", text)
     parts = _AUTHOR_SEPARATOR.split(text)
@@ -179,7 +182,7 @@ def split_authors(value: Any) -> list[str]:
         part = part.strip(" ,")
         if part and part.lower() not in ("et al", "et al.", "others"):
             names.append(part)
-    return _rejoin_split_names(names)
+    return _rejoin_split_names(names) if isinstance(value, (list, tuple, np.ndarray)) else names
 
 
 def _rejoin_split_names(names: list[str]) -> list[str]:
@@ -195,29 +198,36 @@ def _rejoin_split_names(names: list[str]) -> list[str]:
     return out
 
 
+def _is_initials(token: str) -> bool:
+    """"J", "JA", "J.A.", "M-C": initials rather than a family name."""
+    letters = token.replace(".", "").replace("-", "")
+    return 0 < len(letters) <= 4 and letters.isalpha() and letters.isupper()
+
+
+@lru_cache(maxsize=1 << 17)
 def author_surname(name: str) -> str:
     """Folded family name of one author ("Mc Grath-Lone, Louise" -> "mcgrathlone")."""
-    name = name.strip()
-    if "," in name:
-        family = name.split(",", 1)[0]
+    comma = name.find(",")
+    if comma >= 0:
+        family = name[:comma]
     else:
-        tokens = name.replace(".", ". ").split()
-        if len(tokens) == 1:
-            family = tokens[0]
+        tokens = name.split()
+        if len(tokens) <= 1:
+            family = name
         else:
             # "Smith JA", "Smith J. A.", "La Morgia C": trailing initials; else "Given Family".
             k = len(tokens)
-            while k > 1 and _INITIALS.fullmatch(tokens[k - 1]):
+            while k > 1 and _is_initials(tokens[k - 1]):
                 k -= 1
             family = " ".join(tokens[:k]) if k < len(tokens) else tokens[-1]
     if family.isascii():
-        return _NOT_LETTER.sub("", family).lower()
+        return family.translate(_DROP_ASCII_PUNCTUATION).lower()
     return fold_text(family).replace(" ", "")
 
 
 def authors_key(value: Any, limit: int = 8) -> str:
     """Surnames of the first ``limit`` authors, folded, space separated."""
-    return " ".join(s for s in (author_surname(n) for n in split_authors(value)[:limit]) if s)
+    return " ".join(s for s in (author_surname(n) for n in split_authors(value, limit)[:limit]) if s)
 
 
 # --- journal, volume, pages -------------------------------------------------------------
@@ -354,8 +364,13 @@ def record_kinds(fields: pd.DataFrame) -> list[str]:
         if not open_rows.any():
             break
         values = fields.loc[open_rows, field]
-        hit = values[values != ""].str.contains(pattern, regex=True)
-        kind[hit[hit].index] = name
+        values = values[values != ""]
+        # Journal, volume and type strings repeat: test each distinct value once.
+        codes, uniques = pd.factorize(values)
+        if len(uniques) == 0:
+            continue
+        hit = pd.Series(uniques).str.contains(pattern, regex=True).to_numpy(dtype=bool)[codes]
+        kind[values.index[hit]] = name
     numbered = (kind == "article") & fields["pages"].str.fullmatch(r"\s*[A-Za-z]?\d+\.\d+\s*")
     kind[numbered] = "conference"
     return kind.tolist()

@@ -69,13 +69,13 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 90) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
         & (f["year_gap"].to_numpy() <= 1) & (f["journal"].to_numpy() != -1)
     )
-    checks = [
+    checks = [  # the first that applies names the reason; a different kind is the most telling
+        ("different_kind", kind_differs),
         ("different_pmid", f["pmid"].to_numpy() == -1),
         ("different_doi", (f["doi"].to_numpy() == -1) & ~identical),
         ("years_apart", f["year_gap"].to_numpy() > 1),
         ("different_volume", (volume == -1) & ~doi_identity),
         ("different_pages", (pages == -1) & ~doi_identity),
-        ("different_kind", kind_differs),
         ("generic_title", f["generic"].to_numpy() & ~strong_id),
         ("shared_doi", (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() < 70)),
     ]

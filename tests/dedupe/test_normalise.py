@@ -1,0 +1,135 @@
+"""Comparison keys: each field reduced to what two records of one publication share."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewbench.dedupe.normalise import (
+    authors_key,
+    journal_key,
+    journals_compatible,
+    pmid_from_url,
+    prepare_records,
+    split_authors,
+    start_page,
+    title_key,
+    volume_key,
+    volume_numbers,
+)
+
+from .helpers import make_records
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Sex workers' health in Leeds.", "Sex Workers' Health in Leeds"),  # PubMed's trailing period, Title Case
+        ("Effect of <i>TNF-&alpha;</i> on cells", "Effect of TNF-\u03b1 on cells"),  # HTML and Greek letters
+        ("[Effect of beta-blockers on mortality]", "Effect of \u03b2-blockers on mortality."),  # bracketed translation
+        ("Effects of exenatide on VCAM-1 expression in mice. [Chinese]", "Effects of exenatide on VCAM-1 expression in mice"),
+        (
+            "Transient ischemia in the myocardium. Russian Tranzitornaia ishemiia miokarda",
+            "Transient ischemia in the myocardium",
+        ),
+        ("Garc\u00eda-Moreno and violence", "Garcia-Moreno and violence"),  # accents
+        ("Outreach \u2013 a review", "Outreach - a review"),
+    ],
+)
+def test_title_variants_share_a_key(a: str, b: str) -> None:
+    assert title_key(a) == title_key(b)
+
+
+def test_title_keeps_words_that_only_look_like_language_notes() -> None:
+    assert title_key("The German health system") == "the german health system"
+    assert title_key("Kidney function. French adults in care") == "kidney function french adults in care"
+
+
+def test_endnote_concatenated_authors_are_split() -> None:
+    assert split_authors("Adeli K.Lewis G. F.") == ["Adeli K.", "Lewis G. F."]
+    assert authors_key("Kremastinos D. T. H.Iliodromitis E. K.Anastasiou-Nana M.") == "kremastinos iliodromitis anastasiounana"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["Platt, Lucy", "Grenfell, Pippa"],
+        "Platt L; Grenfell P",
+        "Platt L.Grenfell P.",
+        "Lucy Platt and Pippa Grenfell",
+        ["Platt, L.", "Grenfell, P."],
+    ],
+)
+def test_author_formats_give_the_same_surnames(value) -> None:
+    assert authors_key(value) == "platt grenfell"
+
+
+def test_surname_particles_are_kept_together() -> None:
+    assert authors_key(["Mc Grath-Lone, Louise"]) == "mcgrathlone"
+    assert authors_key("McGrath-Lone L") == "mcgrathlone"
+    assert authors_key(["Garc\u00eda-Moreno, Claudia"]) == authors_key(["GarciaMoreno, C"])
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Sex Transm Infect", "Sexually Transmitted Infections"),
+        ("Sex Transm Inf", "Sexually transmitted infections"),
+        ("J Public Health (Oxf)", "Journal of Public Health"),
+        ("Am J Physiol Heart Circ Physiol", "American Journal of Physiology - Heart and Circulatory Physiology"),
+        ("BMC Family Practice", "BMC Primary Care"),  # renamed journal (data table)
+        ("Circulation. Conference: American Heart Association's", "Circulation"),
+        ("The Lancet", "Lancet"),
+    ],
+)
+def test_journal_names_and_abbreviations_are_compatible(a: str, b: str) -> None:
+    assert journals_compatible(journal_key(a), journal_key(b))
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Lancet", "Lancet Infectious Diseases"), ("Diabetes", "Diabetologia"), ("Circulation", "Circulation Research")],
+)
+def test_different_journals_are_not_compatible(a: str, b: str) -> None:
+    assert not journals_compatible(journal_key(a), journal_key(b))
+
+
+@pytest.mark.parametrize(
+    "pages, first", [("221-8", "221"), ("e47-54", "47"), ("H2070-7", "2070"), ("Jan-13", "1"), ("S200-S201", "200"), ("", "")]
+)
+def test_start_page(pages: str, first: str) -> None:
+    assert start_page(pages) == first
+
+
+@pytest.mark.parametrize(
+    "volume, key", [("38 (Supplement 1)", "38"), ("1)", ""), ("Korsakova. Part 2. 117", "117"), ("019", "19"), ("", "")]
+)
+def test_volume_key(volume: str, key: str) -> None:
+    assert volume_key(volume) == key
+
+
+def test_volume_numbers_collect_supplement_and_issue_numbers() -> None:
+    assert volume_numbers("61", "10 SUPPL. 1").split() == ["1", "10", "61"]
+
+
+def test_pmid_from_pubmed_link() -> None:
+    assert pmid_from_url("https://www.ncbi.nlm.nih.gov/pubmed/18460911") == "18460911"
+    assert pmid_from_url("https://pubmed.ncbi.nlm.nih.gov/30376746/") == "30376746"
+    assert pmid_from_url("https://example.org/1234") == ""
+
+
+def test_prepared_keys_normalise_dois_and_kinds() -> None:
+    records = make_records(
+        [
+            {"title": "A study of outreach", "doi": "https://doi.org/10.1371/JOURNAL.PMED.1002680"},
+            {"title": "A study of outreach", "doi": "10.1016/S0735-1097%2813%2962048-3"},
+            {"title": "Erratum: A study of outreach"},
+            {"title": "Reply to Smith et al."},
+            {"title": "A study of outreach", "volume": "91 (Suppl 2)", "pages": "A107.1"},
+            {"title": "A study of outreach", "doi": "10.1101/2021.03.01.21252643"},
+            {"title": "Editorial"},
+        ]
+    )
+    keys = prepare_records(records)
+    assert keys["doi"].tolist()[:2] == ["10.1371/journal.pmed.1002680", "10.1016/s0735-1097(13)62048-3"]
+    assert keys["kind"].tolist() == ["article", "article", "erratum", "comment", "conference", "preprint", "article"]
+    assert keys["generic"].tolist() == [False] * 6 + [True]
