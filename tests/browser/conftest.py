@@ -65,6 +65,8 @@ def start_lab(root: Path, env_extra: dict[str, str], log_path: Path) -> Lab:
         "JUPYTER_RUNTIME_DIR": str(root.parent / "runtime"),
         "JUPYTER_CONFIG_DIR": str(root.parent / "config"),
         "JUPYTERLAB_WORKSPACES_DIR": str(root.parent / "workspaces"),
+        "JUPYTERLAB_SETTINGS_DIR": str(root.parent / "settings"),  # no user shortcuts or themes
+        "JUPYTER_DATA_DIR": str(root.parent / "data"),  # no user kernelspecs: the test's Python runs
         "PYTHONUNBUFFERED": "1",
         **env_extra,
     }

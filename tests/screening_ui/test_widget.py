@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from reviewbench.screening.controller import ScreeningController
 from reviewbench.screening.decisions import current_decisions, final_decisions, record_decision
 from reviewbench.screening.widget import ConflictsView, ScreeningView, start_screening, team_agreement
@@ -61,6 +59,10 @@ def test_full_text_needs_a_reason_and_records_retrieval(project, records):
     assert final.loc[ids[0]].tolist() == ["exclude", "thesis under embargo", "not_retrieved"]
     assert final.loc[ids[1]].tolist() == ["exclude", "wrong_design", "retrieved"]
     assert current_decisions(project, "full_text").set_index("record_id").at[ids[1], "pdf"] == "pdfs/second.pdf"
+    v.jump(ids[1])
+    assert "<code>pdfs/second.pdf</code>" in v.record_html.value
+    v.jump(ids[0])
+    assert "not retrieved" in v.record_html.value
 
 
 def test_record_text_is_escaped_in_the_view(project, records):

@@ -108,6 +108,14 @@ def _authors(value: Any) -> str:
     return _text(value)
 
 
+def _pdf_link(location: str) -> str:
+    """A web link is clickable; a file path is shown as text (the browser cannot open it)."""
+    text = html.escape(location)
+    if location.lower().startswith(("http://", "https://")):
+        return f'<a href="{html.escape(location, quote=True)}" target="_blank" rel="noopener">{text}</a>'
+    return f"<code>{text}</code>"
+
+
 class ScreeningView(widgets.VBox):
     """The screening view over ``controller``; display it as a cell's last expression."""
 
@@ -275,6 +283,10 @@ class ScreeningView(widgets.VBox):
         if mine:
             reason = f" ({html.escape(mine['reason'])})" if mine.get("reason") else ""
             parts.append(f'<div class="rb-mine" style="margin-top:4px">Your decision: <b>{html.escape(mine["decision"])}</b>{reason}</div>')
+            if mine.get("retrieval") == "not_retrieved":
+                parts.append("<div>Full text: not retrieved</div>")
+            if mine.get("pdf"):
+                parts.append(f"<div>Full text: {_pdf_link(mine['pdf'])}</div>")
         others = c.other_decisions() if mine else {}
         if others:
             shown = ", ".join(f"{html.escape(r)}: {html.escape(d)}" for r, d in others.items())
