@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from .clusters import CLUSTER_COLUMNS, Deduplication, deduplicate, find_duplicates, link_records, merge_clusters
 from .decisions import DECISION_COLUMNS, read_decisions, record_decisions
-from .review import pair_html, review_queue
+from .review import pair_html, review_queue, review_widget
+from .summary import rule_counts, source_counts
 
 __all__ = [
     "CLUSTER_COLUMNS",
@@ -26,4 +27,7 @@ __all__ = [
     "read_decisions",
     "record_decisions",
     "review_queue",
+    "review_widget",
+    "rule_counts",
+    "source_counts",
 ]
