@@ -123,3 +123,9 @@ def test_conflicts_view_blinded_for_screeners_open_for_the_arbiter(project, reco
 def test_team_agreement_in_a_report_without_reviewer(project):
     shown = team_agreement(project, "title_abstract", reviewer="")
     assert "No two reviewers" in shown.items[0].data
+
+
+def test_full_text_before_any_title_abstract_inclusion(project):
+    v = start_screening(project, "full_text", reviewer="alex")
+    assert "No records to screen" in v.record_html.value
+    assert v.controller.progress().total == 0 and not v.controller.ranker_error

@@ -322,7 +322,7 @@ class ScreeningController:
             return {r: int(d["decision"] == "include") for r, d in self.decisions.items() if d["decision"] in ("include", "exclude")}
 
     def _request_ranking(self) -> None:
-        if self.order != "active" or self.calibration_ids or self.ranker_error:
+        if self.order != "active" or self.calibration_ids or self.ranker_error or not self.ids:
             return
         if not self._background:
             self._train_once()

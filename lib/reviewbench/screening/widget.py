@@ -259,6 +259,9 @@ class ScreeningView(widgets.VBox):
 
     def _record_html(self) -> str:
         c = self.controller
+        if not c.ids:
+            hint = " (full text follows title/abstract inclusions)" if self.full_text else ""
+            return f'<div class="rb-done"><b>No records to screen at this stage yet{hint}.</b></div>'
         if c.current_id is None:
             msg = "Calibration round complete." if c.calibration_ids else "Every record in this set is screened."
             return f'<div class="rb-done"><b>{msg}</b> Use undo or jump to change a decision.</div>'
