@@ -129,3 +129,8 @@ def test_full_text_before_any_title_abstract_inclusion(project):
     v = start_screening(project, "full_text", reviewer="alex")
     assert "No records to screen" in v.record_html.value
     assert v.controller.progress().total == 0 and not v.controller.ranker_error
+
+
+def test_a_reviewer_missing_from_review_yml_is_flagged(project, records):
+    assert "not listed" in view_for(project, records, reviewer="alx").header.value
+    assert "not listed" not in view_for(project, records, reviewer="alex").header.value

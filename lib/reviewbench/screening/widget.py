@@ -250,8 +250,13 @@ class ScreeningView(widgets.VBox):
     def refresh(self) -> None:
         """Redraw header, progress and the current record."""
         c = self.controller
+        known = set(self.settings.screeners) | set(self.settings.arbiters)
+        unlisted = (
+            ' <span style="color:#b00020">(not listed under reviewers in review.yml: check the name)</span>'
+            if known and c.reviewer not in known else ""
+        )
         self.header.value = (
-            f"<b>{html.escape(self.settings.label)}</b> · reviewer <b>{html.escape(c.reviewer)}</b>"
+            f"<b>{html.escape(self.settings.label)}</b> · reviewer <b>{html.escape(c.reviewer)}</b>{unlisted}"
         )
         self.progress_html.value = f'<div class="rb-progress">{html.escape(c.progress().summary())}</div>'
         self.record_html.value = self._record_html()
