@@ -40,6 +40,7 @@ def test_record_text_is_escaped():
 def test_missing_text():
     assert highlight(None, ["a"]) == ""
     assert highlight(float("nan"), ["a"]) == ""
+    assert highlight("nan", ["a"]) == "nan"  # a word, not a missing value
 
 
 @given(st.text(max_size=200), st.lists(st.text(min_size=1, max_size=8), max_size=4), st.lists(st.text(min_size=1, max_size=8), max_size=4))

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
+import pandas as pd
+
 INCLUDE_STYLE = "background:#c6efce;color:#0b5d1e;padding:0 2px;border-radius:2px"
 EXCLUDE_STYLE = "background:#ffc7ce;color:#8b0a14;padding:0 2px;border-radius:2px"
 
@@ -37,9 +39,8 @@ def term_regex(include: tuple[str, ...], exclude: tuple[str, ...]) -> re.Pattern
 
 def highlight(text: object, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> str:
     """``text`` as HTML with include terms marked green and exclude terms red."""
-    text = "" if text is None else str(text)
-    if text in ("nan", "<NA>", "None"):
-        text = ""
+    if not isinstance(text, str):
+        text = "" if text is None or pd.isna(text) else str(text)  # NaN / <NA>: no text
     regex = term_regex(tuple(include), tuple(exclude))
     if regex is None:
         return html.escape(text)
