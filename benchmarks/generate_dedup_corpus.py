@@ -43,8 +43,8 @@ class Vocabulary:
     """Words, surnames and journals drawn once per corpus (Zipf-like reuse makes collisions)."""
 
     def __init__(self, rng: random.Random, size: int) -> None:
-        self.words = list({_word(rng, 2, 4) for _ in range(max(2000, size // 20))}) + list(GREEK)
-        self.surnames = list({_word(rng, 2, 3).capitalize() for _ in range(max(500, size // 10))})
+        self.words = sorted({_word(rng, 2, 4) for _ in range(max(2000, size // 20))}) + list(GREEK)
+        self.surnames = sorted({_word(rng, 2, 3).capitalize() for _ in range(max(500, size // 10))})
         self.journals = []
         for _ in range(max(100, size // 400)):
             words = [_word(rng, 2, 4).capitalize() for _ in range(rng.randint(1, 4))]

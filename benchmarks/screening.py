@@ -35,6 +35,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lib"))
 
+from reviewbench.screening.engine.features import FeatureSettings  # noqa: E402
 from reviewbench.screening.metrics import summary  # noqa: E402
 from reviewbench.screening.simulate import choose_priors, load_labelled, simulate  # noqa: E402
 
@@ -116,7 +117,9 @@ def figures(labels: np.ndarray, seconds: float) -> dict:
 
 
 def compare(datasets: list[Path], seeds: list[int], asreview_seeds: list[int]) -> None:
-    ensure_asreview() if asreview_seeds else None
+    """Run both tools and print the table; ASReview results cached from earlier runs are reused."""
+    if asreview_seeds:
+        ensure_asreview()
     rows = []
     for dataset in datasets:
         _, labels = load_labelled(dataset, LABEL)
@@ -124,44 +127,50 @@ def compare(datasets: list[Path], seeds: list[int], asreview_seeds: list[int]) -
             priors = priors_for(labels, seed)
             ours = figures(*run_ours(dataset, seed, priors))
             rows.append({"dataset": dataset.stem, "seed": seed, "tool": "reviewbench", **ours})
-            if seed in asreview_seeds:
-                key = RESULTS / f"asreview-{dataset.stem}-{seed}.json"
+            key = RESULTS / f"asreview-{dataset.stem}-{seed}.json"
+            if seed in asreview_seeds or key.is_file():
                 asr = cached(key, lambda: figures(*run_asreview(dataset, seed, priors, labels)))
                 rows.append({"dataset": dataset.stem, "seed": seed, "tool": "asreview", **asr})
             print(f"  done {dataset.stem} seed {seed}", file=sys.stderr, flush=True)
-    table = pd.DataFrame(rows)
-    # compare like with like: only seeds both tools ran, unless ASReview was skipped
-    both = table[table.seed.isin(asreview_seeds)] if asreview_seeds else table
-    per = both.groupby(["dataset", "tool"])[METRICS].mean().unstack("tool")
-    per.columns = [f"{m}:{t}" for m, t in per.columns]
-    sizes = table.groupby("dataset")[["records", "relevant"]].first()
-    out = sizes.join(per)
-    out.loc["MEAN"] = out.mean(numeric_only=True)
+    print_table(pd.DataFrame(rows), seeds)
+
+
+def print_table(table: pd.DataFrame, seeds: list[int]) -> None:
+    """Side-by-side means per dataset over the seeds both tools ran (paired: same priors)."""
     pd.set_option("display.width", 250)
     pd.set_option("display.max_columns", 30)
-    tools = ["reviewbench", "asreview"] if asreview_seeds else ["reviewbench"]
     short = {"wss@95": "WSS95", "recall@10%": "R@10", "records_for_95%": "n95", "records_for_100%": "n100",
              "atd": "ATD", "seconds": "sec"}
-    cols = ["records", "relevant"] + [f"{m}:{t}" for m in METRICS for t in tools]
-    shown = out[cols].rename(columns=lambda c: c if ":" not in c else
-                             f"{short[c.split(':')[0]]}:{'rb' if c.endswith('reviewbench') else 'asr'}")
-    print(f"\nScreening simulations, 1 included + 1 excluded random prior, mean over seeds "
-          f"{asreview_seeds or seeds}" + (f" (ASReview LAB {asreview_version()}, default AI)" if asreview_seeds else ""))
-    print(shown.to_string(float_format=lambda v: f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"))
-    if set(seeds) - set(asreview_seeds) and asreview_seeds:
-        ours_all = table[table.tool == "reviewbench"].groupby("dataset")["wss@95"].mean()
-        print(f"\nreviewbench WSS@95 over all seeds {seeds}: mean {ours_all.mean():.3f}")
-    if asreview_seeds:
-        diff = per["wss@95:reviewbench"] - per["wss@95:asreview"]
-        print(f"\nWSS@95 difference (reviewbench - asreview): mean {diff.mean():+.3f}, worst {diff.min():+.3f} "
-              f"({diff.idxmin()}); seconds per simulation: {per['seconds:reviewbench'].mean():.1f} vs "
-              f"{per['seconds:asreview'].mean():.1f}")
+    asr_seeds = table[table.tool == "asreview"].groupby("dataset")["seed"].apply(set)
+    paired = table[[s in asr_seeds.get(d, set()) for d, s in zip(table.dataset, table.seed)]]
+    fmt = lambda v: f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"  # noqa: E731
+    if len(paired):
+        per = paired.groupby(["dataset", "tool"])[METRICS].mean().unstack("tool")
+        per.columns = [f"{short[m]}:{'rb' if t == 'reviewbench' else 'asr'}" for m, t in per.columns]
+        cols = [f"{short[m]}:{t}" for m in METRICS for t in ("rb", "asr")]
+        sizes = table.groupby("dataset")[["records", "relevant"]].first()
+        out = sizes.join(per[cols])
+        out.insert(2, "seeds", asr_seeds.map(lambda s: ",".join(map(str, sorted(s)))))
+        out.loc["MEAN"] = out.mean(numeric_only=True)
+        print(f"\nreviewbench (rb) vs ASReview LAB {asreview_version()} default AI (asr): 1 included + 1 excluded "
+              "random prior (same for both), mean over the seeds listed")
+        print(out.to_string(float_format=fmt))
+        diff = out["WSS95:rb"].drop("MEAN") - out["WSS95:asr"].drop("MEAN")
+        print(f"\nWSS@95 reviewbench - asreview: mean {diff.mean():+.3f}, worst {diff.min():+.3f} ({diff.idxmin()}); "
+              f"seconds per simulation {out.loc['MEAN', 'sec:rb']:.1f} vs {out.loc['MEAN', 'sec:asr']:.1f}")
+    ours = table[table.tool == "reviewbench"].groupby("dataset")[METRICS].mean()
+    ours.loc["MEAN"] = ours.mean()
+    print(f"\nreviewbench alone, mean over seeds {seeds}:")
+    print(ours.rename(columns=short).to_string(float_format=fmt))
 
 
 TUNE_GRID = {
+    "svm C=0.1 always": {"classifier": "svm", "classifier_params": {"C": 0.1}, "retrain": "always"},
+    "svm C=0.1 min_df=2": {"classifier": "svm", "classifier_params": {"C": 0.1}, "features": FeatureSettings(min_df=2)},
     "svm C=0.1": {"classifier": "svm", "classifier_params": {"C": 0.1}},
     "svm C=0.1 ratio=10": {"classifier": "svm", "classifier_params": {"C": 0.1}, "balance_ratio": 10.0},
     "svm C=1": {"classifier": "svm", "classifier_params": {"C": 1.0}},
+    "svm C=0.3": {"classifier": "svm", "classifier_params": {"C": 0.3}},
     "logistic C=1": {"classifier": "logistic", "classifier_params": {"C": 1.0}},
     "logistic C=10": {"classifier": "logistic", "classifier_params": {"C": 10.0}},
     "nb a=3.8": {"classifier": "nb"},
@@ -208,14 +217,16 @@ def latency(n_records: int = 20_000, n_labelled: int = 1_000) -> None:
     picked = corpus.iloc[rng.choice(len(corpus), n_labelled, replace=False)]
     labels = dict(zip(picked["record_id"], picked["label"].astype(int)))
     labels[corpus["record_id"].iloc[0]] = 1
-    timings = []
+    timings, cpu = [], []
     for extra in corpus["record_id"].iloc[1:11]:
         labels[extra] = 0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         ranker.fit(labels).rank()
         timings.append(time.perf_counter() - t0)
-    print(f"{n_records} records, {len(labels)} labelled: features {build:.1f} s (once); "
-          f"re-rank after a decision median {np.median(timings):.3f} s, max {max(timings):.3f} s")
+        cpu.append(time.process_time() - c0)
+    print(f"{n_records} records, {len(labels)} labelled: features {build:.1f} s (once, then cached); "
+          f"re-rank after a decision: wall median {np.median(timings):.3f} s, max {max(timings):.3f} s; "
+          f"CPU median {np.median(cpu):.3f} s (machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 def main() -> None:

@@ -9,6 +9,11 @@ alone, and both together (what `reviewbench suggest` returns). Dimensions coded 
 per study (design, region) are left out.
 
     python benchmarks/suggestions.py [--project .] [--folds 5] [--threshold 0.5]
+        [--speed-texts ../shared/data/screening/ACEInhibitors.csv --speed-n 1000]
+
+``--speed-texts`` also times the keyword rules and the whole suggester on the titles and
+abstracts of a CSV (columns ``title``, ``abstract``), as `reviewbench suggest` would run
+them on search results.
 """
 
 from __future__ import annotations
@@ -97,16 +102,37 @@ def report(scores: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def speed(project_dir: str, path: str, n: int) -> str:
+    project = open_project(project_dir)
+    codebook = load_codebook(project)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False).head(n)
+    texts = pd.DataFrame({"id": [str(i) for i in range(len(df))],
+                          "text": (df.get("title", "") + ". " + df.get("abstract", "")).tolist()})
+    lines = [f"Speed on {len(texts)} titles and abstracts of {Path(path).name}"]
+    for label, training in (("keyword rules only", None), ("keywords + classifier", coded_findings(project))):
+        suggester = Suggester(codebook, training)
+        start = time.perf_counter()
+        out = suggester.suggest(texts)
+        took = time.perf_counter() - start
+        lines.append(f"  {label:<24} {took:7.2f} s  {len(texts) / took:8.0f} texts/s  {len(out)} suggestions")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", default=str(Path(__file__).resolve().parents[1]))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--speed-texts", metavar="CSV", help="also time suggestions on this CSV's titles and abstracts")
+    parser.add_argument("--speed-n", type=int, default=1000)
     args = parser.parse_args()
     scores, n, took = cross_validate(args.project, args.folds, args.threshold)
     print(f"Suggestions by {args.folds}-fold cross-validation grouped by study: {n} reconciled findings, "
           f"classifier threshold {args.threshold}, {took:.1f} s")
     print(report(scores))
+    if args.speed_texts:
+        print()
+        print(speed(args.project, args.speed_texts, args.speed_n))
     return 0
 
 

@@ -79,13 +79,22 @@ def test_conference_abstract_is_linked_not_merged_with_the_later_article() -> No
     assert pair["decision"] == "distinct" or linked["r1"] == clusters["r2"]
 
 
-def test_conference_abstract_without_pages_against_article_in_same_year_is_linked() -> None:
-    article = variant(GUMCAD, title="Drug treatment outcomes of street sex workers", volume=None, pages=None, doi=None)
-    abstract = variant(article, ref_type="Conference Abstract", journal="Sexually Transmitted Infections")
+def test_conference_abstract_against_article_of_the_same_year_is_linked() -> None:
+    article = variant(GUMCAD, title="Drug treatment outcomes of street sex workers", doi=None)
+    abstract = variant(article, ref_type="Conference Abstract", volume=None, pages=None, issue=None)
     result = link_records(make_records([article, abstract]))
     assert result.pairs["decision"].tolist() == ["linked"]
     assert result.pairs["rule"].tolist() == ["abstract_of"]
     assert result.clusters["cluster_id"].nunique() == 2
+
+
+def test_abstract_exported_once_with_and_once_without_its_supplement_marker_merges() -> None:
+    # Embase gives "63 (Suppl 1)", another database drops volume and pages: one abstract.
+    abstract = variant(GUMCAD, title="Drug treatment outcomes of street sex workers", doi=None, volume="90 (Suppl 1)",
+                       pages="A12", issue=None)
+    bare = variant(abstract, volume=None, pages=None)
+    result = link_records(make_records([abstract, bare]))
+    assert result.clusters["cluster_id"].nunique() == 1
 
 
 def test_correction_notice_is_not_merged_with_the_article() -> None:

@@ -44,7 +44,7 @@ def variants(draw):
 
 
 corpora = st.lists(variants(), min_size=1, max_size=12)
-quick = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+quick = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @quick

@@ -9,7 +9,8 @@
 - ``year_gap``: absolute year difference (NaN when unknown);
 - ``doi``, ``pmid``, ``volume``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown;
 - ``journal``: ``1`` compatible names, ``-1`` incompatible, ``0`` unknown;
-- ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint).
+- ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint);
+- ``bare_a``, ``bare_b``: the record gives neither volume nor first page.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .normalise import journals_compatible
 
 FEATURE_COLUMNS = [
     "i", "j", "title", "title_part", "authors", "first_author", "year_gap",
-    "doi", "pmid", "volume", "pages", "journal", "kind_a", "kind_b", "generic",
+    "doi", "pmid", "volume", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "generic",
 ]
 
 
@@ -52,6 +53,7 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
     col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic")}
     years = keys["year"].to_numpy(dtype=float)
     generic = keys["generic"].to_numpy(dtype=bool)
+    bare = (col["volume_key"] == "") & (col["page_key"] == "")
 
     title = _pairwise(col["title_key"][i], col["title_key"][j], fuzz.ratio)
     authors = _pairwise(col["authors_key"][i], col["authors_key"][j], fuzz.token_set_ratio)
@@ -118,6 +120,8 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "pages": _agreement(col["page_key"][i], col["page_key"][j]),
             "journal": journal,
             "kind_a": col["kind"][i],
+            "bare_a": bare[i],
+            "bare_b": bare[j],
             "kind_b": col["kind"][j],
             "generic": generic[i] | generic[j],
         }

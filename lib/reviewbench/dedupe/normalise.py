@@ -30,6 +30,7 @@ _TRAILING_BRACKET = re.compile(r"\s*[\[(][^\[\]()]{2,60}[\])]\s*\.?\s*$")
 _DOT_JOIN = re.compile(r"\.(?=[^\s\-.,;'’])")
 _INITIALS = re.compile(r"^(?:[A-Z](?:\.|-|\.-)?){1,4}$")
 _FIRST_NUMBER = re.compile(r"\d+")
+_VENUE_SUFFIX = re.compile(r"(?:\s+(?:supplements?|suppl|supp|conference|meeting abstracts|abstracts))+$")
 _AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
 _DROP_ASCII_PUNCTUATION = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
 _STOP_WORDS = frozenset("of the and for in on a an de la le der die das und et y i fur".split())
@@ -242,6 +243,10 @@ def journal_key(journal: Any, aliases: bool = True) -> str:
     text = re.split(r"\.?\s*\bconference\s*:", text, maxsplit=1, flags=re.IGNORECASE)[0]
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text).replace("&", " and ")
     key = " ".join(w for w in fold_text(text).split() if w != "the")
+    # A journal's supplement or conference issue is the same venue ("Atherosclerosis Supplements").
+    venue = _VENUE_SUFFIX.sub("", key)
+    if venue and venue.split()[-1] not in _STOP_WORDS:
+        key = venue
     if aliases:
         key = journal_aliases().get(key, key)
     return key

@@ -52,9 +52,15 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     # item that one database failed to label as an abstract, not an abstract and a later paper.
     abstract_pair = ((kind_a == "conference") | (kind_b == "conference")) & ((kind_a == "article") | (kind_b == "article"))
     pages, volume = f["pages"].to_numpy(), f["volume"].to_numpy()
+    # The "article" side counts as that abstract when nothing identifies it as a paper of its
+    # own: no volume and no pages (an incomplete export of the abstract itself).
+    bare_a, bare_b = f["bare_a"].to_numpy(dtype=bool), f["bare_b"].to_numpy(dtype=bool)
+    bare_article = ((kind_a == "article") & bare_a) | ((kind_b == "article") & bare_b)
+    journal = f["journal"].to_numpy()
     same_place = (
-        (f["journal"].to_numpy() != -1) & (f["year_gap"].to_numpy() == 0)
-        & (pages != -1) & (volume != -1) & ((pages == 1) | (volume == 1))
+        (f["year_gap"].to_numpy() == 0) & (pages != -1) & (volume != -1)
+        & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
+        & ((pages == 1) | (volume == 1) | bare_article)
     )
     kind_differs = (kind_a != kind_b) & ~(abstract_pair & same_place)
     # A wrong DOI (another article's) on a record that agrees on everything else.
@@ -114,7 +120,10 @@ def classify(features: pd.DataFrame) -> pd.DataFrame:
         decision = np.where(hit, "duplicate", decision)
         rule = np.where(hit, name, rule)
 
-    similar = (title >= 80) | (doi == 1) | (pmid == 1)
+    # Same year, journal, volume and first page with matching authors: a translated or
+    # reworded title of the same paper, perhaps; a person should look.
+    same_citation = (year_gap == 0) & (journal != -1) & (volume == 1) & (pages == 1) & (np.nan_to_num(authors, nan=0) >= 80)
+    similar = (title >= 80) | (doi == 1) | (pmid == 1) | same_citation
     unsure = (decision != "duplicate") & similar & ((np.nan_to_num(authors, nan=100) >= 50) | (doi == 1) | (pmid == 1))
     decision = np.where(unsure, "uncertain", decision)
     rule = np.where(unsure, "review", rule)
