@@ -20,6 +20,8 @@ _TAGS = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]{0,300})?/?>")
 _LATEX_MARKERS = re.compile(r"\\[A-Za-z&%$#_'\"`^~={}.]|\{\\|\$\\")
 _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac")
 _SPACE = re.compile(r"\s+")
+_PLAIN_NAME = re.compile(r"[A-Z][\w'-]*(?: [\w'-]+)*, [A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*")
+_ODD_SPACE = re.compile(r"[^\S ]")  # any white space other than a plain space
 # Lower-case words that start a family name ("van Gogh", "de la Cruz", "Mc Grath-Lone").
 PARTICLES = {
     "van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter",
@@ -41,6 +43,8 @@ _GLUED_NAMES = re.compile(r"(?<=[a-z\u00df-\u024f])(?=(?:Prof\.|Dr\.|[A-Z][a-z\u
 _HONORIFIC = re.compile(r"^(?:(?:Prof|Dr|Mr|Mrs|Ms|Sir)\.?\s+)+")
 MISSING = {"NA", "N/A", "NULL", "None", "nan", "[No title available]"}
 MISSING_FIELDS = ("title", "abstract", "journal", "volume", "issue", "pages", "doi", "pmid", "isbn", "url", "language", "year")
+_SIMPLE_RANGE = re.compile(r"(\d+)-(\d+)")
+_DASHES = re.compile(r"\s*[\u2010-\u2015\u2212]\s*|\s*--?\s*")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 
 
@@ -54,18 +58,30 @@ def fix_mojibake(text: str) -> str:
         return text
 
 
+def _needs_cleaning(text: str) -> bool:
+    """False for plain ASCII text with single spaces and nothing that could be markup."""
+    if not text.isascii() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        return True
+    return "<" in text or "&" in text or "\\" in text or "\n" in text or "\t" in text or "\r" in text
+
+
 def clean_markup(text: str) -> str:
     """Remove HTML tags and entities and LaTeX markup, and collapse white space."""
     if not text:
         return ""
-    text = fix_mojibake(str(text))
+    text = str(text)
+    if not _needs_cleaning(text):
+        return text
+    text = fix_mojibake(text)
     if "<" in text:
         text = _TAGS.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    if _LATEX_MARKERS.search(text):
+    if "\\" in text and _LATEX_MARKERS.search(text):
         text = latex_to_text(text)
-    return _SPACE.sub(" ", text).strip()
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACE.sub(" ", text)
+    return text.strip()
 
 
 def extract_year(value: object) -> int | None:
@@ -84,7 +100,15 @@ def expand_pages(pages: object) -> str:
     Page ranges that a spreadsheet turned into dates (``"06-Oct"`` for 6-10) are turned back.
     """
     text = str(pages or "").strip()
-    text = re.sub(r"\s*[\u2010-\u2015\u2212]\s*|\s*--?\s*", "-", text)
+    simple = _SIMPLE_RANGE.fullmatch(text)
+    if simple:
+        start, end = simple.groups()
+        if len(end) < len(start):
+            end = start[: len(start) - len(end)] + end
+        return f"{start}-{end}"
+    if not text or text.isdigit():
+        return text
+    text = _DASHES.sub("-", text)
     excel = re.fullmatch(r"(\d{1,2})-([A-Za-z]{3})", text) or re.fullmatch(r"([A-Za-z]{3})-(\d{1,2})", text)
     if excel:
         a, b = excel.groups()
@@ -135,7 +159,10 @@ def normalise_author(name: str) -> str:
     ``"Ludwig van Beethoven"`` are turned round (``"van Beethoven, Ludwig"``), keeping
     particles such as ``Mc`` with the family name; group authors stay whole.
     """
-    name = _SPACE.sub(" ", fix_mojibake(str(name))).strip().strip(";").strip()
+    name = str(name)
+    if _PLAIN_NAME.fullmatch(name):
+        return name  # "Family, Given" already: the common case
+    name = _SPACE.sub(" ", fix_mojibake(name)).strip().strip(";").strip()
     name = _TRAILING_AND.sub("", name)
     if not name or name.lower() in ("others", "et al", "et al.", "and others"):
         return ""
@@ -174,8 +201,7 @@ def drop_missing_markers(rec: dict[str, Any]) -> dict[str, Any]:
     Identifiers (``source_id``) are left as they are.
     """
     for key in MISSING_FIELDS:
-        value = rec.get(key)
-        if isinstance(value, str) and value.strip() in MISSING:
+        if rec.get(key) in MISSING:  # parsers hand over stripped values
             rec[key] = ""
     return rec
 

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from ..errors import InputFileError, Problem, UnknownFormatError
-from ..schema import assign_record_ids, conform, empty_records
+from ..schema import LIST_COLUMNS, RECORD_COLUMNS, assign_record_ids, empty_records
 from . import bibtex, csl_json, endnote_xml, medline, ovid, proquest, ris, table, wos
 from .detect import EXPECTED, FORMAT_NAMES, detect_format
 from .encoding import decode_bytes
@@ -32,6 +32,7 @@ PARSERS: dict[str, Parser] = {
 _SKIPPED = re.compile(r"^(record|entry|item|lines|row)s? skipped", re.I)
 _ZIP = b"PK\x03\x04"
 PROGRESS_MIN_BYTES = 2_000_000
+_SCHEMA_KEYS = frozenset(RECORD_COLUMNS)
 
 
 @dataclass
@@ -84,6 +85,39 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def records_frame(raw: list[dict[str, Any]]) -> pd.DataFrame:
+    """The record table from normalised raw records, column by column.
+
+    Gives what :func:`reviewbench.schema.conform` gives for these records (strings,
+    lists, nullable-integer years, ``extra`` dicts with any other key folded in), in a
+    fraction of the time, which matters at 100,000 records.
+    """
+    columns: dict[str, Any] = {}
+    for col in RECORD_COLUMNS:
+        if col in LIST_COLUMNS:
+            columns[col] = [[str(v) for v in r[col] if str(v).strip()] if r.get(col) else [] for r in raw]
+        elif col == "year":
+            columns[col] = pd.array([r.get("year") for r in raw], dtype="Int64")
+        elif col == "extra":
+            extras = []
+            for r in raw:
+                extra = dict(r["extra"]) if isinstance(r.get("extra"), dict) else {}
+                for key, value in r.items():
+                    if key not in _SCHEMA_KEYS and not key.startswith("_") and value not in (None, ""):
+                        extra[key] = value
+                extras.append(extra)
+            columns[col] = extras
+        else:
+            columns[col] = [_cell(r.get(col)) for r in raw]
+    return pd.DataFrame(columns, columns=RECORD_COLUMNS)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
 def _finish(raw: list[dict[str, Any]], path: str, fmt: str, problems: list[Problem]) -> tuple[pd.DataFrame, FileReport]:
     """Normalise raw records, give ids and build the file's report."""
     report = FileReport(path=path, format=fmt, problems=list(problems))
@@ -102,9 +136,11 @@ def _finish(raw: list[dict[str, Any]], path: str, fmt: str, problems: list[Probl
             rec["source_file"] = name
         rec.pop("_line", None)
         rec.pop("_record", None)
-    df = conform(pd.DataFrame(raw))
+    df = records_frame(raw)
     if not keep_ids:
-        df["record_id"] = assign_record_ids(df.to_dict("records"), name)
+        # The normalised raw records hold the same values the table does (years as int or
+        # None), and are much faster to hand over than rows taken back out of the table.
+        df["record_id"] = assign_record_ids(raw, name)
     report.records = len(df)
     return df, report
 

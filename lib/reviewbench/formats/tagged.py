@@ -52,94 +52,211 @@ class TaggedRecord:
         return ""
 
 
-def split_records(text: str, syntax: TaggedSyntax, path: str) -> tuple[list[TaggedRecord], list[Problem]]:
-    """Records and the problems met (stray lines, records left open at the end)."""
-    records: list[TaggedRecord] = []
-    problems: list[Problem] = []
-    current: TaggedRecord | None = None
-    last_tag = ""
-    first_tag = ""
-    tag_match = syntax.tag_line.match
-    marker = syntax.marker_line.match if syntax.marker_line else None
-    start_tags, end_tags, file_tags = syntax.start_tags, syntax.end_tags, syntax.file_tags
-    indent = syntax.continuation_indent
-    ignore = syntax.ignore_line.match if syntax.ignore_line else None
-    stray_outside = 0
-    after_end: TaggedRecord | None = None  # the record just closed, for tags after its end line
-    stray_line = 0
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            if syntax.blank_ends_record and current is not None:
-                records.append(current)
-                after_end, current = current, None
-            continue
-        if marker is not None and marker(line):
+class _Splitter:
+    """The state of one pass over a tagged file (see :func:`split_records`)."""
+
+    def __init__(self, text: str, syntax: TaggedSyntax, path: str) -> None:
+        self.text, self.syntax, self.path = text, syntax, path
+        self.records: list[TaggedRecord] = []
+        self.problems: list[Problem] = []
+        self.current: TaggedRecord | None = None
+        self.after_end: TaggedRecord | None = None  # the record just closed, for tags after its end line
+        self.last_tag = ""
+        self.first_tag = ""
+        self.stray = 0
+        self.stray_line = 0
+        self._pos, self._line = 0, 1
+        self.marker = syntax.marker_line.match if syntax.marker_line else None
+        self.ignore = syntax.ignore_line.match if syntax.ignore_line else None
+        self.free_start = bool(syntax.repeat_starts_record or syntax.blank_ends_record or syntax.marker_line)
+
+    def line_at(self, pos: int) -> int:
+        """Line number of text position ``pos`` (positions only move forward)."""
+        self._line += self.text.count("\n", self._pos, pos)
+        self._pos = pos
+        return self._line
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.records.append(self.current)
+            self.after_end, self.current = self.current, None
+
+    def tag(self, tag: str, value: str, pos: int) -> None:
+        syntax = self.syntax
+        current = self.current
+        if tag in syntax.start_tags:
             if current is not None:
-                records.append(current)
-            current, first_tag = TaggedRecord(lineno), ""
-            continue
-        match = tag_match(line)
-        if indent and match and line.startswith(indent):
-            match = None
-        if match:
-            tag, value = match.group(1), (match.group(2) or "").strip()
-            if tag in start_tags:
-                if current is not None:
-                    if end_tags:
-                        problems.append(Problem(path, current.line, f"record has no {'/'.join(sorted(end_tags))} line; read up to line {lineno - 1}"))
-                    records.append(current)
-                current = TaggedRecord(lineno)
-                current.add(tag, value)
-                last_tag, after_end = tag, None
-                continue
-            if tag in end_tags:
-                if current is not None:
-                    records.append(current)
-                    after_end, current = current, None
-                last_tag = ""
-                continue
-            if current is None:
-                if tag in file_tags:
-                    continue
-                if start_tags and marker is None and not (syntax.repeat_starts_record or syntax.blank_ends_record):
-                    if ignore is not None and ignore(line):
-                        continue
-                    if end_tags and after_end is not None:
-                        # A tag after the end line (Ovid writes NL there): it belongs to that record.
-                        after_end.add(tag, value)
-                        last_tag = tag
-                        continue
-                    stray_outside += 1
-                    stray_line = stray_line or lineno
-                    continue
-                current, first_tag = TaggedRecord(lineno), tag
-            elif syntax.repeat_starts_record and tag == first_tag:
-                records.append(current)
-                current = TaggedRecord(lineno)
-            elif not first_tag:
-                first_tag = tag
-            current.add(tag, value)
-            last_tag = tag
-            continue
-        # An untagged line continues the previous field.
-        owner = current if current is not None else after_end
-        if owner is not None and last_tag in owner.tags and (ignore is None or not ignore(line)):
-            values = owner.tags[last_tag]
-            text_part = line.strip()
-            if last_tag in syntax.list_continuation:
-                values.append(text_part)
+                if syntax.end_tags:
+                    self.problems.append(
+                        Problem(self.path, current.line, f"record has no {'/'.join(sorted(syntax.end_tags))} line; read up to the next record")
+                    )
+                self.records.append(current)
+            self.current = TaggedRecord(self.line_at(pos), {tag: [value]})
+            self.last_tag, self.after_end = tag, None
+            return
+        if tag in syntax.end_tags:
+            self.close()
+            self.last_tag = ""
+            return
+        if current is None:
+            if tag in syntax.file_tags:
+                return
+            if syntax.start_tags and not self.free_start:
+                if self.after_end is not None and syntax.end_tags:
+                    # A tag after the end line (Ovid writes NL there): it belongs to that record.
+                    self.after_end.add(tag, value)
+                    self.last_tag = tag
+                    return
+                self._stray(pos)
+                return
+            current = self.current = TaggedRecord(self.line_at(pos))
+            self.first_tag = tag
+        elif syntax.repeat_starts_record and tag == self.first_tag:
+            self.records.append(current)
+            current = self.current = TaggedRecord(self.line_at(pos))
+        elif not self.first_tag:
+            self.first_tag = tag
+        values = current.tags.get(tag)
+        if values is None:
+            current.tags[tag] = [value]
+        else:
+            values.append(value)
+        self.last_tag = tag
+
+    def other_line(self, line: str, pos: int) -> None:
+        """A line that is not a tag line: blank, record marker, continuation or stray."""
+        if not line.strip():
+            if self.syntax.blank_ends_record:
+                self.close()
+            return
+        if self.marker is not None and self.marker(line):
+            if self.current is not None:
+                self.records.append(self.current)
+            self.current, self.first_tag = TaggedRecord(self.line_at(pos)), ""
+            return
+        if self.ignore is not None and self.ignore(line):
+            return
+        owner = self.current if self.current is not None else self.after_end
+        if owner is not None and self.last_tag in owner.tags:
+            values = owner.tags[self.last_tag]
+            part = line.strip()
+            if self.last_tag in self.syntax.list_continuation:
+                values.append(part)
             else:
-                values[-1] = f"{values[-1]} {text_part}" if values[-1] else text_part
-        elif ignore is None or not ignore(line):
-            stray_outside += 1
-            stray_line = stray_line or lineno
-    if current is not None:
-        if end_tags and current.tags:
-            problems.append(Problem(path, current.line, f"last record has no {'/'.join(sorted(end_tags))} line (file truncated?); read what was there"))
-        records.append(current)
-    if stray_outside:
-        problems.append(Problem(path, stray_line, f"{stray_outside} line(s) outside any record ignored, first at this line"))
-    return records, problems
+                values[-1] = f"{values[-1]} {part}" if values[-1] else part
+            return
+        self._stray(pos)
+
+    def _stray(self, pos: int) -> None:
+        self.stray += 1
+        self.stray_line = self.stray_line or self.line_at(pos)
+
+    def gap(self, after: int, before: int) -> None:
+        """The lines between the tag line ending at ``after`` (0: file start) and position ``before``."""
+        first = after + 1 if after else 0
+        segment = self.text[first:before]
+        if not segment:
+            return
+        if segment.endswith("\n"):
+            segment = segment[:-1]
+        pos = first
+        for line in segment.split("\n"):
+            self.other_line(line, pos)
+            pos += len(line) + 1
+
+    def finish(self) -> tuple[list[TaggedRecord], list[Problem]]:
+        if self.current is not None:
+            if self.syntax.end_tags and self.current.tags:
+                self.problems.append(
+                    Problem(self.path, self.current.line,
+                            f"last record has no {'/'.join(sorted(self.syntax.end_tags))} line (file truncated?); read what was there")
+                )
+            self.records.append(self.current)
+        if self.stray:
+            self.problems.append(Problem(self.path, self.stray_line, f"{self.stray} line(s) outside any record ignored, first at this line"))
+        return self.records, self.problems
+
+
+def split_records(text: str, syntax: TaggedSyntax, path: str) -> tuple[list[TaggedRecord], list[Problem]]:
+    """Records and the problems met (stray lines, records left open at the end).
+
+    Tag lines are found by one multi-line regular expression over the whole text; only
+    the (rare) lines between them, continuations, blanks and markers, are looked at one
+    by one. Line numbers are counted only where a record starts or a problem is met.
+    """
+    splitter = _Splitter(text, syntax, path)
+    special = syntax.start_tags | syntax.end_tags | syntax.file_tags
+    fast = not syntax.repeat_starts_record
+    pos = 0
+    seen = False
+    last_tag = ""
+    current_tags: dict[str, list[str]] | None = None
+    list_tags = syntax.list_continuation
+    for match in _line_pattern(syntax).finditer(text):
+        start = match.start()
+        if start > pos + 1 or (not seen and start > 0):
+            splitter.last_tag = last_tag
+            splitter.gap(pos, start)
+            last_tag = splitter.last_tag
+            current_tags = splitter.current.tags if splitter.current is not None else None
+        tag, value, more = match.group(1, 2, "more")
+        value = value.strip() if value else ""
+        if current_tags is not None and fast and tag not in special:
+            # The common case, kept inline: one more tag inside an open record, with the
+            # untagged lines that continue it.
+            if more:
+                parts = [x.strip() for x in more.split("\n")[1:]]
+                if tag in list_tags:
+                    new_values = [value, *parts]
+                else:
+                    new_values = [" ".join([value, *parts]).strip()]
+            else:
+                new_values = [value]
+            values = current_tags.get(tag)
+            if values is None:
+                current_tags[tag] = new_values
+            else:
+                values.extend(new_values)
+            last_tag = tag
+        else:
+            splitter.last_tag = last_tag
+            splitter.tag(tag, value, start)
+            if more:
+                line_start = start + len(match.group(0)) - len(more)
+                for line in more.split("\n")[1:]:
+                    line_start += 1
+                    splitter.other_line(line, line_start)
+                    line_start += len(line)
+            last_tag = splitter.last_tag
+            current_tags = splitter.current.tags if splitter.current is not None else None
+        pos, seen = match.end(), True
+    splitter.last_tag = last_tag
+    if (pos + 1 if seen else 0) < len(text):
+        splitter.gap(pos, len(text))
+    return splitter.finish()
+
+
+_LINE_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _line_pattern(syntax: TaggedSyntax) -> re.Pattern[str]:
+    """A tag line and the untagged lines that continue it, anchored at a line start.
+
+    Group 1 is the tag, group 2 the value on the tag line, group ``more`` the following
+    lines that are neither tag lines, record markers, ignorable lines nor blank.
+    """
+    compiled = _LINE_PATTERNS.get(syntax.name)
+    if compiled is None:
+        tag = syntax.tag_line.pattern
+        stops = [tag, r"[ \t]*$"]
+        if syntax.marker_line is not None:
+            stops.append(f"(?:{syntax.marker_line.pattern})$")
+        if syntax.ignore_line is not None:
+            stops.append(f"(?:{syntax.ignore_line.pattern})$")
+        stop = "|".join(f"(?:{s})" for s in stops)
+        compiled = re.compile(f"^(?:{tag})(?P<more>(?:\n(?!{stop})[^\n]*)*)", re.M)
+        _LINE_PATTERNS[syntax.name] = compiled
+    return compiled
 
 
 FieldRule = Callable[[str], bool]
@@ -165,27 +282,36 @@ def map_fields(
     used: set[str] = set()
     tags = record.tags
     for name, candidates in field_map.items():
-        rule = accept.get(name)
         if name == "keywords":
-            values = [v for tag in candidates for v in tags.get(tag, ()) if v]
+            values = []
+            for tag in candidates:
+                found = tags.get(tag)
+                if found:
+                    values.extend(v for v in found if v)
+                    used.add(tag)
             if values:
                 rec[name] = values
-                used.update(t for t in candidates if t in tags)
             continue
-        if name == "authors":
-            for tag in candidates:
-                values = [v for v in tags.get(tag, ()) if v]
+        rule = accept.get(name)
+        for tag in candidates:
+            found = tags.get(tag)
+            if not found:
+                continue
+            if name == "authors":
+                values = [v for v in found if v]
                 if values:
                     rec[name] = values
                     used.add(tag)
                     break
-            continue
-        for tag in candidates:
-            value = next((v for v in tags.get(tag, ()) if v and (rule is None or rule(v))), None)
-            if value is not None:
-                rec[name] = value
-                used.add(tag)
-                break
+                continue
+            for value in found:
+                if value and (rule is None or rule(value)):
+                    rec[name] = value
+                    used.add(tag)
+                    break
+            else:
+                continue
+            break
     return rec, used
 
 
