@@ -148,9 +148,19 @@ def simulate(
     prior_ids: Iterable[str] | None = None,
     target_recall: float = 0.95,
     confidence: float = 0.95,
+    retrain: str = "adaptive",
     **ranker_options: Any,
 ) -> SimulationResult:
-    """Replay ``labels`` (0/1 by record_id) through the ranking loop; see the module docstring."""
+    """Replay ``labels`` (0/1 by record_id) through the ranking loop; see the module docstring.
+
+    ``retrain="always"`` refits after every record, exactly like the screening view.
+    ``"adaptive"`` (the default) refits after every relevant record, and after irrelevant
+    ones once ``1 + labelled // 100`` records have been screened since the last fit, so a
+    long tail of exclusions costs a fraction of the fits (shown records always come from a
+    ranking of the current pool).
+    """
+    if retrain not in ("always", "adaptive"):
+        raise ParameterError("retrain", retrain, ["always", "adaptive"])
     started = time.perf_counter()
     truth = labels.astype(int)
     if truth.sum() == 0:
@@ -160,14 +170,22 @@ def simulate(
     seen: dict[str, int] = {rid: int(truth[rid]) for rid in priors}
     order = list(priors)
     found, total = sum(seen.values()), int(truth.sum())
+    ranking: list[str] = []
+    since_fit, refit = 0, True
     while len(order) < len(ranker.ids):
-        ranking = ranker.fit(seen).rank()
+        if refit or retrain == "always" or since_fit >= 1 + len(seen) // 100:
+            ranking = ranker.fit(seen).rank()
+            since_fit, refit = 0, False
+        else:
+            ranking = ranking[1:]
         if found == total:  # nothing left to find: the rest follows the last ranking
             order += ranking
             break
         nxt = ranking[0]
         seen[nxt] = int(truth[nxt])
         found += seen[nxt]
+        refit = seen[nxt] == 1
+        since_fit += 1
         order.append(nxt)
     frame = pd.DataFrame(
         {"rank": np.arange(1, len(order) + 1), "record_id": order, "label": [int(truth[r]) for r in order]}

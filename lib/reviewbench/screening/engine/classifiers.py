@@ -56,7 +56,7 @@ def _cnb(seed: int, alpha: float = 1.0, **kw: Any) -> BaseEstimator:
 
 
 def _ensemble(seed: int, C: float = 0.1, alpha: float = 3.8, **kw: Any) -> BaseEstimator:
-    return RankEnsemble([_svm(seed, C=C), _logistic(seed, C=10 * C), _nb(seed, alpha=alpha)])
+    return RankEnsemble([_svm(seed, C=C), _nb(seed, alpha=alpha)])
 
 
 CLASSIFIERS: dict[str, Callable[..., BaseEstimator]] = {
