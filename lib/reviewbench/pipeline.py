@@ -49,6 +49,6 @@ def included_records(project: Project, stage: str = "full_text") -> pd.DataFrame
     from .screening.decisions import final_decisions
 
     clusters, unique = deduplicate_project(project)
-    decisions = final_decisions(project, stage)
+    decisions = final_decisions(project, stage, clusters=clusters)
     included = set(to_cluster_ids(decisions.loc[decisions["decision"] == "include", "record_id"], clusters))
     return unique[unique["record_id"].isin(included)].sort_values("record_id").reset_index(drop=True)
