@@ -104,3 +104,14 @@ def test_cli_reports_bad_input_without_traceback(tmp_path, capsys):
     assert status == 2
     err = capsys.readouterr().err
     assert "toy.csv" in err and "nope" in err and "Traceback" not in err
+
+
+def test_retrain_always_and_adaptive_give_complete_orders():
+    records, labels = load_labelled(TOY, "label_included")
+    always = simulate(records, labels, seed=1, retrain="always").order
+    adaptive = simulate(records, labels, seed=1, retrain="adaptive").order
+    for order in (always, adaptive):
+        assert sorted(order["record_id"]) == sorted(records["record_id"])
+        assert order["label"].iloc[:12].sum() == 10
+    with pytest.raises(ParameterError, match="retrain"):
+        simulate(records, labels, retrain="sometimes")
