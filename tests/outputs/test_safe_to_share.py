@@ -70,6 +70,10 @@ def test_docx_holds_the_text_literally(hostile_table):
     _no_live_script(xml)
     assert "&lt;script&gt;" in xml and "HYPERLINK" in xml
     assert "<w:fldSimple" not in xml and "<w:instrText" not in xml  # no Word field codes
+    from docx import Document
+
+    table = Document(io.BytesIO(data)).tables[0]
+    assert [row.cells[0].text for row in table.rows] == ["Study", *[" ".join(h.split()) for h in HOSTILE]]
 
 
 def test_office_files_are_byte_identical(hostile_table):

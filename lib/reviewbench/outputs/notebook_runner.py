@@ -10,7 +10,11 @@ reader without Python sees narrative, tables and figures.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -34,6 +38,34 @@ HIDE_CODE_TOGGLE = """
 <input type="checkbox" id="rb-hide-code" checked>
 <label for="rb-hide-code" class="rb-code-toggle" title="Show or hide the Python code cells"></label>
 """
+
+
+_KERNEL_NOISE = re.compile(r"Kernel is running over TCP without encryption")
+
+
+@contextlib.contextmanager
+def _filtered_stderr():
+    """Pass the kernel's own stderr through, minus ipykernel's transport warning."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # pytest capture or notebooks: leave as is
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), fd)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, fd)
+            os.close(saved)
+            tmp.seek(0)
+            text = tmp.read().decode("utf-8", "replace")
+            kept = [line for line in text.splitlines() if not _KERNEL_NOISE.search(line)]
+            if kept:
+                print("\n".join(kept), file=sys.stderr)
 
 
 class NotebookError(ReviewbenchError):
@@ -76,10 +108,11 @@ def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mappi
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.running.ipynb")
     try:
-        pm.execute_notebook(
-            str(notebook), str(tmp), parameters=dict(parameters), cwd=str(cwd), kernel_name=kernel_name,
-            progress_bar=False, log_output=False, report_mode=False, execution_timeout=timeout,
-        )
+        with _filtered_stderr():
+            pm.execute_notebook(
+                str(notebook), str(tmp), parameters=dict(parameters), cwd=str(cwd), kernel_name=kernel_name,
+                progress_bar=False, log_output=False, report_mode=False, execution_timeout=timeout,
+            )
     except PapermillExecutionError as exc:
         _save_clean(tmp, output)
         raise NotebookError(f"{notebook.name} stopped: {_error_summary(exc)}") from None

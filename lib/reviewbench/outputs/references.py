@@ -218,13 +218,15 @@ class NumberedStyle(_ReviewStyle):
     style_name = "numbered"
 
 
-def format_references(records: pd.DataFrame, style: str = "author-year", fmt: str = "md") -> str:
-    """The reference list of ``records`` as one document in ``fmt`` (md, html, tex, txt)."""
+def _formatted(records: pd.DataFrame, style: str) -> list[FormattedEntry]:
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; use one of {', '.join(STYLES)}")
-    backend = BACKENDS[fmt]()
     style_obj = (AuthorYearStyle if style == "author-year" else NumberedStyle)()
-    formatted = list(style_obj.format_bibliography(bibliography_data(records)))
+    return list(style_obj.format_bibliography(bibliography_data(records)))
+
+
+def _render(formatted: list[FormattedEntry], style: str, fmt: str) -> str:
+    backend = BACKENDS[fmt]()
     items = []
     for entry in formatted:
         body = entry.text.render(backend).strip()
@@ -232,6 +234,11 @@ def format_references(records: pd.DataFrame, style: str = "author-year", fmt: st
             body += "."
         items.append((entry.key, entry.label, body))
     return _document(items, style, fmt)
+
+
+def format_references(records: pd.DataFrame, style: str = "author-year", fmt: str = "md") -> str:
+    """The reference list of ``records`` as one document in ``fmt`` (md, html, tex, txt)."""
+    return _render(_formatted(records, style), style, fmt)
 
 
 def _document(items: list[tuple[str, str, str]], style: str, fmt: str) -> str:
@@ -264,8 +271,9 @@ def write_references(records: pd.DataFrame, folder: str | Path) -> list[Path]:
     folder = Path(folder)
     written = []
     for style in STYLES:
+        formatted = _formatted(records, style)
         for fmt in BACKENDS:
-            written.append(write_text(format_references(records, style, fmt), folder / f"references-{style}.{fmt}"))
+            written.append(write_text(_render(formatted, style, fmt), folder / f"references-{style}.{fmt}"))
     ordered = sort_references(records)
     written.extend(_write_bibtex_ris(ordered, folder))
     return written

@@ -19,6 +19,8 @@ from ..outputs_io import write_bytes
 from ..project import SCREENING_STAGES, Project
 
 DECISION_COLUMNS = ["record_id", "decision", "reason", "retrieval"]
+#: Record columns no output uses; dropped so the cached review stays small.
+HEAVY_COLUMNS = ("abstract", "keywords", "extra")
 LOG_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
 
 
@@ -192,9 +194,9 @@ def _load_review_data(project: Project) -> ReviewData:
         pass
     searches = project.searches() if project.searches_file.is_file() else {}
     return ReviewData(
-        records=records,
+        records=records[[c for c in records.columns if c not in HEAVY_COLUMNS]],
         clusters=clusters,
-        unique=unique,
+        unique=unique[[c for c in unique.columns if c not in HEAVY_COLUMNS]],
         decisions=decisions,
         findings=findings,
         codebook=project_codebook(project),
