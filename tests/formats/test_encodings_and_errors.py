@@ -101,3 +101,11 @@ def test_read_files_concatenates_and_reports_per_file(fixtures):
     assert [f.records for f in report.files] == [2, 2]
     summary = report.summary()
     assert "multiline.ris" in summary and "truncated.ris" in summary and "no ER line" in summary
+
+
+def test_progress_bar_only_when_asked_or_at_a_terminal(fixtures, capsys):
+    paths = [fixtures / "multiline.ris", fixtures / "pubmed.nbib"]
+    read_files(paths)  # standard error is not a terminal here: no bar
+    assert "importing" not in capsys.readouterr().err
+    read_files(paths, progress=True)
+    assert "importing" in capsys.readouterr().err

@@ -35,7 +35,7 @@ NAME_KEYS = ("author", "editor", "collection-editor", "container-author")
 
 def looks_like(text: str) -> bool:
     """True when the text is a JSON array or object whose items carry CSL keys."""
-    head = text.lstrip()[:20000]
+    head = text[:20000].lstrip()
     if not head.startswith(("[", "{")):
         return False
     return bool(re.search(r'"(type|title|author|issued|DOI|container-title)"\s*:', head))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 
@@ -31,7 +30,7 @@ def decode_bytes(data: bytes, path: str | Path) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = data.decode(codec, errors="replace")
-            return _newlines(text.lstrip("\ufeff"))
+            return _newlines(text.lstrip("\ufeff") if text.startswith("\ufeff") else text)
     if b"\x00" in data[:4096]:
         # UTF-16 without BOM: every other byte is NUL in mostly-ASCII text.
         sample = data[:4096]
@@ -86,4 +85,8 @@ def _looks_western(text: str) -> bool:
 
 
 def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """``\\r\\n`` and lone ``\\r`` to ``\\n`` (copies a large text only when it has to)."""
+    if "\r" not in text:
+        return text
+    text = text.replace("\r\n", "\n")
+    return text.replace("\r", "\n") if "\r" in text else text

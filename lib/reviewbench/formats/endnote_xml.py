@@ -35,7 +35,7 @@ _SPACE = re.compile(r"\s+")
 
 def looks_like(text: str) -> bool:
     """True when the text is XML holding ``<record>`` elements of EndNote shape."""
-    head = text.lstrip()[:5000]
+    head = text[:5000].lstrip()
     return head.startswith("<") and "<record" in text[:200000] and bool(re.search(r"<(ref-type|titles|contributors)\b", text[:200000]))
 
 

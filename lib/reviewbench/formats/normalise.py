@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from ..schema import normalise_doi
@@ -43,6 +44,11 @@ _GLUED_NAMES = re.compile(r"(?<=[a-z\u00df-\u024f])(?=(?:Prof\.|Dr\.|[A-Z][a-z\u
 _HONORIFIC = re.compile(r"^(?:(?:Prof|Dr|Mr|Mrs|Ms|Sir)\.?\s+)+")
 MISSING = {"NA", "N/A", "NULL", "None", "nan", "[No title available]"}
 MISSING_FIELDS = ("title", "abstract", "journal", "volume", "issue", "pages", "doi", "pmid", "isbn", "url", "language", "year")
+_EXCEL_DAY_MONTH = re.compile(r"(\d{1,2})-([A-Za-z]{3})")
+_EXCEL_MONTH_DAY = re.compile(r"([A-Za-z]{3})-(\d{1,2})")
+_PREFIXED_RANGE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
+_HAS_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][a-z\u00df-\u024f]")
+_DIGITS = re.compile(r"\d{1,9}")
 _SIMPLE_RANGE = re.compile(r"(\d+)-(\d+)")
 _DASHES = re.compile(r"\s*[\u2010-\u2015\u2212]\s*|\s*--?\s*")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
@@ -109,14 +115,14 @@ def expand_pages(pages: object) -> str:
     if not text or text.isdigit():
         return text
     text = _DASHES.sub("-", text)
-    excel = re.fullmatch(r"(\d{1,2})-([A-Za-z]{3})", text) or re.fullmatch(r"([A-Za-z]{3})-(\d{1,2})", text)
+    excel = _EXCEL_DAY_MONTH.fullmatch(text) or _EXCEL_MONTH_DAY.fullmatch(text)
     if excel:
         a, b = excel.groups()
         day, month = (a, b) if a.isdigit() else (b, a)
         if month.lower() in _MONTHS:
             first, second = (int(day), _MONTHS[month.lower()]) if a.isdigit() else (_MONTHS[month.lower()], int(day))
             return f"{first}-{second}"
-    match = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)", text)
+    match = _PREFIXED_RANGE.fullmatch(text)
     if not match:
         return text
     p1, start, p2, end = match.groups()
@@ -134,7 +140,7 @@ def split_authors(authors: list[str]) -> list[str]:
     out: list[str] = []
     for author in authors:
         pieces = _CONCATENATED.split(author) if "." in author else [author]
-        if len(pieces) > 1 and all(re.search(r"[A-Za-z\u00c0-\u024f][a-z\u00df-\u024f]", p) for p in pieces):
+        if len(pieces) > 1 and all(_HAS_WORD.search(p) for p in pieces):
             out.extend(p.strip() for p in pieces)
             continue
         # "Araz R. AlievNigar T. Ismayilova" (Springer): given-family names glued together.
@@ -151,6 +157,7 @@ def _is_group(tokens: list[str]) -> bool:
     return len(tokens) > 5 or any(t.lower().strip(".,") in GROUP_WORDS for t in tokens)
 
 
+@lru_cache(maxsize=100_000)
 def normalise_author(name: str) -> str:
     """Any author form to ``"Family, Given"``.
 
@@ -209,9 +216,16 @@ def drop_missing_markers(rec: dict[str, Any]) -> dict[str, Any]:
 def clean_text_fields(rec: dict[str, Any]) -> dict[str, Any]:
     """Markup out of title, abstract and journal."""
     for field in TEXT_FIELDS:
-        if rec.get(field):
-            rec[field] = clean_markup(rec[field])
+        value = rec.get(field)
+        if value:
+            rec[field] = _clean_repeated(value) if field == "journal" else clean_markup(value)
     return rec
+
+
+@lru_cache(maxsize=20_000)
+def _clean_repeated(text: str) -> str:
+    """:func:`clean_markup` for values that repeat across records (journal names)."""
+    return clean_markup(text)
 
 
 def clean_authors(rec: dict[str, Any]) -> dict[str, Any]:
@@ -238,7 +252,7 @@ def clean_identifiers(rec: dict[str, Any]) -> dict[str, Any]:
         doi = normalise_doi(rec.get("url"))
     rec["doi"] = doi
     pmid = str(rec.get("pmid") or "")
-    match = re.search(r"\d{1,9}", pmid)
+    match = _DIGITS.search(pmid)
     rec["pmid"] = match.group(0) if match else ""
     keywords = rec.get("keywords") or []
     if isinstance(keywords, str):

@@ -152,8 +152,13 @@ def read_text(text: str, path: str | Path, fmt: str | None = None) -> tuple[pd.D
     text, an unknown format (:class:`~reviewbench.errors.UnknownFormatError`), or a file
     of a known format without one readable record.
     """
-    path = str(path)
-    if not text.strip():
+    return _parse([text], str(path), fmt)
+
+
+def _parse(box: list[str], path: str, fmt: str | None) -> tuple[pd.DataFrame, FileReport]:
+    """Parse the text held in ``box`` (taken out of it, so it can be freed after parsing)."""
+    text = box.pop()
+    if not text or text.isspace():
         raise InputFileError(path, "the file is empty", expected="bibliographic records")
     fmt = fmt or detect_format(text, path)
     if fmt is None or fmt not in PARSERS:
@@ -161,6 +166,7 @@ def read_text(text: str, path: str | Path, fmt: str | None = None) -> tuple[pd.D
         raise UnknownFormatError(path, f"not a recognised bibliographic export (first line: {first!r})", line=1, expected=EXPECTED)
     try:
         raw, problems = PARSERS[fmt](text, path)
+        del text  # the records hold what they need; a 200 MB export need not stay in memory
     except InputFileError:
         raise
     except RecursionError:
@@ -171,14 +177,14 @@ def read_text(text: str, path: str | Path, fmt: str | None = None) -> tuple[pd.D
 def read_bytes(data: bytes, path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, FileReport]:
     """Parse the raw bytes of an export (any encoding, or an XLSX workbook)."""
     path = str(path)
-    if not data.strip():
+    if not data or data.isspace():
         raise InputFileError(path, "the file is empty", expected="bibliographic records")
     if data.startswith(_ZIP) or fmt == "xlsx":
         if b"xl/" not in data[:4096] and b"[Content_Types].xml" not in data[:4096]:
             raise InputFileError(path, "this is a ZIP archive, not an export", expected="an .xlsx workbook or a text export")
         raw, problems = table.parse_xlsx(data, path)
         return _finish(raw, path, "xlsx", problems)
-    return read_text(decode_bytes(data, path), path, fmt)
+    return _parse([decode_bytes(data, path)], path, fmt)
 
 
 def read_file(path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, FileReport]:
@@ -190,7 +196,11 @@ def read_file(path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, F
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read: {exc.strerror}") from None
-    return read_bytes(data, path, fmt)
+    if not data or data.isspace() or data.startswith(_ZIP) or fmt == "xlsx":
+        return read_bytes(data, path, fmt)
+    box = [decode_bytes(data, path)]
+    del data  # only the decoded text is needed from here on
+    return _parse(box, str(path), fmt)
 
 
 def read_files(paths: Iterable[str | Path], progress: bool | None = None) -> tuple[pd.DataFrame, ImportReport]:

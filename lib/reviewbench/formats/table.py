@@ -85,16 +85,21 @@ def _delimiter(first_line: str) -> str:
     return best
 
 
+def _first_line(text: str) -> str:
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
 def looks_like(text: str) -> bool:
     """True when the first line is a delimited header with a title (or record-id) column."""
-    first = text.split("\n", 1)[0]
+    first = _first_line(text)
     cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
     return len(cells) > 1 and ("title" in match_columns(cells) or is_record_table(cells))
 
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from delimited text (CSV, TSV, semicolon-separated)."""
-    first = text.split("\n", 1)[0]
+    first = _first_line(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     rows = ((reader.line_num, row) for row in reader)
     return parse_rows(rows, path)
@@ -131,7 +136,7 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[d
         except csv.Error as exc:
             problems.append(Problem(path, None, f"table could not be read further: {exc}"))
             break
-        if not any(str(cell).strip() for cell in row):
+        if not any(cell and not str(cell).isspace() for cell in row):
             continue
         if len(row) != width:
             problems.append(Problem(path, line, f"row has {len(row)} cells, header has {width}; read what matched"))

@@ -152,8 +152,8 @@ class _Splitter:
         self.stray_line = self.stray_line or self.line_at(pos)
 
     def gap(self, after: int, before: int) -> None:
-        """The lines between the tag line ending at ``after`` (0: file start) and position ``before``."""
-        first = after + 1 if after else 0
+        """The lines between the tag line ending at ``after`` (-1: file start) and position ``before``."""
+        first = after + 1
         segment = self.text[first:before]
         if not segment:
             return
@@ -187,51 +187,50 @@ def split_records(text: str, syntax: TaggedSyntax, path: str) -> tuple[list[Tagg
     splitter = _Splitter(text, syntax, path)
     special = syntax.start_tags | syntax.end_tags | syntax.file_tags
     fast = not syntax.repeat_starts_record
-    pos = 0
-    seen = False
+    list_tags = syntax.list_continuation
+    pos = -1  # where the previous tag line (with its continuations) ends
     last_tag = ""
     current_tags: dict[str, list[str]] | None = None
-    list_tags = syntax.list_continuation
     for match in _line_pattern(syntax).finditer(text):
         start = match.start()
-        if start > pos + 1 or (not seen and start > 0):
+        if start > pos + 1:
             splitter.last_tag = last_tag
             splitter.gap(pos, start)
             last_tag = splitter.last_tag
-            current_tags = splitter.current.tags if splitter.current is not None else None
+            current_tags = splitter.current.tags if fast and splitter.current is not None else None
         tag, value, more = match.group(1, 2, "more")
+        pos = match.end()
         value = value.strip() if value else ""
-        if current_tags is not None and fast and tag not in special:
-            # The common case, kept inline: one more tag inside an open record, with the
-            # untagged lines that continue it.
+        if current_tags is not None and tag not in special:
+            # The common case, kept inline: one more tag inside an open record.
+            last_tag = tag
             if more:
                 parts = [x.strip() for x in more.split("\n")[1:]]
-                if tag in list_tags:
-                    new_values = [value, *parts]
-                else:
-                    new_values = [" ".join([value, *parts]).strip()]
-            else:
-                new_values = [value]
+                if tag not in list_tags:
+                    value = " ".join([value, *parts]).strip()
+                    parts = []
+                values = current_tags.setdefault(tag, [])
+                values.append(value)
+                values.extend(parts)
+                continue
             values = current_tags.get(tag)
             if values is None:
-                current_tags[tag] = new_values
+                current_tags[tag] = [value]
             else:
-                values.extend(new_values)
-            last_tag = tag
-        else:
-            splitter.last_tag = last_tag
-            splitter.tag(tag, value, start)
-            if more:
-                line_start = start + len(match.group(0)) - len(more)
-                for line in more.split("\n")[1:]:
-                    line_start += 1
-                    splitter.other_line(line, line_start)
-                    line_start += len(line)
-            last_tag = splitter.last_tag
-            current_tags = splitter.current.tags if splitter.current is not None else None
-        pos, seen = match.end(), True
+                values.append(value)
+            continue
+        splitter.last_tag = last_tag
+        splitter.tag(tag, value, start)
+        if more:
+            line_start = pos - len(more)
+            for line in more.split("\n")[1:]:
+                line_start += 1
+                splitter.other_line(line, line_start)
+                line_start += len(line)
+        last_tag = splitter.last_tag
+        current_tags = splitter.current.tags if fast and splitter.current is not None else None
     splitter.last_tag = last_tag
-    if (pos + 1 if seen else 0) < len(text):
+    if pos + 1 < len(text):
         splitter.gap(pos, len(text))
     return splitter.finish()
 
