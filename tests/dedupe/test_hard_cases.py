@@ -182,3 +182,25 @@ def test_every_link_carries_rule_score_and_evidence() -> None:
     assert 0.95 <= clusters.loc["r2", "score"] <= 1
     assert "title=100" in clusters.loc["r2", "evidence"] and "pages=same" in clusters.loc["r2", "evidence"]
     assert clusters.loc["r3", ["rule", "matched_record_id", "evidence"]].tolist() == ["unique", "", ""]
+
+
+def test_empty_and_single_record_inputs() -> None:
+    from reviewbench.dedupe import deduplicate
+    from reviewbench.schema import empty_records
+
+    clusters, merged = deduplicate(empty_records())
+    assert clusters.empty and merged.empty
+    clusters, merged = deduplicate(make_records([{"title": "Only one"}]))
+    assert clusters[["record_id", "cluster_id", "rule"]].values.tolist() == [["r1", "r1", "unique"]]
+    assert merged["member_ids"].tolist() == [["r1"]]
+
+
+def test_parts_of_a_series_are_kept_apart_even_without_pages() -> None:
+    part1 = variant(GUMCAD, title="Health of sex workers in Yorkshire: part 1", doi=None, volume=None, pages=None)
+    part2 = variant(part1, title="Health of sex workers in Yorkshire: part 2")
+    part_ii = variant(part1, title="Health of sex workers in Yorkshire: Part II.")
+    result = link_records(make_records([part1, part2, part_ii]))
+    clusters = cluster_of(result.clusters)
+    assert clusters["r1"] != clusters["r2"] and clusters["r1"] != clusters["r3"]
+    assert clusters["r2"] == clusters["r3"]  # "Part II" is "part 2"
+    assert "different_numbers" in set(result.pairs["rule"])

@@ -133,3 +133,11 @@ def test_prepared_keys_normalise_dois_and_kinds() -> None:
     assert keys["doi"].tolist()[:2] == ["10.1371/journal.pmed.1002680", "10.1016/s0735-1097(13)62048-3"]
     assert keys["kind"].tolist() == ["article", "article", "erratum", "comment", "conference", "preprint", "article"]
     assert keys["generic"].tolist() == [False] * 6 + [True]
+
+
+def test_title_numbers_ignore_spacing_and_read_roman_parts() -> None:
+    from reviewbench.dedupe.normalise import title_numbers
+
+    assert title_numbers(title_key("Role of A1 and A3 receptors")) == title_numbers(title_key("Role of A 1 and A 3 receptors"))
+    assert title_numbers(title_key("Outcomes, part II")) == "2"
+    assert title_numbers(title_key("Low dose i.v. acetylcholine")) == title_numbers(title_key("Low dose iv acetylcholine")) == ""

@@ -321,6 +321,8 @@ def merge_clusters(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFram
     """
     joined = records.merge(clusters[["record_id", "cluster_id"]], on="record_id")
     joined = joined.sort_values(["cluster_id", "record_id"], kind="stable").reset_index(drop=True)
+    if joined.empty:
+        return joined.assign(member_ids=[], source_dbs=[])
     cluster_codes, cluster_ids = pd.factorize(joined["cluster_id"], sort=True)
     positions = np.arange(len(joined))
     out: dict[str, Any] = {}

@@ -8,6 +8,7 @@
   (``authors``/``first_author`` NaN when either record lacks authors);
 - ``year_gap``: absolute year difference (NaN when unknown);
 - ``doi``, ``pmid``, ``volume``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown;
+- ``numbers``: ``1`` when the titles hold the same numbers ("part 2", "2019"), else ``-1``;
 - ``journal``: ``1`` compatible names, ``-1`` incompatible, ``0`` unknown;
 - ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint);
 - ``bare_a``, ``bare_b``: the record gives neither volume nor first page.
@@ -23,7 +24,7 @@ from .normalise import journals_compatible
 
 FEATURE_COLUMNS = [
     "i", "j", "title", "title_part", "authors", "first_author", "year_gap",
-    "doi", "pmid", "volume", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "generic",
+    "doi", "pmid", "numbers", "volume", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "generic",
 ]
 
 
@@ -76,6 +77,7 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
         )
         doi = np.where(is_shared, 0, doi).astype(np.int8)
 
+    numbers = np.where(col["title_numbers"][i] == col["title_numbers"][j], 1, -1).astype(np.int8)
     volume = _agreement(col["volume_key"][i], col["volume_key"][j])
     # A volume found among the other record's volume/issue numbers is a misplaced
     # supplement or issue number, not a different volume.
@@ -116,6 +118,7 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "year_gap": np.abs(years[i] - years[j]),
             "doi": doi,
             "pmid": _agreement(col["pmid"][i], col["pmid"][j]),
+            "numbers": numbers,
             "volume": volume,
             "pages": _agreement(col["page_key"][i], col["page_key"][j]),
             "journal": journal,

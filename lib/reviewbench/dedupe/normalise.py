@@ -152,6 +152,19 @@ def title_key(title: Any) -> str:
     return fold_text(text)
 
 
+_ROMAN = {"ii": "2", "iii": "3", "vii": "7", "viii": "8"}  # not "iv" (intravenous), "vi", "ix"
+
+
+def title_numbers(key: str) -> str:
+    """The numbers in a title key, sorted ("part ii" and "part 2" both give "2").
+
+    Two parts of a series, or reports of two years, differ only here.
+    """
+    numbers = [n.lstrip("0") or "0" for n in _FIRST_NUMBER.findall(key)]  # "a1" and "a 1" alike
+    numbers += [_ROMAN[w] for w in key.split() if w in _ROMAN]
+    return " ".join(sorted(numbers))
+
+
 def is_generic_title(key: str) -> bool:
     """True for titles such as "Editorial" or "Reply" that identify no particular work."""
     return len(key) < 4 or key in generic_titles()
@@ -360,6 +373,8 @@ def record_kinds(fields: pd.DataFrame) -> list[str]:
     The first matching rule wins: a preprint server (DOI prefix or name), then the
     patterns of ``data/record_kinds.csv`` in order, then abstract numbering ("A107.1").
     """
+    if fields.empty:
+        return []
     prefixes, journals = _preprint_rules()
     kind = pd.Series("article", index=fields.index, dtype=object)
     preprint = fields["doi"].str.startswith(prefixes) | fields["journal"].map(fold_text).isin(journals)
@@ -384,7 +399,7 @@ def record_kinds(fields: pd.DataFrame) -> list[str]:
 # --- all keys ---------------------------------------------------------------------------
 
 KEY_COLUMNS = [
-    "record_id", "title_key", "generic", "authors_key", "first_author", "year",
+    "record_id", "title_key", "title_numbers", "generic", "authors_key", "first_author", "year",
     "journal_key", "volume_key", "issue_key", "volume_numbers", "page_key", "doi", "pmid", "kind",
 ]
 
@@ -430,6 +445,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
         {
             "record_id": records["record_id"].astype(str).tolist(),
             "title_key": titles,
+            "title_numbers": [title_numbers(t) for t in titles],
             "generic": [is_generic_title(t) for t in titles],
             "authors_key": authors,
             "first_author": [a.split(" ", 1)[0] if a else "" for a in authors],
@@ -449,4 +465,6 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             ),
         }
     )
+    out["generic"] = out["generic"].astype(bool)
+    out["year"] = out["year"].astype(float)
     return out[KEY_COLUMNS]

@@ -13,6 +13,8 @@ Non-duplicate rules (``distinct`` or ``linked``):
   differ, unless the same DOI comes with the same title, authors, journal and kind;
 - ``different_kind``: an erratum, comment/reply, conference abstract or preprint against
   another kind; with similar titles the pair is ``linked`` (related, never merged);
+- ``different_numbers``: the titles differ in their numbers ("Part 2", "2019 update", "Type II"),
+  no identifier is shared and volume and first page do not both agree;
 - ``generic_title``: "Editorial", "Reply", "Untitled" ... without a shared identifier;
 - ``shared_doi``: the same DOI on records whose titles clearly differ.
 
@@ -82,6 +84,7 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         ("years_apart", f["year_gap"].to_numpy() > 1),
         ("different_volume", (volume == -1) & ~doi_identity),
         ("different_pages", (pages == -1) & ~doi_identity),
+        ("different_numbers", (f["numbers"].to_numpy() == -1) & ~strong_id & ~((volume == 1) & (pages == 1))),
         ("generic_title", f["generic"].to_numpy() & ~strong_id),
         ("shared_doi", (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() < 70)),
     ]
