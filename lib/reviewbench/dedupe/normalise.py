@@ -361,12 +361,6 @@ def pmid_from_url(url: Any) -> str:
 # --- record kind ------------------------------------------------------------------------
 
 
-def record_kind(title_key_: str, ref_type: str, journal: str, volume: str, issue: str, pages: str, doi: str) -> str:
-    """``article``, ``erratum``, ``comment``, ``conference`` (abstract) or ``preprint``."""
-    frame = pd.DataFrame({"title": [title_key_], "ref_type": [ref_type], "journal": [journal], "volume": [volume], "issue": [issue], "pages": [pages], "doi": [doi]})
-    return record_kinds(frame)[0]
-
-
 def record_kinds(fields: pd.DataFrame) -> list[str]:
     """The kind of each row of ``fields`` (columns title [a title key], ref_type, journal, volume, issue, pages, doi).
 
