@@ -29,9 +29,11 @@ class PrismaMismatchError(ReviewbenchError):
 
     def __init__(self, mismatches: list["Mismatch"]) -> None:
         self.mismatches = list(mismatches)
-        super().__init__(
-            "the PRISMA 2020 numbers do not reconcile:\n" + "\n".join(f"  - {m}" for m in self.mismatches)
-        )
+        message = "the PRISMA 2020 numbers do not reconcile:\n" + "\n".join(f"  - {m}" for m in self.mismatches)
+        if any(m.box.startswith(("Reports", "Studies")) for m in self.mismatches):
+            message += ("\n  (while full-text assessment is still in progress, "
+                        "`reviewbench run -p stage title_abstract` reports up to title/abstract screening)")
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pybtex.database import BibliographyData, Entry, Person
 from pybtex.richtext import Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
-from pybtex.style.template import FieldIsMissing, join, node, optional, sentence, tag, words
+from pybtex.style.template import FieldIsMissing, first_of, join, node, optional, sentence, tag, words
 
 from ..outputs_io import write_text
 from .safe import as_text, escape_html, escape_latex, latex_chars, markdown_chars, one_line
@@ -193,7 +193,7 @@ class _ReviewStyle(BaseStyle):
         doi = optional[join["https://doi.org/", _raw("doi")]]
         if self.style_name == "author-year":
             return join(sep=". ")[
-                words[_authors(self.style_name), optional[join["(", _raw("year"), ")"]]],
+                words[_authors(self.style_name), join["(", first_of[optional[_raw("year")], "n.d."], ")"]],
                 _raw("title"),
                 journal,
                 doi,
