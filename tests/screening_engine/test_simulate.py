@@ -75,7 +75,7 @@ def test_missing_label_column_names_the_columns(tmp_path):
 def test_unreadable_label_names_record_and_line(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("record_id,title,label\nA,first title,1\nB,second title,maybe\n")
-    with pytest.raises(InputFileError, match=r"line 3.*record B|record B.*line 3|line 3"):
+    with pytest.raises(InputFileError, match=r"record B \(record 2 of the file\) has label 'maybe'"):
         load_labelled(bad, "label")
 
 

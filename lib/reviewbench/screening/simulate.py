@@ -72,8 +72,8 @@ def load_labelled(path: str | Path, label_column: str) -> tuple[pd.DataFrame, pd
         if key not in LABEL_VALUES:
             raise InputFileError(
                 path,
-                f"record {records['record_id'].iloc[pos]} has label {value!r} in column {label_column!r}",
-                line=pos + 2 if Path(path).suffix.lower() in {".csv", ".tsv", ".txt"} else None,
+                f"record {records['record_id'].iloc[pos]} (record {pos + 1} of the file) has label "
+                f"{value!r} in column {label_column!r}",
                 expected="1/0, yes/no, true/false or include/exclude",
             )
         labels.append(LABEL_VALUES[key])

@@ -83,7 +83,8 @@ class FeatureCache:
             except (OSError, KeyError, ValueError):
                 self.keys, self.counts = [], None  # a damaged cache is rebuilt, never trusted
 
-    def _vectorizers(self) -> list[HashingVectorizer]:
+    def vectorizers(self) -> list[HashingVectorizer]:
+        """The stateless vectorisers behind the counts (also used to vectorise search terms)."""
         s = self.settings
         vecs = [
             HashingVectorizer(
@@ -115,7 +116,7 @@ class FeatureCache:
         missing = sorted({fp: t for fp, t in zip(fps, texts) if fp not in index}.items())
         if missing:
             new_texts = [t for _, t in missing]
-            new = sp.hstack([v.transform(new_texts) for v in self._vectorizers()], format="csr")
+            new = sp.hstack([v.transform(new_texts) for v in self.vectorizers()], format="csr")
             for fp, _ in missing:
                 index[fp] = len(self.keys)
                 self.keys.append(fp)

@@ -83,7 +83,7 @@ class Ranker:
         columns = np.unique(X.indices)
         self.X = X[:, columns].astype(np.float64).tocsr()
         terms = self.options.get("terms") or {}
-        vecs = cache._vectorizers()
+        vecs = cache.vectorizers()
         self._include_terms = term_vector(vecs, terms.get("include", []), X.shape[1])[:, columns]
         self._exclude_terms = term_vector(vecs, terms.get("exclude", []), X.shape[1])[:, columns]
         self.labels: dict[str, int] = {}
