@@ -73,7 +73,9 @@ def run_ours(dataset: Path, seed: int, priors: list[str]) -> tuple[np.ndarray, f
         cmd = [sys.executable, "-m", "reviewbench", "simulate", str(dataset), "--label-column", LABEL,
                "-o", str(out), "--seed", str(seed), "--prior-ids", *priors]
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT / "lib")})
+        done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "lib")})
+        if done.returncode:
+            raise SystemExit(f"reviewbench simulate failed on {dataset.name} seed {seed}:\n{done.stderr}")
         seconds = time.perf_counter() - t0
         order = pd.read_csv(out, dtype={"record_id": str})
     return order["label"].to_numpy(), seconds
