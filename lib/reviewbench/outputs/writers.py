@@ -132,8 +132,22 @@ def fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+#: Shorter sheet names (Excel allows 31 characters): table-name fragment -> replacement.
+SHEET_ABBREVIATIONS = (
+    ("characteristics-of-included-studies", "characteristics"),
+    ("findings-recommendation-", "rec "),
+    ("findings-subgroup-", "subgroup "),
+    ("findings-by-", ""),
+    ("prevention-tier", "tier"),
+    ("determinant-layer", "layer"),
+    ("-and-", " x "),
+)
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", "-", name)[:31] or "table"
+    for long, short in SHEET_ABBREVIATIONS:
+        name = name.replace(long, short)
+    base = re.sub(r"[\[\]:*?/\\']", "-", name)[:31].strip() or "table"
     title, n = base, 2
     while title.lower() in used:
         suffix = f"-{n}"
