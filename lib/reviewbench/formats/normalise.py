@@ -28,7 +28,12 @@ PARTICLES = {
     "van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter",
     "ten", "bin", "ibn", "al", "el", "mc", "mac", "st", "st.", "zu", "af", "vd", "vander", "vanden",
 }
-# Words that mark a group author, kept whole ("World Health Organization").
+# Free-text group authors ("World Health Organization" in a CSV or RIS line) are turned
+# round like personal names unless this is True: record ids hash the first author's
+# family name, and the example project's decision logs were keyed with that behaviour.
+# Formats that mark group authors (BibTeX braces, CSL literal, MEDLINE CN) keep them whole.
+KEEP_GROUP_AUTHORS_WHOLE = False
+# Words that mark a group author when KEEP_GROUP_AUTHORS_WHOLE is on.
 GROUP_WORDS = {
     "organization", "organisation", "group", "committee", "collaboration", "consortium", "association",
     "society", "university", "department", "ministry", "council", "institute", "agency", "network",
@@ -164,7 +169,7 @@ def normalise_author(name: str) -> str:
     ``"Smith, John"`` is kept; ``"Smith JA"`` and ``"Lewis G. F."`` (family then
     initials) become ``"Smith, JA"`` and ``"Lewis, G. F."``; ``"John Smith"`` and
     ``"Ludwig van Beethoven"`` are turned round (``"van Beethoven, Ludwig"``), keeping
-    particles such as ``Mc`` with the family name; group authors stay whole.
+    particles such as ``Mc`` with the family name (see :data:`KEEP_GROUP_AUTHORS_WHOLE`).
     """
     name = str(name)
     if _PLAIN_NAME.fullmatch(name):
@@ -188,7 +193,7 @@ def normalise_author(name: str) -> str:
     if n_initials:
         family = tokens[: len(tokens) - n_initials]
         return f"{' '.join(family)}, {' '.join(tokens[len(family):])}"
-    if _is_group(tokens):
+    if KEEP_GROUP_AUTHORS_WHOLE and _is_group(tokens):
         return name
     # "Given [particles] Family": the family name starts at the first particle.
     start = len(tokens) - 1
