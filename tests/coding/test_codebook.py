@@ -65,6 +65,7 @@ def test_valid_minimal_codebook_loads(tmp_path):
         (VALID + "      primary:\n        label: Again\n        definition: Twice.\n", 9, "duplicate key 'primary'"),
         (VALID.replace("definition: Prevents harm.", "definition: Prevents harm.\n        keywords:\n          any: [condom*]\n          window: -2"), 11, "window must be"),
         (VALID.replace("definition: Prevents harm.", "definition: Prevents harm.\n        keywords:\n          any: condom"), 10, "must be a list"),
+        (VALID.replace("definition: Prevents harm.", "definition: Prevents harm.\n        keywords:\n          any: [condom*, '*']"), 10, "letters or digits"),
         ("dimensions:\n  tier:\n    label: [unclosed\n", 4, "invalid YAML"),
         ("dimensions: {}\n", 1, "non-empty mapping"),
     ],

@@ -4,7 +4,7 @@ codebook on every false positive DOMAIN.md lists."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reviewbench.coding.codebook import KeywordRule, load_codebook
@@ -202,3 +202,30 @@ def test_a_phrase_matches_itself_in_any_case_and_separator(parts, sep, upper):
     text = text.upper() if upper else text
     match = compile_phrase(phrase).search(f"({text}).")
     assert match and match.group(0).lower().replace("-", " ").split() == parts
+
+
+@given(st.text(alphabet=st.sampled_from(list("abcé -/*&")), min_size=1, max_size=12), st.text(alphabet=st.sampled_from(list("abcé -/.&A")), max_size=30))
+def test_first_word_prefilter_never_hides_a_match(phrase, text):
+    from reviewbench.coding.keywords import _Text
+
+    if not any(ch.isalnum() for ch in phrase.replace("*", "")):
+        return
+    try:
+        pattern = compile_phrase(phrase)
+    except ValueError:
+        return
+    if pattern.search(text):
+        assert _Text(text).may_contain(phrase)
+
+
+@example("a a", "ba a a")
+@given(st.text(alphabet=st.sampled_from(list("abé -*")), min_size=1, max_size=10), st.text(alphabet=st.sampled_from(list("aAbBé É-_.İ")), max_size=40))
+def test_fast_matching_finds_exactly_what_the_phrase_pattern_finds(phrase, text):
+    from reviewbench.coding.keywords import _Text
+
+    try:
+        pattern = compile_phrase(phrase)
+    except ValueError:
+        return
+    expected = [(m.start(), m.end(), phrase) for m in pattern.finditer(text)]
+    assert _Text(text).spans((phrase,)) == expected

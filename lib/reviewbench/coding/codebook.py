@@ -147,8 +147,8 @@ def _check_phrases(doc: Located, value: object, keys: tuple, what: str, problems
         problems.append(doc.problem(f"{what} must be a list of phrases, found {type(value).__name__}", *keys))
         return
     for i, item in enumerate(value):
-        if not _is_str(item):
-            problems.append(doc.problem(f"{what} item {i + 1} must be a non-empty phrase, found {item!r}", *keys, i))
+        if not _is_str(item) or not re.search(r"\w", item):
+            problems.append(doc.problem(f"{what} item {i + 1} must be a phrase with letters or digits, found {item!r}", *keys, i))
 
 
 def _check_window(doc: Located, value: object, keys: tuple, problems: list[Problem]) -> None:

@@ -29,8 +29,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 def compile_phrase(phrase: str) -> re.Pattern[str]:
     """A regular expression for one codebook phrase (see the module docstring)."""
     words = [w for w in re.split(r"[\s\-]+", phrase.strip().lower()) if w]
-    if not words:
-        raise ValueError("empty phrase")
+    if not words or not _TOKEN.search(phrase):
+        raise ValueError(f"phrase {phrase!r} has no letters or digits")
     parts = []
     for word in words:
         stem = word.endswith("*")
@@ -39,6 +39,20 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
     body = r"[\s\-]+".join(parts)
     tail = "" if words[-1].endswith("*") else r"(?!\w)"
     return re.compile(r"(?<!\w)" + body + tail, re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _literal_first(phrase: str) -> re.Pattern[str]:
+    """The phrase's pattern for lower-cased text, starting with its literal first word.
+
+    A pattern that starts with a literal lets ``re`` jump between candidate positions,
+    many times faster than one starting with a look-behind; the left word boundary is
+    checked in :meth:`_Text.spans` instead.
+    """
+    return re.compile(compile_phrase(phrase).pattern[len(r"(?<!\w)"):])
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -58,16 +72,48 @@ class Hit:
         return f"keyword '{self.phrase}' matched '{self.text}' at {self.start}-{self.end}"
 
 
+@lru_cache(maxsize=4096)
+def _first_token(phrase: str) -> tuple[str, bool]:
+    """The first word a text must contain for ``phrase`` to match, and whether it is a stem.
+
+    Lets a text skip every phrase whose first word it lacks without running its regex.
+    """
+    first = re.split(r"[\s\-]+", phrase.strip().lower())[0]
+    run = _TOKEN.match(first)
+    if run is None:
+        return "", True
+    token = run.group(0)
+    return token, token == first.rstrip("*") and first.endswith("*")
+
+
 class _Text:
     """A text with its token and sentence boundaries, for proximity tests."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        tokens = [m.span() for m in _TOKEN.finditer(text)]
-        self.tok_starts = [s for s, _ in tokens]
-        self.tok_ends = [e for _, e in tokens]
+        tokens = list(_TOKEN.finditer(text))
+        self.tok_starts = [m.start() for m in tokens]
+        self.tok_ends = [m.end() for m in tokens]
+        self.words = sorted({m.group(0).lower() for m in tokens})
+        self._word_set = set(self.words)
         starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
         self.sent_starts = starts
+        low = text.lower()
+        self.low = low if len(low) == len(text) else None  # lower-casing kept every offset
+        self.present: set[str] | None = None  # phrases whose first word occurs (set by KeywordMatcher)
+        self.index: set[str] = set()  # the phrases ``present`` was computed for
+
+    def may_contain(self, phrase: str) -> bool:
+        """False when the text lacks the phrase's first word (so the phrase cannot match)."""
+        if self.present is not None and phrase in self.index:
+            return phrase in self.present
+        token, stem = _first_token(phrase)
+        if not token:
+            return True
+        if not stem:
+            return token in self._word_set
+        i = bisect_left(self.words, token)
+        return i < len(self.words) and self.words[i].startswith(token)
 
     def sentence(self, pos: int) -> int:
         return bisect_right(self.sent_starts, pos) - 1
@@ -80,8 +126,19 @@ class _Text:
     def spans(self, phrases: tuple[str, ...]) -> list[tuple[int, int, str]]:
         found = []
         for phrase in phrases:
-            for m in compile_phrase(phrase).finditer(self.text):
-                found.append((m.start(), m.end(), phrase))
+            if not self.may_contain(phrase):
+                continue
+            if self.low is None:
+                found.extend((m.start(), m.end(), phrase) for m in compile_phrase(phrase).finditer(self.text))
+                continue
+            low, pattern, pos = self.low, _literal_first(phrase), 0
+            while (m := pattern.search(low, pos)) is not None:
+                start = m.start()
+                if start == 0 or not _WORD_CHAR.match(low, start - 1):
+                    found.append((start, m.end(), phrase))
+                    pos = max(m.end(), start + 1)
+                else:  # not at a word start: try again one character on, as the look-behind would
+                    pos = start + 1
         return found
 
 
@@ -142,14 +199,38 @@ class KeywordMatcher:
 
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
-        for dim in codebook.dimensions.values():  # compile early: a bad phrase fails here
-            for code in dim.codes.values():
-                for phrase in (*code.keywords.any, *code.keywords.guards, *code.keywords.sentence_guards):
-                    compile_phrase(phrase)
+        rules = [codebook.population] + [c.keywords for d in codebook.dimensions.values() for c in d.codes.values()]
+        phrases = {p for r in rules for p in (*r.any, *r.guards, *r.sentence_guards)}
+        exact: dict[str, set[str]] = {}
+        stems: dict[str, set[str]] = {}
+        for phrase in phrases:
+            compile_phrase(phrase)  # compile early: a bad phrase fails here
+            token, stem = _first_token(phrase)
+            (stems if stem else exact).setdefault(token, set()).add(phrase)
+        self._phrases = phrases
+        self._exact = exact
+        self._stems = sorted(stems.items())
+
+    def _prepare(self, text: str) -> _Text:
+        """The text with the set of phrases whose first word it contains (one pass)."""
+        doc = _Text(text)
+        present: set[str] = set()
+        for word in doc.words:
+            found = self._exact.get(word)
+            if found:
+                present |= found
+        words = doc.words
+        for stem, found in self._stems:
+            i = bisect_left(words, stem)
+            if i < len(words) and words[i].startswith(stem):
+                present |= found
+        doc.present = present
+        doc.index = self._phrases
+        return doc
 
     def population_spans(self, text: str | _Text) -> list[tuple[int, int, str]]:
         """Spans of population terms (sex-work terms) not vetoed by the population guards."""
-        doc = text if isinstance(text, _Text) else _Text(text)
+        doc = text if isinstance(text, _Text) else self._prepare(text)
         return rule_hits(doc, self.codebook.population, None)
 
     def in_population(self, text: str) -> bool:
@@ -165,12 +246,13 @@ class KeywordMatcher:
         """
         if not isinstance(text, str) or not text.strip():
             return []
-        doc = _Text(text)
+        doc = self._prepare(text)
+        present = doc.present or set()
         population = None if assume_population else self.population_spans(doc)
         hits: list[Hit] = []
         for dim in self.codebook.dimensions.values():
             for code in dim.codes.values():
-                if not code.keywords.any:
+                if not any(p in present for p in code.keywords.any):
                     continue
                 for start, end, phrase in rule_hits(doc, code.keywords, population):
                     hits.append(Hit(dim.name, code.id, phrase, start, end, text[start:end]))
