@@ -143,7 +143,7 @@ def _export(rng: random.Random, pub: dict) -> dict:
         doi = rng.choice(["https://doi.org/", "http://dx.doi.org/", "doi:"]) + (doi.upper() if rng.random() < 0.5 else doi)
     if rng.random() < 0.2:
         doi = ""
-    year = pub["year"] + (rng.choice([-1, 1]) if rng.random() < 0.05 else 0)
+    year = pub["year"] + (1 if rng.random() < 0.05 else 0)  # issue year after online-first
     return {
         "ENTRYTYPE": pub["type"],
         "author": _authors_text(rng, pub["authors"]),
