@@ -95,20 +95,24 @@ def records_frame(raw: list[dict[str, Any]]) -> pd.DataFrame:
     columns: dict[str, Any] = {}
     for col in RECORD_COLUMNS:
         if col in LIST_COLUMNS:
-            columns[col] = [[str(v) for v in r[col] if str(v).strip()] if r.get(col) else [] for r in raw]
+            # normalise_record leaves lists of non-empty strings here
+            columns[col] = [list(r[col]) if r.get(col) else [] for r in raw]
         elif col == "year":
             columns[col] = pd.array([r.get("year") for r in raw], dtype="Int64")
         elif col == "extra":
             extras = []
             for r in raw:
                 extra = dict(r["extra"]) if isinstance(r.get("extra"), dict) else {}
-                for key, value in r.items():
-                    if key not in _SCHEMA_KEYS and not key.startswith("_") and value not in (None, ""):
-                        extra[key] = value
+                for key in r.keys() - _SCHEMA_KEYS:
+                    if not key.startswith("_") and r[key] not in (None, ""):
+                        extra[key] = r[key]
                 extras.append(extra)
             columns[col] = extras
         else:
-            columns[col] = [_cell(r.get(col)) for r in raw]
+            values = [r.get(col, "") for r in raw]
+            if not all(v.__class__ is str for v in values):
+                values = [_cell(v) for v in values]
+            columns[col] = values
     return pd.DataFrame(columns, columns=RECORD_COLUMNS)
 
 
