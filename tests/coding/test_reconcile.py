@@ -66,7 +66,11 @@ def test_study_level_dimensions_are_inherited_by_findings(project):
 
 def test_study_characteristics(project):
     studies = study_characteristics(project).set_index("record_id")
-    assert list(studies.index) == ["rec-a", "rec-b"]
+    assert list(studies.index) == ["rec-a", "rec-b", "rec-c"], "rec-c has findings but no study row"
+    assert studies.loc["rec-c", "subgroup"] == [] and not studies.loc["rec-c", "coded"]
+    assert studies.loc["rec-c", "n_findings"] == 1
+    chosen = study_characteristics(project, ["rec-b", "rec-z"])
+    assert list(chosen["record_id"]) == ["rec-b", "rec-z"] and chosen["coded"].tolist() == [True, False]
     assert studies.loc["rec-a", "subgroup"] == ["on_street", "indoor"]
     assert studies.loc["rec-a", "sample_size"] == 120
     assert studies.loc["rec-b", "sample_size"] is not None and str(studies.loc["rec-b", "sample_size"]) == "<NA>"

@@ -10,7 +10,7 @@ study design, setting, region, subgroups studied) and free fields::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
@@ -81,19 +81,34 @@ def read_studies(project: Any, codebook: Codebook) -> pd.DataFrame:
     return df.sort_values("record_id", kind="stable").reset_index(drop=True)
 
 
-def study_characteristics(project: Any) -> pd.DataFrame:
-    """One row per coded study: ``record_id``, the study-level dimensions (lists),
-    ``country``, ``sample_size``, ``note``, ``coder``, and ``n_findings`` (findings
-    extracted from it, after reconciliation)."""
+def study_characteristics(project: Any, record_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per study: ``record_id``, the study-level dimensions (lists),
+    ``country``, ``sample_size``, ``note``, ``coder``, ``n_findings`` (findings
+    extracted from it, after reconciliation) and ``coded`` (whether its characteristics
+    have been recorded).
+
+    The studies are those with characteristics or findings; pass ``record_ids`` (e.g.
+    the included studies) to get exactly one row for each of them, in that order,
+    uncoded ones with empty values.
+    """
     from .codebook import load_codebook
     from .reconcile import coded_findings
 
     codebook = load_codebook(project)
     studies = read_studies(project, codebook).drop(columns=["timestamp"])
+    studies["coded"] = True
     findings = coded_findings(project)
-    counts = findings.groupby("record_id").size() if not findings.empty else pd.Series(dtype="int64")
-    studies["n_findings"] = studies["record_id"].map(counts).fillna(0).astype(int)
-    return studies
+    counts = findings[findings["record_id"] != ""].groupby("record_id").size() if not findings.empty else pd.Series(dtype="int64")
+    ids = list(record_ids) if record_ids is not None else sorted(set(studies["record_id"]) | set(counts.index))
+    studies = studies.set_index("record_id").reindex(ids)
+    studies.index.name = "record_id"
+    for name in study_dimensions(codebook):
+        studies[name] = studies[name].map(lambda v: v if isinstance(v, list) else [])
+    for name in ("country", "note", "coder"):
+        studies[name] = studies[name].fillna("")
+    studies["coded"] = studies["coded"].eq(True)
+    studies["n_findings"] = studies.index.map(counts).fillna(0).astype(int)
+    return studies.reset_index()
 
 
 def check_studies_log(path: Path, codebook: Codebook) -> list[Problem]:
