@@ -46,14 +46,13 @@ def looks_like(text: str) -> bool:
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from MEDLINE text."""
-    tagged, problems = split_records(text, SYNTAX, path)
-    records = []
-    for record in tagged:
+
+    def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if not any(t in record.tags for t in ("TI", "PMID", "AU", "FAU", "BTI")):
-            problems.append(Problem(path, record.line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)"))
-            continue
-        records.append(to_record(record))
-    return records, problems
+            return Problem(path, record.line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)")
+        return to_record(record)
+
+    return split_records(text, SYNTAX, path, convert)
 
 
 def to_record(record: TaggedRecord) -> dict[str, Any]:
@@ -70,5 +69,9 @@ def to_record(record: TaggedRecord) -> dict[str, Any]:
                 used.add(tag)
     rec["ref_type"] = "; ".join(record.tags.get("PT", []))
     used.add("PT")
+    if "FAU" in used:
+        used.add("AU")  # the same authors, abbreviated: not worth keeping twice
+    if "FED" in used:
+        used.add("ED")
     rec["extra"] = extra_tags(record, used)
     return rec

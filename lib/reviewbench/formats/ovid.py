@@ -48,16 +48,15 @@ def looks_like(text: str) -> bool:
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from Ovid tagged text."""
-    tagged, problems = split_records(text, SYNTAX, path)
-    records = []
-    for record in tagged:
+
+    def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if not record.tags:
-            continue
+            return None
         if not any(t in record.tags for t in ("TI", "AU", "UI", "SO")):
-            problems.append(Problem(path, record.line, "record skipped: no title, author, UI or source"))
-            continue
-        records.append(to_record(record))
-    return records, problems
+            return Problem(path, record.line, "record skipped: no title, author, UI or source")
+        return to_record(record)
+
+    return split_records(text, SYNTAX, path, convert)
 
 
 def to_record(record: TaggedRecord) -> dict[str, Any]:

@@ -53,14 +53,13 @@ def looks_like(text: str) -> bool:
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records (schema keys plus ``extra``) and the problems met, from RIS text."""
-    tagged, problems = split_records(text, SYNTAX, path)
-    records = []
-    for record in tagged:
+
+    def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if len(record.tags) <= 1 and not record.first("TI", "T1", "AU", "A1"):
-            problems.append(Problem(path, record.line, "record skipped: no fields after TY"))
-            continue
-        records.append(to_record(record))
-    return records, problems
+            return Problem(path, record.line, "record skipped: no fields after TY")
+        return to_record(record)
+
+    return split_records(text, SYNTAX, path, convert)
 
 
 def to_record(record: TaggedRecord) -> dict[str, Any]:

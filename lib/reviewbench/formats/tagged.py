@@ -52,12 +52,17 @@ class TaggedRecord:
         return ""
 
 
+Converter = Callable[[TaggedRecord], Any]
+
+
 class _Splitter:
     """The state of one pass over a tagged file (see :func:`split_records`)."""
 
-    def __init__(self, text: str, syntax: TaggedSyntax, path: str) -> None:
+    def __init__(self, text: str, syntax: TaggedSyntax, path: str, convert: Converter | None = None) -> None:
         self.text, self.syntax, self.path = text, syntax, path
-        self.records: list[TaggedRecord] = []
+        self.convert = convert
+        self.pending: TaggedRecord | None = None
+        self.records: list[Any] = []
         self.problems: list[Problem] = []
         self.current: TaggedRecord | None = None
         self.after_end: TaggedRecord | None = None  # the record just closed, for tags after its end line
@@ -70,6 +75,23 @@ class _Splitter:
         self.ignore = syntax.ignore_line.match if syntax.ignore_line else None
         self.free_start = bool(syntax.repeat_starts_record or syntax.blank_ends_record or syntax.marker_line)
 
+    def _emit(self, record: TaggedRecord) -> None:
+        """Hand over the record before this one (tags after an end line may still join the
+        newest), so at most two records are held as tags at any time."""
+        if self.pending is not None:
+            self._convert(self.pending)
+        self.pending = record
+
+    def _convert(self, record: TaggedRecord) -> None:
+        if self.convert is None:
+            self.records.append(record)
+            return
+        result = self.convert(record)
+        if isinstance(result, Problem):
+            self.problems.append(result)
+        elif result is not None:
+            self.records.append(result)
+
     def line_at(self, pos: int) -> int:
         """Line number of text position ``pos`` (positions only move forward)."""
         self._line += self.text.count("\n", self._pos, pos)
@@ -78,7 +100,7 @@ class _Splitter:
 
     def close(self) -> None:
         if self.current is not None:
-            self.records.append(self.current)
+            self._emit(self.current)
             self.after_end, self.current = self.current, None
 
     def tag(self, tag: str, value: str, pos: int) -> None:
@@ -90,7 +112,7 @@ class _Splitter:
                     self.problems.append(
                         Problem(self.path, current.line, f"record has no {'/'.join(sorted(syntax.end_tags))} line; read up to the next record")
                     )
-                self.records.append(current)
+                self._emit(current)
             self.current = TaggedRecord(self.line_at(pos), {tag: [value]})
             self.last_tag, self.after_end = tag, None
             return
@@ -112,7 +134,7 @@ class _Splitter:
             current = self.current = TaggedRecord(self.line_at(pos))
             self.first_tag = tag
         elif syntax.repeat_starts_record and tag == self.first_tag:
-            self.records.append(current)
+            self._emit(current)
             current = self.current = TaggedRecord(self.line_at(pos))
         elif not self.first_tag:
             self.first_tag = tag
@@ -131,7 +153,7 @@ class _Splitter:
             return
         if self.marker is not None and self.marker(line):
             if self.current is not None:
-                self.records.append(self.current)
+                self._emit(self.current)
             self.current, self.first_tag = TaggedRecord(self.line_at(pos)), ""
             return
         if self.ignore is not None and self.ignore(line):
@@ -164,27 +186,37 @@ class _Splitter:
             self.other_line(line, pos)
             pos += len(line) + 1
 
-    def finish(self) -> tuple[list[TaggedRecord], list[Problem]]:
+    def finish(self) -> tuple[list[Any], list[Problem]]:
         if self.current is not None:
             if self.syntax.end_tags and self.current.tags:
                 self.problems.append(
                     Problem(self.path, self.current.line,
                             f"last record has no {'/'.join(sorted(self.syntax.end_tags))} line (file truncated?); read what was there")
                 )
-            self.records.append(self.current)
+            self._emit(self.current)
+        if self.pending is not None:
+            self._convert(self.pending)
+            self.pending = None
         if self.stray:
             self.problems.append(Problem(self.path, self.stray_line, f"{self.stray} line(s) outside any record ignored, first at this line"))
+        self.problems.sort(key=lambda p: (p.line is None, p.line or 0))
         return self.records, self.problems
 
 
-def split_records(text: str, syntax: TaggedSyntax, path: str) -> tuple[list[TaggedRecord], list[Problem]]:
+def split_records(
+    text: str, syntax: TaggedSyntax, path: str, convert: Converter | None = None
+) -> tuple[list[Any], list[Problem]]:
     """Records and the problems met (stray lines, records left open at the end).
+
+    With ``convert``, each record is handed to it as soon as it is complete and the
+    result kept instead (a :class:`Problem` result is reported, ``None`` dropped), so a
+    large file is never held twice in memory as tags and as records.
 
     Tag lines are found by one multi-line regular expression over the whole text; only
     the (rare) lines between them, continuations, blanks and markers, are looked at one
     by one. Line numbers are counted only where a record starts or a problem is met.
     """
-    splitter = _Splitter(text, syntax, path)
+    splitter = _Splitter(text, syntax, path, convert)
     special = syntax.start_tags | syntax.end_tags | syntax.file_tags
     fast = not syntax.repeat_starts_record
     list_tags = syntax.list_continuation

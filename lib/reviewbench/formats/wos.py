@@ -51,14 +51,13 @@ def looks_like(text: str) -> bool:
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from Web of Science plain text."""
-    tagged, problems = split_records(text, SYNTAX, path)
-    records = []
-    for record in tagged:
+
+    def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if not any(t in record.tags for t in ("TI", "AU", "AF", "UT")):
-            problems.append(Problem(path, record.line, "record skipped: no title, author or UT"))
-            continue
-        records.append(to_record(record))
-    return records, problems
+            return Problem(path, record.line, "record skipped: no title, author or UT")
+        return to_record(record)
+
+    return split_records(text, SYNTAX, path, convert)
 
 
 def to_record(record: TaggedRecord) -> dict[str, Any]:
