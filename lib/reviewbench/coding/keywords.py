@@ -68,7 +68,7 @@ class Hit:
 
     @property
     def rule(self) -> str:
-        """How the hit is shown to a coder, e.g. ``keyword 'street-based' at 10-22``."""
+        """How the hit is shown to a coder, e.g. ``keyword 'street-based' matched 'Street-based' at 0-12``."""
         return f"keyword '{self.phrase}' matched '{self.text}' at {self.start}-{self.end}"
 
 
