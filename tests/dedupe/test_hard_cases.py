@@ -204,3 +204,12 @@ def test_parts_of_a_series_are_kept_apart_even_without_pages() -> None:
     assert clusters["r1"] != clusters["r2"] and clusters["r1"] != clusters["r3"]
     assert clusters["r2"] == clusters["r3"]  # "Part II" is "part 2"
     assert "different_numbers" in set(result.pairs["rule"])
+
+
+def test_one_editorial_exported_twice_merges_on_its_full_citation() -> None:
+    editorial = {"title": "Editorial", "journal": "Sexually Transmitted Infections", "year": 2014, "volume": "90",
+                 "pages": "255", "authors": ["Ward, Helen"]}
+    records = make_records([editorial, variant(editorial, journal="Sex Transm Infect", authors=["Ward H"]),
+                            variant(editorial, pages="256")])
+    c = cluster_of(find_duplicates(records))
+    assert c["r1"] == c["r2"] != c["r3"]

@@ -15,7 +15,8 @@ Non-duplicate rules (``distinct`` or ``linked``):
   another kind; with similar titles the pair is ``linked`` (related, never merged);
 - ``different_numbers``: the titles differ in their numbers ("Part 2", "2019 update", "Type II"),
   no identifier is shared and volume and first page do not both agree;
-- ``generic_title``: "Editorial", "Reply", "Untitled" ... without a shared identifier;
+- ``generic_title``: "Editorial", "Reply", "Untitled" ... without a shared identifier or the
+  same authors, journal, year, volume and first page;
 - ``shared_doi``: the same DOI on records whose titles clearly differ.
 
 Duplicate rules, for pairs no non-duplicate rule stops:
@@ -77,6 +78,11 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 90) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
         & (f["year_gap"].to_numpy() <= 1) & (f["journal"].to_numpy() != -1)
     )
+    # "Editorial" by the same authors in the same journal, year, volume and first page is one item.
+    full_citation = (
+        (f["journal"].to_numpy() == 1) & (volume == 1) & (pages == 1) & (f["year_gap"].to_numpy() == 0)
+        & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 80) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
+    )
     checks = [  # the first that applies names the reason; a different kind is the most telling
         ("different_kind", kind_differs),
         ("different_pmid", f["pmid"].to_numpy() == -1),
@@ -85,7 +91,7 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         ("different_volume", (volume == -1) & ~doi_identity),
         ("different_pages", (pages == -1) & ~doi_identity),
         ("different_numbers", (f["numbers"].to_numpy() == -1) & ~strong_id & ~((volume == 1) & (pages == 1))),
-        ("generic_title", f["generic"].to_numpy() & ~strong_id),
+        ("generic_title", f["generic"].to_numpy() & ~strong_id & ~full_citation),
         ("shared_doi", (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() < 70)),
     ]
     for name, hit in checks:
