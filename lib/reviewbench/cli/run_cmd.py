@@ -2,10 +2,12 @@
 
 Every ``notebooks/*.ipynb`` runs in sorted order through papermill with ``project_dir``
 (relative to ``notebooks/``, so executed copies hold no machine paths) and
-``output_dir`` injected, plus the ``-p`` parameters. Report parameters are checked
-against the codebook before anything runs. Executed notebooks (.ipynb and
-self-contained .html) go to ``<output_dir>/notebooks/``; ``-p subgroup migrant``
-writes the whole report to ``outputs/subgroup-migrant/``.
+``output_dir`` injected, plus the ``-p`` parameters; each notebook receives only the
+parameters its ``parameters`` cell declares. Report parameters are checked against the
+codebook before anything runs. Executed notebooks (.ipynb and self-contained .html) go
+to ``<output_dir>/notebooks/``. With ``-p`` only the notebooks that take one of the
+given parameters run: ``-p subgroup migrant`` writes a migrant-focused report to
+``outputs/subgroup-migrant/``.
 """
 
 from __future__ import annotations
@@ -64,33 +66,49 @@ def collect_parameters(pairs: list[list[str]]) -> dict[str, Any]:
     return params
 
 
+def _declared_parameters(notebook: Path) -> list[str]:
+    """Names set in the notebook's ``parameters`` cell (papermill's own reading of it)."""
+    import papermill as pm
+
+    try:
+        return list(pm.inspect_notebook(str(notebook)))
+    except Exception:  # no parameters cell or unreadable: papermill will report it when running
+        return []
+
+
 def _run(args: argparse.Namespace) -> int:
     from ..outputs.notebook_runner import execute_notebook, notebook_html
-    from ..outputs.params import PARAMETER_NAMES
+    from ..outputs.params import PARAMETER_NAMES, validate_params
     from ..outputs.report import codebook_codes
-    from ..outputs.params import validate_params
 
     project = open_project(args.project)
     raw = collect_parameters(args.parameter)
-    unknown = [n for n in raw if n not in PARAMETER_NAMES]
-    if unknown:
-        raise ParameterError("-p NAME", unknown[0], list(PARAMETER_NAMES))
-    params = validate_params(raw, codebook_codes(project))
     notebooks = sorted(project.notebooks.glob("*.ipynb")) if project.notebooks.is_dir() else []
     if args.notebook:
         notebooks = [nb for nb in notebooks if any(sel in nb.name for sel in args.notebook)]
     if not notebooks:
         raise ProjectError(f"{project.notebooks}: no notebooks to run (expected notebooks/*.ipynb)")
+    declared = {nb: set(_declared_parameters(nb)) for nb in notebooks}
+    known = (set().union(*declared.values()) | set(PARAMETER_NAMES)) - {"project_dir"}
+    unknown = [n for n in raw if n not in known]
+    if unknown:
+        raise ParameterError("-p NAME", unknown[0], sorted(known))
+    params = validate_params({k: v for k, v in raw.items() if k in PARAMETER_NAMES}, codebook_codes(project))
     injected = {**raw, "project_dir": os.path.relpath(project.root, project.notebooks), "output_dir": params.output_dir}
     for key in ("formats", "subgroup", "prevention_tier", "determinant_layer"):
         if isinstance(injected.get(key), list):
             injected[key] = ",".join(map(str, injected[key]))
+    if raw:  # a focused report: only the notebooks that take one of the -p parameters
+        notebooks = [nb for nb in notebooks if declared[nb] & set(raw)]
+        if not notebooks:
+            raise ParameterError("-p NAME", ", ".join(raw), sorted(set().union(*declared.values()) - {"project_dir"}))
     out_dir = project.root / params.output_dir / "notebooks"
     print(f"reviewbench run: {len(notebooks)} notebook(s) -> {params.output_dir}/ ({params.describe()})")
     total = 0.0
     for nb in notebooks:
         start = time.perf_counter()
-        executed = execute_notebook(nb, out_dir / nb.name, injected, cwd=project.notebooks)
+        values = {k: v for k, v in injected.items() if k in declared[nb]}
+        executed = execute_notebook(nb, out_dir / nb.name, values, cwd=project.notebooks)
         if not args.no_html:
             notebook_html(executed, executed.with_suffix(".html"))
         took = time.perf_counter() - start
