@@ -69,8 +69,9 @@ class ImportReport:
     def problems(self) -> list[Problem]:
         return [p for f in self.files for p in f.problems]
 
-    def summary(self) -> str:
-        """A plain-text table: one line per file, then each problem with its place and reason."""
+    def summary(self, max_problems: int = 25) -> str:
+        """A plain-text table: one line per file, then each problem with its place and reason
+        (the first ``max_problems`` of each file)."""
         lines = [f"{'file':<44} {'format':<11} {'records':>8} {'skipped':>8} {'warnings':>8}"]
         for f in self.files:
             name = Path(f.path).name
@@ -80,8 +81,11 @@ class ImportReport:
         if len(self.files) > 1:
             lines.append(f"{'total':<44} {'':<11} {self.records:>8} {sum(f.skipped for f in self.files):>8} "
                          f"{sum(f.warnings for f in self.files):>8}")
-        for p in self.problems:
-            lines.append(f"  ! {p}")
+        for f in self.files:
+            for p in f.problems[:max_problems]:
+                lines.append(f"  ! {p}")
+            if len(f.problems) > max_problems:
+                lines.append(f"  ! {Path(f.path).name}: {len(f.problems) - max_problems} more problem(s) not shown")
         return "\n".join(lines)
 
 

@@ -237,13 +237,13 @@ def split_records(
             # The common case, kept inline: one more tag inside an open record.
             last_tag = tag
             if more:
-                parts = [x.strip() for x in more.split("\n")[1:]]
-                if tag not in list_tags:
-                    value = " ".join([value, *parts]).strip()
-                    parts = []
                 values = current_tags.setdefault(tag, [])
-                values.append(value)
-                values.extend(parts)
+                if tag in list_tags:
+                    values.append(value)
+                    values.extend(x.strip() for x in more.split("\n")[1:])
+                else:
+                    # continuation lines joined with single spaces
+                    values.append(f"{value} {' '.join(more.split())}" if value else " ".join(more.split()))
                 continue
             values = current_tags.get(tag)
             if values is None:
