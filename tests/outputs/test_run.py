@@ -22,12 +22,26 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
             for sub in DETERMINISTIC for p in sorted((folder / sub).rglob("*")) if p.is_file()}
 
 
+def _marker_notebook(path: Path) -> None:
+    """A notebook without report parameters that leaves a file behind when it runs."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    params = new_code_cell('project_dir = "."')
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[params, new_code_cell(
+        'from pathlib import Path\nPath(project_dir, "marker.txt").write_text("ran")')])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+
+
 @pytest.fixture(scope="module")
 def run_project(tmp_path_factory) -> Path:
     root = build_project(tmp_path_factory.mktemp("run") / "review")
     (root / "notebooks").mkdir()
     for name in NOTEBOOKS:
         shutil.copy(REPO / "notebooks" / name, root / "notebooks" / name)
+    _marker_notebook(root / "notebooks" / "00-marker.ipynb")
     assert main(["run", "--project", str(root)]) == 0
     return root
 
@@ -65,7 +79,13 @@ def test_second_run_gives_identical_tables_and_figures(run_project):
     assert _snapshot(run_project / "outputs") == before
 
 
+def test_every_notebook_runs_with_the_project_injected(run_project):
+    assert (run_project / "marker.txt").read_text() == "ran"  # project_dir was injected as ".."
+    assert (run_project / "outputs" / "notebooks" / "00-marker.html").is_file()
+
+
 def test_subgroup_report_goes_to_its_own_folder(run_project):
+    (run_project / "marker.txt").unlink()
     assert main(["run", "--project", str(run_project), "-p", "subgroup", "migrant", "--no-html"]) == 0
     folder = run_project / "outputs" / "subgroup-migrant"
     assert (folder / "tables" / "findings-subgroup-migrant.csv").is_file()
@@ -73,6 +93,7 @@ def test_subgroup_report_goes_to_its_own_folder(run_project):
     assert (folder / "notebooks" / "04-evidence-tables.ipynb").is_file()
     chars = (folder / "tables" / "characteristics-of-included-studies.csv").read_text(encoding="utf-8")
     assert chars.count("\n") == 2  # header + the one migrant study
+    assert not (run_project / "marker.txt").exists()  # a notebook without a subgroup parameter is not rerun
 
 
 def test_invalid_parameter_lists_valid_values(run_project, capsys):
