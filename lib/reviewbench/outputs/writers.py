@@ -85,9 +85,11 @@ _HTML_STYLE = (
 )
 
 
+# Inside JupyterLab's HTML (and nbconvert's lab template) table cells are right-aligned
+# by a high-specificity rule; text columns read better left-aligned.
 _FRAGMENT_STYLE = (
-    "table.rb-table td,table.rb-table th{text-align:left;vertical-align:top}"
-    "table.rb-table td.num{text-align:right}table.rb-table caption{text-align:left;font-weight:bold}"
+    "table.rb-table td,table.rb-table th,table.rb-table tr{text-align:left!important;vertical-align:top!important}"
+    "table.rb-table td.num{text-align:right!important}table.rb-table caption{text-align:left;font-weight:bold}"
 )
 
 
