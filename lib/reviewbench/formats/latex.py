@@ -33,9 +33,19 @@ EXTRA_MACROS: dict[str, str] = {
     "quad": " ",
     "qquad": " ",
 }
+# TeX input ligatures, longest first.
+LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
 _NEEDS_PARSER = re.compile(r"[\\$~]")
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
 _SPACE = re.compile(r"\s+")
+_BRACED = r"\{(?:[^{}]|\{[^{}]*\})*\}"  # a brace group, two levels deep
+_MARKUP = re.compile(
+    r"\$[^$]*\$"  # inline math
+    r"|\{(?:[^{}]|\{[^{}]*\})*?[\\$](?:[^{}]|\{[^{}]*\})*\}"  # a brace group holding a command
+    r"|\\[A-Za-z]+\*?(?:\[[^\]]*\])?(?:" + _BRACED + r")*"  # \command[opt]{arg}
+    r"|\\[^A-Za-z\s](?:\s*(?:\{[^{}]*\}|[A-Za-z]))?"  # \'e, \"{o}, \&
+    r"|~"
+)
 
 
 @lru_cache(maxsize=1)
@@ -50,14 +60,27 @@ def _converter() -> LatexNodes2Text:
 
 
 def latex_to_text(value: str) -> str:
-    """Plain text of a BibTeX field value, white space collapsed."""
+    """Plain text of a BibTeX field value, white space collapsed.
+
+    Only the pieces that carry markup (``\\'e``, ``\\emph{...}``, ``$...$``, a braced
+    group holding a command) go through pylatexenc, each once (cached): running it over
+    a whole 2,000-character abstract for one ``\\&`` costs tens of milliseconds.
+    """
     if not value:
         return ""
     if _NEEDS_PARSER.search(value):
-        # A bare % or & is a literal in a .bib field but markup to LaTeX: protect it.
-        try:
-            value = _converter().latex_to_text(_BARE_SPECIAL.sub(r"\\\1", value))
-        except Exception:  # pylatexenc gives up on some malformed markup: keep the text
-            value = value.replace("\\", " ")
+        value = _MARKUP.sub(lambda m: _convert(m.group(0)), value)
+    if "--" in value or "``" in value or "''" in value:
+        for ligature, char in LIGATURES:
+            value = value.replace(ligature, char)
     value = value.replace("{", "").replace("}", "")
     return _SPACE.sub(" ", value).strip()
+
+
+@lru_cache(maxsize=50_000)
+def _convert(markup: str) -> str:
+    # A bare % or & is a literal in a .bib field but markup to LaTeX: protect it.
+    try:
+        return _converter().latex_to_text(_BARE_SPECIAL.sub(r"\\\1", markup))
+    except Exception:  # pylatexenc gives up on some malformed markup: keep the text
+        return markup.replace("\\", " ")
