@@ -113,6 +113,21 @@ def _normalise_decisions(df: pd.DataFrame, data_clusters: pd.DataFrame) -> pd.Da
     return pd.DataFrame(rows, columns=DECISION_COLUMNS)
 
 
+FINDING_COLUMNS = ["finding_id", "record_id", "finding", "location", "coder"]
+
+
+def conform_findings(findings: pd.DataFrame, codebook: Any) -> pd.DataFrame:
+    """Coded findings with the contract's columns present even when nothing is coded yet."""
+    out = findings.copy()
+    for col in FINDING_COLUMNS:
+        if col not in out.columns:
+            out[col] = pd.Series(dtype="object")
+    for name in (getattr(codebook, "dimensions", {}) or {}):
+        if name not in out.columns:
+            out[name] = [[] for _ in range(len(out))]
+    return out
+
+
 def _screening_log(project: Project) -> pd.DataFrame:
     folder = project.screening_dir("title_abstract")
     frames = [
@@ -182,10 +197,10 @@ def _load_review_data(project: Project) -> ReviewData:
     decisions = {}
     for stage in SCREENING_STAGES:
         decisions[stage] = _normalise_decisions(final_decisions(project, stage), clusters)
-    findings = coded_findings(project).copy()
-    if "record_id" in findings.columns:
-        mapping = dict(zip(clusters["record_id"], clusters["cluster_id"]))
-        findings["record_id"] = findings["record_id"].map(lambda rid: mapping.get(rid, rid))
+    codebook = project_codebook(project)
+    findings = conform_findings(coded_findings(project), codebook)
+    mapping = dict(zip(clusters["record_id"], clusters["cluster_id"]))
+    findings["record_id"] = findings["record_id"].map(lambda rid: mapping.get(rid, rid))
     characteristics = pd.DataFrame()
     try:
         study_characteristics = _import("..coding", "study_characteristics", "study characteristics")
@@ -199,7 +214,7 @@ def _load_review_data(project: Project) -> ReviewData:
         unique=unique[[c for c in unique.columns if c not in HEAVY_COLUMNS]],
         decisions=decisions,
         findings=findings,
-        codebook=project_codebook(project),
+        codebook=codebook,
         characteristics=characteristics,
         searches=searches,
         screening_log=_screening_log(project),

@@ -215,7 +215,10 @@ def per_code_tables(findings: pd.DataFrame, codebook: Any, cites: dict[str, str]
         return []
     tables = []
     for code, label in codes.items():
-        subset = findings[findings[dim].map(lambda v: code in code_list(v))] if dim in findings.columns else findings.iloc[0:0]
+        if dim in findings.columns:
+            subset = findings.loc[findings[dim].map(lambda v: code in code_list(v)).astype(bool)]
+        else:
+            subset = findings.iloc[0:0]
         frame = _finding_rows(subset, codebook, cites, order, tuple(d for d in detail if d != dim))
         tables.append(Table(f"{prefix}-{code}".replace("_", "-"), f"{dimension_label(codebook, dim)}: {label}", frame))
     return tables
