@@ -225,8 +225,10 @@ def check_screening_log(path: Path, stage: str, valid_reasons: set[str] | None =
         if not cell("record_id"):
             problems.append(Problem(file, line, "empty record_id"))
         decision = cell("decision")
-        if decision not in DECISIONS:
-            problems.append(Problem(file, line, f"decision {decision!r} is not one of {', '.join(DECISIONS)}", cell("record_id") or None))
+        # A reviewer may withdraw a decision (undo of a first decision); an arbiter may not.
+        allowed = DECISIONS if path.stem == "resolutions" else DECISIONS + ("retract",)
+        if decision not in allowed:
+            problems.append(Problem(file, line, f"decision {decision!r} is not one of {', '.join(allowed)}", cell("record_id") or None))
         reason = cell("reason")
         if valid_reasons is not None and reason and decision == "exclude" and reason not in valid_reasons:
             problems.append(Problem(file, line, f"reason {reason!r} is not an exclusion reason of review.yml ({', '.join(sorted(valid_reasons))})", cell("record_id") or None))

@@ -118,3 +118,14 @@ class _Sink:
 
     def write(self, text: str) -> None:
         self.out.append(text)
+
+
+def test_retract_is_valid_for_reviewers_but_not_for_the_arbiter(project):
+    folder = project.screening_dir("title_abstract")
+    (folder / "alex.csv").open("a").write("rec-a,retract,,undo,alex,2022-06-13T09:09:00Z\n")
+    assert validate_project(project) == []
+    (folder / "resolutions.csv").write_text(
+        "record_id,decision,reason,note,reviewer,timestamp\nrec-a,retract,,,jo,2022-06-14T09:00:00Z\n"
+    )
+    found = messages(project)
+    assert any(f.endswith("resolutions.csv") and line == 2 and "'retract' is not one of include, exclude, maybe" in m for f, line, m in found)
