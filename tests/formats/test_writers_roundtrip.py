@@ -105,6 +105,14 @@ def test_writers_write_files_that_read_back(tmp_path):
     assert "@article{a1," in bib.read_text()
 
 
+def test_bibtex_writer_passes_no_latex_command(tmp_path):
+    df = pd.DataFrame([{"title": r"Evil \input{/etc/passwd} title", "authors": [r"\def\x, A"], "year": 2020}])
+    text = write_bibtex(df, tmp_path / "o.bib").read_text()
+    assert "\\input" not in text and "\\def" not in text
+    back = read_file(tmp_path / "o.bib")[0].iloc[0]
+    assert back["title"] == r"Evil \input/etc/passwd title"
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=400), st.sampled_from(["x.ris", "x.bib", "x.nbib", "x.csv", "x.txt", "x.json", "x.xml", "x.isi", "x.xlsx"]))
 def test_arbitrary_bytes_raise_only_input_file_error(data, name):

@@ -246,6 +246,7 @@ def to_record(kind: str, key: str, raw_fields: list[tuple[str, str]], line: int)
         used.add("editor")
     used.add("author")
     rec["_authors_done"] = True  # pybtex has split family and given names; braces mark groups
+    rec["_latex_done"] = True
     if rec.get("pages"):
         rec["pages"] = rec["pages"].replace("--", "-")
     rec["extra"] = {k: v for k, v in fields.items() if k not in used and v} | extra

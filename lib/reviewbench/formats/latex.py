@@ -30,6 +30,7 @@ EXTRA_MACROS: dict[str, str] = {
     "METAFONT": "METAFONT",
     "MF": "METAFONT",
     "MP": "MetaPost",
+    "textbackslash": "\\",
     "quad": " ",
     "qquad": " ",
 }

@@ -76,8 +76,9 @@ def _needs_cleaning(text: str) -> bool:
     return "<" in text or "&" in text or "\\" in text or "\n" in text or "\t" in text or "\r" in text
 
 
-def clean_markup(text: str) -> str:
-    """Remove HTML tags and entities and LaTeX markup, and collapse white space."""
+def clean_markup(text: str, latex: bool = True) -> str:
+    """Remove HTML tags and entities and (unless ``latex`` is False) LaTeX markup, and
+    collapse white space."""
     if not text:
         return ""
     text = str(text)
@@ -88,7 +89,7 @@ def clean_markup(text: str) -> str:
         text = _TAGS.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    if "\\" in text and _LATEX_MARKERS.search(text):
+    if latex and "\\" in text and _LATEX_MARKERS.search(text):
         text = latex_to_text(text)
     if "  " in text or _ODD_SPACE.search(text):
         text = _SPACE.sub(" ", text)
@@ -219,11 +220,16 @@ def drop_missing_markers(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def clean_text_fields(rec: dict[str, Any]) -> dict[str, Any]:
-    """Markup out of title, abstract and journal."""
+    """Markup out of title, abstract and journal.
+
+    A parser that has already turned LaTeX into text (BibTeX) sets ``_latex_done``, so
+    that a literal backslash in the result is not read as markup a second time.
+    """
+    latex = not rec.pop("_latex_done", False)
     for field in TEXT_FIELDS:
         value = rec.get(field)
         if value:
-            rec[field] = _clean_repeated(value) if field == "journal" else clean_markup(value)
+            rec[field] = _clean_repeated(value) if field == "journal" and latex else clean_markup(value, latex)
     return rec
 
 

@@ -155,8 +155,10 @@ def write_ris(records: pd.DataFrame, path: str | Path) -> Path:
 
 
 def _bibtex_escape(text: str) -> str:
-    """Text safe for pybtex's writer, which LaTeX-encodes specials itself but refuses stray braces."""
-    return text.replace("{", "").replace("}", "")
+    """Text safe for pybtex's writer, which LaTeX-encodes specials itself but refuses stray
+    braces, and safe for LaTeX: a backslash is written as ``\\textbackslash{}`` so that no
+    command in a record (``\\input{...}``) reaches a document that cites it."""
+    return text.replace("{", "").replace("}", "").replace("\\", "\\textbackslash{}")
 
 
 def _bibtex_person(name: str) -> str:
