@@ -84,6 +84,13 @@ def read_log(path: str | Path, columns: Sequence[str]) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    try:
+        return _read_log(path, columns)
+    except UnicodeDecodeError as exc:
+        raise ValidationError([Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the log as UTF-8 CSV")]) from None
+
+
+def _read_log(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     problems: list[Problem] = []
     records: list[list[str]] = []
     with open(path, "r", encoding="utf-8-sig", newline="") as fh:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import Problem, ReviewbenchError, ValidationError
+from .errors import Problem, ValidationError
 from .project import SCREENING_STAGES, Project
 
 SCREENING_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
@@ -242,26 +241,14 @@ def check_screening_log(path: Path, stage: str, valid_reasons: set[str] | None =
 
 
 def _check_dedup(project: Project) -> list[Problem]:
-    path = project.dedup_decisions_file
-    if not path.exists():
-        return []
+    """Problems in ``evidence/dedup/decisions.csv`` (header, decision values, record pairs)."""
+    from .dedupe.decisions import read_decisions
+
     try:
-        module = importlib.import_module("reviewbench.dedupe.decisions")
-    except ImportError:
-        module = None
-    check = getattr(module, "validate_decisions", None)
-    if callable(check):
-        try:
-            found = check(project)
-        except ValidationError as exc:
-            return list(exc.problems)
-        except ReviewbenchError as exc:
-            return [Problem(str(path), None, str(exc))]
-        return list(found or [])
-    header, _rows, problems = csv_rows_with_lines(path)
-    if header and not any(h in header for h in ("record_id", "cluster_id")):
-        problems.append(Problem(str(path), 1, f"header {','.join(header)} names no record_id or cluster_id column"))
-    return problems
+        read_decisions(project.dedup_decisions_file)
+    except ValidationError as exc:
+        return list(exc.problems)
+    return []
 
 
 # --------------------------------------------------------------------------- entry point

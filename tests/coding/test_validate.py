@@ -129,3 +129,15 @@ def test_retract_is_valid_for_reviewers_but_not_for_the_arbiter(project):
     )
     found = messages(project)
     assert any(f.endswith("resolutions.csv") and line == 2 and "'retract' is not one of include, exclude, maybe" in m for f, line, m in found)
+
+
+def test_dedup_decision_values_are_checked_with_lines(project):
+    path = project.dedup_decisions_file
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "record_id,other_record_id,decision,reviewer,note,timestamp\n"
+        "rec-a,rec-b,same,jo,,2022-06-01T09:00:00Z\n"
+        "rec-a,rec-c,probably,jo,,2022-06-01T09:01:00Z\n"
+    )
+    found = messages(project)
+    assert any(f.endswith("dedup/decisions.csv") and line == 3 and "'probably'" in m for f, line, m in found)
