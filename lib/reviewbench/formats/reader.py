@@ -97,33 +97,28 @@ def records_frame(raw: list[dict[str, Any]]) -> pd.DataFrame:
     fraction of the time, which matters at 100,000 records.
     """
     columns: dict[str, Any] = {}
+    unknown = any(not r.keys() <= _SCHEMA_KEYS for r in raw)
     for col in RECORD_COLUMNS:
         if col in LIST_COLUMNS:
             # normalise_record leaves lists of non-empty strings here
-            columns[col] = [list(r[col]) if r.get(col) else [] for r in raw]
+            columns[col] = [r.get(col) or [] for r in raw]
         elif col == "year":
             columns[col] = pd.array([r.get("year") for r in raw], dtype="Int64")
         elif col == "extra":
-            extras = []
-            for r in raw:
-                extra = dict(r["extra"]) if isinstance(r.get("extra"), dict) else {}
-                for key in r.keys() - _SCHEMA_KEYS:
-                    if not key.startswith("_") and r[key] not in (None, ""):
-                        extra[key] = r[key]
-                extras.append(extra)
-            columns[col] = extras
+            columns[col] = [_extra(r) for r in raw] if unknown else [r.get("extra") or {} for r in raw]
         else:
-            values = [r.get(col, "") for r in raw]
-            if not all(v.__class__ is str for v in values):
-                values = [_cell(v) for v in values]
-            columns[col] = values
+            # parsers hand over strings; "" where a field is missing
+            columns[col] = [r.get(col) or "" for r in raw]
     return pd.DataFrame(columns, columns=RECORD_COLUMNS)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
+def _extra(rec: dict[str, Any]) -> dict[str, Any]:
+    """``extra`` with any key that is not a schema column folded in (as conform does)."""
+    extra = dict(rec["extra"]) if isinstance(rec.get("extra"), dict) else {}
+    for key in rec.keys() - _SCHEMA_KEYS:
+        if not key.startswith("_") and rec[key] not in (None, ""):
+            extra[key] = rec[key]
+    return extra
 
 
 def _finish(raw: list[dict[str, Any]], path: str, fmt: str, problems: list[Problem]) -> tuple[pd.DataFrame, FileReport]:
