@@ -118,8 +118,11 @@ def figures(labels: np.ndarray, seconds: float) -> dict:
     return {**summary(labels), "seconds": seconds}
 
 
-def compare(datasets: list[Path], seeds: list[int], asreview_seeds: list[int]) -> None:
-    """Run both tools and print the table; ASReview results cached from earlier runs are reused."""
+def compare(datasets: list[Path], seeds: list[int], asreview_seeds: list[int], reuse_ours: bool = False) -> None:
+    """Run both tools and print the table; ASReview results cached from earlier runs are reused.
+
+    Our results are always written to the cache too, and read back from it with ``reuse_ours``.
+    """
     if asreview_seeds:
         ensure_asreview()
     rows = []
@@ -127,7 +130,13 @@ def compare(datasets: list[Path], seeds: list[int], asreview_seeds: list[int]) -
         _, labels = load_labelled(dataset, LABEL)
         for seed in seeds:
             priors = priors_for(labels, seed)
-            ours = figures(*run_ours(dataset, seed, priors))
+            ours_key = RESULTS / f"reviewbench-{dataset.stem}-{seed}.json"
+            if reuse_ours and ours_key.is_file():
+                ours = json.loads(ours_key.read_text())
+            else:
+                ours = figures(*run_ours(dataset, seed, priors))
+                ours_key.parent.mkdir(parents=True, exist_ok=True)
+                ours_key.write_text(json.dumps(ours))
             rows.append({"dataset": dataset.stem, "seed": seed, "tool": "reviewbench", **ours})
             key = RESULTS / f"asreview-{dataset.stem}-{seed}.json"
             if seed in asreview_seeds or key.is_file():
@@ -153,6 +162,7 @@ def print_table(table: pd.DataFrame, seeds: list[int]) -> None:
         sizes = table.groupby("dataset")[["records", "relevant"]].first()
         out = sizes.join(per[cols])
         out.insert(2, "seeds", asr_seeds.map(lambda s: ",".join(map(str, sorted(s)))))
+        out = out.dropna(subset=["WSS95:asr"])
         out.loc["MEAN"] = out.mean(numeric_only=True)
         print(f"\nreviewbench (rb) vs ASReview LAB {asreview_version()} default AI (asr): 1 included + 1 excluded "
               "random prior (same for both), mean over the seeds listed")
@@ -238,6 +248,7 @@ def main() -> None:
     ap.add_argument("--asreview-seeds", nargs="*", type=int, help="seeds to run ASReview on (default: --seeds)")
     ap.add_argument("--tune", nargs="*", metavar="CONFIG", help="compare our model options (default: all)")
     ap.add_argument("--latency", action="store_true", help="time one re-rank on 20,000 records")
+    ap.add_argument("--reuse-ours", action="store_true", help="read our results from the cache when present")
     args = ap.parse_args()
     datasets = sorted(DATA.glob("*.csv"))
     if args.datasets:
@@ -247,7 +258,8 @@ def main() -> None:
     elif args.tune is not None:
         tune(datasets, args.seeds, args.tune or list(TUNE_GRID))
     else:
-        compare(datasets, args.seeds, args.seeds if args.asreview_seeds is None else args.asreview_seeds)
+        compare(datasets, args.seeds, args.seeds if args.asreview_seeds is None else args.asreview_seeds,
+                args.reuse_ours)
 
 
 if __name__ == "__main__":
