@@ -75,3 +75,14 @@ def test_csv_frame_round_trip(rows):
     df = conform(pd.DataFrame(rows))
     back = from_csv_frame(to_csv_frame(df))
     pd.testing.assert_frame_equal(back, df)
+
+
+def test_record_ids_survive_better_author_and_journal_parsing():
+    """Parsers improve; logs must keep pointing at their records."""
+    a = {"title": "Prevention of HIV", "authors": ["Organization, World Health"], "journal": "Sex Transm Infect",
+         "year": 2012, "pages": "221-8", "volume": "12"}
+    b = {"title": "Prevention of HIV", "authors": ["World Health Organization"], "journal": "Sexually Transmitted Infections",
+         "year": 2012, "pages": "221-228", "volume": "12"}
+    assert assign_record_ids([a], "h.csv") == assign_record_ids([b], "h.csv")
+    c = dict(b, pages="222-228")
+    assert assign_record_ids([c], "h.csv") != assign_record_ids([b], "h.csv")

@@ -66,29 +66,35 @@ def normalise_doi(value: object) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return re.sub(r"[^0-9a-z]+", "", text.lower())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
 
+def _first_page(pages: object) -> str:
+    match = re.search(r"\d+", str(pages or ""))
+    return match.group(0).lstrip("0") if match else ""
+
+
 def record_fingerprint(record: dict[str, Any]) -> str:
     """A content key for a record that ignores formatting (case, accents, punctuation).
 
-    The same bibliographic record read twice from the same file, or by a newer parser
-    that formats fields a little differently, gives the same fingerprint.
+    It uses only fields whose reading does not change as parsers improve: the export's own
+    id, the title's letters and digits, year, DOI, PMID, volume and first page. Author and
+    journal forms (group authors, abbreviations, particles) are deliberately left out, so
+    a better author parser never changes an id, and decision logs keep pointing at their
+    records.
     """
-    authors = record.get("authors") or []
-    first_author = _fold(str(authors[0]).split(",")[0]) if authors else ""
     parts = [
         str(record.get("source_id") or ""),
         _fold(str(record.get("title") or "")),
-        first_author,
         str(record.get("year") or ""),
         normalise_doi(record.get("doi")),
         str(record.get("pmid") or "").strip(),
-        _fold(str(record.get("journal") or "")),
         _fold(str(record.get("volume") or "")),
-        _fold(str(record.get("pages") or "")),
+        _first_page(record.get("pages")),
     ]
     return "\x1f".join(parts)
 

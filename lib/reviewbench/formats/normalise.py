@@ -32,7 +32,7 @@ PARTICLES = {
 # round like personal names unless this is True: record ids hash the first author's
 # family name, and the example project's decision logs were keyed with that behaviour.
 # Formats that mark group authors (BibTeX braces, CSL literal, MEDLINE CN) keep them whole.
-KEEP_GROUP_AUTHORS_WHOLE = False
+KEEP_GROUP_AUTHORS_WHOLE = True
 # Words that mark a group author when KEEP_GROUP_AUTHORS_WHOLE is on.
 GROUP_WORDS = {
     "organization", "organisation", "group", "committee", "collaboration", "consortium", "association",
