@@ -106,8 +106,6 @@ def test_reference_files_written_for_both_styles(hostile_records, tmp_path):
     assert ris.count("ER  -") == 3
 
 
-@pytest.mark.xfail(reason="reviewbench.formats.write_bibtex keeps backslashes: \\input reaches the .bib (reported)",
-                   strict=False)
 def test_bibtex_export_carries_no_latex_command(hostile_records, tmp_path):
     write_references(hostile_records, tmp_path)
     assert "\\input" not in (tmp_path / "included-studies.bib").read_text(encoding="utf-8")
