@@ -28,6 +28,8 @@ def test_init_lays_out_a_project_and_refuses_to_overwrite(tmp_path, capsys, repo
     project = open_project(target)
     assert project.review()["exclusion_reasons"]
     assert project.searches_file.is_file()
+    assert "reviewbench run" in (target / ".github" / "workflows" / "review.yml").read_text()
+    assert {"subgroup", "prevention_tier", "determinant_layer"} <= set(project.codebook_data()["dimensions"])
     assert (target / "evidence" / "screening" / "title_abstract").is_dir()
     copied = {p.name for p in (target / "notebooks").glob("*.ipynb")}
     assert copied and copied == {p.name for p in (repo_root / "notebooks").glob("*.ipynb")}

@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "init",
         help="start a new review in DIR",
         description="Create DIR with bibliography/, evidence/, notebooks/ and outputs/, a template "
-        "evidence/review.yml and codebook.yml, bibliography/searches.yml and the standard notebooks.",
+        "evidence/review.yml and codebook.yml, bibliography/searches.yml, the standard notebooks and a "
+        "GitHub Actions workflow that keeps outputs/ current.",
     )
     parser.add_argument("directory", metavar="DIR", type=Path, help="folder for the new review (new or empty)")
     parser.set_defaults(func=_run)
@@ -41,9 +42,11 @@ def init_project(directory: Path) -> list[Path]:
         TEMPLATES / "review.yml": directory / "evidence" / "review.yml",
         TEMPLATES / "codebook.yml": directory / "evidence" / "codebook.yml",
         TEMPLATES / "searches.yml": directory / "bibliography" / "searches.yml",
+        TEMPLATES / "github-workflow-review.yml": directory / ".github" / "workflows" / "review.yml",
     }
     for src, dst in copies.items():
         if src.is_file() and not dst.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)
             written.append(dst)
     notebooks = TEMPLATES / "notebooks"
