@@ -6,8 +6,9 @@ Needs only Python 3.11+ with pip:
     python3 bootstrap.py run     # install, then run the example review end to end
     python3 bootstrap.py test    # install with test dependencies, then run the test suite
 
-The environment lives in ``.venv/`` and is reinstalled only when ``pyproject.toml``
-changes. Extra arguments are passed on (``python3 bootstrap.py test -k dedupe``).
+The environment lives in ``.venv/``, pinned by ``constraints.txt`` so that outputs are
+byte-identical everywhere, and is reinstalled only when ``pyproject.toml`` or
+``constraints.txt`` changes. Extra arguments are passed on (``python3 bootstrap.py test -k dedupe``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def ensure_environment(extras: str) -> None:
     """Create ``.venv`` and install reviewbench (with ``extras``) unless already current."""
     if sys.version_info < (3, 11):
         sys.exit(f"reviewbench needs Python 3.11 or newer; this is {sys.version.split()[0]}")
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    constraints = ROOT / "constraints.txt"
+    pinned = constraints.read_bytes() if constraints.exists() else b""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + pinned + extras.encode()).hexdigest()
     stamp = VENV / ".installed"
     if stamp.exists() and stamp.read_text().strip() == digest and PYTHON.exists():
         return
@@ -40,7 +43,8 @@ def ensure_environment(extras: str) -> None:
             sys.exit(f"could not create a virtual environment ({exc}); on Debian or Ubuntu run: apt-get install python3-venv")
     print(f"installing reviewbench{extras} and its dependencies (a few minutes the first time) ...", flush=True)
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f".{extras}"], cwd=ROOT, check=True)
+    pin = ["-c", str(constraints)] if pinned else []
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", *pin, "-e", f".{extras}"], cwd=ROOT, check=True)
     stamp.write_text(digest)
 
 
