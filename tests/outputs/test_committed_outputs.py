@@ -1,4 +1,7 @@
-"""The committed outputs/ of the example review are current (regenerated in a temporary copy)."""
+"""scripts/check_outputs_current.sh: the logic users run in their own CI.
+
+(The example's committed outputs are compared with a fresh run in tests/test_example_end_to_end.py.)
+"""
 
 from __future__ import annotations
 
@@ -9,14 +12,6 @@ import pytest
 from .conftest import REPO
 
 SCRIPT = REPO / "scripts" / "check_outputs_current.sh"
-
-
-@pytest.mark.slow
-def test_committed_outputs_match_a_fresh_run():
-    if not any((REPO / "outputs" / "tables").glob("*.csv")):
-        pytest.skip("no committed outputs/tables yet (the lead commits them after `reviewbench run`)")
-    result = subprocess.run(["bash", str(SCRIPT), str(REPO)], capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("committed, expected_status", [("a\n1\n", 0), ("a\n2\n", 1)])
