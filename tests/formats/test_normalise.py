@@ -26,7 +26,7 @@ from reviewbench.formats.normalise import (
         ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
         ("Maria de la Cruz", "de la Cruz, Maria"),
         ("J.-P. Sartre", "Sartre, J.-P."),
-        ("World Health Organization", "Organization, World Health"),  # see the next test
+        ("World Health Organization", "World Health Organization"),  # a group author stays whole
         ("Sajise, Asa Jose U. and", "Sajise, Asa Jose U."),
         ("others", ""),
     ],
@@ -35,13 +35,13 @@ def test_normalise_author(raw, expected):
     assert normalise_author(raw) == expected
 
 
-def test_group_authors_kept_whole_when_switched_on(monkeypatch):
+def test_group_authors_turned_round_only_when_switched_off(monkeypatch):
     from reviewbench.formats import normalise
 
-    monkeypatch.setattr(normalise, "KEEP_GROUP_AUTHORS_WHOLE", True)
+    monkeypatch.setattr(normalise, "KEEP_GROUP_AUTHORS_WHOLE", False)
     normalise_author.cache_clear()
     try:
-        assert normalise_author("World Health Organization") == "World Health Organization"
+        assert normalise_author("World Health Organization") == "Organization, World Health"
         assert normalise_author("John Smith") == "Smith, John"
     finally:
         normalise_author.cache_clear()

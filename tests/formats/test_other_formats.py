@@ -65,7 +65,7 @@ def test_endnote_xml_with_and_without_style_wrappers(fixtures, by_title):
     assert rec["pages"] == "943-947" and rec["doi"] == "10.1038/bjc.2014.606"
     assert rec["keywords"] == ["Risk"] and rec["extra"]["custom1"] == "kept in extra"
     # Free-text group authors are turned round like personal names (record-id stability).
-    assert by_title(df, "A report")["authors"] == ["Organization, World Health"]
+    assert by_title(df, "A report")["authors"] == ["World Health Organization"]
 
 
 def test_endnote_xml_cut_off_keeps_earlier_records(fixtures):

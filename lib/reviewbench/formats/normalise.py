@@ -28,9 +28,9 @@ PARTICLES = {
     "van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter",
     "ten", "bin", "ibn", "al", "el", "mc", "mac", "st", "st.", "zu", "af", "vd", "vander", "vanden",
 }
-# Free-text group authors ("World Health Organization" in a CSV or RIS line) are turned
-# round like personal names unless this is True: record ids hash the first author's
-# family name, and the example project's decision logs were keyed with that behaviour.
+# Free-text group authors ("World Health Organization" in a CSV or RIS line) are kept
+# whole when a word of the name marks a group (GROUP_WORDS); False turns them round like
+# personal names. Record ids do not depend on author forms, so this never changes an id.
 # Formats that mark group authors (BibTeX braces, CSL literal, MEDLINE CN) keep them whole.
 KEEP_GROUP_AUTHORS_WHOLE = True
 # Words that mark a group author when KEEP_GROUP_AUTHORS_WHOLE is on.
