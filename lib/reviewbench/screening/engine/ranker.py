@@ -28,7 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "classifier": "svm",
     "classifier_params": {},
     "balancer": "balanced",
-    "balance_ratio": 1.0,
+    "balance_ratio": 10.0,
     "query": "max",
     "uncertainty_share": 0.0,
     "features": FeatureSettings(),
