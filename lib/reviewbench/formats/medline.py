@@ -16,6 +16,7 @@ from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_re
 SYNTAX = TaggedSyntax(
     name="medline",
     tag_line=re.compile(r"([A-Z][A-Z0-9]{1,3}) {0,3}- ?(.*)$"),
+    tag_start=re.compile(r"[A-Z][A-Z0-9]{1,3} {0,3}-"),
     start_tags=frozenset({"PMID"}),
     blank_ends_record=True,
 )

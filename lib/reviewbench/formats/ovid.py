@@ -16,6 +16,7 @@ from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_re
 SYNTAX = TaggedSyntax(
     name="ovid",
     tag_line=re.compile(r"([A-Z][A-Z0-9]) {1,2}- ?(.*)$"),
+    tag_start=re.compile(r"[A-Z][A-Z0-9] {1,2}-"),
     marker_line=re.compile(r"\s*<\s*\d+\s*\.?\s*>\s*$"),
 )
 FIELD_MAP: dict[str, tuple[str, ...]] = {

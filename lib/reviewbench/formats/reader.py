@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -158,8 +160,31 @@ def read_text(text: str, path: str | Path, fmt: str | None = None) -> tuple[pd.D
     return _parse([text], str(path), fmt)
 
 
+@contextmanager
+def _gc_paused():
+    """The cyclic garbage collector off for one file's parse.
+
+    Parsing builds millions of small lists and dicts and no reference cycles, so the
+    collector finds nothing to free, yet its passes over an ever larger heap took a
+    fifth of the time of a 100,000-record import. Memory is still freed by reference
+    counting; the collector is switched back on (if it was on) when the file is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _parse(box: list[str], path: str, fmt: str | None) -> tuple[pd.DataFrame, FileReport]:
     """Parse the text held in ``box`` (taken out of it, so it can be freed after parsing)."""
+    with _gc_paused():
+        return _parse_text(box, path, fmt)
+
+
+def _parse_text(box: list[str], path: str, fmt: str | None) -> tuple[pd.DataFrame, FileReport]:
     text = box.pop()
     if not text or text.isspace():
         raise InputFileError(path, "the file is empty", expected="bibliographic records")

@@ -19,6 +19,7 @@ from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_re
 SYNTAX = TaggedSyntax(
     name="ris",
     tag_line=re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*)|[ \t]*$)"),
+    tag_start=re.compile(r"[A-Z][A-Z0-9] {1,2}-(?: |[ \t]*$)"),
     start_tags=frozenset({"TY"}),
     end_tags=frozenset({"ER"}),
     ignore_line=re.compile(r"\s*(\d+\.?|<\d+\.?\s*>|Provider:.*|Database:.*|Content:.*|Record #\d+ of \d+|Link to the Ovid Full Text or citation:.*)\s*$"),

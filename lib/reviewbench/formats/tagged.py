@@ -32,6 +32,9 @@ class TaggedSyntax:
     list_continuation: frozenset[str] = frozenset()  # continuation lines add a new value
     repeat_starts_record: bool = False  # no separators: the first tag seen again starts a record
     ignore_line: re.Pattern[str] | None = None  # lines outside records that are expected (record numbers)
+    # The start of a tag line: matches at exactly the line starts where tag_line does, without
+    # reading the value (a much cheaper test of "is the next line a new tag?"); None: tag_line.
+    tag_start: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -279,7 +282,7 @@ def _line_pattern(syntax: TaggedSyntax) -> re.Pattern[str]:
     compiled = _LINE_PATTERNS.get(syntax.name)
     if compiled is None:
         tag = syntax.tag_line.pattern
-        stops = [tag, r"[ \t]*$"]
+        stops = [syntax.tag_start.pattern if syntax.tag_start is not None else tag, r"[ \t]*$"]
         if syntax.marker_line is not None:
             stops.append(f"(?:{syntax.marker_line.pattern})$")
         if syntax.ignore_line is not None:

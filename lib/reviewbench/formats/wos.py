@@ -17,6 +17,7 @@ from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_re
 SYNTAX = TaggedSyntax(
     name="wos",
     tag_line=re.compile(r"([A-Z][A-Z0-9])(?: (.*))?$"),
+    tag_start=re.compile(r"[A-Z][A-Z0-9](?: |$)"),
     start_tags=frozenset({"PT"}),
     end_tags=frozenset({"ER"}),
     file_tags=frozenset({"FN", "VR", "EF"}),
