@@ -270,7 +270,8 @@ def clean_identifiers(rec: dict[str, Any]) -> dict[str, Any]:
         keywords = [keywords]
     seen: dict[str, None] = {}
     for keyword in keywords:
-        text = clean_markup(str(keyword))
+        # keywords repeat across records: the cached cleaner saves re-checking each one
+        text = _clean_repeated(keyword) if type(keyword) is str else clean_markup(str(keyword))
         if text:
             seen.setdefault(text)
     rec["keywords"] = list(seen)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, Problem, UnknownFormatError
@@ -103,15 +104,23 @@ def records_frame(raw: list[dict[str, Any]]) -> pd.DataFrame:
     for col in RECORD_COLUMNS:
         if col in LIST_COLUMNS:
             # normalise_record leaves lists of non-empty strings here
-            columns[col] = [r.get(col) or [] for r in raw]
+            columns[col] = _objects([r.get(col) or [] for r in raw])
         elif col == "year":
             columns[col] = pd.array([r.get("year") for r in raw], dtype="Int64")
         elif col == "extra":
-            columns[col] = [_extra(r) for r in raw] if unknown else [r.get("extra") or {} for r in raw]
+            columns[col] = _objects([_extra(r) for r in raw] if unknown else [r.get("extra") or {} for r in raw])
         else:
             # parsers hand over strings; "" where a field is missing
-            columns[col] = [r.get(col) or "" for r in raw]
-    return pd.DataFrame(columns, columns=RECORD_COLUMNS)
+            columns[col] = _objects([r.get(col) or "" for r in raw])
+    return pd.DataFrame(columns, columns=RECORD_COLUMNS, copy=False)
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """An object array holding ``values`` as they are (lists stay list cells), so pandas
+    neither infers a type nor copies the column."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _extra(rec: dict[str, Any]) -> dict[str, Any]:
