@@ -321,6 +321,24 @@ ACCEPT: dict[str, FieldRule] = {
 }
 
 
+_KEYWORDS, _AUTHORS, _SINGLE = 0, 1, 2
+_PLANS: dict[tuple[int, int], tuple[dict, dict, list[tuple[str, tuple[str, ...], int, FieldRule | None]]]] = {}
+
+
+def _plan(field_map: dict[str, tuple[str, ...]], accept: dict[str, FieldRule]) -> list[tuple[str, tuple[str, ...], int, FieldRule | None]]:
+    """``field_map`` as (field, tags, kind, rule) rows, worked out once per table."""
+    key = (id(field_map), id(accept))
+    cached = _PLANS.get(key)
+    if cached is not None and cached[0] is field_map and cached[1] is accept:
+        return cached[2]
+    rows = [
+        (name, candidates, _KEYWORDS if name == "keywords" else _AUTHORS if name == "authors" else _SINGLE, accept.get(name))
+        for name, candidates in field_map.items()
+    ]
+    _PLANS[key] = (field_map, accept, rows)  # the tables themselves are kept, so ids stay theirs
+    return rows
+
+
 def map_fields(
     record: TaggedRecord,
     field_map: dict[str, tuple[str, ...]],
@@ -336,37 +354,39 @@ def map_fields(
     rec: dict[str, Any] = {}
     used: set[str] = set()
     tags = record.tags
-    for name, candidates in field_map.items():
-        if name == "keywords":
+    get = tags.get
+    for name, candidates, kind, rule in _plan(field_map, accept):
+        if kind == _SINGLE:
+            for tag in candidates:
+                found = get(tag)
+                if not found:
+                    continue
+                for value in found:
+                    if value and (rule is None or rule(value)):
+                        rec[name] = value
+                        used.add(tag)
+                        break
+                else:
+                    continue
+                break
+        elif kind == _KEYWORDS:
             values = []
             for tag in candidates:
-                found = tags.get(tag)
+                found = get(tag)
                 if found:
                     values.extend(v for v in found if v)
                     used.add(tag)
             if values:
                 rec[name] = values
-            continue
-        rule = accept.get(name)
-        for tag in candidates:
-            found = tags.get(tag)
-            if not found:
-                continue
-            if name == "authors":
-                values = [v for v in found if v]
-                if values:
-                    rec[name] = values
-                    used.add(tag)
-                    break
-                continue
-            for value in found:
-                if value and (rule is None or rule(value)):
-                    rec[name] = value
-                    used.add(tag)
-                    break
-            else:
-                continue
-            break
+        else:
+            for tag in candidates:
+                found = get(tag)
+                if found:
+                    values = [v for v in found if v]
+                    if values:
+                        rec[name] = values
+                        used.add(tag)
+                        break
     return rec, used
 
 
