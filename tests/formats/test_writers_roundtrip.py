@@ -135,3 +135,15 @@ def test_structured_garbage_raises_only_input_file_error(lines, name):
         read_text("\n".join(lines), name)
     except InputFileError:
         pass
+
+
+def test_bibtex_keeps_a_name_containing_the_word_and_whole(tmp_path):
+    from reviewbench.formats import read_file, write_bibtex
+    from reviewbench.schema import conform
+
+    import pandas as pd
+
+    df = conform(pd.DataFrame([{"title": "T", "authors": ["Anderson, And A", "Sandy, B"], "year": 2020, "source_id": "k1"}]))
+    path = tmp_path / "x.bib"
+    write_bibtex(df, path)
+    assert read_file(path)[0].iloc[0]["authors"] == ["Anderson, And A", "Sandy, B"]

@@ -161,10 +161,18 @@ def _bibtex_escape(text: str) -> str:
     return text.replace("{", "").replace("}", "").replace("\\", "\\textbackslash{}")
 
 
+_AND_WORD = re.compile(r"\b(and)\b", re.IGNORECASE)
+
+
 def _bibtex_person(name: str) -> str:
-    """``Family, Given`` as BibTeX; a name without a comma (a group author) is braced whole."""
+    """``Family, Given`` as BibTeX; a name without a comma (a group author) is braced whole.
+
+    A word "and" inside a name is braced, or BibTeX would split the name in two there.
+    """
     name = _bibtex_escape(name)
-    return name if "," in name else "{" + name + "}"
+    if "," not in name:
+        return "{" + name + "}"
+    return _AND_WORD.sub(r"{\1}", name)
 
 
 def _bibtex_type(ref_type: str) -> str:
