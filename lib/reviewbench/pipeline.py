@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .dedupe import find_duplicates, merge_clusters
+from .dedupe import deduplicate
 from .formats import ImportReport, read_files
 from .project import Project
 
@@ -27,11 +27,6 @@ def deduplicate_project(project: Project, records: pd.DataFrame | None = None) -
     """
     if records is None:
         records, _ = load_records(project)
-    try:
-        from .dedupe import deduplicate  # the full engine, with human decisions
-    except ImportError:  # pragma: no cover - thin engine only
-        clusters = find_duplicates(records)
-        return clusters, merge_clusters(records, clusters)
     return deduplicate(records, decisions_path=project.dedup_decisions_file)
 
 

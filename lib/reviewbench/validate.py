@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .errors import Problem, ValidationError
 from .project import SCREENING_STAGES, Project
@@ -80,6 +80,30 @@ def check_timestamp(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def check_log_rows(
+    path: Path,
+    expected: list[str],
+    row_problems: Callable[[dict[str, str]], list[str]],
+    key: str,
+) -> list[Problem]:
+    """Problems in an append-only log: its header, ``row_problems`` of each row and the
+    row's timestamp, each with its line and the row's ``key`` value."""
+    file = str(path)
+    header, rows, problems = csv_rows_with_lines(path)
+    if not header:
+        return problems
+    head = check_header(file, header, expected)
+    if head:
+        return problems + head
+    for line, values in rows:
+        row = dict(zip(header, values))
+        ident = row.get(key) or None
+        problems += [Problem(file, line, message, ident) for message in row_problems(row)]
+        if not check_timestamp(row.get("timestamp", "")):
+            problems.append(Problem(file, line, f"timestamp {row.get('timestamp')!r} is not an ISO 8601 date-time", ident))
+    return problems
 
 
 # --------------------------------------------------------------------------- review.yml

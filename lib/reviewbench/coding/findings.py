@@ -112,25 +112,15 @@ def read_findings(project: Any, codebook: Codebook) -> pd.DataFrame:
 
 def check_findings_log(path: Path, codebook: Codebook) -> list[Problem]:
     """Problems in one coder's findings log, each with its line."""
-    from ..validate import check_header, check_timestamp, csv_rows_with_lines
+    from ..validate import check_log_rows
 
-    file = str(path)
-    header, rows, problems = csv_rows_with_lines(path)
-    if not header:
-        return problems
-    head = check_header(file, header, finding_columns(codebook))
-    if head:
-        return problems + head
-    for line, values in rows:
-        row = dict(zip(header, values))
-        fid = row.get("finding_id") or None
-        for message in finding_problems(row, codebook):
-            problems.append(Problem(file, line, message, fid))
+    def row_problems(row: dict[str, str]) -> list[str]:
+        found = finding_problems(row, codebook)
         if row.get("coder") and row["coder"] != path.stem:
-            problems.append(Problem(file, line, f"coder {row['coder']!r} differs from the log's coder {path.stem!r}", fid))
-        if not check_timestamp(row.get("timestamp", "")):
-            problems.append(Problem(file, line, f"timestamp {row.get('timestamp')!r} is not an ISO 8601 date-time", fid))
-    return problems
+            found.append(f"coder {row['coder']!r} differs from the log's coder {path.stem!r}")
+        return found
+
+    return check_log_rows(path, finding_columns(codebook), row_problems, "finding_id")
 
 
 def check_coding_logs(project: Any, codebook: Codebook) -> list[Problem]:

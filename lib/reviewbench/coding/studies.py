@@ -113,19 +113,6 @@ def study_characteristics(project: Any, record_ids: Iterable[str] | None = None)
 
 def check_studies_log(path: Path, codebook: Codebook) -> list[Problem]:
     """Problems in ``studies.csv``, each with its line."""
-    from ..validate import check_header, check_timestamp, csv_rows_with_lines
+    from ..validate import check_log_rows
 
-    file = str(path)
-    header, rows, problems = csv_rows_with_lines(path)
-    if not header:
-        return problems
-    head = check_header(file, header, study_columns(codebook))
-    if head:
-        return problems + head
-    for line, values in rows:
-        row = dict(zip(header, values))
-        for message in study_problems(row, codebook):
-            problems.append(Problem(file, line, message, row.get("record_id") or None))
-        if not check_timestamp(row.get("timestamp", "")):
-            problems.append(Problem(file, line, f"timestamp {row.get('timestamp')!r} is not an ISO 8601 date-time", row.get("record_id") or None))
-    return problems
+    return check_log_rows(path, study_columns(codebook), lambda row: study_problems(row, codebook), "record_id")
