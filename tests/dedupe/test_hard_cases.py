@@ -213,3 +213,78 @@ def test_one_editorial_exported_twice_merges_on_its_full_citation() -> None:
                             variant(editorial, pages="256")])
     c = cluster_of(find_duplicates(records))
     assert c["r1"] == c["r2"] != c["r3"]
+
+
+# --- the misses found on the ASySD sets, as general rules ------------------------------
+
+
+def test_translated_title_with_the_same_authors_and_citation_merges() -> None:
+    original = variant(GUMCAD, title="Ischemic preconditioning. Does this animal experiment phenomenon have clinical relevance?",
+                       doi=None, journal="Med Klin (Munich)", volume="95", issue=None, pages="559-567", year=2000)
+    translated = variant(original, title="Ischemic preconditioning - a phenomenon from animal studies or clinical reality",
+                         journal="Medizinische Klinik")
+    records = make_records([original, translated])
+    clusters = find_duplicates(records)
+    assert clusters["cluster_id"].nunique() == 1
+    assert set(clusters["rule"]) == {"same_citation"}
+
+
+def test_same_place_but_different_issue_or_authors_or_abstracts_is_not_enough() -> None:
+    first = variant(GUMCAD, title="Welcome to the spring issue of the journal", doi=None, pages="1", issue="1")
+    records = make_records(
+        [
+            first,
+            variant(first, title="New editors join the board of the journal", issue="3"),  # pages restart each issue
+            variant(first, title="Mortality among women in sex work", authors=["Potterat, J"], issue=None),
+            variant(first, title="Abstract one on HIV testing uptake", volume="90 (Suppl 1)", pages="S12", issue=None),
+            variant(first, title="Abstract two on hepatitis B vaccination", volume="90 (Suppl 1)", pages="S12", issue=None),
+        ]
+    )
+    assert find_duplicates(records)["cluster_id"].nunique() == 5
+
+
+def test_a_garbled_doi_on_an_otherwise_identical_record_merges() -> None:
+    base = variant(GUMCAD, authors=["Perricone, A. J.", "Bivona, B. J.", "Jackson, F. R.", "Vander Heide, R. S."],
+                   title="Conditional knockout of myocyte focal adhesion kinase abrogates ischemic preconditioning",
+                   doi="10.1161/jaha.113.000457", volume="2", pages="e000457")
+    garbled = variant(base, doi="10.1161/jaha.e000457",
+                      authors=["Perricone, A. J.", "Bivona, B. J.", "Jackson, F. R.", "Heide, R. S. V."])
+    unsigned = variant(base, title="A brief summary of the articles appearing in this issue", authors=None,
+                       doi="10.1016/j.biopsych.2012.09.008", volume="72", pages="795-796")
+    unsigned_twin = variant(unsigned, authors=["Anonymous"], doi="10.1016/j.biopsych.2012.07.016")
+    records = make_records([base, garbled, unsigned, unsigned_twin])
+    assert same(records, "r1", "r2")
+    assert same(records, "r3", "r4")
+    # A different DOI with a different volume stays apart.
+    assert not same(make_records([base, variant(garbled, volume="3")]), "r1", "r2")
+
+
+def test_same_doi_title_and_authors_outweigh_a_wrong_journal_when_the_first_page_agrees() -> None:
+    article = variant(GUMCAD, journal="J Cardiovasc Pharmacol", volume="60", pages="276-282",
+                      title="An apoptosis signal-regulating kinase 1 inhibitor reduces cardiomyocyte apoptosis",
+                      doi="10.1097/fjc.0b013e31825ea0fa")
+    mislabelled = variant(article, journal="FASEB Journal", volume="26")
+    elsewhere = variant(mislabelled, pages="S7")
+    assert same(make_records([article, mislabelled]), "r1", "r2")
+    # Different journal, volume and first page: a person decides.
+    result = link_records(make_records([article, elsewhere]))
+    assert result.clusters["cluster_id"].nunique() == 2
+    assert len(review_queue(result)) == 1
+
+
+def test_prefaces_numbered_in_roman_pages_merge_with_their_twin_only() -> None:
+    preface = variant(GUMCAD, title="Preface", authors=["du Plessis, A. J."], journal="Clinics in Perinatology",
+                      volume="36", pages="xiii-xv", doi="10.1016/j.clp.2009.07.006", year=2009)
+    records = make_records(
+        [preface, variant(preface, doi=None), variant(preface, doi=None, pages="ix-xi"), variant(preface, doi=None, pages="13-15")]
+    )
+    clusters = cluster_of(find_duplicates(records))
+    assert clusters["r1"] == clusters["r2"]
+    assert len({clusters["r1"], clusters["r3"], clusters["r4"]}) == 3
+
+
+def test_a_title_lost_to_a_spreadsheet_formula_is_never_evidence() -> None:
+    base = variant(GUMCAD, doi=None)
+    records = make_records([base, variant(base, title="#NAME?"), variant(base, title="#VALUE!")])
+    clusters = cluster_of(find_duplicates(records))
+    assert len(set(clusters.values())) == 3

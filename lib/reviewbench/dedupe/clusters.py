@@ -30,7 +30,7 @@ from .normalise import prepare_records
 from .rules import classify, conflicts
 
 CLUSTER_COLUMNS = ["record_id", "cluster_id", "source_file", "rule", "score", "matched_record_id", "evidence", "linked_ids"]
-RULE_PRIORITY = {"human": 0, "doi": 1, "pmid": 2, "title_volume_pages": 3, "title_authors": 4, "title_bibliographic": 5}
+RULE_PRIORITY = {"human": 0, "doi": 1, "pmid": 2, "title_volume_pages": 3, "title_authors": 4, "title_bibliographic": 5, "title_part": 6, "same_citation": 7}
 
 
 @dataclass

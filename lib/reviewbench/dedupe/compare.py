@@ -7,7 +7,7 @@
 - ``title``, ``authors``, ``first_author``: rapidfuzz similarities 0-100
   (``authors``/``first_author`` NaN when either record lacks authors);
 - ``year_gap``: absolute year difference (NaN when unknown);
-- ``doi``, ``pmid``, ``volume``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown;
+- ``doi``, ``pmid``, ``volume``, ``issue``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown;
 - ``numbers``: ``1`` when the titles hold the same numbers ("part 2", "2019"), else ``-1``;
 - ``journal``: ``1`` compatible names, ``-1`` incompatible, ``0`` unknown;
 - ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint);
@@ -24,7 +24,7 @@ from .normalise import journals_compatible
 
 FEATURE_COLUMNS = [
     "i", "j", "title", "title_part", "authors", "first_author", "year_gap",
-    "doi", "pmid", "numbers", "volume", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "generic",
+    "doi", "pmid", "numbers", "volume", "issue", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "generic",
 ]
 
 
@@ -120,6 +120,7 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "pmid": _agreement(col["pmid"][i], col["pmid"][j]),
             "numbers": numbers,
             "volume": volume,
+            "issue": _agreement(col["issue_key"][i], col["issue_key"][j]),
             "pages": _agreement(col["page_key"][i], col["page_key"][j]),
             "journal": journal,
             "kind_a": col["kind"][i],

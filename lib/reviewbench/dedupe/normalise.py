@@ -330,11 +330,21 @@ def volume_numbers(volume: Any, issue: Any) -> str:
     return " ".join(sorted({n.lstrip("0") or "0" for n in _FIRST_NUMBER.findall(text)}))
 
 
+_ROMAN_PAGE = re.compile(r"([ivxlcdm]+)\.?\s*(?:[-\u2013\u2014]|$)", re.IGNORECASE)
+
+
 def start_page(pages: Any) -> str:
-    """The first page as digits ("e47-54" -> "47", "H2070-7" -> "2070", "Jan-13" -> "1")."""
+    """The first page as digits ("e47-54" -> "47", "H2070-7" -> "2070", "Jan-13" -> "1").
+
+    Front matter numbered in roman numerals keeps its numeral ("xiii-xv" -> "xiii"), so
+    it agrees with itself and differs from any arabic page.
+    """
     text = str(pages or "").strip()
     if not text or text == "nan":
         return ""
+    roman = _ROMAN_PAGE.match(text)
+    if roman:
+        return roman.group(1).lower()
     month = re.match(r"([A-Za-z]{3})-(\d+)$", text)
     if month and month.group(1).lower() in MONTHS:
         return str(MONTHS[month.group(1).lower()])

@@ -30,7 +30,9 @@ Duplicate rules, for pairs no non-duplicate rule stops:
   shorter, at least 30 characters, found whole in the longer), matching authors and the same
   year, journal, volume and first page;
 - ``title_bibliographic``: near-identical titles (>= 97) with the same year, journal,
-  volume and first page, whatever the (often garbled) author strings say.
+  volume and first page, whatever the (often garbled) author strings say;
+- ``same_citation``: articles by the same authors in the same journal, year, volume, issue
+  and first page, whatever the titles say (translated or reworded titles).
 
 Anything else with similar titles is ``uncertain`` and goes to the review queue.
 """
@@ -66,22 +68,31 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         & ((pages == 1) | (volume == 1) | bare_article)
     )
     kind_differs = (kind_a != kind_b) & ~(abstract_pair & same_place)
-    # A wrong DOI (another article's) on a record that agrees on everything else.
+    authors = f["authors"].to_numpy()
+    # A wrong DOI (another article's, or a garbled one) on a record that agrees on everything
+    # else: the same title, journal, year and first page, and the same authors (or none on
+    # either side, as for unsigned editorial matter) where the volume agrees too.
     identical = (
-        (f["title"].to_numpy() >= 98) & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 95)
-        & (pages == 1) & (f["journal"].to_numpy() == 1) & (f["year_gap"].to_numpy() == 0) & (volume != -1)
+        (f["title"].to_numpy() >= 98) & (pages == 1) & (f["journal"].to_numpy() == 1) & (f["year_gap"].to_numpy() == 0)
+        & (
+            ((np.nan_to_num(authors, nan=0) >= 95) & (volume != -1))
+            & ~np.isnan(authors)
+            | ((np.nan_to_num(authors, nan=100) >= 90) & (volume == 1))
+        )
     )
-    # The same DOI on records with the same title, authors, journal and kind outweighs a
-    # volume or page typo (the DOI is checked against the title; shared DOIs do not count).
+    # The same DOI on records with the same title, authors and kind outweighs a volume or
+    # page typo (the DOI is checked against the title; shared DOIs do not count), and a
+    # wrong journal name or volume where the first page agrees as well.
     doi_identity = (
-        (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() >= 97) & (kind_a == kind_b)
-        & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 90) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
-        & (f["year_gap"].to_numpy() <= 1) & (f["journal"].to_numpy() != -1)
+        (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() >= 95) & (kind_a == kind_b)
+        & (np.nan_to_num(authors, nan=0) >= 90) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
+        & (f["year_gap"].to_numpy() <= 1) & ((f["journal"].to_numpy() != -1) | (pages == 1))
     )
-    # "Editorial" by the same authors in the same journal, year, volume and first page is one item.
+    # "Editorial" by the same authors in the same journal (or one without a journal), year,
+    # volume and first page is one item.
     full_citation = (
-        (f["journal"].to_numpy() == 1) & (volume == 1) & (pages == 1) & (f["year_gap"].to_numpy() == 0)
-        & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 80) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
+        (f["journal"].to_numpy() != -1) & (volume == 1) & (pages == 1) & (f["year_gap"].to_numpy() == 0)
+        & (np.nan_to_num(authors, nan=0) >= 80) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
     )
     checks = [  # the first that applies names the reason; a different kind is the most telling
         ("different_kind", kind_differs),
@@ -97,6 +108,23 @@ def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     for name, hit in checks:
         rule = np.where((rule == "") & hit, name, rule)
     return rule != "", rule
+
+
+def same_citation_authors(features: pd.DataFrame) -> np.ndarray:
+    """Articles by the same authors at the same place: journal, year, volume, issue and first page.
+
+    Two papers cannot start on one page of one issue, so the title may differ (a translated
+    or reworded title, a running title). Conference abstracts are left out (several by one
+    group can share a page) and the issues must not disagree (pages restart in each issue).
+    """
+    f = features
+    kind_a, kind_b = f["kind_a"].to_numpy(dtype=object), f["kind_b"].to_numpy(dtype=object)
+    return (
+        (f["year_gap"].to_numpy() == 0) & (f["journal"].to_numpy() == 1) & (f["volume"].to_numpy() == 1)
+        & (f["pages"].to_numpy() == 1) & (f["issue"].to_numpy() != -1)
+        & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 95) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 95)
+        & (kind_a == "article") & (kind_b == "article") & ~f["generic"].to_numpy(dtype=bool)
+    )
 
 
 def classify(features: pd.DataFrame) -> pd.DataFrame:
@@ -122,6 +150,7 @@ def classify(features: pd.DataFrame) -> pd.DataFrame:
         ("title_volume_pages", (title >= 90) & authors_match & (volume == 1) & (pages == 1)),
         ("title_bibliographic", (title >= 97) & (year_gap == 0) & (journal == 1) & (volume == 1) & (pages == 1)),
         ("title_part", (f["title_part"].to_numpy() >= 100) & authors_match & (year_gap == 0) & (journal == 1) & (volume == 1) & (pages == 1)),
+        ("same_citation", same_citation_authors(f)),
     ]
     decision = np.full(len(f), "distinct", dtype=object)
     rule = np.full(len(f), "dissimilar", dtype=object)
