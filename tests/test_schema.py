@@ -1,6 +1,6 @@
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from reviewbench.schema import (
     RECORD_COLUMNS, assign_record_ids, conform, from_csv_frame, normalise_doi, to_csv_frame,
@@ -86,3 +86,23 @@ def test_record_ids_survive_better_author_and_journal_parsing():
     assert assign_record_ids([a], "h.csv") == assign_record_ids([b], "h.csv")
     c = dict(b, pages="222-228")
     assert assign_record_ids([c], "h.csv") != assign_record_ids([b], "h.csv")
+
+
+def _fold_reference(text: str) -> str:
+    """The first definition of the title fold, kept to prove the faster one equal (ids depend on it)."""
+    import re
+    import unicodedata
+
+    if text.isascii():
+        return re.sub(r"[^0-9a-z]+", "", text.lower())
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+@given(st.text())
+@settings(max_examples=500)
+def test_title_fold_is_unchanged_so_record_ids_stay_stable(text: str) -> None:
+    from reviewbench.schema import _fold
+
+    assert _fold(text) == _fold_reference(text)

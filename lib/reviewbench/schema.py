@@ -57,7 +57,8 @@ def normalise_doi(value: object) -> str:
     text = str(value).strip()
     if not text:
         return ""
-    text = _DOI_PREFIX.sub("", text)
+    if not text.startswith("10."):
+        text = _DOI_PREFIX.sub("", text)
     match = _DOI_SHAPE.search(text)
     if not match:
         return ""
@@ -65,16 +66,19 @@ def normalise_doi(value: object) -> str:
     return doi
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_DIGITS = re.compile(r"\d+")
+
+
 def _fold(text: str) -> str:
-    if text.isascii():
-        return re.sub(r"[^0-9a-z]+", "", text.lower())
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    """Letters and digits only, accents taken off (combining marks go with the rest)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def _first_page(pages: object) -> str:
-    match = re.search(r"\d+", str(pages or ""))
+    match = _DIGITS.search(str(pages or ""))
     return match.group(0).lstrip("0") if match else ""
 
 

@@ -35,6 +35,10 @@ class TaggedSyntax:
     # The start of a tag line: matches at exactly the line starts where tag_line does, without
     # reading the value (a much cheaper test of "is the next line a new tag?"); None: tag_line.
     tag_start: re.Pattern[str] | None = None
+    # The layout the format's own writer uses, read by a faster path when a whole file keeps
+    # to it: (tag column width, continuation indent), e.g. MEDLINE's ``"TI  - "`` and six
+    # spaces. Only for formats whose records are separated by blank lines.
+    fixed_layout: tuple[int, str] | None = None
 
 
 @dataclass
@@ -219,7 +223,12 @@ def split_records(
     the (rare) lines between them, continuations, blanks and markers, are looked at one
     by one. Line numbers are counted only where a record starts or a problem is met.
     """
+    if syntax.fixed_layout is not None:
+        fast = _split_fixed_layout(text, syntax, convert)
+        if fast is not None:
+            return fast, []
     splitter = _Splitter(text, syntax, path, convert)
+    plain = _plain_spacing(text)
     special = syntax.start_tags | syntax.end_tags | syntax.file_tags
     fast = not syntax.repeat_starts_record
     list_tags = syntax.list_continuation
@@ -246,7 +255,7 @@ def split_records(
                     values.extend(x.strip() for x in more.split("\n")[1:])
                 else:
                     # continuation lines joined with single spaces
-                    joined = _join_continuation(more)
+                    joined = _join_continuation(more, plain)
                     values.append(f"{value} {joined}" if value else joined)
                 continue
             values = current_tags.get(tag)
@@ -257,7 +266,16 @@ def split_records(
             continue
         splitter.last_tag = last_tag
         splitter.tag(tag, value, start)
-        if more:
+        owner = splitter.current
+        if more and owner is not None and splitter.last_tag == tag and tag in owner.tags:
+            # Continuation lines of a tag that opened a record: joined as everywhere else.
+            values = owner.tags[tag]
+            if tag in list_tags:
+                values.extend(x.strip() for x in more.split("\n")[1:])
+            else:
+                joined = _join_continuation(more, plain)
+                values[-1] = f"{values[-1]} {joined}" if values[-1] else joined
+        elif more:
             line_start = pos - len(more)
             for line in more.split("\n")[1:]:
                 line_start += 1
@@ -271,22 +289,125 @@ def split_records(
     return splitter.finish()
 
 
-_ODD_WHITESPACE = ("  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+def _split_fixed_layout(text: str, syntax: TaggedSyntax, convert: Converter | None) -> list[Any] | None:
+    """Records of a file laid out exactly as its format's writer lays it out, or ``None``.
+
+    Blank-line separated blocks of ``TAG - value`` lines with a fixed tag column and
+    continuation lines under a fixed indent (PubMed's own export) are read a block at a
+    time: one regular expression lists a block's tags and values, so Python touches each
+    field once instead of each line several times. The result equals the general
+    reader's; the first line outside that layout (a stray line, an odd blank, a tab, a
+    second start tag, spaces around a value) returns ``None`` and the general reader
+    takes the file.
+    """
+    width, indent = syntax.fixed_layout  # type: ignore[misc]
+    if syntax.end_tags or syntax.file_tags or syntax.marker_line or syntax.ignore_line or syntax.repeat_starts_record:
+        return None
+    if "\x00" in text or "\t" in text or "\r" in text or " \n" in text:
+        return None  # the general reader's blank-line and continuation rules apply
+    continuation = "\n" + indent
+    plain = _plain_spacing(text)
+    field = _fixed_layout_pattern(width)
+    start_tags = syntax.start_tags
+    records: list[Any] = []
+    line_no = 1
+    for first_line, body in _blocks(text):
+        if body[:1] == " " or body[-1:] == " ":
+            return None
+        joined = body.replace(continuation, "\x00") if continuation in body else body
+        pairs = field.findall(joined)
+        if len(pairs) != joined.count("\n") + 1:
+            return None  # some line is not a tag line in the layout
+        tags: dict[str, list[str]] = {}
+        for tag, value in pairs:
+            if "\x00" in value:
+                head, rest = value.split("\x00", 1)
+                rest = _collapse_spaces(rest.replace("\x00", " "), plain)
+                value = f"{head} {rest}" if head else rest
+            values = tags.get(tag)
+            if values is None:
+                tags[tag] = [value]
+            else:
+                values.append(value)
+        for tag in start_tags:
+            if tag in tags and (len(tags[tag]) > 1 or pairs[0][0] != tag):
+                return None  # a start tag inside a block starts another record
+        record = TaggedRecord(line_no + first_line, tags)
+        if convert is None:
+            records.append(record)
+            continue
+        result = convert(record)
+        if isinstance(result, Problem):
+            return None  # let the general reader report it in its own words
+        if result is not None:
+            records.append(result)
+    return records
 
 
-def _join_continuation(more: str) -> str:
+def _blocks(text: str):
+    """``(line offset, block)`` for each non-empty blank-line separated block of ``text``,
+    one at a time (a 200 MB export is not copied into a list of blocks)."""
+    pos, line, size = 0, 0, len(text)
+    while pos < size:
+        while pos < size and text[pos] == "\n":
+            pos += 1
+            line += 1
+        if pos >= size:
+            return
+        end = text.find("\n\n", pos)
+        if end == -1:
+            end = size
+        block = text[pos:end].rstrip("\n")
+        yield line, block
+        line += text.count("\n", pos, end)
+        pos = end
+
+
+_FIXED_PATTERNS: dict[int, re.Pattern[str]] = {}
+
+
+def _fixed_layout_pattern(width: int) -> re.Pattern[str]:
+    """A tag line of a fixed-layout file: the tag padded to ``width``, ``"- "``, and a value
+    with no white space at either end (anything else is left to the general reader)."""
+    pattern = _FIXED_PATTERNS.get(width)
+    if pattern is None:
+        pattern = _FIXED_PATTERNS[width] = re.compile(
+            rf"^(?=[A-Z][A-Z0-9 ]{{{width - 1}}}- )([A-Z][A-Z0-9]{{1,{width - 1}}}) *- ((?:\S(?:.*\S)?)?)$", re.M
+        )
+    return pattern
+
+
+def _collapse_spaces(text: str, plain: bool) -> str:
+    """``" ".join(text.split())``, without splitting text that is already that way.
+
+    ``plain``: the file holds no white space but spaces and line ends, so an ASCII value
+    (``isascii`` costs nothing) needs only the double-space and end checks.
+    """
+    if plain and text.isascii() and text[:1] != " " and text[-1:] != " " and "  " not in text:
+        return text
+    return " ".join(text.split())
+
+
+_ODD_WHITESPACE = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _plain_spacing(text: str) -> bool:
+    """True when ``text`` holds no white space but spaces and line ends (outside ASCII,
+    values are checked one by one)."""
+    return not any(odd in text for odd in _ODD_WHITESPACE)
+
+
+def _join_continuation(more: str, plain: bool = False) -> str:
     """``" ".join(more.split())``: continuation lines joined by single spaces.
 
-    The common case, ASCII lines indented by six spaces (MEDLINE abstracts) with single
-    spaces inside, is one replace and a few scans instead of splitting every word.
+    The common case, lines indented by six spaces (MEDLINE abstracts) with single spaces
+    inside, is one replace and a few scans instead of splitting every word.
     """
     joined = more.replace("\n      ", " ")
-    if joined[:1] == " " and joined[-1:] != " " and joined.isascii():
-        for odd in _ODD_WHITESPACE:
-            if odd in joined:
-                break
-        else:
-            return joined[1:]
+    if joined[:1] == " " and "\n" not in joined:
+        rest = joined[1:]
+        if rest.isascii() and rest[:1] != " " and rest[-1:] != " " and "  " not in rest and (plain or _plain_spacing(rest)):
+            return rest
     return " ".join(more.split())
 
 

@@ -1,0 +1,105 @@
+"""The fast reader for files in their writer's own layout (PubMed MEDLINE) equals the general one."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewbench.formats import medline
+from reviewbench.formats.tagged import _split_fixed_layout, split_records
+
+GENERAL = dataclasses.replace(medline.SYNTAX, fixed_layout=None)
+
+
+def both(text: str):
+    fast = split_records(text, medline.SYNTAX, "x.nbib")
+    general = split_records(text, GENERAL, "x.nbib")
+    as_tuples = lambda result: ([(r.line, r.tags) for r in result[0]], [(p.line, p.message) for p in result[1]])  # noqa: E731
+    return as_tuples(fast), as_tuples(general)
+
+
+PUBMED = (
+    "\nPMID- 11111111\nOWN - NLM\nTI  - Occupational health of indoor sex workers in Leeds: a\n"
+    "      cross-sectional survey.\nAB  - Background words here.\n      More words  with  odd   spacing.\n"
+    "FAU - Smith, Jane\nAU  - Smith J\nDP  - 2019 Mar\n\nPMID- 22222222\nTI  - Second\nAU  - Roe R\n"
+)
+
+
+def test_pubmed_layout_is_read_by_the_fast_path_and_equals_the_general_reader() -> None:
+    assert _split_fixed_layout(PUBMED, medline.SYNTAX, None) is not None
+    fast, general = both(PUBMED)
+    assert fast == general
+    records = fast[0]
+    assert [line for line, _ in records] == [2, 12]
+    assert records[0][1]["TI"] == ["Occupational health of indoor sex workers in Leeds: a cross-sectional survey."]
+    assert records[0][1]["AB"] == ["Background words here. More words with odd spacing."]
+
+
+def test_anything_outside_the_layout_goes_to_the_general_reader() -> None:
+    for odd in (
+        PUBMED.replace("OWN - NLM", "a stray line"),
+        PUBMED.replace("OWN - NLM", "OWN - NLM\nPMID- 3"),  # a second start tag inside a block
+        PUBMED.replace("\n\nPMID- 2", "\n   \nPMID- 2"),  # a blank line of spaces
+        PUBMED.replace("OWN - NLM", "OWN\t- NLM"),
+        PUBMED.replace("TI  - Second", "TI  -"),
+    ):
+        assert _split_fixed_layout(odd, medline.SYNTAX, None) is None
+        fast, general = both(odd)
+        assert fast == general
+
+
+TAGS = st.sampled_from(["PMID", "TI", "AB", "FAU", "AU", "DP", "PG", "JT", "MH", "OT", "LID", "ZZ"] * 4 + ["ti", "A"])
+WORD = st.text(alphabet="abc XY\u00e9-.:", min_size=1, max_size=8) | st.text(alphabet="ab \u00a0\u2028\x0c\x1c", max_size=4)
+INDENT = st.sampled_from(["      "] * 8 + ["", " ", "       ", "  ", "\t"])
+
+
+@st.composite
+def medline_texts(draw) -> str:
+    """Mostly PubMed's layout, with now and then what real files do wrong."""
+    lines = []
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["tag"] * 6 + ["continuation"] * 3 + ["blank"] * 2 + ["stray"]))
+        if kind == "tag":
+            separator = draw(st.sampled_from(["- "] * 8 + ["-", " - "]))
+            lines.append(f"{draw(TAGS):<4}{separator}{draw(WORD)}")
+        elif kind == "continuation":
+            lines.append(draw(INDENT) + draw(WORD))
+        elif kind == "blank":
+            lines.append(draw(st.sampled_from([""] * 6 + [" ", "      "])))
+        else:
+            lines.append(draw(WORD))
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(medline_texts())
+def test_fast_and_general_readers_agree_on_any_tagged_text(text: str) -> None:
+    fast, general = both(text)
+    assert fast == general
+
+
+VALUE = st.text(alphabet="abc XY\u00e9\u00a0-.:", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def pubmed_texts(draw) -> str:
+    """PubMed's own layout only: every such text takes the fast path."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 4))):
+        lines = [f"PMID- {draw(st.integers(1, 10**8))}"]
+        for _ in range(draw(st.integers(0, 6))):
+            lines.append(f"{draw(TAGS.filter(lambda t: t.isupper() and len(t) > 1 and t != 'PMID')):<4}- {draw(VALUE)}")
+            lines.extend("      " + draw(VALUE) for _ in range(draw(st.integers(0, 2))))
+        blocks.append("\n".join(lines))
+    separator = draw(st.sampled_from(["\n\n", "\n\n\n"]))
+    return draw(st.sampled_from(["", "\n"])) + separator.join(blocks) + draw(st.sampled_from(["", "\n"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pubmed_texts())
+def test_pubmed_layout_always_takes_the_fast_path_with_the_same_result(text: str) -> None:
+    assert _split_fixed_layout(text, medline.SYNTAX, None) is not None
+    fast, general = both(text)
+    assert fast == general
