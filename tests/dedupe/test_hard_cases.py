@@ -288,3 +288,17 @@ def test_a_title_lost_to_a_spreadsheet_formula_is_never_evidence() -> None:
     records = make_records([base, variant(base, title="#NAME?"), variant(base, title="#VALUE!")])
     clusters = cluster_of(find_duplicates(records))
     assert len(set(clusters.values())) == 3
+
+
+def test_title_authors_and_year_alone_go_to_a_person_unless_a_record_has_nothing_more() -> None:
+    article = variant(GUMCAD, pages=None, issue="6")
+    stripped = variant(GUMCAD, journal=None, volume=None, doi=None, pages="227-230", issue="6")
+    result = link_records(make_records([article, stripped]))
+    assert result.clusters["cluster_id"].nunique() == 2
+    assert len(review_queue(result)) == 1
+    # One more agreement (the journal) is enough.
+    assert same(make_records([article, variant(stripped, journal="Sex Transm Infect")]), "r1", "r2")
+    # A book, report or bare hand-searched entry has nothing more to agree on.
+    book = variant(GUMCAD, journal=None, volume=None, pages=None, issue=None, doi=None)
+    assert same(make_records([book, variant(book, journal="Book")]), "r1", "r2")
+    assert same(make_records([article, book]), "r1", "r2")

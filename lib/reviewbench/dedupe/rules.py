@@ -23,8 +23,10 @@ Duplicate rules, for pairs no non-duplicate rule stops:
 
 - ``doi`` / ``pmid``: the same identifier and similar titles (>= 85);
 - ``title_authors``: near-identical titles (>= 95), matching authors and first author,
-  and at least one more agreement (same year, journal, volume or first page); when the
-  journal names disagree, the same year and volume;
+  and at least one more agreement (same journal, volume or first page; the same year
+  only where a record gives neither volume nor page, since a conference abstract
+  stripped of its journal looks just like the later article); when the journal names
+  disagree, the same year and volume;
 - ``title_volume_pages``: similar titles (>= 90), matching authors, same volume and first page;
 - ``title_part``: one title is the other with a subtitle or series prefix left out (the
   shorter, at least 30 characters, found whole in the longer), matching authors and the same
@@ -140,7 +142,11 @@ def classify(features: pd.DataFrame) -> pd.DataFrame:
 
     blocked, why = conflicts(f)
     authors_match = (np.nan_to_num(authors, nan=0) >= 80) & (np.nan_to_num(first, nan=0) >= 80)
-    corroborated = (year_gap == 0) | (journal == 1) | (volume == 1) | (pages == 1)
+    # The same year is corroboration enough only where a record gives no volume or page to
+    # compare (books, reports, a bare hand-searched entry): where both do and none agree,
+    # it may be an abstract stripped of its journal beside the later article.
+    either_bare = f["bare_a"].to_numpy(dtype=bool) | f["bare_b"].to_numpy(dtype=bool)
+    corroborated = (journal == 1) | (volume == 1) | (pages == 1) | ((year_gap == 0) & either_bare)
 
     duplicate_rules = [
         ("doi", (doi == 1) & (title >= 85)),
