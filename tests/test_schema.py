@@ -106,3 +106,11 @@ def test_title_fold_is_unchanged_so_record_ids_stay_stable(text: str) -> None:
     from reviewbench.schema import _fold
 
     assert _fold(text) == _fold_reference(text)
+
+
+def test_title_fold_on_letters_that_change_under_case_or_compatibility_mapping() -> None:
+    from reviewbench.schema import _fold
+
+    for text in ("İstanbul", "\u212a-means", "Straße", "Æther", "ﬁnal", "αβγ-Δ", "Ｆｕｌｌ ｗｉｄｔｈ", "Ⅻ", "x\u0301y"):
+        assert _fold(text) == _fold_reference(text)
+    assert _fold("Ｆｕｌｌ ｗｉｄｔｈ (2019) – Café!") == "fullwidth2019cafe"

@@ -66,15 +66,21 @@ def normalise_doi(value: object) -> str:
     return doi
 
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\d+")
 
 
+_NOT_ALNUM_BYTES = bytes(b for b in range(256) if not (48 <= b <= 57 or 97 <= b <= 122))
+
+
 def _fold(text: str) -> str:
-    """Letters and digits only, accents taken off (combining marks go with the rest)."""
+    """Letters and digits only, accents taken off (combining marks go with the rest).
+
+    The same as keeping ``[0-9a-z]`` of ``NFKD(text).lower()``, done on bytes: dropping
+    every non-ASCII character and then every byte outside ``[0-9a-z]`` keeps exactly those.
+    """
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-    return _NOT_ALNUM.sub("", text.lower())
+    return text.lower().encode("ascii", "ignore").translate(None, _NOT_ALNUM_BYTES).decode("ascii")
 
 
 def _first_page(pages: object) -> str:

@@ -1,4 +1,4 @@
-"""The fast reader for files in their writer's own layout (PubMed MEDLINE) equals the general one."""
+"""The fast reader for files in their writer's own layout (PubMed MEDLINE, RIS) equals the general one."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewbench.formats import medline
-from reviewbench.formats.tagged import _split_fixed_layout, split_records
+from reviewbench.formats import medline, ris
+from reviewbench.formats.tagged import _split_plain_layout, split_records
 
-GENERAL = dataclasses.replace(medline.SYNTAX, fixed_layout=None)
+GENERAL = dataclasses.replace(medline.SYNTAX, plain_layout=None)
 
 
 def both(text: str):
@@ -28,7 +28,7 @@ PUBMED = (
 
 
 def test_pubmed_layout_is_read_by_the_fast_path_and_equals_the_general_reader() -> None:
-    assert _split_fixed_layout(PUBMED, medline.SYNTAX, None) is not None
+    assert _split_plain_layout(PUBMED, medline.SYNTAX, None) is not None
     fast, general = both(PUBMED)
     assert fast == general
     records = fast[0]
@@ -43,9 +43,10 @@ def test_anything_outside_the_layout_goes_to_the_general_reader() -> None:
         PUBMED.replace("OWN - NLM", "OWN - NLM\nPMID- 3"),  # a second start tag inside a block
         PUBMED.replace("\n\nPMID- 2", "\n   \nPMID- 2"),  # a blank line of spaces
         PUBMED.replace("OWN - NLM", "OWN\t- NLM"),
-        PUBMED.replace("TI  - Second", "TI  -"),
+        PUBMED.replace("OWN - NLM", "OWN - NLM\n  two-space continuation"),
+        PUBMED + "      ",  # a last line of spaces is a blank, not a continuation
     ):
-        assert _split_fixed_layout(odd, medline.SYNTAX, None) is None
+        assert _split_plain_layout(odd, medline.SYNTAX, None) is None
         fast, general = both(odd)
         assert fast == general
 
@@ -100,6 +101,51 @@ def pubmed_texts(draw) -> str:
 @settings(max_examples=300, deadline=None)
 @given(pubmed_texts())
 def test_pubmed_layout_always_takes_the_fast_path_with_the_same_result(text: str) -> None:
-    assert _split_fixed_layout(text, medline.SYNTAX, None) is not None
+    assert _split_plain_layout(text, medline.SYNTAX, None) is not None
     fast, general = both(text)
+    assert fast == general
+
+
+# --- RIS: records closed by ER, every line a tag line -----------------------------------
+
+RIS_GENERAL = dataclasses.replace(ris.SYNTAX, plain_layout=None)
+RIS_TAGS = st.sampled_from(["TI", "AU", "PY", "AB", "KW", "DO", "T2", "VL", "SP", "EP", "N1", "ZZ"])
+
+
+def both_ris(text: str):
+    fast = split_records(text, ris.SYNTAX, "x.ris")
+    general = split_records(text, RIS_GENERAL, "x.ris")
+    as_tuples = lambda result: ([(r.line, r.tags) for r in result[0]], [(p.line, p.message) for p in result[1]])  # noqa: E731
+    return as_tuples(fast), as_tuples(general)
+
+
+@st.composite
+def ris_texts(draw, messy: bool) -> str:
+    """RIS as databases write it; with ``messy``, now and then what real files do wrong."""
+    lines = [draw(st.sampled_from(["", "Provider: X", "1."]))] if messy and draw(st.booleans()) else []
+    for _ in range(draw(st.integers(1, 4))):
+        lines.append(f"TY  - {draw(st.sampled_from(['JOUR', 'BOOK', '']))}")
+        for _ in range(draw(st.integers(0, 6))):
+            separator = draw(st.sampled_from(["  - ", "  -", " - ", "  -  "])) if messy else draw(st.sampled_from(["  - ", "  -  "]))
+            lines.append(f"{draw(RIS_TAGS)}{separator}{draw(WORD)}")
+            if messy and draw(st.integers(0, 9)) == 0:
+                lines.append(draw(st.sampled_from(["continued text", "", "   ", "TY  - JOUR", "2."])))
+        if not messy or draw(st.integers(0, 9)):
+            lines.append(draw(st.sampled_from(["ER  - ", "ER  -"])))
+        lines.extend([""] * draw(st.integers(0, 2)))
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(ris_texts(messy=False))
+def test_ris_as_databases_write_it_takes_the_fast_path_with_the_same_result(text: str) -> None:
+    assert _split_plain_layout(text, ris.SYNTAX, None) is not None
+    fast, general = both_ris(text)
+    assert fast == general
+
+
+@settings(max_examples=400, deadline=None)
+@given(ris_texts(messy=True))
+def test_fast_and_general_ris_readers_agree_on_messy_files(text: str) -> None:
+    fast, general = both_ris(text)
     assert fast == general

@@ -19,7 +19,7 @@ SYNTAX = TaggedSyntax(
     tag_start=re.compile(r"[A-Z][A-Z0-9]{1,3} {0,3}-"),
     start_tags=frozenset({"PMID"}),
     blank_ends_record=True,
-    fixed_layout=(4, "      "),
+    plain_layout="      ",
 )
 # Schema field -> MEDLINE tags in priority order.
 FIELD_MAP: dict[str, tuple[str, ...]] = {

@@ -23,6 +23,7 @@ SYNTAX = TaggedSyntax(
     start_tags=frozenset({"TY"}),
     end_tags=frozenset({"ER"}),
     ignore_line=re.compile(r"\s*(\d+\.?|<\d+\.?\s*>|Provider:.*|Database:.*|Content:.*|Record #\d+ of \d+|Link to the Ovid Full Text or citation:.*)\s*$"),
+    plain_layout="",
 )
 # Schema field -> RIS tags in priority order (first acceptable value wins; lists collect all).
 FIELD_MAP: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import Problem
 from .normalise import extract_year
@@ -36,9 +36,10 @@ class TaggedSyntax:
     # reading the value (a much cheaper test of "is the next line a new tag?"); None: tag_line.
     tag_start: re.Pattern[str] | None = None
     # The layout the format's own writer uses, read by a faster path when a whole file keeps
-    # to it: (tag column width, continuation indent), e.g. MEDLINE's ``"TI  - "`` and six
-    # spaces. Only for formats whose records are separated by blank lines.
-    fixed_layout: tuple[int, str] | None = None
+    # to it (see :func:`_split_plain_layout`): the continuation indent of records separated
+    # by blank lines (MEDLINE's six spaces), or "" for records closed by an end tag with no
+    # continuation lines (RIS as databases write it). None: always the general reader.
+    plain_layout: str | None = None
 
 
 @dataclass
@@ -223,8 +224,8 @@ def split_records(
     the (rare) lines between them, continuations, blanks and markers, are looked at one
     by one. Line numbers are counted only where a record starts or a problem is met.
     """
-    if syntax.fixed_layout is not None:
-        fast = _split_fixed_layout(text, syntax, convert)
+    if syntax.plain_layout is not None:
+        fast = _split_plain_layout(text, syntax, convert)
         if fast is not None:
             return fast, []
     splitter = _Splitter(text, syntax, path, convert)
@@ -289,50 +290,67 @@ def split_records(
     return splitter.finish()
 
 
-def _split_fixed_layout(text: str, syntax: TaggedSyntax, convert: Converter | None) -> list[Any] | None:
+def _split_plain_layout(text: str, syntax: TaggedSyntax, convert: Converter | None) -> list[Any] | None:
     """Records of a file laid out exactly as its format's writer lays it out, or ``None``.
 
-    Blank-line separated blocks of ``TAG - value`` lines with a fixed tag column and
-    continuation lines under a fixed indent (PubMed's own export) are read a block at a
-    time: one regular expression lists a block's tags and values, so Python touches each
-    field once instead of each line several times. The result equals the general
-    reader's; the first line outside that layout (a stray line, an odd blank, a tab, a
-    second start tag, spaces around a value) returns ``None`` and the general reader
-    takes the file.
+    PubMed's MEDLINE (blank-line separated records, continuation lines under a fixed
+    indent) and RIS as databases write it (``TY`` ... ``ER`` with every line a tag line)
+    are read a record at a time: the format's own tag-line pattern lists a record's tags
+    and values in one call, so Python touches each field once instead of each line
+    several times. The result equals the general reader's; the first thing outside that
+    layout (a stray or numbered line, an odd blank, a second start tag, a record the
+    converter rejects) returns ``None`` and the general reader takes the whole file.
     """
-    width, indent = syntax.fixed_layout  # type: ignore[misc]
-    if syntax.end_tags or syntax.file_tags or syntax.marker_line or syntax.ignore_line or syntax.repeat_starts_record:
+    if syntax.file_tags or syntax.marker_line or syntax.repeat_starts_record or not syntax.start_tags:
         return None
-    if "\x00" in text or "\t" in text or "\r" in text or " \n" in text:
-        return None  # the general reader's blank-line and continuation rules apply
+    indent = syntax.plain_layout or ""
+    if indent:
+        if syntax.end_tags or not syntax.blank_ends_record:
+            return None
+        if "\t" in text or " \n" in text:
+            return None  # lines of white space are blank lines to the general reader
+        blocks = _blank_separated(text)
+    elif len(syntax.end_tags) == 1 and not syntax.blank_ends_record:
+        blocks = _end_tag_closed(text, next(iter(syntax.end_tags)))
+    else:
+        return None
     continuation = "\n" + indent
     plain = _plain_spacing(text)
-    field = _fixed_layout_pattern(width)
+    field = _PLAIN_PATTERNS.get(syntax.name)
+    if field is None:
+        # The format's own tag line, and with an indent the continuation lines under it.
+        more = f"((?:{re.escape(continuation)}[^\n]*)*)" if indent else ""
+        field = _PLAIN_PATTERNS[syntax.name] = re.compile(f"^(?:{syntax.tag_line.pattern}){more}", re.M)
     start_tags = syntax.start_tags
     records: list[Any] = []
-    line_no = 1
-    for first_line, body in _blocks(text):
-        if body[:1] == " " or body[-1:] == " ":
+    for first_line, start, end, breaks in blocks:
+        if start < 0:
             return None
-        joined = body.replace(continuation, "\x00") if continuation in body else body
-        pairs = field.findall(joined)
-        if len(pairs) != joined.count("\n") + 1:
-            return None  # some line is not a tag line in the layout
+        # Read in place (no copy of the record's text); every line must be a tag line or,
+        # with an indent, a continuation line: the lines matched must be all the lines.
+        pairs = field.findall(text, start, end)
+        lines = len(pairs)
         tags: dict[str, list[str]] = {}
-        for tag, value in pairs:
-            if "\x00" in value:
-                head, rest = value.split("\x00", 1)
-                rest = _collapse_spaces(rest.replace("\x00", " "), plain)
-                value = f"{head} {rest}" if head else rest
+        for tag, value, more in pairs if indent else ((t, v, "") for t, v in pairs):
+            if value:
+                value = value.strip()
+            if more:
+                lines += more.count("\n")
+                joined = _join_continuation(more, plain)
+                value = f"{value} {joined}" if value else joined
             values = tags.get(tag)
             if values is None:
                 tags[tag] = [value]
             else:
                 values.append(value)
-        for tag in start_tags:
-            if tag in tags and (len(tags[tag]) > 1 or pairs[0][0] != tag):
-                return None  # a start tag inside a block starts another record
-        record = TaggedRecord(line_no + first_line, tags)
+        if lines != breaks + 1 or (indent and text[end - 1] == " "):
+            return None  # a line outside the layout, or a last line of spaces (a blank)
+        first = pairs[0][0]
+        if (syntax.end_tags and first not in start_tags) or any(
+            tag in tags and (len(tags[tag]) > 1 or first != tag) for tag in start_tags
+        ):
+            return None  # a record that does not open with its start tag, or holds two
+        record = TaggedRecord(first_line, tags)
         if convert is None:
             records.append(record)
             continue
@@ -344,10 +362,13 @@ def _split_fixed_layout(text: str, syntax: TaggedSyntax, convert: Converter | No
     return records
 
 
-def _blocks(text: str):
-    """``(line offset, block)`` for each non-empty blank-line separated block of ``text``,
-    one at a time (a 200 MB export is not copied into a list of blocks)."""
-    pos, line, size = 0, 0, len(text)
+_PLAIN_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _blank_separated(text: str) -> Iterator[tuple[int, int, int, int]]:
+    """``(line number, start, end, line breaks inside)`` of each blank-line separated block
+    of ``text``, one at a time (a 200 MB export is not copied into a list of blocks)."""
+    pos, line, size = 0, 1, len(text)
     while pos < size:
         while pos < size and text[pos] == "\n":
             pos += 1
@@ -357,35 +378,36 @@ def _blocks(text: str):
         end = text.find("\n\n", pos)
         if end == -1:
             end = size
-        block = text[pos:end].rstrip("\n")
-        yield line, block
-        line += text.count("\n", pos, end)
+            while text[end - 1] == "\n":
+                end -= 1
+        breaks = text.count("\n", pos, end)
+        yield line, pos, end, breaks
+        line += breaks
         pos = end
 
 
-_FIXED_PATTERNS: dict[int, re.Pattern[str]] = {}
-
-
-def _fixed_layout_pattern(width: int) -> re.Pattern[str]:
-    """A tag line of a fixed-layout file: the tag padded to ``width``, ``"- "``, and a value
-    with no white space at either end (anything else is left to the general reader)."""
-    pattern = _FIXED_PATTERNS.get(width)
-    if pattern is None:
-        pattern = _FIXED_PATTERNS[width] = re.compile(
-            rf"^(?=[A-Z][A-Z0-9 ]{{{width - 1}}}- )([A-Z][A-Z0-9]{{1,{width - 1}}}) *- ((?:\S(?:.*\S)?)?)$", re.M
-        )
-    return pattern
-
-
-def _collapse_spaces(text: str, plain: bool) -> str:
-    """``" ".join(text.split())``, without splitting text that is already that way.
-
-    ``plain``: the file holds no white space but spaces and line ends, so an ASCII value
-    (``isascii`` costs nothing) needs only the double-space and end checks.
-    """
-    if plain and text.isascii() and text[:1] != " " and text[-1:] != " " and "  " not in text:
-        return text
-    return " ".join(text.split())
+def _end_tag_closed(text: str, end_tag: str) -> Iterator[tuple[int, int, int, int]]:
+    """``(line number, start, end, line breaks inside)`` of the lines of each record closed
+    by an end-tag line (``ER  -``); a start of -1 where anything but blank lines lies
+    outside a record."""
+    closing = re.compile(rf"{re.escape(end_tag)} {{1,2}}-")
+    marker = "\n" + end_tag
+    pos, line, size = 0, 1, len(text)
+    while pos < size:
+        while pos < size and text[pos] == "\n":
+            pos += 1
+            line += 1
+        if pos >= size:
+            return
+        at = text.find(marker, pos)
+        if at == -1 or text.startswith(end_tag, pos) or not closing.match(text, at + 1):
+            yield line, -1, -1, 0  # text after the last record, an empty record, an odd end line
+            return
+        breaks = text.count("\n", pos, at)
+        yield line, pos, at, breaks
+        end = text.find("\n", at + 1)
+        line += breaks + 1
+        pos = size if end == -1 else end
 
 
 _ODD_WHITESPACE = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
