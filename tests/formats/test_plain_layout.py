@@ -28,7 +28,7 @@ PUBMED = (
 
 
 def test_pubmed_layout_is_read_by_the_fast_path_and_equals_the_general_reader() -> None:
-    assert _split_plain_layout(PUBMED, medline.SYNTAX, None) is not None
+    assert _split_plain_layout(PUBMED, medline.SYNTAX, None)[1] is None  # read to the end
     fast, general = both(PUBMED)
     assert fast == general
     records = fast[0]
@@ -37,7 +37,7 @@ def test_pubmed_layout_is_read_by_the_fast_path_and_equals_the_general_reader() 
     assert records[0][1]["AB"] == ["Background words here. More words with odd spacing."]
 
 
-def test_anything_outside_the_layout_goes_to_the_general_reader() -> None:
+def test_the_general_reader_goes_on_from_anything_outside_the_layout() -> None:
     for odd in (
         PUBMED.replace("OWN - NLM", "a stray line"),
         PUBMED.replace("OWN - NLM", "OWN - NLM\nPMID- 3"),  # a second start tag inside a block
@@ -46,7 +46,7 @@ def test_anything_outside_the_layout_goes_to_the_general_reader() -> None:
         PUBMED.replace("OWN - NLM", "OWN - NLM\n  two-space continuation"),
         PUBMED + "      ",  # a last line of spaces is a blank, not a continuation
     ):
-        assert _split_plain_layout(odd, medline.SYNTAX, None) is None
+        assert _split_plain_layout(odd, medline.SYNTAX, None)[1] is not None  # stopped: the general reader goes on
         fast, general = both(odd)
         assert fast == general
 
@@ -98,10 +98,10 @@ def pubmed_texts(draw) -> str:
     return draw(st.sampled_from(["", "\n"])) + separator.join(blocks) + draw(st.sampled_from(["", "\n"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(pubmed_texts())
 def test_pubmed_layout_always_takes_the_fast_path_with_the_same_result(text: str) -> None:
-    assert _split_plain_layout(text, medline.SYNTAX, None) is not None
+    assert _split_plain_layout(text, medline.SYNTAX, None)[1] is None
     fast, general = both(text)
     assert fast == general
 
@@ -136,10 +136,10 @@ def ris_texts(draw, messy: bool) -> str:
     return "\n".join(lines) + draw(st.sampled_from(["", "\n"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(ris_texts(messy=False))
 def test_ris_as_databases_write_it_takes_the_fast_path_with_the_same_result(text: str) -> None:
-    assert _split_plain_layout(text, ris.SYNTAX, None) is not None
+    assert _split_plain_layout(text, ris.SYNTAX, None)[1] is None
     fast, general = both_ris(text)
     assert fast == general
 
@@ -149,3 +149,16 @@ def test_ris_as_databases_write_it_takes_the_fast_path_with_the_same_result(text
 def test_fast_and_general_ris_readers_agree_on_messy_files(text: str) -> None:
     fast, general = both_ris(text)
     assert fast == general
+
+
+def test_a_tag_after_an_end_line_mid_file_still_joins_its_record() -> None:
+    records = [f"TY  - JOUR\nTI  - Title {n}\nAU  - Roe, R\nER  - " for n in range(4)]
+    records[1] += "\nNL  - a tag Ovid writes after the end line"
+    text = "\n\n".join(records) + "\n"
+    done, stop = _split_plain_layout(text, ris.SYNTAX, None)
+    assert [r.tags["TI"] for r in done] == [["Title 0"]]  # record 1 is read again by the general reader
+    assert stop == (text.index("TY  - JOUR\nTI  - Title 1"), 6)
+    fast, general = both_ris(text)
+    assert fast == general
+    assert fast[0][1][1]["NL"] == ["a tag Ovid writes after the end line"]
+    assert [line for line, _ in fast[0]] == [1, 6, 12, 17]

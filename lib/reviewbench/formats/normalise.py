@@ -241,12 +241,20 @@ def _clean_repeated(text: str) -> str:
 
 def clean_authors(rec: dict[str, Any]) -> dict[str, Any]:
     """Authors as a list of ``"Family, Given"`` (parsers that already split names set ``_authors_done``)."""
-    authors = [str(a) for a in rec.get("authors") or [] if str(a).strip()]
+    authors = [a if type(a) is str else str(a) for a in rec.get("authors") or ()]
     if rec.pop("_authors_done", False):
-        rec["authors"] = [_SPACE.sub(" ", fix_mojibake(a)).strip() for a in authors]
+        rec["authors"] = [_SPACE.sub(" ", fix_mojibake(a)).strip() for a in authors if a.strip()]
     else:
-        rec["authors"] = [a for a in (normalise_author(a) for a in split_authors(authors)) if a]
+        rec["authors"] = [name for a in authors for name in _author_names(a)]
     return rec
+
+
+@lru_cache(maxsize=100_000)
+def _author_names(author: str) -> tuple[str, ...]:
+    """The names in one author string, split and turned round (names repeat across records)."""
+    if not author.strip():
+        return ()
+    return tuple(a for a in (normalise_author(a) for a in split_authors([author])) if a)
 
 
 def clean_year(rec: dict[str, Any]) -> dict[str, Any]:

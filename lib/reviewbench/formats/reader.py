@@ -8,7 +8,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -97,25 +97,29 @@ def records_frame(raw: list[dict[str, Any]]) -> pd.DataFrame:
 
     Gives what :func:`reviewbench.schema.conform` gives for these records (strings,
     lists, nullable-integer years, ``extra`` dicts with any other key folded in), in a
-    fraction of the time, which matters at 100,000 records.
+    fraction of the time, which matters at 100,000 records: each record's fields are
+    taken in one C-level call and the rows turned into columns by ``zip``; only columns
+    that hold a missing value are walked in Python.
     """
-    columns: dict[str, Any] = {}
     unknown = any(not r.keys() <= _SCHEMA_KEYS for r in raw)
+    values = dict(zip(RECORD_COLUMNS, zip(*[tuple(map(r.get, RECORD_COLUMNS)) for r in raw]))) if raw else {}
+    columns: dict[str, Any] = {}
     for col in RECORD_COLUMNS:
+        column = values.get(col, ())
         if col in LIST_COLUMNS:
-            # normalise_record leaves lists of non-empty strings here
-            columns[col] = _objects([r.get(col) or [] for r in raw])
+            # normalise_record leaves lists of non-empty strings here; a missing one is a new list
+            columns[col] = _objects([v or [] for v in column])
         elif col == "year":
-            columns[col] = pd.array([r.get("year") for r in raw], dtype="Int64")
+            columns[col] = pd.array(list(column), dtype="Int64")
         elif col == "extra":
-            columns[col] = _objects([_extra(r) for r in raw] if unknown else [r.get("extra") or {} for r in raw])
+            columns[col] = _objects([_extra(r) for r in raw] if unknown else [v or {} for v in column])
         else:
-            # parsers hand over strings; "" where a field is missing
-            columns[col] = _objects([r.get(col) or "" for r in raw])
+            # parsers hand over strings; "" where a field is missing (or empty)
+            columns[col] = _objects(column if all(column) else [v or "" for v in column])
     return pd.DataFrame(columns, columns=RECORD_COLUMNS, copy=False)
 
 
-def _objects(values: list[Any]) -> np.ndarray:
+def _objects(values: Sequence[Any]) -> np.ndarray:
     """An object array holding ``values`` as they are (lists stay list cells), so pandas
     neither infers a type nor copies the column."""
     array = np.empty(len(values), dtype=object)

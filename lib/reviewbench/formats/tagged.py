@@ -224,19 +224,24 @@ def split_records(
     the (rare) lines between them, continuations, blanks and markers, are looked at one
     by one. Line numbers are counted only where a record starts or a problem is met.
     """
+    done: list[Any] = []
+    resume, resume_line = 0, 1
     if syntax.plain_layout is not None:
-        fast = _split_plain_layout(text, syntax, convert)
-        if fast is not None:
-            return fast, []
+        done, stop = _split_plain_layout(text, syntax, convert)
+        if stop is None:
+            return done, []
+        resume, resume_line = stop  # the general reader goes on from the record the fast one stopped before
     splitter = _Splitter(text, syntax, path, convert)
+    splitter.records = done
+    splitter._pos, splitter._line = resume, resume_line
     plain = _plain_spacing(text)
     special = syntax.start_tags | syntax.end_tags | syntax.file_tags
     fast = not syntax.repeat_starts_record
     list_tags = syntax.list_continuation
-    pos = -1  # where the previous tag line (with its continuations) ends
+    pos = resume - 1  # where the previous tag line (with its continuations) ends
     last_tag = ""
     current_tags: dict[str, list[str]] | None = None
-    for match in _line_pattern(syntax).finditer(text):
+    for match in _line_pattern(syntax).finditer(text, resume):
         start, end = match.span()
         if start > pos + 1:
             splitter.last_tag = last_tag
@@ -290,8 +295,13 @@ def split_records(
     return splitter.finish()
 
 
-def _split_plain_layout(text: str, syntax: TaggedSyntax, convert: Converter | None) -> list[Any] | None:
-    """Records of a file laid out exactly as its format's writer lays it out, or ``None``.
+def _split_plain_layout(
+    text: str, syntax: TaggedSyntax, convert: Converter | None
+) -> tuple[list[Any], tuple[int, int] | None]:
+    """Records of a file laid out exactly as its format's writer lays it out, and where it
+    stopped: ``None`` when it read the whole file, else the position and line number of
+    the record before the first thing outside that layout (the general reader goes on
+    from there; that record is read again, as a tag after its end line belongs to it).
 
     PubMed's MEDLINE (blank-line separated records, continuation lines under a fixed
     indent) and RIS as databases write it (``TY`` ... ``ER`` with every line a tag line)
@@ -299,33 +309,39 @@ def _split_plain_layout(text: str, syntax: TaggedSyntax, convert: Converter | No
     and values in one call, so Python touches each field once instead of each line
     several times. The result equals the general reader's; the first thing outside that
     layout (a stray or numbered line, an odd blank, a second start tag, a record the
-    converter rejects) returns ``None`` and the general reader takes the whole file.
+    converter rejects) stops it, and the general reader reads the rest.
     """
+    everything: tuple[list[Any], tuple[int, int] | None] = ([], (0, 1))
     if syntax.file_tags or syntax.marker_line or syntax.repeat_starts_record or not syntax.start_tags:
-        return None
+        return everything
     indent = syntax.plain_layout or ""
     if indent:
         if syntax.end_tags or not syntax.blank_ends_record:
-            return None
-        if "\t" in text or " \n" in text:
-            return None  # lines of white space are blank lines to the general reader
+            return everything
         blocks = _blank_separated(text)
     elif len(syntax.end_tags) == 1 and not syntax.blank_ends_record:
         blocks = _end_tag_closed(text, next(iter(syntax.end_tags)))
     else:
-        return None
+        return everything
     continuation = "\n" + indent
     plain = _plain_spacing(text)
     field = _PLAIN_PATTERNS.get(syntax.name)
     if field is None:
-        # The format's own tag line, and with an indent the continuation lines under it.
-        more = f"((?:{re.escape(continuation)}[^\n]*)*)" if indent else ""
+        # The format's own tag line, and with an indent the continuation lines under it
+        # (a line of only spaces and tabs is a blank line to the general reader: no match).
+        more = f"((?:{re.escape(continuation)}[ \t]*[^ \t\n][^\n]*)*)" if indent else ""
         field = _PLAIN_PATTERNS[syntax.name] = re.compile(f"^(?:{syntax.tag_line.pattern}){more}", re.M)
     start_tags = syntax.start_tags
     records: list[Any] = []
+    previous = (0, 1, 0)  # (start, line, records read before it) of the last record read
+
+    def stop() -> tuple[list[Any], tuple[int, int]]:
+        del records[previous[2]:]
+        return records, previous[:2]
+
     for first_line, start, end, breaks in blocks:
         if start < 0:
-            return None
+            return stop()
         # Read in place (no copy of the record's text); every line must be a tag line or,
         # with an indent, a continuation line: the lines matched must be all the lines.
         pairs = field.findall(text, start, end)
@@ -343,23 +359,21 @@ def _split_plain_layout(text: str, syntax: TaggedSyntax, convert: Converter | No
                 tags[tag] = [value]
             else:
                 values.append(value)
-        if lines != breaks + 1 or (indent and text[end - 1] == " "):
-            return None  # a line outside the layout, or a last line of spaces (a blank)
+        if lines != breaks + 1:
+            return stop()  # a line outside the layout (a stray line, a blank of spaces)
         first = pairs[0][0]
         if (syntax.end_tags and first not in start_tags) or any(
             tag in tags and (len(tags[tag]) > 1 or first != tag) for tag in start_tags
         ):
-            return None  # a record that does not open with its start tag, or holds two
+            return stop()  # a record that does not open with its start tag, or holds two
         record = TaggedRecord(first_line, tags)
-        if convert is None:
-            records.append(record)
-            continue
-        result = convert(record)
+        result = record if convert is None else convert(record)
         if isinstance(result, Problem):
-            return None  # let the general reader report it in its own words
+            return stop()  # let the general reader report it in its own words
+        previous = (start, first_line, len(records))
         if result is not None:
             records.append(result)
-    return records
+    return records, None
 
 
 _PLAIN_PATTERNS: dict[str, re.Pattern[str]] = {}
