@@ -234,7 +234,6 @@ def split_records(
     splitter = _Splitter(text, syntax, path, convert)
     splitter.records = done
     splitter._pos, splitter._line = resume, resume_line
-    plain = _plain_spacing(text)
     special = syntax.start_tags | syntax.end_tags | syntax.file_tags
     fast = not syntax.repeat_starts_record
     list_tags = syntax.list_continuation
@@ -261,7 +260,7 @@ def split_records(
                     values.extend(x.strip() for x in more.split("\n")[1:])
                 else:
                     # continuation lines joined with single spaces
-                    joined = _join_continuation(more, plain)
+                    joined = _join_continuation(more)
                     values.append(f"{value} {joined}" if value else joined)
                 continue
             values = current_tags.get(tag)
@@ -279,7 +278,7 @@ def split_records(
             if tag in list_tags:
                 values.extend(x.strip() for x in more.split("\n")[1:])
             else:
-                joined = _join_continuation(more, plain)
+                joined = _join_continuation(more)
                 values[-1] = f"{values[-1]} {joined}" if values[-1] else joined
         elif more:
             line_start = pos - len(more)
@@ -324,7 +323,6 @@ def _split_plain_layout(
     else:
         return everything
     continuation = "\n" + indent
-    plain = _plain_spacing(text)
     field = _PLAIN_PATTERNS.get(syntax.name)
     if field is None:
         # The format's own tag line, and with an indent the continuation lines under it
@@ -352,7 +350,7 @@ def _split_plain_layout(
                 value = value.strip()
             if more:
                 lines += more.count("\n")
-                joined = _join_continuation(more, plain)
+                joined = _join_continuation(more)
                 value = f"{value} {joined}" if value else joined
             values = tags.get(tag)
             if values is None:
@@ -427,13 +425,7 @@ def _end_tag_closed(text: str, end_tag: str) -> Iterator[tuple[int, int, int, in
 _ODD_WHITESPACE = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
-def _plain_spacing(text: str) -> bool:
-    """True when ``text`` holds no white space but spaces and line ends (outside ASCII,
-    values are checked one by one)."""
-    return not any(odd in text for odd in _ODD_WHITESPACE)
-
-
-def _join_continuation(more: str, plain: bool = False) -> str:
+def _join_continuation(more: str) -> str:
     """``" ".join(more.split())``: continuation lines joined by single spaces.
 
     The common case, lines indented by six spaces (MEDLINE abstracts) with single spaces
@@ -442,8 +434,12 @@ def _join_continuation(more: str, plain: bool = False) -> str:
     joined = more.replace("\n      ", " ")
     if joined[:1] == " " and "\n" not in joined:
         rest = joined[1:]
-        if rest.isascii() and rest[:1] != " " and rest[-1:] != " " and "  " not in rest and (plain or _plain_spacing(rest)):
-            return rest
+        if rest.isascii() and rest[:1] != " " and rest[-1:] != " " and "  " not in rest:
+            for odd in _ODD_WHITESPACE:
+                if odd in rest:
+                    break
+            else:
+                return rest
     return " ".join(more.split())
 
 
