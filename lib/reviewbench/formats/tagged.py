@@ -66,11 +66,15 @@ Converter = Callable[[TaggedRecord], Any]
 class _Splitter:
     """The state of one pass over a tagged file (see :func:`split_records`)."""
 
-    def __init__(self, text: str, syntax: TaggedSyntax, path: str, convert: Converter | None = None) -> None:
+    def __init__(
+        self, text: str, syntax: TaggedSyntax, path: str, convert: Converter | None = None,
+        records: list[Any] | None = None, start: tuple[int, int] = (0, 1),
+    ) -> None:
+        """``records`` already read and ``start`` (position, line number) go on a pass begun elsewhere."""
         self.text, self.syntax, self.path = text, syntax, path
         self.convert = convert
         self.pending: TaggedRecord | None = None
-        self.records: list[Any] = []
+        self.records: list[Any] = records if records is not None else []
         self.problems: list[Problem] = []
         self.current: TaggedRecord | None = None
         self.after_end: TaggedRecord | None = None  # the record just closed, for tags after its end line
@@ -78,7 +82,7 @@ class _Splitter:
         self.first_tag = ""
         self.stray = 0
         self.stray_line = 0
-        self._pos, self._line = 0, 1
+        self._pos, self._line = start
         self.marker = syntax.marker_line.match if syntax.marker_line else None
         self.ignore = syntax.ignore_line.match if syntax.ignore_line else None
         self.free_start = bool(syntax.repeat_starts_record or syntax.blank_ends_record or syntax.marker_line)
@@ -225,15 +229,14 @@ def split_records(
     by one. Line numbers are counted only where a record starts or a problem is met.
     """
     done: list[Any] = []
-    resume, resume_line = 0, 1
+    stop: tuple[int, int] | None = (0, 1)
     if syntax.plain_layout is not None:
         done, stop = _split_plain_layout(text, syntax, convert)
         if stop is None:
             return done, []
-        resume, resume_line = stop  # the general reader goes on from the record the fast one stopped before
-    splitter = _Splitter(text, syntax, path, convert)
-    splitter.records = done
-    splitter._pos, splitter._line = resume, resume_line
+    # The general reader goes on from the record the fast one stopped before.
+    resume = stop[0]
+    splitter = _Splitter(text, syntax, path, convert, done, stop)
     special = syntax.start_tags | syntax.end_tags | syntax.file_tags
     fast = not syntax.repeat_starts_record
     list_tags = syntax.list_continuation
@@ -254,14 +257,7 @@ def split_records(
             # The common case, kept inline: one more tag inside an open record.
             last_tag = tag
             if more:
-                values = current_tags.setdefault(tag, [])
-                if tag in list_tags:
-                    values.append(value)
-                    values.extend(x.strip() for x in more.split("\n")[1:])
-                else:
-                    # continuation lines joined with single spaces
-                    joined = _join_continuation(more)
-                    values.append(f"{value} {joined}" if value else joined)
+                current_tags.setdefault(tag, []).extend(_continued(value, more, tag in list_tags))
                 continue
             values = current_tags.get(tag)
             if values is None:
@@ -275,11 +271,7 @@ def split_records(
         if more and owner is not None and splitter.last_tag == tag and tag in owner.tags:
             # Continuation lines of a tag that opened a record: joined as everywhere else.
             values = owner.tags[tag]
-            if tag in list_tags:
-                values.extend(x.strip() for x in more.split("\n")[1:])
-            else:
-                joined = _join_continuation(more)
-                values[-1] = f"{values[-1]} {joined}" if values[-1] else joined
+            values[-1:] = _continued(values[-1], more, tag in list_tags)
         elif more:
             line_start = pos - len(more)
             for line in more.split("\n")[1:]:
@@ -350,8 +342,7 @@ def _split_plain_layout(
                 value = value.strip()
             if more:
                 lines += more.count("\n")
-                joined = _join_continuation(more)
-                value = f"{value} {joined}" if value else joined
+                value = _continued(value, more, False)[0]
             values = tags.get(tag)
             if values is None:
                 tags[tag] = [value]
@@ -377,14 +368,20 @@ def _split_plain_layout(
 _PLAIN_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
+def _past_blank_lines(text: str, pos: int, line: int) -> tuple[int, int]:
+    """Position and line number after the empty lines starting at ``pos``."""
+    start = pos
+    while pos < len(text) and text[pos] == "\n":
+        pos += 1
+    return pos, line + pos - start
+
+
 def _blank_separated(text: str) -> Iterator[tuple[int, int, int, int]]:
     """``(line number, start, end, line breaks inside)`` of each blank-line separated block
     of ``text``, one at a time (a 200 MB export is not copied into a list of blocks)."""
     pos, line, size = 0, 1, len(text)
     while pos < size:
-        while pos < size and text[pos] == "\n":
-            pos += 1
-            line += 1
+        pos, line = _past_blank_lines(text, pos, line)
         if pos >= size:
             return
         end = text.find("\n\n", pos)
@@ -406,9 +403,7 @@ def _end_tag_closed(text: str, end_tag: str) -> Iterator[tuple[int, int, int, in
     marker = "\n" + end_tag
     pos, line, size = 0, 1, len(text)
     while pos < size:
-        while pos < size and text[pos] == "\n":
-            pos += 1
-            line += 1
+        pos, line = _past_blank_lines(text, pos, line)
         if pos >= size:
             return
         at = text.find(marker, pos)
@@ -423,6 +418,15 @@ def _end_tag_closed(text: str, end_tag: str) -> Iterator[tuple[int, int, int, in
 
 
 _ODD_WHITESPACE = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _continued(value: str, more: str, as_list: bool) -> list[str]:
+    """A tag's value with its continuation lines ``more``: each line a value of its own for
+    list tags, else all joined to the value by single spaces."""
+    if as_list:
+        return [value, *(x.strip() for x in more.split("\n")[1:])]
+    joined = _join_continuation(more)
+    return [f"{value} {joined}" if value else joined]
 
 
 def _join_continuation(more: str) -> str:
