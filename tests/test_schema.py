@@ -114,3 +114,31 @@ def test_title_fold_on_letters_that_change_under_case_or_compatibility_mapping()
     for text in ("İstanbul", "\u212a-means", "Straße", "Æther", "ﬁnal", "αβγ-Δ", "Ｆｕｌｌ ｗｉｄｔｈ", "Ⅻ", "x\u0301y"):
         assert _fold(text) == _fold_reference(text)
     assert _fold("Ｆｕｌｌ ｗｉｄｔｈ (2019) – Café!") == "fullwidth2019cafe"
+
+
+DOI_TEXT = st.text(alphabet="10./abcXYZ()[]<>;:, \u00a0\u0130doihtps", max_size=30) | st.builds(
+    lambda s, t: f"10.{s}/{t}", st.integers(1000, 99999), st.text(alphabet="aB1.)/;-\u0130 ", max_size=8)
+)
+
+
+@given(DOI_TEXT)
+@settings(max_examples=500)
+def test_normalise_doi_is_idempotent(text: str) -> None:
+    once = normalise_doi(text)
+    assert normalise_doi(once) == once
+    assert once == "" or (once.startswith("10.") and not once.endswith("/") and once == once.strip())
+
+
+@given(st.lists(st.fixed_dictionaries({
+    "title": st.text(max_size=20), "year": st.none() | st.integers(1900, 2030), "doi": DOI_TEXT,
+    "pmid": st.text(alphabet="0123 ", max_size=6), "volume": st.text(alphabet="12ab\u00b2 ", max_size=4),
+    "pages": st.text(alphabet="0123-x", max_size=6),
+}), max_size=4))
+@settings(max_examples=300)
+def test_ids_of_imported_records_are_the_same_with_the_normalised_shortcut(records: list[dict]) -> None:
+    """Import passes ``normalised=True`` (DOI and PMID taken as they are) for records that
+    have been normalised: the ids must be those the full fingerprint gives."""
+    from reviewbench.formats.normalise import normalise_record
+
+    imported = [normalise_record(dict(r, authors=[], keywords=[])) for r in records]
+    assert assign_record_ids(imported, "f.ris", normalised=True) == assign_record_ids(imported, "f.ris")

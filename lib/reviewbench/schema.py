@@ -63,7 +63,7 @@ def normalise_doi(value: object) -> str:
     if not match:
         return ""
     doi = match.group(0).rstrip(".,;)]}>").lower()
-    return doi
+    return "" if doi.endswith("/") else doi  # "10.1234/)": no suffix left, no DOI
 
 
 _DIGITS = re.compile(r"\d+")
@@ -88,25 +88,32 @@ def _first_page(pages: object) -> str:
     return match.group(0).lstrip("0") if match else ""
 
 
-def record_fingerprint(record: dict[str, Any]) -> str:
+def record_fingerprint(record: dict[str, Any], normalised: bool = False) -> str:
     """A content key for a record that ignores formatting (case, accents, punctuation).
 
     It uses only fields whose reading does not change as parsers improve: the export's own
     id, the title's letters and digits, year, DOI, PMID, volume and first page. Author and
     journal forms (group authors, abbreviations, particles) are deliberately left out, so
     a better author parser never changes an id, and decision logs keep pointing at their
-    records.
+    records. ``normalised``: the DOI and PMID are already in normal form (an imported
+    record), so they are taken as they are.
     """
-    parts = [
-        str(record.get("source_id") or ""),
-        _fold(str(record.get("title") or "")),
-        str(record.get("year") or ""),
-        normalise_doi(record.get("doi")),
-        str(record.get("pmid") or "").strip(),
-        _fold(str(record.get("volume") or "")),
-        _first_page(record.get("pages")),
-    ]
-    return "\x1f".join(parts)
+    get = record.get
+    doi, pmid = get("doi"), get("pmid")
+    if normalised:
+        doi, pmid = doi or "", pmid or ""
+    else:
+        doi, pmid = normalise_doi(doi), str(pmid or "").strip()
+    volume = str(get("volume") or "")
+    return "\x1f".join((
+        str(get("source_id") or ""),
+        _fold(str(get("title") or "")),
+        str(get("year") or ""),
+        doi,
+        pmid,
+        volume if volume.isdigit() and volume.isascii() else _fold(volume),
+        _first_page(get("pages")),
+    ))
 
 
 def file_slug(source_file: str) -> str:
@@ -117,22 +124,24 @@ def file_slug(source_file: str) -> str:
     return slug[:40] or "file"
 
 
-def assign_record_ids(records: Iterable[dict[str, Any]], source_file: str) -> list[str]:
+def assign_record_ids(records: Iterable[dict[str, Any]], source_file: str, normalised: bool = False) -> list[str]:
     """Stable ids for the records of one file: ``<file-slug>-<10 hex digits>``.
 
     The id hashes the file name and the record's fingerprint; the n-th exact repeat of
     the same record in the same file gets ``#n`` mixed in. An id therefore never depends
-    on the order or content of *other* records.
+    on the order or content of *other* records. ``normalised``: see :func:`record_fingerprint`.
     """
     slug = file_slug(source_file)
+    prefix = f"{slug}\x1e"
     seen: dict[str, int] = {}
     ids = []
+    sha1 = hashlib.sha1
     for record in records:
-        fp = record_fingerprint(record)
+        fp = record_fingerprint(record, normalised)
         n = seen.get(fp, 0)
         seen[fp] = n + 1
-        key = f"{slug}\x1e{fp}" + (f"\x1e#{n}" if n else "")
-        ids.append(f"{slug}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}")
+        key = prefix + fp + (f"\x1e#{n}" if n else "")
+        ids.append(f"{slug}-{sha1(key.encode('utf-8')).hexdigest()[:10]}")
     return ids
 
 

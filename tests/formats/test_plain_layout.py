@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewbench.formats import medline, ris
+from reviewbench.formats import medline, read_text, ris
 from reviewbench.formats.tagged import _split_plain_layout, split_records
 
 GENERAL = dataclasses.replace(medline.SYNTAX, plain_layout=None)
@@ -34,7 +34,18 @@ def test_pubmed_layout_is_read_by_the_fast_path_and_equals_the_general_reader() 
     records = fast[0]
     assert [line for line, _ in records] == [2, 12]
     assert records[0][1]["TI"] == ["Occupational health of indoor sex workers in Leeds: a cross-sectional survey."]
-    assert records[0][1]["AB"] == ["Background words here. More words with odd spacing."]
+    # Continuation lines are stripped and joined by single spaces; spacing inside a line
+    # is the text's own (the abstract is tidied when the record is normalised).
+    assert records[0][1]["AB"] == ["Background words here. More words  with  odd   spacing."]
+
+
+def test_continuation_lines_are_stripped_and_joined_by_single_spaces() -> None:
+    text = PUBMED.replace("      cross-sectional survey.", "      cross-sectional  \n      survey.   ")
+    fast, general = both(text)
+    assert fast == general
+    assert fast[0][0][1]["TI"] == ["Occupational health of indoor sex workers in Leeds: a cross-sectional survey."]
+    df, _ = read_text(PUBMED, "x.nbib")
+    assert df.loc[0, "abstract"] == "Background words here. More words with odd spacing."
 
 
 def test_the_general_reader_goes_on_from_anything_outside_the_layout() -> None:
@@ -45,6 +56,9 @@ def test_the_general_reader_goes_on_from_anything_outside_the_layout() -> None:
         PUBMED.replace("OWN - NLM", "OWN\t- NLM"),
         PUBMED.replace("OWN - NLM", "OWN - NLM\n  two-space continuation"),
         PUBMED + "      ",  # a last line of spaces is a blank, not a continuation
+        PUBMED.replace("      cross", "       cross"),  # a line indented further
+        PUBMED.replace("      cross", "      \u00a0cross"),  # ... by a no-break space
+        PUBMED.replace("a\n      cross", "a  \n      \n      cross"),  # trailing spaces, a line of spaces
     ):
         assert _split_plain_layout(odd, medline.SYNTAX, None)[1] is not None  # stopped: the general reader goes on
         fast, general = both(odd)

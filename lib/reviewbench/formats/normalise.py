@@ -102,7 +102,13 @@ def extract_year(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value if 1500 <= value <= 2100 else None
-    match = _YEAR.search(str(value))
+    return _year_in(value if type(value) is str else str(value))
+
+
+@lru_cache(maxsize=4096)
+def _year_in(text: str) -> int | None:
+    """The year in a date string (dates repeat across a file: "2019 Mar" is looked up once)."""
+    match = _YEAR.search(text)
     return int(match.group(1)) if match else None
 
 

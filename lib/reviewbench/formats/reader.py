@@ -122,9 +122,7 @@ def records_frame(raw: list[dict[str, Any]]) -> pd.DataFrame:
 def _objects(values: Sequence[Any]) -> np.ndarray:
     """An object array holding ``values`` as they are (lists stay list cells), so pandas
     neither infers a type nor copies the column."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def _extra(rec: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +156,7 @@ def _finish(raw: list[dict[str, Any]], path: str, fmt: str, problems: list[Probl
     if not keep_ids:
         # The normalised raw records hold the same values the table does (years as int or
         # None), and are much faster to hand over than rows taken back out of the table.
-        df["record_id"] = assign_record_ids(raw, name)
+        df["record_id"] = assign_record_ids(raw, name, normalised=True)
     report.records = len(df)
     return df, report
 

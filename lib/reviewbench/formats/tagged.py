@@ -306,22 +306,25 @@ def _split_plain_layout(
     if syntax.file_tags or syntax.marker_line or syntax.repeat_starts_record or not syntax.start_tags:
         return everything
     indent = syntax.plain_layout or ""
+    start_tags = syntax.start_tags
     if indent:
         if syntax.end_tags or not syntax.blank_ends_record:
             return everything
-        blocks = _blank_separated(text)
+        blocks = _blank_separated(text, next(iter(start_tags)) if len(start_tags) == 1 else "")
     elif len(syntax.end_tags) == 1 and not syntax.blank_ends_record:
         blocks = _end_tag_closed(text, next(iter(syntax.end_tags)))
     else:
         return everything
     continuation = "\n" + indent
+    width = len(indent)
     field = _PLAIN_PATTERNS.get(syntax.name)
     if field is None:
-        # The format's own tag line, and with an indent the continuation lines under it
-        # (a line of only spaces and tabs is a blank line to the general reader: no match).
-        more = f"((?:{re.escape(continuation)}[ \t]*[^ \t\n][^\n]*)*)" if indent else ""
+        # The format's own tag line, and with an indent the continuation lines under it,
+        # whose text starts right after the indent; ``(?<=\S)`` leaves a line's trailing
+        # white space unmatched (it is stripped anyway). A line indented further, or of
+        # only white space (a blank line to the general reader), is not matched.
+        more = f"((?:{re.escape(continuation)}\\S[^\\n]*(?<=\\S))*)" if indent else ""
         field = _PLAIN_PATTERNS[syntax.name] = re.compile(f"^(?:{syntax.tag_line.pattern}){more}", re.M)
-    start_tags = syntax.start_tags
     records: list[Any] = []
     previous = (0, 1, 0)  # (start, line, records read before it) of the last record read
 
@@ -341,8 +344,12 @@ def _split_plain_layout(
             if value:
                 value = value.strip()
             if more:
-                lines += more.count("\n")
-                value = _continued(value, more, False)[0]
+                # Each continuation line is the indent and text that starts and ends with
+                # a non-space (the pattern sees to it), so the lines, stripped and joined
+                # by single spaces, are one replace; each line break shortens it by `width`.
+                joined = more.replace(continuation, " ")
+                lines += (len(more) - len(joined)) // width
+                value = value + joined if value else joined[1:]
             values = tags.get(tag)
             if values is None:
                 tags[tag] = [value]
@@ -376,19 +383,25 @@ def _past_blank_lines(text: str, pos: int, line: int) -> tuple[int, int]:
     return pos, line + pos - start
 
 
-def _blank_separated(text: str) -> Iterator[tuple[int, int, int, int]]:
+def _blank_separated(text: str, opener: str = "") -> Iterator[tuple[int, int, int, int]]:
     """``(line number, start, end, line breaks inside)`` of each blank-line separated block
-    of ``text``, one at a time (a 200 MB export is not copied into a list of blocks)."""
+    of ``text``, one at a time (a 200 MB export is not copied into a list of blocks).
+
+    With ``opener`` (the tag every record starts with), a block ends only at a blank line
+    followed by it: a longer string is found faster, and a blank line anywhere else stays
+    inside the block, where the caller sees a line it cannot read.
+    """
     pos, line, size = 0, 1, len(text)
+    separator = "\n\n" + opener
     while pos < size:
         pos, line = _past_blank_lines(text, pos, line)
         if pos >= size:
             return
-        end = text.find("\n\n", pos)
+        end = text.find(separator, pos)
         if end == -1:
             end = size
-            while text[end - 1] == "\n":
-                end -= 1
+        while text[end - 1] == "\n":
+            end -= 1
         breaks = text.count("\n", pos, end)
         yield line, pos, end, breaks
         line += breaks
@@ -417,34 +430,15 @@ def _end_tag_closed(text: str, end_tag: str) -> Iterator[tuple[int, int, int, in
         pos = size if end == -1 else end
 
 
-_ODD_WHITESPACE = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
-
-
 def _continued(value: str, more: str, as_list: bool) -> list[str]:
-    """A tag's value with its continuation lines ``more``: each line a value of its own for
-    list tags, else all joined to the value by single spaces."""
+    """A tag's value with its continuation lines ``more`` (each starting with its line
+    break): each line, stripped, a value of its own for list tags, else the lines joined
+    to the value by single spaces (as a stray line is joined to the tag above it)."""
+    parts = [part for part in (line.strip() for line in more.split("\n")[1:]) if part]
     if as_list:
-        return [value, *(x.strip() for x in more.split("\n")[1:])]
-    joined = _join_continuation(more)
-    return [f"{value} {joined}" if value else joined]
-
-
-def _join_continuation(more: str) -> str:
-    """``" ".join(more.split())``: continuation lines joined by single spaces.
-
-    The common case, lines indented by six spaces (MEDLINE abstracts) with single spaces
-    inside, is one replace and a few scans instead of splitting every word.
-    """
-    joined = more.replace("\n      ", " ")
-    if joined[:1] == " " and "\n" not in joined:
-        rest = joined[1:]
-        if rest.isascii() and rest[:1] != " " and rest[-1:] != " " and "  " not in rest:
-            for odd in _ODD_WHITESPACE:
-                if odd in rest:
-                    break
-            else:
-                return rest
-    return " ".join(more.split())
+        return [value, *parts]
+    joined = " ".join(parts)
+    return [f"{value} {joined}" if value and joined else value or joined]
 
 
 _LINE_PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -479,21 +473,35 @@ ACCEPT: dict[str, FieldRule] = {
 
 
 _KEYWORDS, _AUTHORS, _SINGLE = 0, 1, 2
-_PLANS: dict[tuple[int, int], tuple[dict, dict, list[tuple[str, tuple[str, ...], int, FieldRule | None]]]] = {}
+Plan = list[tuple[str, tuple[str, ...], int, FieldRule | None]]
+_PLANS: dict[tuple[int, int], tuple[dict, dict, Plan, dict[tuple[str, ...], Plan]]] = {}
 
 
-def _plan(field_map: dict[str, tuple[str, ...]], accept: dict[str, FieldRule]) -> list[tuple[str, tuple[str, ...], int, FieldRule | None]]:
-    """``field_map`` as (field, tags, kind, rule) rows, worked out once per table."""
+def _plan(field_map: dict[str, tuple[str, ...]], accept: dict[str, FieldRule], tags: dict[str, list[str]]) -> Plan:
+    """``field_map`` as (field, tags, kind, rule) rows for a record with these ``tags``:
+    only the fields and candidate tags it has. Worked out once per table and tag set (the
+    records of one export share a few tag sets), so absent tags are never looked up."""
     key = (id(field_map), id(accept))
     cached = _PLANS.get(key)
-    if cached is not None and cached[0] is field_map and cached[1] is accept:
-        return cached[2]
-    rows = [
-        (name, candidates, _KEYWORDS if name == "keywords" else _AUTHORS if name == "authors" else _SINGLE, accept.get(name))
-        for name, candidates in field_map.items()
-    ]
-    _PLANS[key] = (field_map, accept, rows)  # the tables themselves are kept, so ids stay theirs
-    return rows
+    if cached is None or cached[0] is not field_map or cached[1] is not accept:
+        rows = [
+            (name, candidates, _KEYWORDS if name == "keywords" else _AUTHORS if name == "authors" else _SINGLE, accept.get(name))
+            for name, candidates in field_map.items()
+        ]
+        cached = _PLANS[key] = (field_map, accept, rows, {})  # the tables are kept, so ids stay theirs
+    by_tags = cached[3]
+    signature = tuple(tags)
+    plan = by_tags.get(signature)
+    if plan is None:
+        plan = [
+            (name, present, kind, rule)
+            for name, candidates, kind, rule in cached[2]
+            if (present := tuple(tag for tag in candidates if tag in tags))
+        ]
+        if len(by_tags) >= 10_000:
+            by_tags.clear()
+        by_tags[signature] = plan
+    return plan
 
 
 def map_fields(
@@ -511,14 +519,10 @@ def map_fields(
     rec: dict[str, Any] = {}
     used: set[str] = set()
     tags = record.tags
-    get = tags.get
-    for name, candidates, kind, rule in _plan(field_map, accept):
+    for name, present, kind, rule in _plan(field_map, accept, tags):
         if kind == _SINGLE:
-            for tag in candidates:
-                found = get(tag)
-                if not found:
-                    continue
-                for value in found:
+            for tag in present:
+                for value in tags[tag]:
                     if value and (rule is None or rule(value)):
                         rec[name] = value
                         used.add(tag)
@@ -528,22 +532,18 @@ def map_fields(
                 break
         elif kind == _KEYWORDS:
             values = []
-            for tag in candidates:
-                found = get(tag)
-                if found:
-                    values.extend(v for v in found if v)
-                    used.add(tag)
+            for tag in present:
+                values.extend(v for v in tags[tag] if v)
+                used.add(tag)
             if values:
                 rec[name] = values
         else:
-            for tag in candidates:
-                found = get(tag)
-                if found:
-                    values = [v for v in found if v]
-                    if values:
-                        rec[name] = values
-                        used.add(tag)
-                        break
+            for tag in present:
+                values = [v for v in tags[tag] if v]
+                if values:
+                    rec[name] = values
+                    used.add(tag)
+                    break
     return rec, used
 
 
