@@ -36,6 +36,8 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "year": ("DP", "DEP", "EDAT", "CRDT"),
     "keywords": ("OT", "MH"),
 }
+# A record needs at least one of these (else its lines are reported, not read).
+_RECORD_TAGS = frozenset({"TI", "PMID", "AU", "FAU", "BTI"})
 # Authors written "Family, Given" (FAU) need no turning round; AU is "Family Initials".
 FULL_NAME_TAGS = {"FAU", "FED"}
 
@@ -50,7 +52,7 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from MEDLINE text."""
 
     def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
-        if not any(t in record.tags for t in ("TI", "PMID", "AU", "FAU", "BTI")):
+        if _RECORD_TAGS.isdisjoint(record.tags):
             return Problem(path, record.line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)")
         return to_record(record)
 

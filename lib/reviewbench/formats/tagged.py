@@ -357,11 +357,14 @@ def _split_plain_layout(
                 values.append(value)
         if lines != breaks + 1:
             return stop()  # a line outside the layout (a stray line, a blank of spaces)
+        # A record opens with its start tag and holds no other (a start tag inside would
+        # begin a record of its own), or with no start tag at all where none is required.
         first = pairs[0][0]
-        if (syntax.end_tags and first not in start_tags) or any(
-            tag in tags and (len(tags[tag]) > 1 or first != tag) for tag in start_tags
-        ):
-            return stop()  # a record that does not open with its start tag, or holds two
+        if first in start_tags:
+            if len(tags[first]) > 1 or (len(start_tags) > 1 and sum(tag in tags for tag in start_tags) > 1):
+                return stop()
+        elif syntax.end_tags or not start_tags.isdisjoint(tags):
+            return stop()
         record = TaggedRecord(first_line, tags)
         result = record if convert is None else convert(record)
         if isinstance(result, Problem):
