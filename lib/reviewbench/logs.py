@@ -81,41 +81,49 @@ def read_log(path: str | Path, columns: Sequence[str]) -> pd.DataFrame:
     Raises :class:`ValidationError` naming the file and line for a wrong header or a row
     with the wrong number of fields.
     """
+    return read_log_with_lines(path, columns)[0]
+
+
+def read_log_with_lines(path: str | Path, columns: Sequence[str]) -> tuple[pd.DataFrame, list[int]]:
+    """:func:`read_log`, and the line of the file on which each row starts (a note that
+    spans lines, or a blank line, makes row and line numbers differ)."""
     path = Path(path)
     if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}), []
     try:
         return _read_log(path, columns)
     except UnicodeDecodeError as exc:
         raise ValidationError([Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the log as UTF-8 CSV")]) from None
 
 
-def _read_log(path: Path, columns: Sequence[str]) -> pd.DataFrame:
+def _read_log(path: Path, columns: Sequence[str]) -> tuple[pd.DataFrame, list[int]]:
     problems: list[Problem] = []
     records: list[list[str]] = []
+    lines: list[int] = []
     with open(path, "r", encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:
-            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}), []
         if header != list(columns):
             missing = [c for c in columns if c not in header]
             if missing:
                 problems.append(Problem(str(path), 1, f"missing column(s) {', '.join(missing)}; expected header {','.join(columns)}"))
                 raise ValidationError(problems)
+        start = reader.line_num + 1
         for row in reader:
+            line, start = start, reader.line_num + 1
             if not row:
                 continue
             if len(row) != len(header):
-                problems.append(
-                    Problem(str(path), reader.line_num, f"expected {len(header)} fields, found {len(row)}")
-                )
+                problems.append(Problem(str(path), line, f"expected {len(header)} fields, found {len(row)}"))
                 continue
             records.append(row)
+            lines.append(line)
     if problems:
         raise ValidationError(problems)
     df = pd.DataFrame(records, columns=header, dtype="object")
-    return df[list(columns)]
+    return df[list(columns)], lines
 
 
 def latest(df: pd.DataFrame, key: str | Sequence[str]) -> pd.DataFrame:

@@ -96,5 +96,15 @@ def test_hand_edited_log_with_bad_row_names_the_line(tmp_path: Path) -> None:
         read_decisions(log)
 
 
+def test_the_line_named_is_the_row_s_own_after_a_note_on_several_lines(tmp_path: Path) -> None:
+    log = tmp_path / "decisions.csv"
+    log.write_text(
+        ",".join(DECISION_COLUMNS) + '\nr1,r2,same,lp,"typo in\nthe title",2026-01-01T00:00:00Z\n\nr1,r3,maybe,lp,,2026-01-01T00:00:00Z\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match=r"decisions.csv, line 5: decision 'maybe'"):
+        read_decisions(log)
+
+
 def test_missing_log_means_no_decisions(tmp_path: Path) -> None:
     assert read_decisions(tmp_path / "absent.csv").empty

@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from ..errors import Problem, ValidationError
-from ..logs import append_rows, latest, read_log, utc_timestamp
+from ..logs import append_rows, latest, read_log_with_lines, utc_timestamp
 
 DECISION_COLUMNS = ["record_id", "other_record_id", "decision", "reviewer", "note", "timestamp"]
 DECISION_VALUES = ("same", "different")
@@ -32,9 +32,9 @@ def read_decisions(path: str | Path | None) -> pd.DataFrame:
     """
     if path is None:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in DECISION_COLUMNS})
-    log = read_log(path, DECISION_COLUMNS)
+    log, lines = read_log_with_lines(path, DECISION_COLUMNS)
     problems = []
-    for line, row in enumerate(log.itertuples(index=False), start=2):
+    for line, row in zip(lines, log.itertuples(index=False)):
         if row.decision not in DECISION_VALUES:
             problems.append(Problem(str(path), line, f"decision {row.decision!r} is not one of {', '.join(DECISION_VALUES)}"))
         elif not row.record_id or not row.other_record_id or row.record_id == row.other_record_id:
