@@ -33,6 +33,9 @@ def test_markdown_shows_text_literally():
     assert escape_markdown("# title").startswith("\\#")
     assert escape_markdown("1. item").startswith("1\\.")
     assert escape_markdown("line\nbreak") == "line break"
+    # "(" makes a link only after "]", which is escaped: DOIs with parentheses stay readable.
+    assert escape_markdown("doi 10.1016/s0140-6736(14)60801-1 (2014)!") == "doi 10.1016/s0140-6736(14)60801-1 (2014)!"
+    assert escape_markdown("![img](x)") == r"!\[img\](x)"
 
 
 def test_latex_escapes_every_special():

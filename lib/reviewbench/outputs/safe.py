@@ -37,7 +37,9 @@ _LATEX_SPECIALS = {
 _LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIALS))
 
 # Markdown punctuation that can start emphasis, code, links, tables, math or escapes.
-_MD_PUNCT = set("\\`*_[]{}()|~$!")
+# Parentheses and "!" are left as they are: they make a link or an image only after a
+# "]", which is always escaped, so DOIs such as 10.1016/s0140-6736(14)60801-1 stay whole.
+_MD_PUNCT = set("\\`*_[]{}|~$")
 _MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 
