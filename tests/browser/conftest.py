@@ -116,7 +116,7 @@ def lab_project(tmp_path: Path, chromium_path: str) -> Iterator[Lab]:
     root = tmp_path / "root"
     shutil.copytree(PROJECT_FIXTURE, root)
     nb = load_notebook_node(str(REPO / "notebooks" / "02-screening.ipynb"))
-    nb = parameterize_notebook(nb, {"order": "file", "stage": "title_abstract"})
+    nb = parameterize_notebook(nb, {"order": "file", "stage": "title_abstract", "calibration_n": 0})
     (root / "notebooks").mkdir(exist_ok=True)
     nbformat.write(nb, root / "notebooks" / "02-screening.ipynb")
     lab = start_lab(root, {"REVIEWBENCH_REVIEWER": "alex"}, tmp_path / "jupyter.log")

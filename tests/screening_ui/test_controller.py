@@ -147,6 +147,21 @@ def test_calibration_round_is_the_same_first_n_for_everyone(project, records):
     assert f.calibration_ids == list(records["record_id"])[:2]
 
 
+def test_review_yml_sets_the_calibration_round_until_the_reviewer_has_screened_it(project, records):
+    # The fixture's review.yml has calibration_records: 4 for title_abstract.
+    a = make(project, records, "alex", order="random", calibration_n=None, seed=3)
+    assert len(a.calibration_ids) == 4 and a.progress().calibration
+    assert make(project, records, "sam", order="random", calibration_n=None, seed=3).calibration_ids == a.calibration_ids
+    for _ in range(3):
+        a.include()
+    assert make(project, records, "alex", order="random", calibration_n=None, seed=3).calibration_ids == a.calibration_ids
+    a.exclude(reason="wrong_population")
+    after = make(project, records, "alex", order="random", calibration_n=None, seed=3)
+    assert after.calibration_ids == [] and after.progress().total == len(records)
+    assert after.current_id not in a.calibration_ids  # goes on with the records not yet screened
+    assert make(project, records, "sam", order="random", calibration_n=0).calibration_ids == []  # 0: no round
+
+
 def test_active_order_follows_the_ranking_and_retrains_after_each_decision(project, records):
     ids = list(records["record_id"])
     c = make(project, records, order="active", background=False, ranker_factory=FakeRanker)
@@ -185,7 +200,7 @@ def test_falls_back_to_file_order_when_the_engine_fails(project, records):
 
 
 def test_the_real_ranker_puts_records_with_include_terms_first(project):
-    c = open_controller(project, "title_abstract", "alex", order="active", background=False)
+    c = open_controller(project, "title_abstract", "alex", order="active", calibration_n=0, background=False)
     assert not c.ranker_error
     first = c.record()
     text = f"{first['title']} {first['abstract']}".lower()

@@ -88,7 +88,7 @@ def test_done_message_after_the_calibration_round(project, records):
     v = view_for(project, records, calibration_n=2)
     press(v, "i")
     press(v, "i")
-    assert "Calibration round complete" in v.record_html.value
+    assert "Calibration round complete" in v.record_html.value and "run the screening cell again" in v.record_html.value
 
 
 def test_start_screening_without_a_reviewer_writes_nothing(project):

@@ -17,6 +17,8 @@ Order of records:
 Calibration round: with ``calibration_n=N`` the reviewer screens only the same first N
 records as everyone else (the first N in random order fixed by ``seed``, or in file
 order when ``order="file"``), so the team can compare decisions before screening apart.
+With ``calibration_n=None`` N is the stage's ``calibration_records`` in ``review.yml``,
+until the reviewer has screened those records; then the whole stage opens.
 
 Blinding: the controller reads and shows only its reviewer's own log. Other reviewers'
 decisions become visible (``other_decisions``) once every screener has screened every
@@ -112,7 +114,7 @@ class ScreeningController:
         *,
         clusters: pd.DataFrame | None = None,
         order: str = "active",
-        calibration_n: int = 0,
+        calibration_n: int | None = 0,
         seed: int = 0,
         background: bool = True,
         settings: StageSettings | None = None,
@@ -125,8 +127,8 @@ class ScreeningController:
         self.reviewer = check_reviewer_name(reviewer)
         if order not in ORDERS:
             raise ParameterError("order", order, list(ORDERS))
-        if calibration_n < 0:
-            raise ParameterError("calibration_n", calibration_n, ["0 (no calibration) or a positive number"])
+        if calibration_n is not None and calibration_n < 0:
+            raise ParameterError("calibration_n", calibration_n, ["0 (no calibration), a positive number or None (review.yml)"])
         self.order = order
         self.seed = seed
         self.settings = settings or load_stage_settings(project, stage)
@@ -137,11 +139,6 @@ class ScreeningController:
         self._row = {rid: i for i, rid in enumerate(self.ids)}
         self._canonical = self._member_map(clusters)
         self._random = [self.ids[i] for i in np.random.default_rng(seed).permutation(len(self.ids))]
-        self.calibration_ids: list[str] = []
-        if calibration_n:
-            base = self.ids if order == "file" else self._random
-            self.calibration_ids = base[:calibration_n]
-        self._scope = self.calibration_ids or self.ids
         self.decisions: dict[str, dict[str, str]] = {}
         self._history: list[tuple[str, dict[str, str] | None]] = []
         self._lock = threading.RLock()
@@ -166,11 +163,25 @@ class ScreeningController:
         self._idle.set()
         self._thread: threading.Thread | None = None
         self.reload()
+        self.calibration_ids: list[str] = self._calibration_set(calibration_n)
+        self._scope = self.calibration_ids or self.ids
         self.current_id: str | None = None
         if self.order == "active" and not self.calibration_ids:
             self._request_ranking()
             self._idle.wait(first_ranking_wait)  # show the best record if the ranking is quick
         self.current_id = self.next_id()
+
+    def _calibration_set(self, n: int | None) -> list[str]:
+        """The records of the calibration round: the same first ``n`` for every reviewer.
+
+        ``None`` takes ``calibration_records`` of the stage in ``review.yml`` for as long as
+        this reviewer has not screened all of them; after that, the whole stage.
+        """
+        base = self.ids if self.order == "file" else self._random
+        if n is None:
+            first = base[: self.settings.calibration_records]
+            return first if any(rid not in self.decisions for rid in first) else []
+        return base[:n]
 
     # -- records ---------------------------------------------------------------------
     def _member_map(self, clusters: pd.DataFrame | None) -> dict[str, str]:
@@ -444,11 +455,12 @@ def open_controller(
     reviewer: str,
     *,
     order: str = "active",
-    calibration_n: int = 0,
+    calibration_n: int | None = None,
     seed: int = 0,
     background: bool = True,
 ) -> ScreeningController:
-    """A controller over the project's records for ``stage`` (see :mod:`.records`)."""
+    """A controller over the project's records for ``stage`` (see :mod:`.records`);
+    ``calibration_n=None`` runs the calibration round ``review.yml`` sets until it is done."""
     from .records import screening_records
 
     records, clusters = screening_records(project, stage)

@@ -268,8 +268,12 @@ class ScreeningView(widgets.VBox):
             hint = " (full text follows title/abstract inclusions)" if self.full_text else ""
             return f'<div class="rb-done"><b>No records to screen at this stage yet{hint}.</b></div>'
         if c.current_id is None:
-            msg = "Calibration round complete." if c.calibration_ids else "Every record in this set is screened."
-            return f'<div class="rb-done"><b>{msg}</b> Use undo or jump to change a decision.</div>'
+            head, then = "Every record in this set is screened.", ""
+            if c.calibration_ids:
+                head = "Calibration round complete."
+                then = ("Compare decisions with <code>reviewbench agreement</code>, then run the screening "
+                        "cell again to screen the rest of the stage. ")
+            return f'<div class="rb-done"><b>{head}</b> {then}Use undo or jump to change a decision.</div>'
         rec = c.record()
         inc, exc = self.settings.include_terms, self.settings.exclude_terms
         meta = " · ".join(
@@ -421,11 +425,12 @@ def start_screening(
     reviewer: str | None = None,
     *,
     order: str = "active",
-    calibration_n: int = 0,
+    calibration_n: int | None = None,
     seed: int = 0,
 ) -> Any:
     """The screening view, or a note saying how to set the reviewer when none is set
-    (as in ``reviewbench run``, which must never write a decision)."""
+    (as in ``reviewbench run``, which must never write a decision). ``calibration_n``:
+    see :func:`~reviewbench.screening.controller.open_controller`."""
     try:
         name = resolve_reviewer(project, reviewer)
     except ReviewbenchError as exc:
