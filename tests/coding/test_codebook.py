@@ -102,3 +102,15 @@ def test_parse_codes_accepts_lists_nan_and_commas():
     assert parse_codes(None) == []
     assert parse_codes(" indoor ;migrant, ") == ["indoor", "migrant"]
     assert parse_codes(["a", " ", "b"]) == ["a", "b"]
+
+
+def test_the_codebook_is_read_again_when_its_text_changes(tmp_path, example_codebook_path):
+    path = tmp_path / "codebook.yml"
+    path.write_bytes(Path(example_codebook_path).read_bytes())
+    first = load_codebook(path)
+    assert load_codebook(path) is first  # parsed once
+    label = next(iter(first.dimensions.values())).label
+    changed = label[:-1] + "X"  # the same size: a cache keyed on size and time could miss it
+    path.write_text(path.read_text(encoding="utf-8").replace(f"label: {label}", f"label: {changed}", 1), encoding="utf-8")
+    again = load_codebook(path)
+    assert again is not first and next(iter(again.dimensions.values())).label == changed

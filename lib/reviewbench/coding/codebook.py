@@ -32,6 +32,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,10 +303,23 @@ def load_codebook(project_or_path: Any) -> Codebook:
     path = Path(getattr(project_or_path, "codebook_file", project_or_path))
     if not path.is_file():
         raise ProjectError(f"{path}: file not found (expected the review's codebook, a YAML file with 'dimensions')")
+    # Parsing and checking takes a quarter of a second, and every coding and output step
+    # asks for the codebook: the same text at the same path is parsed once.
+    key = (str(path), hashlib.sha1(path.read_bytes()).hexdigest())
+    cached = _LOADED.get(key)
+    if cached is not None:
+        return cached
     doc, problems = load_located(path)
     if doc is not None:
         problems = problems + check_codebook(doc)
     if problems:
         raise ValidationError(problems)
     assert doc is not None
-    return build_codebook(doc.data, str(path))
+    codebook = build_codebook(doc.data, str(path))
+    if len(_LOADED) >= 16:
+        _LOADED.clear()
+    _LOADED[key] = codebook
+    return codebook
+
+
+_LOADED: dict[tuple[str, str], Codebook] = {}
