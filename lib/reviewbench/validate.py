@@ -282,6 +282,7 @@ def validate_project(project: Project) -> list[Problem]:
     """Every problem in the project's YAML files and logs (empty list: all valid)."""
     from .coding.codebook import codebook_problems, load_codebook
     from .coding.findings import check_coding_logs
+    from .screening.stopping_log import check_stopping_log, stopping_log_path
 
     problems, review = _check_review(project)
     problems += _check_searches(project)
@@ -298,6 +299,9 @@ def validate_project(project: Project) -> list[Problem]:
             continue
         problems += check_screening_log(path, stage, reasons)
     problems += _check_dedup(project)
+    stopping = stopping_log_path(project)
+    if stopping.exists():
+        problems += check_stopping_log(stopping)
     if codebook is not None:
         problems += check_coding_logs(project, codebook)
     elif project.findings_dir.is_dir() and any(project.findings_dir.glob("*.csv")):

@@ -48,6 +48,22 @@ def test_unscreened_record_stops_at_records_screened(review_data):
     assert missing in str(problems[0])
 
 
+def test_records_left_when_the_team_stopped_early_count_as_removed_by_automation(review_data):
+    ta = review_data.decisions["title_abstract"]
+    left = ta[ta["decision"] == "exclude"]["record_id"].iloc[0]  # not screened when the team stopped
+    review_data.decisions["title_abstract"] = ta[ta["record_id"] != left]
+    unstopped = reconcile(prisma_counts(review_data))
+    assert unstopped and "Stop button" in str(unstopped[0])
+    review_data.stops = {"title_abstract": {"stage": "title_abstract", "decision": "stop", "criterion": "heuristic",
+                                            "estimated_recall": "0.9700", "screened": "9", "reviewer": "alex"}}
+    counts = check_prisma(prisma_counts(review_data))
+    assert (counts.automation_removed, counts.records_screened, counts.records_excluded) == (1, 9, 1)
+    assert counts.as_table().set_index("box")["n"]["Records marked as ineligible by automation tools"] == 1
+    assert "stopped early" in counts.note() and "heuristic" in counts.note() and "97%" in counts.note()
+    text = " ".join(" ".join(t.get_text() for t in prisma_figure(counts).axes[0].texts).split())  # boxes wrap lines
+    assert "Records marked as ineligible by automation tools (n = 1)" in text
+
+
 def test_unresolved_conflict_stops_at_reports_sought(review_data):
     ta = review_data.decisions["title_abstract"].copy()
     ta.loc[ta["decision"] == "include", "decision"] = ["conflict"] + ["include"] * (int((ta["decision"] == "include").sum()) - 1)

@@ -81,7 +81,25 @@ class PrismaCounts:
     reports_included: int = 0
     studies_included: int = 0
     findings_outside_included: list[str] = field(default_factory=list)
+    stopped: dict[str, Any] = field(default_factory=dict)  # the stop row in force at title/abstract
     stage: str = "full_text"
+
+    def note(self) -> str:
+        """What a reader needs to know to read the boxes: how screening stopped, if early."""
+        if not self.stopped:
+            return ""
+        stop = self.stopped
+        said = []
+        if stop.get("criterion"):
+            said.append(f"stopping rule {stop['criterion']}")
+        if str(stop.get("estimated_recall") or "").strip():
+            said.append(f"estimated recall {float(stop['estimated_recall']):.0%}")
+        if str(stop.get("screened") or "").strip():
+            said.append(f"{stop['screened']} records screened")
+        when = f" ({', '.join(said)})" if said else ""
+        return (f"Title/abstract screening was stopped early on the active-learning stopping point{when}; "
+                f"the {self.automation_removed} records no one screened are counted as marked ineligible "
+                "by automation tools.")
 
     def as_table(self) -> pd.DataFrame:
         """Every box as ``box, n`` rows (for a CSV next to the figure)."""
@@ -172,6 +190,13 @@ def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dic
     counts.unknown_screened = sorted(set(ta["record_id"]) - unique_ids)
     ta = ta[ta["record_id"].isin(unique_ids)]
     counts.unscreened = sorted(unique_ids - set(ta["record_id"]))
+    stop = (data.stops or {}).get("title_abstract")
+    if stop:
+        # The team stopped screening on the stopping rule: the records no one screened were
+        # set aside by the prioritisation, before screening (PRISMA 2020's automation box).
+        counts.automation_removed = len(counts.unscreened)
+        counts.unscreened = []
+        counts.stopped = dict(stop)
     counts.records_screened = int(len(ta))
     counts.records_excluded = int((ta["decision"] == "exclude").sum())
     counts.screening_pending = int(ta["decision"].isin(PENDING).sum())
@@ -247,7 +272,9 @@ def reconcile(c: PrismaCounts) -> list[Mismatch]:
                             f"title/abstract decisions name records that are not among the imported records: {_examples(c.unknown_screened)}"))
     if c.records_screened != after_removal:
         out.append(Mismatch("Records screened", after_removal, c.records_screened,
-                            f"{len(c.unscreened)} records left after removing duplicates have no title/abstract decision: {_examples(c.unscreened)}"))
+                            f"{len(c.unscreened)} records left after removing duplicates have no title/abstract decision: "
+                            f"{_examples(c.unscreened)} (if the team stopped screening on the stopping point, record it with "
+                            "the screening view's Stop button so they count as marked ineligible by automation tools)"))
     expected_sought = c.records_screened - c.records_excluded
     if c.reports_sought != expected_sought:
         out.append(Mismatch("Reports sought for retrieval" if c.stage == "full_text" else "Records included at title/abstract",

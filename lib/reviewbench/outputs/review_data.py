@@ -35,7 +35,8 @@ class ReviewData:
     coded findings (``finding_id, record_id, finding, location, coder`` + one list column
     per dimension). ``characteristics``: one row per included study. ``searches``: the
     parsed ``searches.yml``. ``screening_log``: title/abstract log rows of every reviewer
-    (for the progress plot). ``review``: ``review.yml``.
+    (for the progress plot). ``review``: ``review.yml``. ``stops``: stage -> the team's
+    decision in force to stop screening early (see :mod:`reviewbench.screening.stopping_log`).
     """
 
     records: pd.DataFrame
@@ -48,6 +49,7 @@ class ReviewData:
     searches: dict[str, Any] = field(default_factory=dict)
     screening_log: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LOG_COLUMNS))
     review: dict[str, Any] = field(default_factory=dict)
+    stops: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def cluster_of(self, ids: pd.Series) -> pd.Series:
         """Map record ids (any member of a cluster) to cluster ids."""
@@ -73,25 +75,10 @@ def _import(module: str, name: str, what: str) -> Any:
         raise ProjectError(f"cannot build the evidence outputs: {what} is not available ({exc})") from None
 
 
-_CODEBOOKS: dict[tuple, Any] = {}
-
-
 def project_codebook(project: Project) -> Any:
-    """The project's codebook, loaded once per file version (loading a large codebook is slow)."""
-    path = project.codebook_file
-    try:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = None
-    if key is not None and key in _CODEBOOKS:
-        return _CODEBOOKS[key]
+    """The project's codebook (parsed once per text of the file, see ``load_codebook``)."""
     load_codebook = _import("..coding", "load_codebook", "the codebook loader (reviewbench.coding.load_codebook)")
-    codebook = load_codebook(project)
-    if key is not None:
-        _CODEBOOKS.clear()
-        _CODEBOOKS[key] = codebook
-    return codebook
+    return load_codebook(project)
 
 
 def _normalise_decisions(df: pd.DataFrame, data_clusters: pd.DataFrame) -> pd.DataFrame:
@@ -219,6 +206,7 @@ def _load_review_data(project: Project) -> ReviewData:
         searches=searches,
         screening_log=_screening_log(project),
         review=project.review(),
+        stops=_import("..screening.stopping_log", "current_stops", "the stopping log")(project),
     )
 
 

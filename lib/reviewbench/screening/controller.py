@@ -44,6 +44,7 @@ from ..logs import utc_timestamp
 from ..project import Project
 from .conflicts import blinding_lifted, screeners
 from .criteria import StageSettings, check_reviewer_name, check_stage, load_stage_settings
+from .stopping_log import STOPPABLE_STAGES, current_stops, record_stop
 from .decisions import (
     RETRACT,
     append_row,
@@ -414,6 +415,27 @@ class ScreeningController:
             ranking=ranking,
             calibration=bool(self.calibration_ids),
         )
+
+    # -- stopping early --------------------------------------------------------------
+    def stopped(self) -> bool:
+        """True while the team's decision to stop screening this stage early is in force."""
+        return self.stage in current_stops(self.project)
+
+    def can_stop(self) -> bool:
+        """True where this stage may be stopped early and the stopping rule says so now."""
+        return self.stage in STOPPABLE_STAGES and bool(self.progress().stop)
+
+    def stop_screening(self, note: str = "") -> dict[str, str]:
+        """Record the decision to stop this stage here, with what the stopping rule says
+        now; the records no one screened then count as marked ineligible by automation
+        tools in PRISMA 2020 (see :mod:`.stopping_log`). Returns the row written."""
+        p = self.progress()
+        return record_stop(self.project, self.stage, self.reviewer, criterion=p.criterion,
+                           estimated_recall=p.estimated_recall, screened=p.screened, note=note)
+
+    def resume_screening(self, note: str = "") -> dict[str, str]:
+        """Withdraw a decision to stop (screening goes on; PRISMA counts the rest as unscreened)."""
+        return record_stop(self.project, self.stage, self.reviewer, note=note, resume=True)
 
     def others_visible(self) -> bool:
         """True once every screener has screened every record of this set (blinding lifted)."""

@@ -30,6 +30,7 @@ from .conflicts import blinding_lifted, conflicts, resolve_conflict, screeners
 from .criteria import check_reviewer_name, load_stage_settings, resolve_reviewer
 from .decisions import DECISIONS, current_decisions
 from .highlight import highlight
+from .stopping_log import STOPPABLE_STAGES
 
 KEYS = {"i": "include", "e": "exclude", "m": "maybe", "u": "undo", "s": "skip"}
 MAX_AUTHORS = 12
@@ -150,6 +151,8 @@ class ScreeningView(widgets.VBox):
         self.retrieval.observe(lambda _ch: self._reason_options(), names="value")
         self.reason.observe(lambda _ch: self._refocus(), names="value")
         self.jump_box = widgets.Text(placeholder="record id", layout=widgets.Layout(width="18em"))
+        self.b_stop = widgets.Button(layout=widgets.Layout(display="none", width="auto"))
+        self.b_stop.on_click(lambda _b: self.act("resume" if self.controller.stopped() else "stop"))
         self.b_jump = widgets.Button(description="Go to record", tooltip="show this record (screened or not)")
         self.b_jump.on_click(lambda _b: self.jump_box.value and self.jump(self.jump_box.value))
         self.jump_box.continuous_update = False  # Enter (or leaving the box) jumps
@@ -166,7 +169,7 @@ class ScreeningView(widgets.VBox):
         if self.full_text:
             rows[4:4] = [self.retrieval]
             rows.append(self.pdf)
-        rows += [widgets.HBox([self.jump_box, self.b_jump])]
+        rows += [widgets.HBox([self.jump_box, self.b_jump, self.b_stop])]
         if self.shortcuts is not None:
             rows.append(self.shortcuts)
         rows.append(self.message)
@@ -177,7 +180,8 @@ class ScreeningView(widgets.VBox):
 
     # -- actions ---------------------------------------------------------------------
     def act(self, action: str) -> None:
-        """Do ``include``/``exclude``/``maybe``/``undo``/``skip`` as the buttons and keys do."""
+        """Do ``include``/``exclude``/``maybe``/``undo``/``skip`` as the buttons and keys do
+        (and ``stop``/``resume`` as the stop button does)."""
         c = self.controller
         try:
             if action == "undo":
@@ -186,6 +190,18 @@ class ScreeningView(widgets.VBox):
             elif action == "skip":
                 c.skip()
                 self._say("")
+            elif action == "stop":
+                c.stop_screening(note=self.note.value)
+                self._say("Screening stopped at the stopping point: the records no one has screened count as "
+                          "marked ineligible by automation tools in the PRISMA flow. Commit "
+                          "<code>evidence/screening/stopping.csv</code> with your log.")
+                self.note.value = ""
+                self._stop_button()
+            elif action == "resume":
+                c.resume_screening(note=self.note.value)
+                self._say("Screening resumed: the records not yet screened count as still to screen.")
+                self.note.value = ""
+                self._stop_button()
             else:
                 rid = c.current_id
                 retrieval = self.retrieval.value if self.full_text else ""
@@ -261,6 +277,19 @@ class ScreeningView(widgets.VBox):
         self.progress_html.value = f'<div class="rb-progress">{html.escape(c.progress().summary())}</div>'
         self.record_html.value = self._record_html()
         self.b_undo.disabled = not c.can_undo
+        self._stop_button()
+
+    def _stop_button(self) -> None:
+        """Offer to stop once the stopping rule says so (and to resume once stopped)."""
+        c = self.controller
+        stopped = c.stopped() if c.stage in STOPPABLE_STAGES else False
+        if stopped:
+            self.b_stop.description, self.b_stop.button_style = "Resume screening", ""
+            self.b_stop.tooltip = "withdraw the team's decision to stop here"
+        else:
+            self.b_stop.description, self.b_stop.button_style = "Stop screening here", "info"
+            self.b_stop.tooltip = "the stopping rule says you may stop: record the team's decision (the note is kept)"
+        self.b_stop.layout.display = "" if stopped or c.can_stop() else "none"
 
     def _record_html(self) -> str:
         c = self.controller
@@ -282,7 +311,7 @@ class ScreeningView(widgets.VBox):
         doi = _text(rec.get("doi"))
         link = f' · <a href="https://doi.org/{html.escape(doi, quote=True)}" target="_blank" rel="noopener">doi:{html.escape(doi)}</a>' if doi else ""
         parts = [
-            f'<div class="rb-record" style="line-height:1.45">',
+            '<div class="rb-record" style="line-height:1.45">',
             f'<div style="font-size:1.25em;font-weight:600" class="rb-title">{highlight(rec.get("title"), inc, exc) or "(no title)"}</div>',
             f'<div style="color:#555" class="rb-meta">{html.escape(meta)}</div>',
             f'<div style="color:#777;font-size:0.85em">record <code class="rb-record-id">{html.escape(c.current_id)}</code>{link}</div>',

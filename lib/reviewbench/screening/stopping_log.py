@@ -1,0 +1,109 @@
+"""The team's decision to stop title/abstract screening early: ``evidence/screening/stopping.csv``.
+
+Active-learning screening shows the records most likely to be relevant first. Once the
+stopping rule says the records left are very unlikely to hold more inclusions, the team
+may stop. That is a human decision, so it is kept like every other: an append-only log,
+one row per decision, ``stage, decision, criterion, estimated_recall, screened,
+reviewer, note, timestamp`` with ``decision`` ``stop`` or ``resume``; the latest row of
+a stage wins, so ``resume`` withdraws a stop.
+
+While a stage is stopped, the PRISMA 2020 flow counts its records that no one screened
+as "Records marked as ineligible by automation tools" (removed before screening by the
+prioritisation), not as records still to screen. Only title/abstract screening can be
+stopped: every report sought is assessed in full text.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from ..errors import ParameterError, Problem
+from ..logs import append_rows, latest, read_log, utc_timestamp
+from ..project import Project
+from .criteria import check_reviewer_name
+
+STOP_COLUMNS = ["stage", "decision", "criterion", "estimated_recall", "screened", "reviewer", "note", "timestamp"]
+STOP_DECISIONS = ("stop", "resume")
+STOPPABLE_STAGES = ("title_abstract",)
+
+
+def stopping_log_path(project: Project) -> Path:
+    """Where the stop decisions of a project are kept."""
+    return project.evidence / "screening" / "stopping.csv"
+
+
+def record_stop(
+    project: Project,
+    stage: str,
+    reviewer: str,
+    *,
+    criterion: str = "",
+    estimated_recall: float | None = None,
+    screened: int | None = None,
+    note: str = "",
+    resume: bool = False,
+) -> dict[str, str]:
+    """Append a decision to stop screening ``stage`` (or, with ``resume``, to go on again).
+
+    ``criterion``, ``estimated_recall`` and ``screened`` record what the stopping rule
+    said when the team stopped, for the methods section. Returns the row written.
+    """
+    if stage not in STOPPABLE_STAGES:
+        raise ParameterError("stage", stage, list(STOPPABLE_STAGES))
+    if estimated_recall is not None and not (0.0 <= float(estimated_recall) <= 1.0):
+        raise ParameterError("estimated_recall", estimated_recall, ["a share between 0 and 1"])
+    if screened is not None and int(screened) < 0:
+        raise ParameterError("screened", screened, ["a number of records, 0 or more"])
+    row = {
+        "stage": stage,
+        "decision": "resume" if resume else "stop",
+        "criterion": criterion,
+        "estimated_recall": "" if estimated_recall is None else f"{float(estimated_recall):.4f}",
+        "screened": "" if screened is None else str(int(screened)),
+        "reviewer": check_reviewer_name(reviewer),
+        "note": note,
+        "timestamp": utc_timestamp(),
+    }
+    append_rows(stopping_log_path(project), [row], STOP_COLUMNS)
+    return row
+
+
+def current_stops(project: Project) -> dict[str, dict[str, Any]]:
+    """Stage -> the stop row in force (stages whose latest decision is ``resume`` are absent)."""
+    log = read_log(stopping_log_path(project), STOP_COLUMNS)
+    if log.empty:
+        return {}
+    rows = latest(log, "stage").to_dict("records")
+    return {row["stage"]: row for row in rows if row["decision"] == "stop"}
+
+
+def stop_problems(row: dict[str, str]) -> list[str]:
+    """What is wrong with one row of the stopping log (empty when it is valid)."""
+    found = []
+    if row.get("stage") not in STOPPABLE_STAGES:
+        found.append(f"stage {row.get('stage')!r} cannot be stopped early (only {', '.join(STOPPABLE_STAGES)})")
+    if row.get("decision") not in STOP_DECISIONS:
+        found.append(f"decision {row.get('decision')!r} is not one of {', '.join(STOP_DECISIONS)}")
+    recall = row.get("estimated_recall", "")
+    if recall:
+        try:
+            value = float(recall)
+        except ValueError:
+            value = math.nan
+        if not 0.0 <= value <= 1.0:  # also false for nan
+            found.append(f"estimated_recall {recall!r} is not a share between 0 and 1")
+    screened = row.get("screened", "")
+    if screened and not screened.isdigit():
+        found.append(f"screened {screened!r} is not a number of records")
+    if not row.get("reviewer"):
+        found.append("no reviewer: name who decided to stop")
+    return found
+
+
+def check_stopping_log(path: Path) -> list[Problem]:
+    """Problems in the stopping log, each with its line."""
+    from ..validate import check_log_rows
+
+    return check_log_rows(path, STOP_COLUMNS, stop_problems, "stage")
