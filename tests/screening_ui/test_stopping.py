@@ -10,7 +10,9 @@ from reviewbench.screening.stopping_log import (
     STOP_COLUMNS,
     check_stopping_log,
     current_stops,
+    record_sample_start,
     record_stop,
+    sample_start,
     stopping_log_path,
 )
 from reviewbench.screening.widget import ScreeningView
@@ -86,3 +88,57 @@ def test_the_stop_button_shows_when_the_rule_says_stop_and_then_offers_resume(pr
     assert v.b_stop.description == "Resume screening"
     v.b_stop.click()
     assert current_stops(project) == {} and "resumed" in v.message.value
+
+
+def test_a_random_sample_is_per_reviewer_and_does_not_touch_a_stop(project):
+    record_stop(project, "title_abstract", "alex")
+    record_sample_start(project, "title_abstract", "sam", 12, note="most relevant found")
+    assert sample_start(project, "title_abstract", "sam") == 12
+    assert sample_start(project, "title_abstract", "alex") is None
+    assert "title_abstract" in current_stops(project)  # a sample row is not a resume
+    with stopping_log_path(project).open("a", encoding="utf-8") as fh:
+        fh.write("title_abstract,sample,,,,alex,,2026-01-01T00:00:00Z\n")
+    assert any(p.line == 4 and "needs 'screened'" in p.message for p in check_stopping_log(stopping_log_path(project)))
+
+
+def test_the_random_sample_reaches_the_ranker_and_survives_a_restart(project, records):
+    c = ScreeningController(project, "title_abstract", "alex", records, order="active", ranker_factory=FakeRanker, background=False)
+    assert not ScreeningController(project, "title_abstract", "jo", records, order="file").can_start_sample()  # no ranking
+    c.include()
+    c.wait_for_ranking()
+    assert c.can_start_sample() and not c.in_random_sample()
+    row = c.start_random_sample(note="ranking has found the obvious ones")
+    assert row["screened"] == "1" and c.in_random_sample() and not c.can_start_sample()
+    c.exclude(reason="wrong_population")
+    c.wait_for_ranking()
+    assert c.ranker.sample_start == 1
+    assert "random sample for the stopping test (since decision 1)" in c.progress().summary()
+    again = ScreeningController(project, "title_abstract", "alex", records, order="active", ranker_factory=FakeRanker, background=False)
+    again.wait_for_ranking()
+    assert again.in_random_sample() and again.ranker.sample_start == 1
+    other = ScreeningController(project, "title_abstract", "sam", records, order="active", ranker_factory=FakeRanker, background=False)
+    assert not other.in_random_sample()
+
+
+def test_the_sample_button_shows_while_ranking_and_goes_once_sampling(project, records):
+    c = ScreeningController(project, "title_abstract", "alex", records, order="active", ranker_factory=FakeRanker, background=False)
+    v = ScreeningView(c)
+    v.b_include.click()
+    c.wait_for_ranking()
+    v.refresh()
+    assert v.b_sample.layout.display == ""
+    v.b_sample.click()
+    assert sample_start(project, "title_abstract", "alex") == 1 and "Random sample started" in v.message.value
+    assert v.b_sample.layout.display == "none"
+
+
+def test_the_real_ranker_ranks_at_random_and_tests_the_sample_once_sampling(project):
+    from reviewbench.screening.controller import open_controller
+
+    c = open_controller(project, "title_abstract", "alex", order="active", calibration_n=0, background=False)
+    c.include()
+    c.start_random_sample()
+    c.exclude(reason="wrong_population")
+    c.wait_for_ranking()
+    assert not c.ranker_error and c.ranker.sample_start == 1
+    assert c.progress().stop is not None  # the hypergeometric test ran on the sample

@@ -44,7 +44,7 @@ from ..logs import utc_timestamp
 from ..project import Project
 from .conflicts import blinding_lifted, screeners
 from .criteria import StageSettings, check_reviewer_name, check_stage, load_stage_settings
-from .stopping_log import STOPPABLE_STAGES, current_stops, record_stop
+from .stopping_log import STOPPABLE_STAGES, current_stops, record_sample_start, record_stop, sample_start
 from .decisions import (
     RETRACT,
     append_row,
@@ -164,6 +164,8 @@ class ScreeningController:
         self._idle.set()
         self._thread: threading.Thread | None = None
         self.reload()
+        # After how many decisions this reviewer began the random sample for the stopping test.
+        self._sample_start = sample_start(project, self.stage, self.reviewer) if self.stage in STOPPABLE_STAGES else None
         self.calibration_ids: list[str] = self._calibration_set(calibration_n)
         self._scope = self.calibration_ids or self.ids
         self.current_id: str | None = None
@@ -366,6 +368,8 @@ class ScreeningController:
             if self.ranker is None:
                 self.ranker = self._ranker_factory(self.records, self.seed, **self._ranker_options)
             labels = self.labels()
+            if self._sample_start is not None:
+                self.ranker.sample_start = min(self._sample_start, len(labels))
             self.ranker.fit(labels)
             ranking = [str(r) for r in self.ranker.rank()]
             stopping = dict(self.ranker.stopping())
@@ -401,6 +405,8 @@ class ScreeningController:
                 ranking = "file order (ranking unavailable)"
             elif self._ranked_after is None:
                 ranking = "file order until the ranking is ready"
+            elif self._sample_start is not None:
+                ranking = f"random sample for the stopping test (since decision {self._sample_start})"
             else:
                 ranking = f"active learning (ranked after {self._ranked_after} decisions)"
         return Progress(
@@ -432,6 +438,25 @@ class ScreeningController:
         p = self.progress()
         return record_stop(self.project, self.stage, self.reviewer, criterion=p.criterion,
                            estimated_recall=p.estimated_recall, screened=p.screened, note=note)
+
+    def in_random_sample(self) -> bool:
+        """True once this reviewer has begun the random sample for the stopping test."""
+        return self._sample_start is not None
+
+    def can_start_sample(self) -> bool:
+        """True where the random sample may begin: active order with a ranking, not yet sampling."""
+        return (self.stage in STOPPABLE_STAGES and self.order == "active" and not self.calibration_ids
+                and not self.ranker_error and self._ranked_after is not None and self._sample_start is None)
+
+    def start_random_sample(self, note: str = "") -> dict[str, str]:
+        """From now on show the records left in random order, so that the stopping test
+        (hypergeometric) rests on a random sample; kept in the stopping log. Returns the row."""
+        screened = len(self.labels())
+        row = record_sample_start(self.project, self.stage, self.reviewer, screened, note)
+        with self._lock:
+            self._sample_start = screened
+        self._request_ranking()
+        return row
 
     def resume_screening(self, note: str = "") -> dict[str, str]:
         """Withdraw a decision to stop (screening goes on; PRISMA counts the rest as unscreened)."""

@@ -1,11 +1,17 @@
-"""The team's decision to stop title/abstract screening early: ``evidence/screening/stopping.csv``.
+"""Decisions about stopping title/abstract screening: ``evidence/screening/stopping.csv``.
 
 Active-learning screening shows the records most likely to be relevant first. Once the
 stopping rule says the records left are very unlikely to hold more inclusions, the team
 may stop. That is a human decision, so it is kept like every other: an append-only log,
 one row per decision, ``stage, decision, criterion, estimated_recall, screened,
-reviewer, note, timestamp`` with ``decision`` ``stop`` or ``resume``; the latest row of
-a stage wins, so ``resume`` withdraws a stop.
+reviewer, note, timestamp`` with ``decision``
+
+- ``stop`` or ``resume``: the team stops screening the stage here, or goes on again
+  (the latest of these rows for a stage wins);
+- ``sample``: the reviewer switches to a random sample of the records left after
+  ``screened`` decisions, so that the stopping test (Callaghan and Mueller-Hansen's
+  hypergeometric test) rests on a true random sample rather than on the ranked tail
+  (the latest such row of a reviewer wins).
 
 While a stage is stopped, the PRISMA 2020 flow counts its records that no one screened
 as "Records marked as ineligible by automation tools" (removed before screening by the
@@ -25,7 +31,7 @@ from ..project import Project
 from .criteria import check_reviewer_name
 
 STOP_COLUMNS = ["stage", "decision", "criterion", "estimated_recall", "screened", "reviewer", "note", "timestamp"]
-STOP_DECISIONS = ("stop", "resume")
+STOP_DECISIONS = ("stop", "resume", "sample")
 STOPPABLE_STAGES = ("title_abstract",)
 
 
@@ -70,13 +76,39 @@ def record_stop(
     return row
 
 
+def record_sample_start(project: Project, stage: str, reviewer: str, screened: int, note: str = "") -> dict[str, str]:
+    """Append that ``reviewer`` screens a random sample of the records left from now on,
+    after ``screened`` decisions. Returns the row written."""
+    if stage not in STOPPABLE_STAGES:
+        raise ParameterError("stage", stage, list(STOPPABLE_STAGES))
+    if int(screened) < 0:
+        raise ParameterError("screened", screened, ["a number of records, 0 or more"])
+    row = {
+        "stage": stage, "decision": "sample", "criterion": "", "estimated_recall": "", "screened": str(int(screened)),
+        "reviewer": check_reviewer_name(reviewer), "note": note, "timestamp": utc_timestamp(),
+    }
+    append_rows(stopping_log_path(project), [row], STOP_COLUMNS)
+    return row
+
+
 def current_stops(project: Project) -> dict[str, dict[str, Any]]:
     """Stage -> the stop row in force (stages whose latest decision is ``resume`` are absent)."""
     log = read_log(stopping_log_path(project), STOP_COLUMNS)
+    log = log[log["decision"].isin(("stop", "resume"))]
     if log.empty:
         return {}
     rows = latest(log, "stage").to_dict("records")
     return {row["stage"]: row for row in rows if row["decision"] == "stop"}
+
+
+def sample_start(project: Project, stage: str, reviewer: str) -> int | None:
+    """After how many decisions ``reviewer`` began the random sample at ``stage`` (None: not begun)."""
+    log = read_log(stopping_log_path(project), STOP_COLUMNS)
+    log = log[(log["decision"] == "sample") & (log["stage"] == stage) & (log["reviewer"] == reviewer)]
+    if log.empty:
+        return None
+    value = str(log["screened"].iloc[-1])
+    return int(value) if value.isdigit() else None
 
 
 def stop_problems(row: dict[str, str]) -> list[str]:
@@ -97,6 +129,8 @@ def stop_problems(row: dict[str, str]) -> list[str]:
     screened = row.get("screened", "")
     if screened and not screened.isdigit():
         found.append(f"screened {screened!r} is not a number of records")
+    elif not screened and row.get("decision") == "sample":
+        found.append("a random sample needs 'screened': the number of decisions before it began")
     if not row.get("reviewer"):
         found.append("no reviewer: name who decided to stop")
     return found

@@ -151,6 +151,11 @@ class ScreeningView(widgets.VBox):
         self.retrieval.observe(lambda _ch: self._reason_options(), names="value")
         self.reason.observe(lambda _ch: self._refocus(), names="value")
         self.jump_box = widgets.Text(placeholder="record id", layout=widgets.Layout(width="18em"))
+        self.b_sample = widgets.Button(
+            description="Start random sample", layout=widgets.Layout(display="none", width="auto"),
+            tooltip="show the records left in random order from now on, so the stopping test rests on a random sample",
+        )
+        self.b_sample.on_click(lambda _b: self.act("sample"))
         self.b_stop = widgets.Button(layout=widgets.Layout(display="none", width="auto"))
         self.b_stop.on_click(lambda _b: self.act("resume" if self.controller.stopped() else "stop"))
         self.b_jump = widgets.Button(description="Go to record", tooltip="show this record (screened or not)")
@@ -169,7 +174,7 @@ class ScreeningView(widgets.VBox):
         if self.full_text:
             rows[4:4] = [self.retrieval]
             rows.append(self.pdf)
-        rows += [widgets.HBox([self.jump_box, self.b_jump, self.b_stop])]
+        rows += [widgets.HBox([self.jump_box, self.b_jump, self.b_sample, self.b_stop])]
         if self.shortcuts is not None:
             rows.append(self.shortcuts)
         rows.append(self.message)
@@ -181,7 +186,7 @@ class ScreeningView(widgets.VBox):
     # -- actions ---------------------------------------------------------------------
     def act(self, action: str) -> None:
         """Do ``include``/``exclude``/``maybe``/``undo``/``skip`` as the buttons and keys do
-        (and ``stop``/``resume`` as the stop button does)."""
+        (and ``sample``, ``stop`` and ``resume`` as the buttons beside the record id do)."""
         c = self.controller
         try:
             if action == "undo":
@@ -195,6 +200,12 @@ class ScreeningView(widgets.VBox):
                 self._say("Screening stopped at the stopping point: the records no one has screened count as "
                           "marked ineligible by automation tools in the PRISMA flow. Commit "
                           "<code>evidence/screening/stopping.csv</code> with your log.")
+                self.note.value = ""
+                self._stop_button()
+            elif action == "sample":
+                c.start_random_sample(note=self.note.value)
+                self._say("Random sample started: the records left now come in random order, and the "
+                          "stopping test uses them.")
                 self.note.value = ""
                 self._stop_button()
             elif action == "resume":
@@ -280,7 +291,8 @@ class ScreeningView(widgets.VBox):
         self._stop_button()
 
     def _stop_button(self) -> None:
-        """Offer to stop once the stopping rule says so (and to resume once stopped)."""
+        """Offer the random sample while ranking, to stop once the stopping rule says so,
+        and to resume once stopped."""
         c = self.controller
         stopped = c.stopped() if c.stage in STOPPABLE_STAGES else False
         if stopped:
@@ -290,6 +302,7 @@ class ScreeningView(widgets.VBox):
             self.b_stop.description, self.b_stop.button_style = "Stop screening here", "info"
             self.b_stop.tooltip = "the stopping rule says you may stop: record the team's decision (the note is kept)"
         self.b_stop.layout.display = "" if stopped or c.can_stop() else "none"
+        self.b_sample.layout.display = "" if c.can_start_sample() and not stopped else "none"
 
     def _record_html(self) -> str:
         c = self.controller
