@@ -179,30 +179,21 @@ def coded_findings(project: Any) -> pd.DataFrame:
 
 def check_reconciliation_log(path: Path, codebook: Codebook) -> list[Problem]:
     """Problems in ``reconciliation.csv``, each with its line."""
-    from ..validate import check_header, check_timestamp, csv_rows_with_lines
+    from ..validate import check_log_rows
 
-    file = str(path)
-    header, rows, problems = csv_rows_with_lines(path)
-    if not header:
-        return problems
-    head = check_header(file, header, RECONCILIATION_COLUMNS)
-    if head:
-        return problems + head
-    for line, values in rows:
-        row = dict(zip(header, values))
-        fid = row["finding_id"] or None
+    def row_problems(row: dict[str, str]) -> list[str]:
         dim = row["dimension"]
         if dim not in codebook.dimensions:
-            problems.append(Problem(file, line, f"unknown dimension {dim!r} (valid: {', '.join(codebook.dimensions)})", fid))
-            continue
+            return [f"unknown dimension {dim!r} (valid: {', '.join(codebook.dimensions)})"]
+        found = []
         codes = parse_codes(row["codes"])
         unknown = codebook.invalid_codes(dim, codes)
         if unknown:
-            problems.append(Problem(file, line, f"{dim}: unknown code(s) {', '.join(unknown)}", fid))
+            found.append(f"{dim}: unknown code(s) {', '.join(unknown)}")
         if not codebook.dimensions[dim].multi and len(codes) > 1:
-            problems.append(Problem(file, line, f"{dim}: one code allowed, found {len(codes)}", fid))
+            found.append(f"{dim}: one code allowed, found {len(codes)}")
         if not row["reconciler"].strip():
-            problems.append(Problem(file, line, "empty reconciler", fid))
-        if not check_timestamp(row["timestamp"]):
-            problems.append(Problem(file, line, f"timestamp {row['timestamp']!r} is not an ISO 8601 date-time", fid))
-    return problems
+            found.append("empty reconciler")
+        return found
+
+    return check_log_rows(path, RECONCILIATION_COLUMNS, row_problems, "finding_id")
