@@ -48,6 +48,13 @@ def test_continuation_lines_are_stripped_and_joined_by_single_spaces() -> None:
     assert df.loc[0, "abstract"] == "Background words here. More words with odd spacing."
 
 
+def test_a_record_without_pmid_keeps_the_fast_path() -> None:
+    text = PUBMED.replace("\n\nPMID- 22222222\n", "\n\nTI  - No PMID here\nAU  - Doe J\n\nPMID- 22222222\n")
+    assert _split_plain_layout(text, medline.SYNTAX, None)[1] is None  # read to the end
+    fast, general = both(text)
+    assert fast == general and [line for line, _ in fast[0]] == [2, 12, 15]
+
+
 def test_the_general_reader_goes_on_from_anything_outside_the_layout() -> None:
     for odd in (
         PUBMED.replace("OWN - NLM", "a stray line"),

@@ -310,7 +310,7 @@ def _split_plain_layout(
     if indent:
         if syntax.end_tags or not syntax.blank_ends_record:
             return everything
-        blocks = _blank_separated(text, next(iter(start_tags)) if len(start_tags) == 1 else "")
+        blocks = _blank_separated(text)
     elif len(syntax.end_tags) == 1 and not syntax.blank_ends_record:
         blocks = _end_tag_closed(text, next(iter(syntax.end_tags)))
     else:
@@ -386,25 +386,19 @@ def _past_blank_lines(text: str, pos: int, line: int) -> tuple[int, int]:
     return pos, line + pos - start
 
 
-def _blank_separated(text: str, opener: str = "") -> Iterator[tuple[int, int, int, int]]:
+def _blank_separated(text: str) -> Iterator[tuple[int, int, int, int]]:
     """``(line number, start, end, line breaks inside)`` of each blank-line separated block
-    of ``text``, one at a time (a 200 MB export is not copied into a list of blocks).
-
-    With ``opener`` (the tag every record starts with), a block ends only at a blank line
-    followed by it: a longer string is found faster, and a blank line anywhere else stays
-    inside the block, where the caller sees a line it cannot read.
-    """
+    of ``text``, one at a time (a 200 MB export is not copied into a list of blocks)."""
     pos, line, size = 0, 1, len(text)
-    separator = "\n\n" + opener
     while pos < size:
         pos, line = _past_blank_lines(text, pos, line)
         if pos >= size:
             return
-        end = text.find(separator, pos)
+        end = text.find("\n\n", pos)
         if end == -1:
             end = size
-        while text[end - 1] == "\n":
-            end -= 1
+            while text[end - 1] == "\n":
+                end -= 1
         breaks = text.count("\n", pos, end)
         yield line, pos, end, breaks
         line += breaks
