@@ -140,4 +140,4 @@ def check_stopping_log(path: Path) -> list[Problem]:
     """Problems in the stopping log, each with its line."""
     from ..validate import check_log_rows
 
-    return check_log_rows(path, STOP_COLUMNS, stop_problems, "stage")
+    return check_log_rows(path, STOP_COLUMNS, stop_problems, "")  # rows name no record
