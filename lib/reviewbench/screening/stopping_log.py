@@ -56,6 +56,21 @@ def record_stop(
     ``criterion``, ``estimated_recall`` and ``screened`` record what the stopping rule
     said when the team stopped, for the methods section. Returns the row written.
     """
+    return _append(project, stage, reviewer, "resume" if resume else "stop",
+                   criterion=criterion, estimated_recall=estimated_recall, screened=screened, note=note)
+
+
+def record_sample_start(project: Project, stage: str, reviewer: str, screened: int, note: str = "") -> dict[str, str]:
+    """Append that ``reviewer`` screens a random sample of the records left from now on,
+    after ``screened`` decisions. Returns the row written."""
+    return _append(project, stage, reviewer, "sample", screened=screened, note=note)
+
+
+def _append(
+    project: Project, stage: str, reviewer: str, decision: str, *,
+    criterion: str = "", estimated_recall: float | None = None, screened: int | None = None, note: str = "",
+) -> dict[str, str]:
+    """Check one row of the stopping log and append it (nothing is written if it is wrong)."""
     if stage not in STOPPABLE_STAGES:
         raise ParameterError("stage", stage, list(STOPPABLE_STAGES))
     if estimated_recall is not None and not (0.0 <= float(estimated_recall) <= 1.0):
@@ -64,28 +79,13 @@ def record_stop(
         raise ParameterError("screened", screened, ["a number of records, 0 or more"])
     row = {
         "stage": stage,
-        "decision": "resume" if resume else "stop",
+        "decision": decision,
         "criterion": criterion,
         "estimated_recall": "" if estimated_recall is None else f"{float(estimated_recall):.4f}",
         "screened": "" if screened is None else str(int(screened)),
         "reviewer": check_reviewer_name(reviewer),
         "note": note,
         "timestamp": utc_timestamp(),
-    }
-    append_rows(stopping_log_path(project), [row], STOP_COLUMNS)
-    return row
-
-
-def record_sample_start(project: Project, stage: str, reviewer: str, screened: int, note: str = "") -> dict[str, str]:
-    """Append that ``reviewer`` screens a random sample of the records left from now on,
-    after ``screened`` decisions. Returns the row written."""
-    if stage not in STOPPABLE_STAGES:
-        raise ParameterError("stage", stage, list(STOPPABLE_STAGES))
-    if int(screened) < 0:
-        raise ParameterError("screened", screened, ["a number of records, 0 or more"])
-    row = {
-        "stage": stage, "decision": "sample", "criterion": "", "estimated_recall": "", "screened": str(int(screened)),
-        "reviewer": check_reviewer_name(reviewer), "note": note, "timestamp": utc_timestamp(),
     }
     append_rows(stopping_log_path(project), [row], STOP_COLUMNS)
     return row
