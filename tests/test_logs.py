@@ -41,14 +41,14 @@ def test_wrong_header_is_refused(tmp_path):
 def test_ragged_row_names_its_line(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text(",".join(COLS) + "\na,include,,,r,t\nb,include\n")
-    with pytest.raises(ValidationError, match=r"line 3: expected 6 fields, found 2"):
+    with pytest.raises(ValidationError, match=r"line 3: expected 6 fields \(record_id,decision,reason,note,reviewer,timestamp\), found 2"):
         read_log(path, COLS)
 
 
 def test_rows_keep_the_line_they_start_on_past_multi_line_notes_and_blank_lines(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text(",".join(COLS) + '\na,include,,"two\nlines",r,t\n\nb,include,,,r,t\nc,include,"x\ny"\n')
-    with pytest.raises(ValidationError, match=r"line 6: expected 6 fields, found 3"):
+    with pytest.raises(ValidationError, match=r"line 6: expected 6 fields \(record_id,decision,reason,note,reviewer,timestamp\), found 3"):
         read_log(path, COLS)
     path.write_text(",".join(COLS) + '\na,include,,"two\nlines",r,t\n\nb,include,,,r,t\n')
     df, lines = read_log_with_lines(path, COLS)

@@ -92,7 +92,7 @@ cells = st.text(alphabet=st.sampled_from(list("ab ,\"\n;é")), max_size=8)
 def test_csv_rows_keep_the_line_each_row_starts_on(tmp_path_factory, rows):
     import csv
 
-    from reviewbench.validate import csv_rows_with_lines
+    from reviewbench.logs import csv_rows_with_lines
 
     path = tmp_path_factory.mktemp("csv") / "log.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:

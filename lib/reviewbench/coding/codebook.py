@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ProjectError, ValidationError
-from .located_yaml import Located, load_located
+from ..project import Located, load_located
 
 CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("finding", "study", "both")
