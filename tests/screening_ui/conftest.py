@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from reviewbench.project import Project, open_project
-from reviewbench.screening.records import screening_records
+from reviewbench.pipeline import screening_records
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "screening_ui" / "project"
 

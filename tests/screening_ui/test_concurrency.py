@@ -6,9 +6,9 @@ import multiprocessing as mp
 
 from reviewbench.logs import read_log
 from reviewbench.project import open_project
-from reviewbench.screening.controller import ScreeningController
+from reviewbench.screening.session import ScreeningController
 from reviewbench.screening.decisions import SCREENING_COLUMNS, current_decisions, log_path, record_decision
-from reviewbench.screening.records import screening_records
+from reviewbench.pipeline import screening_records
 
 N = 150
 

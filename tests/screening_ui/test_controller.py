@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from reviewbench.errors import ParameterError
+from reviewbench.pipeline import screening_records
 from reviewbench.logs import read_log
-from reviewbench.screening.controller import ScreeningController, open_controller
+from reviewbench.screening.session import ScreeningController, open_controller
 from reviewbench.screening.decisions import SCREENING_COLUMNS, current_decisions, log_path, record_decision
 
 
@@ -200,7 +201,8 @@ def test_falls_back_to_file_order_when_the_engine_fails(project, records):
 
 
 def test_the_real_ranker_puts_records_with_include_terms_first(project):
-    c = open_controller(project, "title_abstract", "alex", order="active", calibration_n=0, background=False)
+    c = open_controller(project, "title_abstract", "alex", *screening_records(project, "title_abstract"),
+                        order="active", calibration_n=0, background=False)
     assert not c.ranker_error
     first = c.record()
     text = f"{first['title']} {first['abstract']}".lower()

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from reviewbench.project import open_project
 from reviewbench.screening.conflicts import resolve_conflict
-from reviewbench.screening.controller import ScreeningController
+from reviewbench.screening.session import ScreeningController
 from reviewbench.screening.decisions import current_decisions, final_decisions, record_decision
-from reviewbench.screening.records import screening_records
+from reviewbench.pipeline import screening_records
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "screening_ui" / "project"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewbench.screening.decisions import record_decision
-from reviewbench.screening.records import screening_records
+from reviewbench.pipeline import screening_records
 
 
 def test_title_abstract_screens_every_unique_record_in_file_order(project):

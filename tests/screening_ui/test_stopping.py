@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reviewbench.errors import ParameterError
-from reviewbench.screening.controller import ScreeningController
+from reviewbench.pipeline import screening_records
+from reviewbench.screening.session import ScreeningController
 from reviewbench.screening.stopping_log import (
     STOP_COLUMNS,
     check_stopping_log,
@@ -15,7 +16,7 @@ from reviewbench.screening.stopping_log import (
     sample_start,
     stopping_log_path,
 )
-from reviewbench.screening.widget import ScreeningView
+from reviewbench.screening.views import ScreeningView
 from reviewbench.validate import validate_project
 
 from .test_controller import FakeRanker  # stops once it has seen three labels
@@ -133,9 +134,10 @@ def test_the_sample_button_shows_while_ranking_and_goes_once_sampling(project, r
 
 
 def test_the_real_ranker_ranks_at_random_and_tests_the_sample_once_sampling(project):
-    from reviewbench.screening.controller import open_controller
+    from reviewbench.screening.session import open_controller
 
-    c = open_controller(project, "title_abstract", "alex", order="active", calibration_n=0, background=False)
+    c = open_controller(project, "title_abstract", "alex", *screening_records(project, "title_abstract"),
+                        order="active", calibration_n=0, background=False)
     c.include()
     c.start_random_sample()
     c.exclude(reason="wrong_population")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from reviewbench.screening.controller import ScreeningController
+from reviewbench.pipeline import screening_records
+from reviewbench.screening.session import ScreeningController
 from reviewbench.screening.decisions import current_decisions, final_decisions, record_decision
-from reviewbench.screening.widget import ConflictsView, ScreeningView, start_screening, team_agreement
+from reviewbench.screening.views import ConflictsView, ScreeningView, start_screening, team_agreement
 
 
 def view_for(project, records, stage="title_abstract", reviewer="alex", **kw):
@@ -91,15 +92,15 @@ def test_done_message_after_the_calibration_round(project, records):
     assert "Calibration round complete" in v.record_html.value and "run the screening cell again" in v.record_html.value
 
 
-def test_start_screening_without_a_reviewer_writes_nothing(project):
-    shown = start_screening(project, "title_abstract", reviewer="")
+def test_start_screening_without_a_reviewer_writes_nothing(project, records):
+    shown = start_screening(project, "title_abstract", "", records)
     assert "No screening view" in shown.data
     assert not (project.evidence / "screening").exists()
 
 
-def test_start_screening_with_the_reviewer_from_the_environment(project, monkeypatch):
+def test_start_screening_with_the_reviewer_from_the_environment(project, records, monkeypatch):
     monkeypatch.setenv("REVIEWBENCH_REVIEWER", "sam")
-    v = start_screening(project, "title_abstract", order="file")
+    v = start_screening(project, "title_abstract", None, records, order="file")
     assert v.controller.reviewer == "sam"
 
 
@@ -120,13 +121,13 @@ def test_conflicts_view_blinded_for_screeners_open_for_the_arbiter(project, reco
     assert "Blinded" in blinded.children[0].value
 
 
-def test_team_agreement_in_a_report_without_reviewer(project):
-    shown = team_agreement(project, "title_abstract", reviewer="")
+def test_team_agreement_in_a_report_without_reviewer(project, records):
+    shown = team_agreement(project, "title_abstract", "", records)
     assert "No two reviewers" in shown.items[0].data
 
 
 def test_full_text_before_any_title_abstract_inclusion(project):
-    v = start_screening(project, "full_text", reviewer="alex")
+    v = start_screening(project, "full_text", "alex", *screening_records(project, "full_text"))
     assert "No records to screen" in v.record_html.value
     assert v.controller.progress().total == 0 and not v.controller.ranker_error
 

@@ -37,6 +37,8 @@ LOG_DECISIONS = DECISIONS + (RETRACT,)
 RETRIEVAL = ("retrieved", "not_retrieved")
 FINAL_COLUMNS = ["record_id", "decision", "reason", "retrieval"]
 CONFLICT = "conflict"
+#: Final title/abstract decisions that send a record on to full-text assessment.
+FORWARD = ("include", "maybe")
 
 
 def log_columns(stage: str) -> list[str]:

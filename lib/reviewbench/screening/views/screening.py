@@ -1,6 +1,6 @@
 """The screening view in JupyterLab: ipywidgets over a :class:`ScreeningController`.
 
-``screening_view(stage=..., reviewer=...)`` shows one record at a time (title, authors,
+:class:`ScreeningView` shows one record at a time (title, authors,
 year, journal, abstract with ``review.yml``'s include terms in green and exclude terms in
 red), buttons for include / exclude / maybe / undo / skip, an exclusion reason, a note,
 jump to a record, and progress with the ranking's estimated recall and stopping signal.
@@ -9,8 +9,8 @@ a path or link to the PDF.
 
 Keys (while the view has focus, not while typing in a text box): ``i`` include,
 ``e`` exclude, ``m`` maybe, ``u`` undo, ``s`` skip, ``1``-``9`` choose an exclusion
-reason. Keys come through a small anywidget (:class:`KeyShortcuts`) that stops them
-reaching JupyterLab, so ``m`` does not turn the cell into Markdown.
+reason. Keys come through a small anywidget (:mod:`.keys`) that stops them reaching
+JupyterLab, so ``m`` does not turn the cell into Markdown.
 
 Every decision is appended and flushed to the reviewer's log the moment it is made.
 """
@@ -23,76 +23,13 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from ..errors import ReviewbenchError
-from ..project import Project, open_project
-from .controller import ScreeningController, open_controller
-from .conflicts import blinding_lifted, conflicts, resolve_conflict, screeners
-from .criteria import check_reviewer_name, load_stage_settings, resolve_reviewer
-from .decisions import DECISIONS, current_decisions
-from .highlight import highlight
-from .stopping_log import STOPPABLE_STAGES
+from ...errors import ReviewbenchError
+from ..highlight import highlight
+from ..session import ScreeningController
+from ..stopping_log import STOPPABLE_STAGES
+from .keys import KEYS, KeyShortcuts
 
-KEYS = {"i": "include", "e": "exclude", "m": "maybe", "u": "undo", "s": "skip"}
 MAX_AUTHORS = 12
-
-try:  # keyboard shortcuts need anywidget; without it the buttons still work
-    import anywidget
-    import traitlets
-except ImportError:  # pragma: no cover - depends on the environment
-    anywidget = None
-
-_KEYS_ESM = r"""
-function render({ model, el }) {
-  const strip = document.createElement("div");
-  strip.className = "rb-keys";
-  strip.tabIndex = 0;
-  strip.textContent = model.get("label");
-  strip.style.cssText = "padding:4px 8px;border:1px dashed #999;border-radius:4px;color:#444;" +
-    "font-size:12px;cursor:pointer;outline:none;user-select:none";
-  strip.addEventListener("focus", () => { strip.style.borderColor = "#1976d2"; strip.style.color = "#1976d2"; });
-  strip.addEventListener("blur", () => { strip.style.borderColor = "#999"; strip.style.color = "#444"; });
-  el.appendChild(strip);
-  const typing = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
-  const onKey = (ev) => {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
-    const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-    if (!model.get("shortcut_keys").includes(key)) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    model.send({ key: key });
-  };
-  let host = null;
-  const attach = (tries) => {
-    host = el.closest(".rb-screening");
-    if (!host && tries > 0) { setTimeout(() => attach(tries - 1), 50); return; }
-    host = host || el;
-    if (!host.hasAttribute("tabindex")) { host.tabIndex = -1; host.style.outline = "none"; }
-    host.addEventListener("keydown", onKey);
-  };
-  attach(100);
-  model.on("msg:custom", (msg) => { if (msg && msg.focus) strip.focus({ preventScroll: true }); });
-  if (model.get("autofocus")) setTimeout(() => strip.focus({ preventScroll: true }), 100);
-  return () => { if (host) host.removeEventListener("keydown", onKey); };
-}
-export default { render };
-"""
-
-if anywidget is not None:
-
-    class KeyShortcuts(anywidget.AnyWidget):
-        """A focusable strip; key presses inside the screening view are sent to Python."""
-
-        _esm = _KEYS_ESM
-        shortcut_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
-        label = traitlets.Unicode("").tag(sync=True)
-        autofocus = traitlets.Bool(True).tag(sync=True)
-
-        def focus(self) -> None:  # type: ignore[override]
-            """Give the strip keyboard focus (after a click elsewhere in the view)."""
-            self.send({"focus": True})
-
-else:  # pragma: no cover
-    KeyShortcuts = None  # type: ignore[assignment,misc]
 
 
 def _text(value: Any) -> str:
@@ -347,175 +284,3 @@ class ScreeningView(widgets.VBox):
             parts.append(f'<div class="rb-others">Other reviewers: {shown}</div>')
         parts.append("</div>")
         return "".join(parts)
-
-
-class ConflictsView(widgets.VBox):
-    """Disagreements side by side, and a form to record the resolution.
-
-    A screener sees it only once blinding is lifted (every screener has screened every
-    record); an arbiter (or anyone who is not a screener of the stage) sees it always.
-    """
-
-    def __init__(self, project: Project, stage: str, resolver: str, records: pd.DataFrame | None = None) -> None:
-        super().__init__()
-        self.project, self.stage, self.resolver = project, stage, check_reviewer_name(resolver)
-        self.settings = load_stage_settings(project, stage)
-        self.records = records
-        self.add_class("rb-conflicts")
-        self.table = widgets.HTML()
-        self.pick = widgets.Dropdown(description="Record")
-        self.decision = widgets.ToggleButtons(options=list(DECISIONS), value=None)
-        self.reason = widgets.Dropdown(
-            description="Reason", options=[("—", "")] + [(f"{k}: {v}", k) for k, v in self.settings.exclusion_reasons.items()]
-        )
-        self.note = widgets.Text(description="Note", placeholder="e.g. resolved by discussion")
-        self.save = widgets.Button(description="Save resolution", button_style="primary")
-        self.message = widgets.HTML()
-        self.save.on_click(lambda _b: self._save())
-        self.refresh()
-
-    def _visible(self) -> tuple[bool, str]:
-        names = screeners(self.project, self.stage)
-        if self.resolver not in names:
-            return True, ""
-        ids = list(self.records["record_id"]) if self.records is not None else None
-        if ids is None:
-            ids = sorted(set(current_decisions(self.project, self.stage)["record_id"]))
-        if blinding_lifted(self.project, self.stage, ids, names):
-            return True, ""
-        return False, "Blinded: conflicts are shown once every screener has screened every record."
-
-    def refresh(self) -> None:
-        visible, why = self._visible()
-        if not visible:
-            self.children = [widgets.HTML(f"<i>{html.escape(why)}</i>")]
-            return
-        table = conflicts(self.project, self.stage)
-        if table.empty:
-            self.children = [widgets.HTML("<b>No open conflicts.</b>"), self.message]
-            return
-        if self.records is not None and "title" in self.records.columns:
-            titles = self.records.set_index("record_id")["title"]
-            table.insert(1, "title", table["record_id"].map(titles).fillna(""))
-        self.table.value = table.drop(columns=["resolution", "resolution_reason", "resolved_by"]).to_html(
-            index=False, escape=True, classes="rb-conflict-table"
-        )
-        self.pick.options = list(table["record_id"])
-        if self.pick.value not in self.pick.options:
-            self.pick.value = self.pick.options[0]
-        self.children = [
-            widgets.HTML(f"<b>{len(table)} open conflict(s)</b>"), self.table, self.pick, self.decision,
-            self.reason, self.note, self.save, self.message,
-        ]
-
-    def _save(self) -> None:
-        try:
-            if not self.decision.value:
-                self.message.value = '<span style="color:#b00020">Choose a decision first.</span>'
-                return
-            row = resolve_conflict(
-                self.project, self.stage, self.pick.value, self.decision.value, self.resolver,
-                reason=self.reason.value, note=self.note.value,
-            )
-        except ReviewbenchError as exc:
-            self.message.value = f'<span style="color:#b00020">{html.escape(str(exc))}</span>'
-            return
-        self.message.value = f"Saved: {html.escape(row['record_id'])} → {html.escape(row['decision'])}."
-        self.note.value = ""
-        self.refresh()
-
-
-def screening_view(
-    stage: str = "title_abstract",
-    reviewer: str | None = None,
-    *,
-    project: Project | str | None = None,
-    order: str = "active",
-    calibration_n: int = 0,
-    seed: int = 0,
-) -> ScreeningView:
-    """The screening view for ``reviewer`` (see :func:`resolve_reviewer`) at ``stage``."""
-    proj = project if isinstance(project, Project) else open_project(project)
-    name = resolve_reviewer(proj, reviewer)
-    return ScreeningView(open_controller(proj, stage, name, order=order, calibration_n=calibration_n, seed=seed))
-
-
-def conflicts_view(stage: str, resolver: str | None = None, *, project: Project | str | None = None) -> ConflictsView:
-    """The conflicts view at ``stage`` for ``resolver`` (see :func:`resolve_reviewer`)."""
-    from .records import screening_records
-
-    proj = project if isinstance(project, Project) else open_project(project)
-    records, _clusters = screening_records(proj, stage)
-    return ConflictsView(proj, stage, resolve_reviewer(proj, resolver), records)
-
-
-# -- notebook helpers: what 02-screening.ipynb calls ----------------------------------
-
-
-def _no_reviewer(stage: str, why: str) -> Any:
-    from IPython.display import Markdown
-
-    return Markdown(
-        f"**No screening view:** {why}\n\nTo screen at `{stage}`, set `reviewer = \"yourname\"` in the "
-        "parameters cell (or the environment variable `REVIEWBENCH_REVIEWER`) and run the notebook again."
-    )
-
-
-def start_screening(
-    project: Project,
-    stage: str,
-    reviewer: str | None = None,
-    *,
-    order: str = "active",
-    calibration_n: int | None = None,
-    seed: int = 0,
-) -> Any:
-    """The screening view, or a note saying how to set the reviewer when none is set
-    (as in ``reviewbench run``, which must never write a decision). ``calibration_n``:
-    see :func:`~reviewbench.screening.controller.open_controller`."""
-    try:
-        name = resolve_reviewer(project, reviewer)
-    except ReviewbenchError as exc:
-        return _no_reviewer(stage, str(exc))
-    return ScreeningView(
-        open_controller(project, stage, name, order=order, calibration_n=calibration_n, seed=seed)
-    )
-
-
-def team_agreement(project: Project, stage: str, reviewer: str | None = None) -> Any:
-    """Agreement and conflicts at ``stage``: the conflicts view for a reviewer once
-    blinding allows it, a read-only table otherwise (e.g. in an executed report)."""
-    from IPython.display import HTML, Markdown
-
-    from .agreement import agreement_report
-    from .records import screening_records
-
-    try:
-        name = resolve_reviewer(project, reviewer)
-    except ReviewbenchError:
-        name = None
-    records, clusters = screening_records(project, stage)
-    names = screeners(project, stage)
-    if name in names and not blinding_lifted(project, stage, records["record_id"], names):
-        return Markdown("*Blinded:* agreement and conflicts appear once every screener has screened every record.")
-    report = agreement_report(project, stage)
-    parts = [HTML(f"<pre>{html.escape(report)}</pre>")]
-    if name:
-        parts.append(ConflictsView(project, stage, name, records))
-    else:
-        table = conflicts(project, stage, clusters=clusters, include_resolved=True)
-        parts.append(HTML(table.to_html(index=False, escape=True)) if not table.empty else Markdown("No conflicts."))
-    return _Displays(parts)
-
-
-class _Displays:
-    """Several displayable objects shown one after the other."""
-
-    def __init__(self, items: list[Any]) -> None:
-        self.items = items
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        for item in self.items:
-            display(item)

@@ -1,15 +1,16 @@
 """The screening controller: what the screening view does, in plain Python.
 
 It holds one reviewer's place in one stage: which record to show next, their
-decisions, undo, jump, progress and the ranking. The view (:mod:`.widget`) only draws it
-and forwards clicks and keys, so everything here is testable without a browser.
+decisions, undo, jump, progress and the ranking. The view
+(:mod:`reviewbench.screening.views`) only draws it and forwards clicks and keys, so
+everything here is testable without a browser.
 
 Order of records:
 
 - ``active``: most likely relevant first, from :class:`reviewbench.screening.engine.Ranker`,
   retrained on the reviewer's own include/exclude decisions in a background thread
-  after each decision, so the next record appears at once (from the ranking of the
-  previous round). Until the first ranking is ready, and if the engine cannot be
+  (:mod:`.trainer`) after each decision, so the next record appears at once (from the
+  ranking of the previous round). Until the first ranking is ready, and if the engine cannot be
   loaded, records come in file order.
 - ``file``: the order of the records as imported.
 - ``random``: a random order fixed by ``seed`` (the same for every reviewer).
@@ -26,7 +27,8 @@ record of this controller's set.
 
 Undo: each decision of this session can be undone, latest first. Undo appends a row
 that restores the previous state: the reviewer's previous decision on the record
-re-appended, or a ``retract`` row when there was none (see :mod:`.decisions`).
+re-appended, or a ``retract`` row when there was none (see
+:mod:`reviewbench.screening.decisions`).
 """
 
 from __future__ import annotations
@@ -39,19 +41,14 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
-from ..logs import utc_timestamp
-from ..project import Project
-from .conflicts import blinding_lifted, screeners
-from .criteria import StageSettings, check_reviewer_name, check_stage, load_stage_settings
-from .stopping_log import STOPPABLE_STAGES, current_stops, record_sample_start, record_stop, sample_start
-from .decisions import (
-    RETRACT,
-    append_row,
-    current_decisions,
-    make_row,
-    read_reviewer_log,
-)
+from ...errors import ParameterError
+from ...logs import utc_timestamp
+from ...project import Project
+from ..conflicts import blinding_lifted, screeners
+from ..criteria import StageSettings, check_reviewer_name, check_stage, load_stage_settings
+from ..decisions import RETRACT, append_row, current_decisions, make_row, read_reviewer_log
+from ..stopping_log import STOPPABLE_STAGES, current_stops, record_sample_start, record_stop, sample_start
+from .trainer import BackgroundTrainer
 
 ORDERS = ("active", "file", "random")
 log = logging.getLogger(__name__)
@@ -96,7 +93,7 @@ class Progress:
 
 
 def _default_ranker_factory(records: pd.DataFrame, seed: int, **options: Any) -> Any:
-    from .engine import Ranker  # imported lazily: the engine is heavy and optional here
+    from ..engine import Ranker  # imported lazily: the engine is heavy, and the view works without it
 
     return Ranker(records, seed=seed, **options)
 
@@ -158,11 +155,7 @@ class ScreeningController:
                 "exclude": list(self.settings.exclude_terms),
             }
         self._background = background
-        self._wake = threading.Condition(self._lock)
-        self._dirty = False
-        self._idle = threading.Event()
-        self._idle.set()
-        self._thread: threading.Thread | None = None
+        self._trainer = BackgroundTrainer(self._train_once, self._lock)
         self.reload()
         # After how many decisions this reviewer began the random sample for the stopping test.
         self._sample_start = sample_start(project, self.stage, self.reviewer) if self.stage in STOPPABLE_STAGES else None
@@ -171,7 +164,7 @@ class ScreeningController:
         self.current_id: str | None = None
         if self.order == "active" and not self.calibration_ids:
             self._request_ranking()
-            self._idle.wait(first_ranking_wait)  # show the best record if the ranking is quick
+            self._trainer.wait(first_ranking_wait)  # show the best record if the ranking is quick
         self.current_id = self.next_id()
 
     def _calibration_set(self, n: int | None) -> list[str]:
@@ -341,27 +334,7 @@ class ScreeningController:
         if not self._background:
             self._train_once()
             return
-        with self._lock:
-            self._dirty = True
-            self._idle.clear()
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._trainer, name="reviewbench-ranker", daemon=True)
-                self._thread.start()
-            self._wake.notify()
-
-    def _trainer(self) -> None:
-        while True:
-            with self._lock:
-                if not self._dirty:
-                    self._idle.set()
-                    self._wake.wait(timeout=30)
-                    if not self._dirty:
-                        if self._thread is threading.current_thread():
-                            self._thread = None
-                        self._idle.set()
-                        return
-                self._dirty = False
-            self._train_once()
+        self._trainer.request()
 
     def _train_once(self) -> None:
         try:
@@ -377,7 +350,7 @@ class ScreeningController:
             log.warning("ranking unavailable, showing records in file order: %s", exc)
             with self._lock:
                 self.ranker_error = f"{type(exc).__name__}: {exc}"
-                self._dirty = False
+            self._trainer.discard_pending()
             self._notify()
             return
         with self._lock:
@@ -388,7 +361,7 @@ class ScreeningController:
 
     def wait_for_ranking(self, timeout: float = 60.0) -> bool:
         """Block until the background ranking is up to date (for tests and scripts)."""
-        return self._idle.wait(timeout)
+        return self._trainer.wait(timeout)
 
     # -- progress, blinding, listeners -----------------------------------------------
     def progress(self) -> Progress:
@@ -500,18 +473,18 @@ def open_controller(
     project: Project,
     stage: str,
     reviewer: str,
+    records: pd.DataFrame,
+    clusters: pd.DataFrame | None = None,
     *,
     order: str = "active",
     calibration_n: int | None = None,
     seed: int = 0,
     background: bool = True,
 ) -> ScreeningController:
-    """A controller over the project's records for ``stage`` (see :mod:`.records`);
-    ``calibration_n=None`` runs the calibration round ``review.yml`` sets until it is done."""
-    from .records import screening_records
-
-    records, clusters = screening_records(project, stage)
-    options: dict[str, Any] = {"cache_path": str(project.cache / "screening" / f"features-{stage}.npz")}
+    """A controller over ``records`` (see :func:`reviewbench.pipeline.screening_records`)
+    whose ranking caches its features in the project; ``calibration_n=None`` runs the
+    calibration round ``review.yml`` sets until it is done."""
+    options: dict[str, Any] = {"cache_path": str(project.cache_dir("screening") / f"features-{stage}.npz")}
     return ScreeningController(
         project, stage, reviewer, records, clusters=clusters, order=order, calibration_n=calibration_n,
         seed=seed, background=background, ranker_options=options,
