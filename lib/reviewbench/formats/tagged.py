@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from ..errors import Problem
+from ..errors import WARNING, Problem
 from .normalise import extract_year
 
 
@@ -122,7 +122,7 @@ class _Splitter:
             if current is not None:
                 if syntax.end_tags:
                     self.problems.append(
-                        Problem(self.path, current.line, f"record has no {'/'.join(sorted(syntax.end_tags))} line; read up to the next record")
+                        Problem(self.path, current.line, f"record has no {'/'.join(sorted(syntax.end_tags))} line; read up to the next record", kind=WARNING)
                     )
                 self._emit(current)
             self.current = TaggedRecord(self.line_at(pos), {tag: [value]})
@@ -203,14 +203,14 @@ class _Splitter:
             if self.syntax.end_tags and self.current.tags:
                 self.problems.append(
                     Problem(self.path, self.current.line,
-                            f"last record has no {'/'.join(sorted(self.syntax.end_tags))} line (file truncated?); read what was there")
+                            f"last record has no {'/'.join(sorted(self.syntax.end_tags))} line (file truncated?); read what was there", kind=WARNING)
                 )
             self._emit(self.current)
         if self.pending is not None:
             self._convert(self.pending)
             self.pending = None
         if self.stray:
-            self.problems.append(Problem(self.path, self.stray_line, f"{self.stray} line(s) outside any record ignored, first at this line"))
+            self.problems.append(Problem(self.path, self.stray_line, f"{self.stray} line(s) outside any record ignored, first at this line", kind=WARNING))
         self.problems.sort(key=lambda p: (p.line is None, p.line or 0))
         return self.records, self.problems
 
