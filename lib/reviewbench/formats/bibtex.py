@@ -41,7 +41,6 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "language": ("language", "langid"),
     "source_db": ("source",),
 }
-PERSON_FIELDS = ("author", "editor")
 # Fields whose values are plain identifiers, not LaTeX text.
 RAW_FIELDS = {"doi", "url", "pmid", "isbn", "issn", "eid", "art_number"}
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]", re.M)

@@ -38,8 +38,6 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
 }
 # A record needs at least one of these (else its lines are reported, not read).
 _RECORD_TAGS = frozenset({"TI", "PMID", "AU", "FAU", "BTI"})
-# Authors written "Family, Given" (FAU) need no turning round; AU is "Family Initials".
-FULL_NAME_TAGS = {"FAU", "FED"}
 
 
 def looks_like(text: str) -> bool:
