@@ -42,7 +42,8 @@ GROUP_WORDS = {
 }
 _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
 _CONCATENATED = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z\u00c0-\u024f])")
-_MONTHS = {m: i for i, m in enumerate(
+#: Month abbreviations -> month numbers: the one month table of the package.
+MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _TRAILING_AND = re.compile(r"(?:,?\s+(?:and|&)|,?\s+et al\.?|,)$", re.I)
 _GLUED_NAMES = re.compile(r"(?<=[a-z\u00df-\u024f])(?=(?:Prof\.|Dr\.|[A-Z][a-z\u00df-\u024f]*\.? ))")
@@ -133,8 +134,8 @@ def expand_pages(pages: object) -> str:
     if excel:
         a, b = excel.groups()
         day, month = (a, b) if a.isdigit() else (b, a)
-        if month.lower() in _MONTHS:
-            first, second = (int(day), _MONTHS[month.lower()]) if a.isdigit() else (_MONTHS[month.lower()], int(day))
+        if month.lower() in MONTHS:
+            first, second = (int(day), MONTHS[month.lower()]) if a.isdigit() else (MONTHS[month.lower()], int(day))
             return f"{first}-{second}"
     match = _PREFIXED_RANGE.fullmatch(text)
     if not match:
@@ -147,6 +148,8 @@ def expand_pages(pages: object) -> str:
 
 def split_authors(authors: list[str]) -> list[str]:
     """Split EndNote-concatenated author strings: ``"Adeli K.Lewis G. F."`` -> two names.
+
+    The one EndNote author splitter of the package: every record is read through it.
 
     A string is split only where an initial's full stop runs into a capitalised word and
     every piece still holds a family name, so ``"A.B.Smith"`` stays whole.
