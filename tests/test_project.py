@@ -37,3 +37,14 @@ def test_init_lays_out_a_project_and_refuses_to_overwrite(tmp_path, capsys, repo
     assert main(["init", str(target)]) == 2
     assert "already holds a review" in capsys.readouterr().err
     assert project.review_file.read_text() == "title: mine\n"
+
+
+def test_template_notebooks_are_files_inside_the_package():
+    """A wheel carries package data as files: the notebooks `init` copies must be files in
+    the package (the example's notebooks/ links to them), not a link out of it."""
+    from reviewbench.cli.init_cmd import TEMPLATES
+
+    notebooks = TEMPLATES / "notebooks"
+    assert notebooks.is_dir() and not notebooks.is_symlink()
+    files = sorted(notebooks.glob("*.ipynb"))
+    assert files and all(p.is_file() and not p.is_symlink() for p in files)
