@@ -19,7 +19,7 @@ from reviewbench.screening.stopping_log import (
 from reviewbench.screening.views import ScreeningView
 from reviewbench.validate import validate_project
 
-from .test_controller import FakeRanker  # stops once it has seen three labels
+from .fakes import FakeRanker  # stops once it has seen three labels
 
 
 def test_the_latest_row_per_stage_is_in_force_and_resume_withdraws_a_stop(project):

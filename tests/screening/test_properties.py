@@ -15,7 +15,7 @@ from reviewbench.screening.session import ScreeningController
 from reviewbench.screening.decisions import current_decisions, final_decisions, record_decision
 from reviewbench.pipeline import screening_records
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "screening_ui" / "project"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "screening" / "project"
 
 ACTIONS = st.lists(
     st.one_of(

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from reviewbench.project import Project, open_project
 from reviewbench.pipeline import screening_records
-
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "screening_ui" / "project"
+from reviewbench.project import Project
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+def project(screening_project: Project) -> Project:
     """A copy of the tiny project (12 invented records, reviewers alex, sam and arbiter jo)."""
-    monkeypatch.delenv("REVIEWBENCH_REVIEWER", raising=False)
-    monkeypatch.delenv("REVIEWBENCH_PROJECT", raising=False)
-    dst = tmp_path / "project"
-    shutil.copytree(FIXTURE, dst)
-    return open_project(dst)
+    return screening_project
 
 
 @pytest.fixture

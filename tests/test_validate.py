@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reviewbench.cli import main
+from reviewbench.project import Project
 from reviewbench.validate import validate_project
+
+
+@pytest.fixture
+def project(coding_project: Project) -> Project:
+    return coding_project
 
 
 def messages(project):
@@ -79,45 +87,6 @@ def test_dedup_decisions_header_is_read(project):
     path.write_bytes(b"\xff\xfe\x00garbage")
     found = messages(project)
     assert any(f.endswith("dedup/decisions.csv") for f, _l, _m in found)
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-cells = st.text(alphabet=st.sampled_from(list("ab ,\"\n;é")), max_size=8)
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(cells, min_size=3, max_size=3), max_size=6))
-def test_csv_rows_keep_the_line_each_row_starts_on(tmp_path_factory, rows):
-    import csv
-
-    from reviewbench.logs import csv_rows_with_lines
-
-    path = tmp_path_factory.mktemp("csv") / "log.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["a", "b", "c"])
-        starts = []
-        line = 2
-        for row in rows:
-            starts.append(line)
-            text = []
-            csv.writer(_Sink(text), lineterminator="\n").writerow(row)
-            fh.write(text[0])
-            line += text[0].count("\n")
-    header, found, problems = csv_rows_with_lines(path)
-    assert header == ["a", "b", "c"] and problems == []
-    kept = [(s, r) for s, r in zip(starts, rows) if any(c.strip() for c in r)]
-    assert found == kept
-
-
-class _Sink:
-    def __init__(self, out: list[str]) -> None:
-        self.out = out
-
-    def write(self, text: str) -> None:
-        self.out.append(text)
 
 
 def test_retract_is_valid_for_reviewers_but_not_for_the_arbiter(project):

@@ -11,7 +11,7 @@ from reviewbench.screening.engine import Ranker
 from reviewbench.screening.engine.features import FeatureSettings, text_features
 from reviewbench.screening.engine.queries import mixed
 
-TOY = Path(__file__).parent.parent / "fixtures" / "screening_engine" / "toy.csv"
+TOY = Path(__file__).resolve().parents[2] / "fixtures" / "screening" / "toy.csv"
 
 
 @pytest.fixture(scope="module")

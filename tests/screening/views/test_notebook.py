@@ -9,7 +9,7 @@ import nbformat
 import papermill
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 NOTEBOOK = REPO / "notebooks" / "02-screening.ipynb"
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ from reviewbench.cli import main
 from reviewbench.errors import InputFileError, ParameterError
 from reviewbench.screening.simulate import choose_priors, load_labelled, simulate
 
-TOY = Path(__file__).parent.parent / "fixtures" / "screening_engine" / "toy.csv"
+TOY = Path(__file__).resolve().parents[1] / "fixtures" / "screening" / "toy.csv"
 
 
 def test_load_labelled_uses_the_files_own_ids():

@@ -5,31 +5,12 @@ from __future__ import annotations
 import pytest
 
 from reviewbench.errors import ParameterError
-from reviewbench.pipeline import screening_records
 from reviewbench.logs import read_log
-from reviewbench.screening.session import ScreeningController, open_controller
+from reviewbench.pipeline import screening_records
 from reviewbench.screening.decisions import SCREENING_COLUMNS, current_decisions, log_path, record_decision
+from reviewbench.screening.session import ScreeningController, open_controller
 
-
-class FakeRanker:
-    """Ranks records by a fixed preference; remembers what it was trained on."""
-
-    def __init__(self, records, seed=0, **options):
-        self.ids = list(records["record_id"])
-        self.options = options
-        self.fits: list[dict] = []
-
-    def fit(self, labels):
-        self.fits.append(dict(labels))
-        self.labels = dict(labels)
-        return self
-
-    def rank(self):
-        return [r for r in reversed(self.ids) if r not in self.labels]
-
-    def stopping(self):
-        return {"criterion": "fake", "target_recall": 0.95, "confidence": 0.95,
-                "stop": len(self.labels) >= 3, "estimated_recall": min(1.0, len(self.labels) / 4)}
+from ..fakes import FakeRanker
 
 
 def make(project, records, reviewer="alex", **kw):
