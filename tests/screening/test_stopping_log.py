@@ -143,4 +143,6 @@ def test_the_real_ranker_ranks_at_random_and_tests_the_sample_once_sampling(proj
     c.exclude(reason="wrong_population")
     c.wait_for_ranking()
     assert not c.ranker_error and c.ranker.sample_start == 1
-    assert c.progress().stop is not None  # the hypergeometric test ran on the sample
+    progress = c.progress()  # the hypergeometric test ran on the sample: one record in it, no stop yet
+    assert progress.criterion == "hypergeometric" and progress.stop is False
+    assert progress.estimated_recall is not None and "random sample" in progress.ranking

@@ -181,15 +181,23 @@ def test_falls_back_to_file_order_when_the_engine_fails(project, records):
     assert c.current_id == records["record_id"].iloc[1]
 
 
-def test_the_real_ranker_puts_records_with_include_terms_first(project):
-    c = open_controller(project, "title_abstract", "alex", *screening_records(project, "title_abstract"),
-                        order="active", calibration_n=0, background=False)
+def test_the_real_ranker_starts_cold_from_the_terms_of_review_yml(project):
+    """Before any decision the ranking comes from review.yml's screening terms alone: records
+    with an include term first, the three with an exclude term (an editorial, a protocol,
+    yeast membrane trafficking) last, which file order (T02 second) would not give."""
+    records, clusters = screening_records(project, "title_abstract")
+    c = open_controller(project, "title_abstract", "alex", records, clusters, order="active", calibration_n=0, background=False)
     assert not c.ranker_error
+    source = dict(zip(records["record_id"], records["source_id"]))
+    ranked = [source[rid] for rid in c.ranker.rank()]
+    assert sorted(ranked[-3:]) == ["T02", "T04", "T08"]
     first = c.record()
+    assert source[first["record_id"]] == ranked[0] != "T01"  # the view shows the top of the ranking
     text = f"{first['title']} {first['abstract']}".lower()
     assert "sex work" in text or "prostitut" in text or "selling sex" in text
-    stopping = c.progress()
-    assert stopping.criterion and stopping.stop is not None
+    progress = c.progress()
+    assert progress.criterion == "hypergeometric" and progress.stop is False  # nothing screened: no stop
+    assert "active learning" in progress.ranking
 
 
 def test_blinding_until_both_reviewers_are_done(project, records):

@@ -25,25 +25,32 @@ def test_stored_without_outputs_and_with_a_parameters_cell():
         assert f"{name} =" in params[0].source
 
 
-def _outputs_text(nb) -> str:
+def _shown(nb, cell_start: str) -> str:
+    """Everything the code cell starting with ``cell_start`` showed (text, Markdown, HTML,
+    and a widget's text form, which begins with its header), one output after another."""
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith(cell_start))
     parts = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            parts.append(out.get("text", ""))
-            for value in out.get("data", {}).values():
-                parts.append(value if isinstance(value, str) else "")
+    for out in cell.get("outputs", []):
+        parts.append(out.get("text", ""))
+        data = out.get("data", {})
+        parts += [data[kind] for kind in ("text/markdown", "text/html", "text/plain") if isinstance(data.get(kind), str)]
+        if "application/vnd.jupyter.widget-view+json" in data:
+            parts.append("<widget>")
     return "\n".join(parts)
 
 
 @pytest.mark.parametrize(
-    "parameters",
+    "parameters, view, agreement",
     [
-        {},  # as in `reviewbench run`: no reviewer
-        {"reviewer": "alex", "stage": "full_text"},
-        {"reviewer": "sam", "order": "active", "calibration_n": 3},
+        # as in `reviewbench run`: no reviewer, so a note instead of the view, and the team's table
+        ({}, ["No screening view", "REVIEWBENCH_REVIEWER"], ["No two reviewers have screened", "No conflicts"]),
+        # the view of the stage for the reviewer; nobody has screened everything, so agreement is blinded
+        ({"reviewer": "alex", "stage": "full_text"}, ["<widget>", "<b>Full-text assessment</b> · reviewer <b>alex</b>"], ["Blinded"]),
+        ({"reviewer": "sam", "order": "active", "calibration_n": 3},
+         ["<widget>", "<b>Title and abstract screening</b> · reviewer <b>sam</b>"], ["Blinded"]),
     ],
 )
-def test_runs_under_papermill_without_writing(project, tmp_path, parameters):
+def test_runs_under_papermill_shows_the_view_and_writes_nothing(project, tmp_path, parameters, view, agreement):
     notebooks = project.root / "notebooks"
     notebooks.mkdir(exist_ok=True)
     shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
@@ -52,8 +59,10 @@ def test_runs_under_papermill_without_writing(project, tmp_path, parameters):
         str(notebooks / NOTEBOOK.name), str(out), parameters=parameters, cwd=str(notebooks), progress_bar=False,
         kernel_name="python3",
     )
-    text = _outputs_text(nb)
+    shown = _shown(nb, "view = start_screening(")
+    assert all(part in shown for part in view), shown
     if "reviewer" not in parameters:
-        assert "No screening view" in text
-    assert "Traceback" not in text
+        assert "<widget>" not in shown
+    shown = _shown(nb, "team_agreement(")
+    assert all(part in shown for part in agreement), shown
     assert not (project.evidence / "screening").exists()
