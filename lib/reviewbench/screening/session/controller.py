@@ -470,22 +470,12 @@ class ScreeningController:
 
 
 def open_controller(
-    project: Project,
-    stage: str,
-    reviewer: str,
-    records: pd.DataFrame,
-    clusters: pd.DataFrame | None = None,
-    *,
-    order: str = "active",
-    calibration_n: int | None = None,
-    seed: int = 0,
-    background: bool = True,
+    project: Project, stage: str, reviewer: str, records: pd.DataFrame, clusters: pd.DataFrame | None = None, **options: Any
 ) -> ScreeningController:
     """A controller over ``records`` (see :func:`reviewbench.pipeline.screening_records`)
-    whose ranking caches its features in the project; ``calibration_n=None`` runs the
-    calibration round ``review.yml`` sets until it is done."""
-    options: dict[str, Any] = {"cache_path": str(project.cache_dir("screening") / f"features-{stage}.npz")}
-    return ScreeningController(
-        project, stage, reviewer, records, clusters=clusters, order=order, calibration_n=calibration_n,
-        seed=seed, background=background, ranker_options=options,
-    )
+    whose ranking caches its features in the project. ``options`` are the controller's
+    (``order``, ``calibration_n``, ``seed``, ``background``, ...); ``calibration_n``
+    defaults to ``None`` here: the calibration round ``review.yml`` sets, until it is done."""
+    options.setdefault("calibration_n", None)
+    options.setdefault("ranker_options", {"cache_path": str(project.cache_dir("screening") / f"features-{stage}.npz")})
+    return ScreeningController(project, stage, reviewer, records, clusters=clusters, **options)
