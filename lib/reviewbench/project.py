@@ -48,6 +48,10 @@ class Project:
     def outputs(self) -> Path:
         return self.root / "outputs"
 
+    def output_path(self, folder: str, *parts: str) -> Path:
+        """A path in one output folder of the project (``outputs`` or ``outputs/<filters>``)."""
+        return self.root.joinpath(folder, *parts)
+
     @property
     def review_file(self) -> Path:
         return self.evidence / "review.yml"
@@ -112,6 +116,10 @@ class Project:
     def cache_dir(self, step: str) -> Path:
         """``.cache/<step>/``: the slow derived data of one step (``screening``, ``outputs``)."""
         return self.cache / step
+
+    def bibliography_file(self, name: str) -> Path:
+        """``bibliography/<name>``: one search export."""
+        return self.bibliography / name
 
     def bibliography_files(self) -> list[Path]:
         """Search exports in ``bibliography/`` (sorted; ``searches.yml`` and dotfiles excluded)."""

@@ -122,7 +122,7 @@ def _check_searches(project: Project) -> list[Problem]:
             if hits is not None and (isinstance(hits, bool) or not isinstance(hits, int) or hits < 0):
                 problems.append(doc.problem(f"{section} entry {i + 1}: hits must be a whole number (0 or more), found {hits!r}", *where, "hits"))
             file = entry.get("file")
-            if file and not (project.bibliography / str(file)).is_file():
+            if file and not project.bibliography_file(str(file)).is_file():
                 problems.append(doc.problem(f"{section} entry {i + 1}: file {file!r} is not in bibliography/", *where, "file"))
     return problems
 
