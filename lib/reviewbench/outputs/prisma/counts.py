@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...screening.decisions import FINAL_COLUMNS
 from ..review_data import ReviewData
 
 PENDING = ("maybe", "conflict")
@@ -153,7 +154,7 @@ def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dic
     counts.duplicates_removed = counts.records_identified - counts.unique_records
 
     # Screening of titles and abstracts.
-    ta = data.decisions.get("title_abstract", pd.DataFrame(columns=["record_id", "decision"]))
+    ta = data.decisions.get("title_abstract", pd.DataFrame(columns=FINAL_COLUMNS))
     counts.unknown_screened = sorted(set(ta["record_id"]) - unique_ids)
     ta = ta[ta["record_id"].isin(unique_ids)]
     counts.unscreened = sorted(unique_ids - set(ta["record_id"]))
@@ -175,7 +176,7 @@ def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dic
         return counts
 
     # Retrieval and full-text assessment.
-    ft = data.decisions.get("full_text", pd.DataFrame(columns=["record_id", "decision", "reason", "retrieval"]))
+    ft = data.decisions.get("full_text", pd.DataFrame(columns=FINAL_COLUMNS))
     counts.assessed_not_sought = sorted(set(ft["record_id"]) - sought)
     ft = ft[ft["record_id"].isin(sought)]
     not_retrieved = ft[ft["retrieval"].fillna("").str.strip().str.lower() == "not_retrieved"]
