@@ -58,7 +58,7 @@ def read_texts(path: str | Path) -> pd.DataFrame:
 def _run(args: argparse.Namespace) -> int:
     from ..coding.codebook import load_codebook
     from ..coding.findings import coder_logs
-    from ..coding.reconcile import coded_findings
+    from ..coding.coded import coded_findings
     from ..coding.suggest import Suggester
 
     project = open_project(args.project)

@@ -45,7 +45,7 @@ _CONCATENATED = re.compile(r"(?<=[A-Z]\.)(?=[A-Z](?:[a-z\u00c0-\u024f]|['\u2019]
 # "SmithJ.A.": a family name run into its initials, with no space (EndNote/Embase lists
 # that lost every separator). The family name ends in a lower-case letter.
 _FAMILY_THEN_INITIALS = re.compile(r"([A-Z][\w'\u2019-]*[a-z\u00df-\u024f])((?:[A-Z]\.-?){1,4})")
-# Month names and their three-letter forms, to their numbers (dates in page and issue fields).
+#: Month names and their three-letter forms -> month numbers: the one month table of the package.
 MONTHS = {
     name: number
     for number, month in enumerate(
@@ -156,6 +156,8 @@ def expand_pages(pages: object) -> str:
 
 def split_authors(authors: list[str]) -> list[str]:
     """Split EndNote-concatenated author strings: ``"Adeli K.Lewis G. F."`` -> two names.
+
+    The one EndNote author splitter of the package: every record is read through it.
 
     A string is split only where an initial's full stop runs into a capitalised word and
     every piece still holds a family name, so ``"A.B.Smith"`` stays whole.
