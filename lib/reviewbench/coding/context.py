@@ -28,7 +28,8 @@ from typing import Any, Mapping
 
 ENGLISH: dict[str, tuple[str, ...]] = {
     # words that negate the noun phrase after them ("no trans participants")
-    "negators": ("no", "none", "neither", "nor", "not", "never", "zero", "rather than", "instead of"),
+    "negators": ("no", "none", "neither", "nor", "not", "never", "zero", "rather than", "instead of", "absence of",
+                 "no one", "nobody"),
     # predicates saying a group was (or was not) in a study
     "participation": ("recruit*", "includ*", "enrol*", "enroll*", "sampled", "interviewed", "surveyed",
                       "took part", "take part", "taking part", "takes part", "participat*", "responded",
@@ -38,7 +39,8 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "sampling_verbs": ("includ*", "recruit*", "sampl*", "interview*", "survey*", "enrol*", "distinguish*",
                        "separat*", "disaggregat*", "stratif*", "analys*", "analyz*", "record*", "report*",
                        "identif*", "collect*", "ask*", "differentiat*", "break down", "broken down", "examin*",
-                       "captur*", "measur*", "count*"),
+                       "captur*", "measur*", "count*", "results by", "results for", "data by", "figures by",
+                       "results separately", "breakdown by", "broken down by"),
     # person nouns: a modifier followed by one of these describes people
     "people": ("women", "woman", "men", "man", "people", "person*", "worker*", "participant*", "girls",
                "girl", "boys", "boy", "adults", "individuals", "respondents", "interviewees", "youth*",
@@ -88,7 +90,8 @@ NOT_NEGATING_AFTER = {"no": frozenset({"longer", "doubt", "matter", "less", "mor
 CONJUNCTIONS = frozenset({"and", "or", "but", "so", "then", "while", "nor"})
 PREFIXES = frozenset({"anti", "counter", "non"})  # "anti-trafficking", "non-migrant": not the group
 GAP_WORDS = frozenset({"via", "through", "by", "using", "the", "an", "a", "on"})  # "recruited via the internet"
-CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor"})  # negate what follows, whatever the verb
+FAILING = frozenset({"without", "failed", "unable", "fail", "fails"})  # "failed to recruit", "without including"
+CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor", "absence"})  # negate what follows, whatever the verb
 NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
 VERB_ENDINGS = ("ed",)
 
@@ -182,7 +185,7 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
                 return f"negated ('{' '.join(doc.toks[negator_by_end[i]:i + 1])} ...')"
             if first == "not" and (i != a - 1 or (i > 0 and doc.toks[i - 1] in ("did", "do", "does"))):
                 break  # "not" negates the word right after it, and "did not" a verb
-            if _np_negation_holds(doc, b, clause, participation):
+            if _np_negation_holds(doc, a, b, clause, participation, words):
                 return f"negated ('{' '.join(doc.toks[negator_by_end[i]:i + 1])} ...')"
             break
         tok = doc.toks[i]
@@ -197,9 +200,12 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
         steps += 1
     # 1b. a clause that opens with a negated subject: "no women who sold sex from flats took
     # part", "there were no ... in the sample", "none of the participants identified as trans"
-    opener = _clause_negator(doc, a, clause, negators)
+    opener = _clause_negator(doc, a, clause, negators, words)
+    if opener is not None and doc.toks[opener] == "absence":
+        return f"negated ('absence of ...')"  # "the absence of women who sold sex from flats"
     if opener is not None:
-        if any(k in participation for k in range(b + 1, min(len(doc.toks), b + 13)) if doc.clause[k] == clause):
+        if any(k in participation and not _reduced_relative(doc, k, participation[k], clause)
+               for k in range(b + 1, min(len(doc.toks), b + 13)) if doc.clause[k] == clause):
             return f"negated ('{doc.toks[opener]} ...')"
         identifying = doc.phrase_tokens(IDENTIFYING)
         if any(opener < s0 and e0 < a and doc.clause[s0] == clause for s0, e0 in identifying):
@@ -222,13 +228,13 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
             break
         if doc.toks[i] in ("excluded", "excluding", "omitted", "omitting"):
             return f"object of '{doc.toks[i]}'"
-        if i in sampling and any((n in negator_at or doc.toks[n] == "without") for n in range(max(0, i - 3), i) if doc.clause[n] == clause):
+        if i in sampling and any((n in negator_at or doc.toks[n] in FAILING) for n in range(max(0, i - 3), i) if doc.clause[n] == clause):
             return f"object of a negated '{doc.toks[i]}'"
         i -= 1
     return None
 
 
-def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int]]) -> int | None:
+def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int]], words: ContextWords) -> int | None:
     """The negator that opens the clause of token ``a`` ("No ...", "but none of ...",
     "There were no ..."), when it stands before ``a``."""
     first = a
@@ -237,14 +243,32 @@ def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int
     lead = first + (1 if doc.toks[first] in CLAUSE_WORDS or doc.toks[first] in CONJUNCTIONS else 0)
     if doc.toks[lead:lead + 2] in (["there", "were"], ["there", "was"], ["there", "are"], ["there", "is"]):
         lead += 2
-    for s0, _e0 in negators:
-        if s0 == lead and s0 < a and doc.toks[s0] in ("no", "none", "neither", "nobody"):
+    if doc.toks[lead] in ("the", "an"):
+        lead += 1
+    people = {p0 for p0, _ in doc.phrase_tokens(words["people"])}
+    for s0, e0 in negators:
+        if s0 != lead or s0 >= a:
+            continue
+        if doc.toks[s0] in ("no", "none", "neither", "nobody"):
             return s0
+        if doc.toks[s0] == "absence" and any(k in people for k in range(e0 + 1, min(a + 1, e0 + 3))):
+            return s0  # "the absence of women who ...", not "the absence of services for migrant women"
     return None
 
 
-def _np_negation_holds(doc: Any, b: int, clause: int, participation: dict[int, int]) -> bool:
-    """After "no X": negated unless X is the subject of a verb other than taking part."""
+def _reduced_relative(doc: Any, k: int, end: int, clause: int) -> bool:
+    """Whether the verb of taking part at ``k..end`` qualifies a noun ("the women interviewed
+    had ..."): no auxiliary before it, and another verb right after it."""
+    if k > 0 and doc.toks[k - 1] in AUXILIARIES:
+        return False
+    after = end + 1
+    return after < len(doc.toks) and doc.clause[after] == clause and doc.sep[after] not in (",", "strong") and _is_verbish(doc, after)
+
+
+def _np_negation_holds(doc: Any, a: int, b: int, clause: int, participation: dict[int, int], words: ContextWords) -> bool:
+    """After "no X": negated unless X names people and is the subject of a verb other than
+    taking part ("no migrant women reported ..." still speaks about migrant women, "no video
+    sessions were delivered" says there were none)."""
     j, steps = b + 1, 0
     n = len(doc.toks)
     while j < n and steps < 4 and doc.clause[j] == clause and doc.sep[j] not in (",", "strong"):
@@ -260,12 +284,13 @@ def _np_negation_holds(doc: Any, b: int, clause: int, participation: dict[int, i
     k = j
     while k < n and doc.toks[k] in AUXILIARIES and doc.clause[k] == clause:
         k += 1
+    people = {p0 for p0, _ in doc.phrase_tokens(words["people"])}
+    if k > j and not any(t in people for t in range(a, j)):
+        return True  # a thing, not people, in the passive: "no video sessions were delivered"
     if k < n and k in participation:
-        after = participation[k] + 1
         # "no migrant women interviewed reported ...": a participle right after the phrase,
         # then the clause's own verb: the sentence speaks about them
-        reduced = k == j and after < n and doc.clause[after] == clause and doc.sep[after] not in (",", "strong") and _is_verbish(doc, after)
-        return not reduced
+        return not (k == j and _reduced_relative(doc, k, participation[k], clause))
     return False
 
 
@@ -293,9 +318,18 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
         if j in others:
             return f"describes another group ('{' '.join(doc.toks[a:others[j] + 1])}')"
         j += 1
+    # "their clients, many of whom were migrants": a relative clause about another group
+    ends = {e for _, e in doc.phrase_tokens(words["other_groups"])}
+    for r in range(a - 1, max(-1, a - 7), -1):
+        if doc.toks[r] in ("whom", "who", "them") and doc.clause[r] == clause:
+            for e in range(r - 1, max(-1, r - 5), -1):
+                if e in ends:
+                    return f"describes another group ('{' '.join(doc.toks[e:b + 1])}')"
+                if e in pop_starts or any(p0 <= e <= p1 for p0, p1 in population):
+                    break
+            break
     # "street cleaners and other outdoor workers": one of the same kind as another group
     if a >= 2 and doc.toks[a - 1] == "other" and doc.toks[a - 2] in ("and", "or", "like", "as"):
-        ends = {e for _, e in doc.phrase_tokens(words["other_groups"])}
         if a - 3 in ends and doc.clause[a - 3] == clause:
             return f"describes another group ('{' '.join(doc.toks[a - 3:b + 1])}')"
     # 2. the group is said not to be the population
@@ -334,7 +368,8 @@ def methods(doc: Any, a: int, b: int, words: ContextWords, population: list[tupl
 
     * the cue right before a methods noun ("online survey", "online-interviews");
     * the cue right after a methods verb, as an adverb: "recruited online", "recruited via
-      the internet" — but "recruited street-based women" names the people recruited;
+      the internet" — but "recruited street-based women" names the people recruited and
+      "recruited via migrant organisations" the organisations;
     * the cue is a term mentioned: "the search term 'trafficking'".
     """
     clause = doc.clause[a]
@@ -345,7 +380,10 @@ def methods(doc: Any, a: int, b: int, words: ContextWords, population: list[tupl
         return f"a study method ('{' '.join(doc.toks[a:nouns[b + 1] + 1])}')"
     verbs = doc.phrase_tokens(words["methods_verbs"])
     followed_by_people = any(k in people for k in range(b + 1, min(n, b + 3)) if doc.clause[k] == clause)
-    if not followed_by_people:
+    nxt = b + 1
+    adverbial = nxt >= n or doc.clause[nxt] != clause or doc.sep[nxt] in (",", "strong") or doc.toks[nxt] in PREPOSITIONS \
+        or doc.toks[nxt] in CONJUNCTIONS or nxt in nouns or doc.toks[nxt] in AUXILIARIES
+    if adverbial and not followed_by_people:
         for v0, v1 in verbs:
             gap = range(v1 + 1, a)
             if doc.clause[v1] == clause and 0 <= a - v1 - 1 <= 2 and all(doc.toks[g] in GAP_WORDS for g in gap) \
