@@ -181,13 +181,18 @@ def _is_str(value: object) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _check_phrases(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> None:
+def _list_items(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> list[tuple[int, Any]]:
+    """The numbered items of a list-valued key (none when absent); a problem when it is no list."""
     if value is None:
-        return
+        return []
     if not isinstance(value, list):
-        problems.append(doc.problem(f"{what} must be a list of phrases, found {type(value).__name__}", *keys))
-        return
-    for i, item in enumerate(value):
+        problems.append(doc.problem(f"{what}, found {type(value).__name__}", *keys))
+        return []
+    return list(enumerate(value))
+
+
+def _check_phrases(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> None:
+    for i, item in _list_items(doc, value, keys, f"{what} must be a list of phrases", problems):
         if not _is_str(item) or not re.search(r"\w", item):
             problems.append(doc.problem(f"{what} item {i + 1} must be a phrase with letters or digits, found {item!r}", *keys, i))
 
@@ -207,12 +212,7 @@ def _check_context_names(doc: Located, value: object, keys: tuple, problems: lis
 
 
 def _check_paired(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> None:
-    if value is None:
-        return
-    if not isinstance(value, list):
-        problems.append(doc.problem(f"{what} must be a list of mappings with 'cues', 'with' and 'within'", *keys))
-        return
-    for i, item in enumerate(value):
+    for i, item in _list_items(doc, value, keys, f"{what} must be a list of mappings with 'cues', 'with' and 'within'", problems):
         if not isinstance(item, dict) or not item.get("cues") or not item.get("with"):
             problems.append(doc.problem(f"{what} item {i + 1} needs 'cues' and 'with' (lists of phrases)", *keys, i))
             continue
