@@ -173,6 +173,8 @@ FALSE_POSITIVES = [
     ("Sauna sessions at the leisure centre were offered as part of a wellbeing course.", "subgroup", "indoor"),
     ("Indoor lighting in the waiting room was dimmed.", "subgroup", "indoor"),
     ("In a pooled analysis of nine studies, sex workers had higher HIV prevalence.", "subgroup", "not_specified"),
+    ("Data were pooled across the three trials, and the combined treatment groups were compared.", "subgroup", "not_specified"),
+    ("The male to female ratio among patients was two to one.", "subgroup", "trans"),
     ("County lines drug trafficking reached the town.", "subgroup", "trafficked"),
     ("The Modern Slavery Act was discussed by practitioners.", "subgroup", "trafficked"),
     # other dimensions
