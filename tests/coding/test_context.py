@@ -92,6 +92,7 @@ SAME_POPULATION = [
     ("Street-based women reported more violence than migrant women working in saunas.", ["Street-based", "migrant"]),
     ("Compared with UK-born sex workers, migrant sex workers had less access to GPs.", ["migrant"]),
     ("Sex workers, many of whom were migrants, paid high rents.", ["migrants"]),
+    ("Escorts reported less client violence than women who worked street-based.", ["street-based"]),
     ("Men who sold sex to migrant clients were rarely reached.", ["men who sold sex"]),
 ]
 

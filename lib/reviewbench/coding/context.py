@@ -92,6 +92,7 @@ PREFIXES = frozenset({"anti", "counter", "non"})  # "anti-trafficking", "non-mig
 GAP_WORDS = frozenset({"via", "through", "by", "using", "the", "an", "a", "on"})  # "recruited via the internet"
 FAILING = frozenset({"without", "failed", "unable", "fail", "fails"})  # "failed to recruit", "without including"
 CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor", "absence"})  # negate what follows, whatever the verb
+QUANTIFIERS = frozenset({"many", "most", "some", "all", "several", "half", "few", "of", "both", "each"})
 NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
 VERB_ENDINGS = ("ed",)
 
@@ -322,11 +323,11 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
     ends = {e for _, e in doc.phrase_tokens(words["other_groups"])}
     for r in range(a - 1, max(-1, a - 7), -1):
         if doc.toks[r] in ("whom", "who", "them") and doc.clause[r] == clause:
-            for e in range(r - 1, max(-1, r - 5), -1):
-                if e in ends:
-                    return f"describes another group ('{' '.join(doc.toks[e:b + 1])}')"
-                if e in pop_starts or any(p0 <= e <= p1 for p0, p1 in population):
-                    break
+            e = r - 1  # the noun the relative is about, past "many of", "most of" ...
+            while e >= 0 and doc.toks[e] in QUANTIFIERS:
+                e -= 1
+            if e in ends:
+                return f"describes another group ('{' '.join(doc.toks[e:b + 1])}')"
             break
     # "street cleaners and other outdoor workers": one of the same kind as another group
     if a >= 2 and doc.toks[a - 1] == "other" and doc.toks[a - 2] in ("and", "or", "like", "as"):
