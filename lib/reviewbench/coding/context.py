@@ -34,6 +34,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "participation": ("recruit*", "includ*", "enrol*", "enroll*", "sampled", "interviewed", "surveyed",
                       "took part", "take part", "taking part", "takes part", "participat*", "responded",
                       "represented", "in the sample", "in the study", "completed the survey*", "were present",
+                      "part of the study", "part of this study", "part of the sample", "part of the survey",
                       "was present", "identified", "consented"),
     # verbs a study uses to say whom it covered or told apart ("did not distinguish migrants")
     "sampling_verbs": ("includ*", "recruit*", "sampl*", "interview*", "survey*", "enrol*", "distinguish*",
@@ -341,7 +342,13 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
             return f"a group that is not the population ('{' '.join(doc.toks[p0 - 2:p1 + 1])}')"
         if p1 < a and a - p1 <= 3:
             return f"a group that is not the population ('{' '.join(doc.toks[max(0, p0 - 1):p1 + 1])}')"
-    # 3. a comparison or control group
+    # 3. a comparison or control group: next to the cue, or the subject of its clause
+    first = a
+    while first > 0 and doc.clause[first - 1] == clause:
+        first -= 1
+    for m0, m1 in doc.phrase_tokens(words["comparison"]):
+        if doc.clause[m0] == clause and m0 - first <= 2 and m1 < a and not any(p0 > m1 and p1 < a for p0, p1 in population):
+            return f"in a comparison group ('{' '.join(doc.toks[m0:m1 + 1])}' ... '{' '.join(doc.toks[a:b + 1])}')"
     tied = any(0 < p0 - b <= 3 or (p0 <= a <= p1) for p0, p1 in population if doc.clause[p0] == clause and not _population_negated(doc, p0))
     if not tied:
         for m0, m1 in doc.phrase_tokens(words["comparison"]):

@@ -253,8 +253,8 @@ def rule_hits(
     return [(a, b, phrase) for a, b, phrase, reason, _kind in rule_candidates(text, rule, population, words) if not reason]
 
 
-def _pair_spans(doc: _Text, pair: Pairing) -> list[tuple[int, int, str, tuple[int, int]]]:
-    """Spans where a cue of ``pair`` has a partner in its clause: ``(start, end, phrase, cue span)``."""
+def _pair_spans(doc: _Text, pair: Pairing) -> list[tuple[int, int, str, tuple[int, int], tuple[int, int]]]:
+    """Spans where a cue of ``pair`` has a partner in its clause: ``(start, end, phrase, cue span, partner span)``."""
     cues = doc.spans(pair.cues)
     if not cues:
         return []
@@ -272,13 +272,13 @@ def _pair_spans(doc: _Text, pair: Pairing) -> list[tuple[int, int, str, tuple[in
             if gap <= pair.within and (best is None or gap < best[0]):
                 best = (gap, pa, pb)
         if best is not None:
-            out.append((min(a, best[1]), max(b, best[2]), f"{phrase} + {doc.text[best[1]:best[2]].lower()}", (a, b)))
+            out.append((min(a, best[1]), max(b, best[2]), f"{phrase} + {doc.text[best[1]:best[2]].lower()}", (a, b), (best[1], best[2])))
     return out
 
 
 def _unpaired_spans(doc: _Text, pair: Pairing) -> list[tuple[int, int, str]]:
     """Cues of ``pair`` standing without a partner (evidence a classifier may build on)."""
-    paired = {cue for _, _, _, cue in _pair_spans(doc, pair)}
+    paired = {cue for _, _, _, cue, _partner in _pair_spans(doc, pair)}
     return [(a, b, phrase) for a, b, phrase in doc.spans(pair.cues) if (a, b) not in paired]
 
 
@@ -302,7 +302,7 @@ def rule_candidates(
     """
     doc = text if isinstance(text, _Text) else _Text(text)
     words = words or DEFAULT_WORDS
-    found: list[tuple[int, int, str, tuple[int, int]]] = [(a, b, p, (a, b)) for a, b, p in doc.spans(rule.any)]
+    found: list[tuple[int, int, str, tuple[int, int], tuple[int, int] | None]] = [(a, b, p, (a, b), None) for a, b, p in doc.spans(rule.any)]
     for pair in rule.paired:
         found.extend(_pair_spans(doc, pair))
     loose = [u for pair in rule.paired for u in _unpaired_spans(doc, pair)] if unpaired else []
@@ -313,9 +313,9 @@ def rule_candidates(
     vetoed_sentences = {doc.sentence(g[0]) for g in doc.spans(rule.sentence_guards)} if rule.sentence_guards else set()
     pop_spans = population if population_spans is None else population_spans
     pop_tokens = [doc.token_range(p[0], p[1]) for p in (pop_spans or [])]
-    judged = [(a, b, phrase, _veto(doc, (a, b), cue, rule, guards, near, vetoed_sentences, population, pop_tokens, words),
-               "cue" if cue == (a, b) and phrase in rule.any else "paired")
-              for a, b, phrase, cue in found]
+    judged = [(a, b, phrase, _veto(doc, (a, b), cue, rule, guards, near, vetoed_sentences, population, pop_tokens, words, partner),
+               "cue" if partner is None else "paired")
+              for a, b, phrase, cue, partner in found]
     # one candidate per span: a hit before a vetoed one, then the longest
     judged.sort(key=lambda h: (bool(h[3]), -(h[1] - h[0]), h[0]))
     out: list[tuple[int, int, str, str, str]] = []
@@ -331,7 +331,7 @@ def rule_candidates(
 
 
 def _veto(doc: _Text, span: tuple[int, int], cue: tuple[int, int], rule: KeywordRule, guards, near, vetoed_sentences,
-          population, pop_tokens, words: ContextWords) -> str:
+          population, pop_tokens, words: ContextWords, partner: tuple[int, int] | None = None) -> str:
     """Why the candidate at ``span`` (its cue at ``cue``) is not a hit; empty when it is."""
     a, b = span
     for g in guards:
@@ -349,6 +349,13 @@ def _veto(doc: _Text, span: tuple[int, int], cue: tuple[int, int], rule: Keyword
         reason = context_reason(doc, t0, t1, rule.context, words, pop_tokens)
         if reason:
             return reason
+        if "comparison" in rule.context and partner is not None:
+            # a partner inside a longer name of another group: "farm workers from Eastern Europe"
+            # (not "met clients", where the partner is the codebook's own word)
+            q0, q1 = doc.token_range(*partner)
+            for o0, o1 in doc.phrase_tokens(words["other_groups"]):
+                if o0 <= q1 and q0 <= o1 and (o0, o1) != (q0, q1) and not (o0 >= q0 and o1 <= q1):
+                    return f"describes another group ('{' '.join(doc.toks[o0:o1 + 1])}')"
     return ""
 
 
