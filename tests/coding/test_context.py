@@ -49,6 +49,7 @@ NEGATED = [
     "Most participants were not migrants.",
     "Studies excluding migrant women were dropped from the review.",
     "No men who sold sex took part.",
+    "No migrant women were among the participants.",
     "Women who worked from flats rather than street-based sites were interviewed.",
 ]
 
@@ -112,6 +113,7 @@ METHODS = [
     "Women were interviewed online and by phone.",
     "Records found by the search term 'trafficking' were screened.",
     "The word 'migrant' returned many unrelated records.",
+    "The search terms 'online' and 'street-based' were combined with sex work terms.",
 ]
 
 

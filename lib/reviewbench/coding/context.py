@@ -35,6 +35,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
                       "took part", "take part", "taking part", "takes part", "participat*", "responded",
                       "represented", "in the sample", "in the study", "completed the survey*", "were present",
                       "part of the study", "part of this study", "part of the sample", "part of the survey",
+                      "among the participants", "among participants", "among the respondents", "among those interviewed",
                       "was present", "identified", "consented"),
     # verbs a study uses to say whom it covered or told apart ("did not distinguish migrants")
     "sampling_verbs": ("includ*", "recruit*", "sampl*", "interview*", "survey*", "enrol*", "distinguish*",
@@ -400,7 +401,8 @@ def methods(doc: Any, a: int, b: int, words: ContextWords, population: list[tupl
     mentions = doc.phrase_tokens(words["mention"])
     quoted = doc.quoted(a, b)
     for m0, m1 in mentions:
-        if doc.clause[m1] == clause and 0 <= a - m1 - 1 <= (1 if quoted else 0):
+        # "the term trafficking", "the search terms 'escort' and 'brothel'"
+        if doc.clause[m1] == clause and 0 <= a - m1 - 1 <= (5 if quoted else 0):
             return f"a word mentioned ('{' '.join(doc.toks[m0:b + 1])}')"
     return None
 
