@@ -186,6 +186,10 @@ FALSE_POSITIVES = [
     # other dimensions
     ("Sex workers screening clients before meeting them.", "prevention_tier", "secondary"),
     ("Unequal treatment of sex workers by police.", "prevention_tier", "tertiary"),
+    ("Compulsory health checks for licensed workers were opposed.", "prevention_tier", "secondary"),
+    ("Support was offered only to those willing to exit.", "prevention_tier", "tertiary"),
+    ("Women said they were treated as criminals by the police.", "prevention_tier", "tertiary"),
+    ("The study was funded by a local charity.", "prevention_tier", "primordial"),
     ("BMC Family Practice published the study of sex workers.", "determinant_layer", "social_community"),
     ("The Dahlgren-Whitehead model of determinants of health.", "study_design", "modelling"),
     ("Studies from New York and New England.", "region", "yorkshire_humber"),
@@ -275,6 +279,16 @@ TRUE_POSITIVES = [
     ("STI screening among sex workers at outreach.", "prevention_tier", "secondary"),
     ("Condom distribution by sex worker projects.", "prevention_tier", "primary"),
     ("Drug treatment outcomes of street sex workers.", "prevention_tier", "tertiary"),
+    # tiers by DOMAIN.md 1.2 and 1.4, in words written for this test
+    ("The council ended the managed approach after complaints from residents.", "prevention_tier", "primordial"),
+    ("Cuts to public health budgets closed two specialist sex work services.", "prevention_tier", "primordial"),
+    ("Most escorts checked clients' phone numbers before agreeing to meet.", "prevention_tier", "primary"),
+    ("Outreach nurses offered HIV and syphilis tests in the parlours.", "prevention_tier", "secondary"),
+    ("Staff asked every new attendee about violence from partners and clients.", "prevention_tier", "secondary"),
+    ("Caseworkers supported women who wanted to leave sex work.", "prevention_tier", "tertiary"),
+    ("Naloxone was given to women leaving prison.", "prevention_tier", "tertiary"),
+    ("Women said staff passed their details to the police without consent.", "prevention_tier", "quaternary"),
+    ("Access to the hostel was conditional on agreeing to exit sex work.", "prevention_tier", "quaternary"),
     ("A qualitative study of women in Leeds.", "region", "yorkshire_humber"),
 ]
 
