@@ -11,7 +11,7 @@ from reviewbench.cli import main
 from reviewbench.coding import coded_findings, load_codebook
 from reviewbench.coding.classifier import CodeClassifier
 from reviewbench.coding.codebook import build_codebook
-from reviewbench.coding.suggest import MIN_CONFIDENCE, PRESELECT_GRID, PRESELECT_THRESHOLD, SUGGESTION_COLUMNS, Suggester
+from reviewbench.coding.suggest import MIN_CONFIDENCE, PRESELECT_THRESHOLD, SUGGESTION_COLUMNS, Suggester
 
 
 def test_keyword_suggestions_without_training(project):
@@ -81,10 +81,9 @@ def test_confidence_is_learned_from_coded_findings():
     assert 0 < conf(suggester) < 1 and 0 < conf(clean) < 1
 
 
-def test_preselect_threshold_comes_from_the_coded_findings(project):
-    assert Suggester(load_codebook(project)).preselect == PRESELECT_THRESHOLD
-    chosen = Suggester(build_codebook(CODEBOOK), _training()).preselect
-    assert chosen in PRESELECT_GRID
+def test_preselect_threshold_is_a_confidence_of_nine_in_ten(project):
+    assert PRESELECT_THRESHOLD == 0.9
+    assert Suggester(load_codebook(project)).preselect == Suggester(build_codebook(CODEBOOK), _training()).preselect == 0.9
 
 
 def test_suggestions_are_deterministic():

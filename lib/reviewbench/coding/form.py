@@ -178,7 +178,7 @@ class FindingForm:
         if self.suggester is None:
             return pd.DataFrame()
         found = self.suggester.suggest(pd.DataFrame({"id": [self.finding_id.value], "text": [self.finding.value]}), assume_population=True)
-        preselect = float(getattr(self.suggester, "preselect", 0.0))
+        preselect = float(getattr(self.suggester, "preselect", 0.9))
         found["preselected"] = False
         for name, group in found.groupby("dimension", sort=False):
             field = self.fields.get(name)

@@ -17,16 +17,14 @@ Output: one row per suggestion, ``id, dimension, code, confidence, rule``.
   'men + sold sex' matched 'men who sold sex' at 12-28; classifier p=0.71``.
 
 Only suggestions at or above ``threshold`` (:data:`MIN_CONFIDENCE`, more likely right
-than wrong) are written. The coding form pre-selects those at or above
-``Suggester.preselect``: the lowest confidence at which the coded findings' out-of-fold
-suggestions were right at least nine times in ten (:func:`choose_preselect`;
-:data:`PRESELECT_THRESHOLD` before there are coded findings). ``benchmarks/suggestions.py``
-reports how it holds on sentences the rules were not written from.
+than wrong) are written. The coding form pre-selects only those whose own confidence is
+at least :data:`PRESELECT_THRESHOLD` (0.9: each one expected right nine times in ten),
+so that a coder accepts little unchecked; ``benchmarks/suggestions.py`` reports how often
+pre-selected suggestions were right on sentences the rules were not written from.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -39,10 +37,7 @@ from .keywords import Hit, KeywordMatcher
 
 SUGGESTION_COLUMNS = ["id", "dimension", "code", "confidence", "rule"]
 MIN_CONFIDENCE = 0.5
-PRESELECT_THRESHOLD = 0.8  # without coded findings to choose one (see choose_preselect)
-PRESELECT_PRECISION = 0.9
-PRESELECT_GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
-PRESELECT_MIN_ROWS = 20
+PRESELECT_THRESHOLD = 0.9
 KIND_ORDER = {"cue": 0, "paired": 1, "unpaired": 2}
 
 
@@ -112,7 +107,6 @@ class Suggester:
         self.classifier = CodeClassifier(self.codebook, seed=self.seed).fit(findings) if self.use_classifier else None
         self.calibration_rows = self.out_of_fold(findings)
         self.calibrator = Calibrator().fit(self.calibration_rows)
-        self.preselect = choose_preselect(self.calibrator, self.calibration_rows)
         return self
 
     def out_of_fold(self, findings: pd.DataFrame) -> pd.DataFrame:
@@ -179,22 +173,6 @@ class Suggester:
         found.sort(key=lambda ev: (ev.index, order[(ev.dimension, ev.code)]))
         rows = [{"id": ids[ev.index], "dimension": ev.dimension, "code": ev.code, "confidence": round(ev.confidence, 3), "rule": ev.rule} for ev in found]
         return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
-
-
-def choose_preselect(calibrator: Calibrator, rows: pd.DataFrame, target: float = PRESELECT_PRECISION, grid: tuple[float, ...] = PRESELECT_GRID) -> float:
-    """The lowest confidence at which the coded findings' out-of-fold suggestions were
-    right at least ``target`` of the time (at least :data:`PRESELECT_MIN_ROWS` of them);
-    :data:`PRESELECT_THRESHOLD` when there are too few."""
-    if rows.empty:
-        return PRESELECT_THRESHOLD
-    conf = pd.Series([calibrator.confidence(d, k, None if not h else 1 / (1 + math.exp(-c)), int(r > 0))
-                      for d, k, c, h, r in zip(rows["dimension"], rows["kind"], rows["clf_logit"], rows["has_clf"], rows["contested"])])
-    right = rows["right"].astype(int).reset_index(drop=True)
-    for t in grid:
-        above = conf >= t
-        if above.sum() >= PRESELECT_MIN_ROWS and right[above].mean() >= target:
-            return t
-    return max(grid)
 
 
 def suggest_codes(texts: pd.DataFrame, codebook: Codebook, training: pd.DataFrame | None = None, *, assume_population: bool = False, use_classifier: bool = True, threshold: float = MIN_CONFIDENCE) -> pd.DataFrame:
