@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reviewbench.coding import coded_findings, load_codebook, parse_codes  # noqa: E402
 from reviewbench.coding.calibration import reliability_table  # noqa: E402
-from reviewbench.coding.suggest import PRESELECT_THRESHOLD, Suggester  # noqa: E402
+from reviewbench.coding.suggest import Suggester  # noqa: E402
 from reviewbench.project import open_project  # noqa: E402
 from sentence_variants import generate  # noqa: E402
 

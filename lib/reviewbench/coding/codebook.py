@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ProjectError, ValidationError
+from .context import CHECKS, ENGLISH
 from .located_yaml import Located, load_located
 
 CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -62,11 +63,10 @@ KEYWORD_KEYS = {"any", "paired", "guards", "not_near", "sentence_guards", "windo
 PAIRED_KEYS = {"cues", "with", "within", "order"}
 PAIRED_ORDERS = ("any", "after", "before")
 POPULATION_KEYS = {"label", "definition", "terms", "guards", "sentence_guards"}
-# the context checks a dimension or code may name (see reviewbench.coding.context)
-CONTEXT_CHECKS = ("negation", "comparison", "methods", "prefixes")
-# word lists the top-level ``context`` mapping may extend
-CONTEXT_LISTS = ("negators", "other_groups", "people", "comparison", "methods_nouns", "methods_verbs",
-                 "participation", "sampling_verbs", "mention")
+# the context checks a dimension or code may name, and the word lists the top-level
+# ``context`` mapping may extend: both owned by reviewbench.coding.context
+CONTEXT_CHECKS = CHECKS
+CONTEXT_LISTS = tuple(ENGLISH)
 
 
 @dataclass(frozen=True)

@@ -162,12 +162,16 @@ def _starts(ranges: list[tuple[int, int]]) -> dict[int, int]:
 def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
     """Reason when tokens ``a..b`` are inside a negation that says the group is absent.
 
-    Three shapes, all within one clause:
+    Four shapes, all within one clause:
 
     * a negated noun phrase: "no trans participants", "none of the migrant women", "not
-      street-based" — when it is the object, or the subject of a verb of taking part
-      ("no male sex workers were recruited"); "no migrant women reported violence" still
-      speaks about migrant women, so there the phrase is kept;
+      street-based", "rather than on the street", "the absence of trans women" — when it is
+      the object, or the subject of a verb of taking part ("no male sex workers were
+      recruited"); "no migrant women reported violence" still speaks about migrant women,
+      so there the phrase is kept;
+    * a clause that opens with a negated subject whose verb is one of taking part or of
+      being: "no women who sold sex from flats took part", "none of the participants
+      identified as trans";
     * the subject of a negated verb of taking part: "trans women were not recruited",
       "migrant men did not take part", "... were excluded";
     * the object of a negated verb of sampling or telling apart: "did not include trans
@@ -205,7 +209,7 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
     # part", "there were no ... in the sample", "none of the participants identified as trans"
     opener = _clause_negator(doc, a, clause, negators, words)
     if opener is not None and doc.toks[opener] == "absence":
-        return f"negated ('absence of ...')"  # "the absence of women who sold sex from flats"
+        return "negated ('absence of ...')"  # "the absence of women who sold sex from flats"
     if opener is not None:
         if any(k in participation and not _reduced_relative(doc, k, participation[k], clause)
                for k in range(b + 1, min(len(doc.toks), b + 13)) if doc.clause[k] == clause):
@@ -246,8 +250,10 @@ def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int
     lead = first + (1 if doc.toks[first] in CLAUSE_WORDS or doc.toks[first] in CONJUNCTIONS else 0)
     if doc.toks[lead:lead + 2] in (["there", "were"], ["there", "was"], ["there", "are"], ["there", "is"]):
         lead += 2
-    if doc.toks[lead] in ("the", "an"):
+    if lead < a and doc.toks[lead] in ("the", "an"):
         lead += 1
+    if lead >= a:
+        return None
     people = {p0 for p0, _ in doc.phrase_tokens(words["people"])}
     for s0, e0 in negators:
         if s0 != lead or s0 >= a:
