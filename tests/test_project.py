@@ -1,6 +1,5 @@
 import pytest
 
-from reviewbench.cli import main
 from reviewbench.errors import ProjectError, ValidationError
 from reviewbench.project import load_yaml, open_project
 
@@ -20,20 +19,3 @@ def test_malformed_yaml_names_file_and_line(tmp_path):
     bad.write_text("title: ok\nquestion: [unclosed\n")
     with pytest.raises(ValidationError, match=r"review\.yml, line \d+: invalid YAML"):
         load_yaml(bad)
-
-
-def test_init_lays_out_a_project_and_refuses_to_overwrite(tmp_path, capsys, repo_root):
-    target = tmp_path / "my-review"
-    assert main(["init", str(target)]) == 0
-    project = open_project(target)
-    assert project.review()["exclusion_reasons"]
-    assert project.searches_file.is_file()
-    assert "reviewbench run" in (target / ".github" / "workflows" / "review.yml").read_text()
-    assert {"subgroup", "prevention_tier", "determinant_layer"} <= set(project.codebook_data()["dimensions"])
-    assert (target / "evidence" / "screening" / "title_abstract").is_dir()
-    copied = {p.name for p in (target / "notebooks").glob("*.ipynb")}
-    assert copied and copied == {p.name for p in (repo_root / "notebooks").glob("*.ipynb")}
-    (project.review_file).write_text("title: mine\n")
-    assert main(["init", str(target)]) == 2
-    assert "already holds a review" in capsys.readouterr().err
-    assert project.review_file.read_text() == "title: mine\n"

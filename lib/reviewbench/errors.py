@@ -52,14 +52,22 @@ class UnknownFormatError(InputFileError):
     """The content of a file matches no supported bibliographic format."""
 
 
+#: What a :class:`Problem` means. ``invalid``: a file a reviewer writes breaks a rule
+#: (``reviewbench validate``); ``skipped``: a record (or a run of lines) of an export that
+#: could not be read at all; ``warning``: an export read in part or with something odd
+#: around a record, no record lost.
+INVALID, SKIPPED, WARNING = "invalid", "skipped", "warning"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One problem found while reading or validating a file: where, and what."""
+    """One problem found while reading or validating a file: where, what, and its kind."""
 
     path: str
     line: int | None
     message: str
     record: str | None = None
+    kind: str = INVALID
 
     def __str__(self) -> str:
         return f"{_where(self.path, self.line, self.record)}: {self.message}"

@@ -4,26 +4,66 @@ Human decisions are never rewritten: each call appends complete rows to a CSV wi
 ``os.write`` under an exclusive file lock, then flushes to disk, so a killed kernel,
 a closed tab or a second process writing at the same time never loses or tears a row.
 Reading takes the latest row per key ("latest wins").
+
+This module owns what every log shares: the line-aware reader (:func:`csv_rows_with_lines`,
+which :func:`read_log` and the checks both use), the header and timestamp rules, and
+:func:`check_log_rows`. Each kind of log (screening decisions, stopping decisions,
+findings, study characteristics, reconciliation) declares its columns and one
+``row_problems(row, settings)`` beside its writer; the writer refuses a row that has
+problems and ``reviewbench validate`` reports them, so the two never disagree.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import fcntl
 import io
 import os
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .errors import Problem, ValidationError
+from .errors import ParameterError, Problem, ValidationError
 
 
 def utc_timestamp() -> str:
     """The current time as ISO 8601 in UTC, to the second (for the ``timestamp`` column)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def check_timestamp(value: str) -> bool:
+    """Whether ``value`` is an ISO 8601 date-time (``2022-06-13T09:00:00Z``)."""
+    try:
+        dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong with one value of a log row: its column, the value, what is allowed.
+
+    ``str()`` is the message ``reviewbench validate`` prints; a writer raises
+    :meth:`error` (a :class:`ParameterError` naming the column and the valid values).
+    """
+
+    column: str
+    value: Any
+    message: str
+    valid: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+    def error(self) -> ParameterError:
+        return ParameterError(self.column, self.value, list(self.valid) or None)
+
+
+RowCheck = Callable[[dict[str, str]], "Sequence[str | RowProblem]"]
 
 
 def _encode_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], header: bool) -> bytes:
@@ -75,55 +115,107 @@ def append_rows(path: str | Path, rows: Iterable[Mapping[str, Any]], columns: Se
     return len(rows)
 
 
+def csv_rows_with_lines(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+    """Read a CSV log keeping the line on which each row starts.
+
+    Returns ``(header, [(line, row)], problems)``; rows with the wrong number of fields
+    are reported and left out, and so are blank lines and rows of empty cells. A note
+    that spans lines, or a blank line, makes row and line numbers differ.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        fh = open(path, "r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        return [], [], [Problem(file, None, f"cannot be read: {exc.strerror}")]
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    header: list[str] = []
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            first = next(reader, None)
+            if first is None:
+                return [], [], [Problem(file, 1, "empty file (expected a header line)")]
+            header = [h.strip() for h in first]
+            line = reader.line_num + 1
+            for row in reader:
+                start = line
+                line = reader.line_num + 1
+                if not row or all(not cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    problems.append(Problem(file, start, f"expected {len(header)} fields ({','.join(header)}), found {len(row)}"))
+                    continue
+                rows.append((start, row))
+        except UnicodeDecodeError:
+            problems.append(Problem(file, reader.line_num + 1, "not UTF-8 text (save the file as UTF-8)"))
+        except csv.Error as exc:
+            problems.append(Problem(file, reader.line_num, f"malformed CSV: {exc}"))
+    return header, rows, problems
+
+
+def check_header(file: str, header: list[str], expected: Sequence[str], *, allow_extra: bool = False) -> list[Problem]:
+    """A problem when ``header`` lacks a column of ``expected`` (or has extra ones)."""
+    missing = [c for c in expected if c not in header]
+    if missing:
+        return [Problem(file, 1, f"missing column(s) {', '.join(missing)}; expected header: {','.join(expected)}")]
+    extra = [c for c in header if c not in expected]
+    if extra and not allow_extra:
+        return [Problem(file, 1, f"unexpected column(s) {', '.join(extra)}; expected header: {','.join(expected)}")]
+    return []
+
+
+def check_log_rows(
+    path: Path,
+    expected: Sequence[str],
+    row_problems: RowCheck,
+    key: str,
+    *,
+    allow_extra: bool = False,
+) -> list[Problem]:
+    """Problems in an append-only log: its header, ``row_problems`` of each row and the
+    row's timestamp, each with its line and the row's ``key`` value."""
+    file = str(path)
+    header, rows, problems = csv_rows_with_lines(path)
+    if not header:
+        return problems
+    head = check_header(file, header, expected, allow_extra=allow_extra)
+    if head:
+        return problems + head
+    for line, values in rows:
+        row = dict(zip(header, values))
+        ident = row.get(key, "").strip() or None
+        problems += [Problem(file, line, str(message), ident) for message in row_problems(row)]
+        if not check_timestamp(row.get("timestamp", "")):
+            problems.append(Problem(file, line, f"timestamp {row.get('timestamp')!r} is not an ISO 8601 date-time", ident))
+    return problems
+
+
+def _empty(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
 def read_log(path: str | Path, columns: Sequence[str]) -> pd.DataFrame:
     """Read one log as strings; a missing file is an empty log.
 
-    Raises :class:`ValidationError` naming the file and line for a wrong header or a row
-    with the wrong number of fields.
+    Raises :class:`ValidationError` naming the file and line for a header without one of
+    ``columns`` or a row with the wrong number of fields.
     """
     return read_log_with_lines(path, columns)[0]
 
 
 def read_log_with_lines(path: str | Path, columns: Sequence[str]) -> tuple[pd.DataFrame, list[int]]:
-    """:func:`read_log`, and the line of the file on which each row starts (a note that
-    spans lines, or a blank line, makes row and line numbers differ)."""
+    """:func:`read_log`, and the line of the file on which each row starts."""
     path = Path(path)
-    if not path.exists():
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}), []
-    try:
-        return _read_log(path, columns)
-    except UnicodeDecodeError as exc:
-        raise ValidationError([Problem(str(path), None, f"not UTF-8 text (byte {exc.start}); save the log as UTF-8 CSV")]) from None
-
-
-def _read_log(path: Path, columns: Sequence[str]) -> tuple[pd.DataFrame, list[int]]:
-    problems: list[Problem] = []
-    records: list[list[str]] = []
-    lines: list[int] = []
-    with open(path, "r", encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}), []
-        if header != list(columns):
-            missing = [c for c in columns if c not in header]
-            if missing:
-                problems.append(Problem(str(path), 1, f"missing column(s) {', '.join(missing)}; expected header {','.join(columns)}"))
-                raise ValidationError(problems)
-        start = reader.line_num + 1
-        for row in reader:
-            line, start = start, reader.line_num + 1
-            if not row:
-                continue
-            if len(row) != len(header):
-                problems.append(Problem(str(path), line, f"expected {len(header)} fields, found {len(row)}"))
-                continue
-            records.append(row)
-            lines.append(line)
-    if problems:
-        raise ValidationError(problems)
-    df = pd.DataFrame(records, columns=header, dtype="object")
-    return df[list(columns)], lines
+    if not path.exists() or path.stat().st_size == 0:
+        return _empty(columns), []
+    header, rows, problems = csv_rows_with_lines(path)
+    head = check_header(str(path), header, columns, allow_extra=True) if header or not problems else []
+    if head or problems:
+        raise ValidationError(head or problems)
+    df = pd.DataFrame([row for _line, row in rows], columns=header, dtype="object")
+    return df[list(columns)], [line for line, _row in rows]
 
 
 def latest(df: pd.DataFrame, key: str | Sequence[str]) -> pd.DataFrame:

@@ -1,8 +1,13 @@
-"""The project model: where a review's folders are and how to load its YAML files.
+"""The project model: where a review's folders and files are and how to load its YAML files.
 
 A project is a folder with ``bibliography/``, ``evidence/``, ``notebooks/`` and
-``outputs/``; ``evidence/review.yml`` marks it. Paths are resolved here and nowhere
-else, so notebooks and the CLI agree on them.
+``outputs/``; ``evidence/review.yml`` marks it. Paths are built here and nowhere
+else, so notebooks, the CLI and every step agree on them.
+
+YAML is read once, by :func:`load_located`, which keeps the line of every value (schema
+checks name the line of a problem, which PyYAML's ``safe_load`` forgets) and reports
+duplicate mapping keys (which ``safe_load`` silently overwrites: a duplicated code id
+would lose a code). :func:`load_yaml` is the same loader for files that must hold a mapping.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import yaml
 from .errors import Problem, ProjectError, ValidationError
 
 SCREENING_STAGES = ("title_abstract", "full_text")
+#: The log of a screening stage that holds the settled conflicts (not a reviewer's log).
+RESOLUTIONS = "resolutions"
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,10 @@ class Project:
     def outputs(self) -> Path:
         return self.root / "outputs"
 
+    def output_path(self, folder: str, *parts: str) -> Path:
+        """A path in one output folder of the project (``outputs`` or ``outputs/<filters>``)."""
+        return self.root.joinpath(folder, *parts)
+
     @property
     def review_file(self) -> Path:
         return self.evidence / "review.yml"
@@ -53,9 +64,27 @@ class Project:
     def searches_file(self) -> Path:
         return self.bibliography / "searches.yml"
 
+    @property
+    def screening_root(self) -> Path:
+        """``evidence/screening/``: one folder per stage, and the stopping log."""
+        return self.evidence / "screening"
+
     def screening_dir(self, stage: str) -> Path:
         """Folder of the per-reviewer decision logs of one screening stage."""
-        return self.evidence / "screening" / stage
+        return self.screening_root / stage
+
+    def screening_log_file(self, stage: str, reviewer: str) -> Path:
+        """``evidence/screening/<stage>/<reviewer>.csv`` (the caller checks both names)."""
+        return self.screening_dir(stage) / f"{reviewer}.csv"
+
+    def resolutions_file(self, stage: str) -> Path:
+        """``evidence/screening/<stage>/resolutions.csv``: the settled conflicts of a stage."""
+        return self.screening_dir(stage) / f"{RESOLUTIONS}.csv"
+
+    @property
+    def stopping_log_file(self) -> Path:
+        """``evidence/screening/stopping.csv``: the team's decisions to stop screening early."""
+        return self.screening_root / "stopping.csv"
 
     @property
     def dedup_decisions_file(self) -> Path:
@@ -65,10 +94,32 @@ class Project:
     def findings_dir(self) -> Path:
         return self.evidence / "findings"
 
+    def findings_file(self, coder: str) -> Path:
+        """``evidence/findings/<coder>.csv`` (the caller checks the name)."""
+        return self.findings_dir / f"{coder}.csv"
+
+    @property
+    def studies_file(self) -> Path:
+        """``evidence/findings/studies.csv``: study characteristics."""
+        return self.findings_dir / "studies.csv"
+
+    @property
+    def reconciliation_file(self) -> Path:
+        """``evidence/findings/reconciliation.csv``: codes agreed where coders differed."""
+        return self.findings_dir / "reconciliation.csv"
+
     @property
     def cache(self) -> Path:
         """Derived data that is slow to recompute (never the source of truth; git-ignored)."""
         return self.root / ".cache"
+
+    def cache_dir(self, step: str) -> Path:
+        """``.cache/<step>/``: the slow derived data of one step (``screening``, ``outputs``)."""
+        return self.cache / step
+
+    def bibliography_file(self, name: str) -> Path:
+        """``bibliography/<name>``: one search export."""
+        return self.bibliography / name
 
     def bibliography_files(self) -> list[Path]:
         """Search exports in ``bibliography/`` (sorted; ``searches.yml`` and dotfiles excluded)."""
@@ -109,21 +160,95 @@ def open_project(path: str | Path | None = None) -> Project:
     )
 
 
-def load_yaml(path: Path) -> dict[str, Any]:
-    """Load a YAML mapping; a missing or malformed file raises an error naming file and line."""
-    if not path.is_file():
-        raise ProjectError(f"{path}: file not found (expected a YAML file)")
+PathKey = tuple[Any, ...]
+
+
+class Located:
+    """Data loaded from one YAML file with the line of every value."""
+
+    def __init__(self, path: str, data: Any, lines: dict[PathKey, int]) -> None:
+        self.path = path
+        self.data = data
+        self.lines = lines
+
+    def line(self, *keys: Any) -> int | None:
+        """Line of the value at ``keys``, or of its nearest enclosing value."""
+        key: PathKey = tuple(keys)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, message: str, *keys: Any) -> Problem:
+        """A :class:`Problem` located at the value ``keys``."""
+        return Problem(self.path, self.line(*keys), message)
+
+
+def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], problems: list[Problem], file: str) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(Problem(file, line, f"duplicate key {key!r} (first written on line {seen[key]}); the second would silently replace the first"))
+            else:
+                seen[key] = line
+            _walk(value_node, (*path, key), lines, problems, file)
+            # a key's own line is more useful than its value's (values may start on the next line)
+            lines[(*path, key)] = line
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*path, i), lines, problems, file)
+
+
+def load_located(path: str | Path, text: str | None = None) -> tuple[Located | None, list[Problem]]:
+    """Parse a YAML file; return ``(Located, problems)``.
+
+    ``Located`` is ``None`` when the file is missing or is not valid YAML (the problem
+    then says where parsing stopped). Mapping keys that are not strings keep their
+    YAML spelling in the line map.
+    """
+    file = str(path)
+    if text is None:
+        p = Path(path)
+        if not p.is_file():
+            return None, [Problem(file, None, "file not found")]
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return None, [Problem(file, None, "not UTF-8 text")]
+    loader = yaml.SafeLoader(text)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # What yaml.safe_load does, keeping the node tree it builds the data from.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ValidationError([Problem(str(path), line, f"invalid YAML: {problem}")]) from None
-    except UnicodeDecodeError:
-        raise ValidationError([Problem(str(path), None, "not UTF-8 text")]) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ValidationError([Problem(str(path), 1, f"expected a mapping of keys to values, found {type(data).__name__}")])
-    return data
+        return None, [Problem(file, line, f"invalid YAML: {problem}")]
+    finally:
+        loader.dispose()
+    lines: dict[PathKey, int] = {}
+    problems: list[Problem] = []
+    if node is not None:
+        _walk(node, (), lines, problems, file)
+    return Located(file, {} if data is None else data, lines), problems
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    """Load a YAML mapping; a missing or malformed file raises an error naming file and line.
+
+    Duplicate keys are left to ``reviewbench validate`` to report (the later value is kept).
+    """
+    if not path.is_file():
+        raise ProjectError(f"{path}: file not found (expected a YAML file)")
+    doc, problems = load_located(path)
+    if doc is None:
+        raise ValidationError(problems)
+    if not isinstance(doc.data, dict):
+        raise ValidationError([Problem(str(path), 1, f"expected a mapping of keys to values, found {type(doc.data).__name__}")])
+    return doc.data

@@ -8,23 +8,15 @@ are printed as one message and exit status 2, never as a traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from typing import Sequence
 
 from .. import __version__
 from ..errors import ReviewbenchError
+from . import agreement_cmd, dedupe_cmd, import_cmd, init_cmd, run_cmd, simulate_cmd, suggest_cmd, validate_cmd
 
-COMMAND_MODULES = (
-    "import_cmd",
-    "dedupe_cmd",
-    "simulate_cmd",
-    "run_cmd",
-    "validate_cmd",
-    "agreement_cmd",
-    "suggest_cmd",
-    "init_cmd",
-)
+#: The sub-commands, in the order ``reviewbench --help`` lists them.
+COMMANDS = (import_cmd, dedupe_cmd, simulate_cmd, run_cmd, validate_cmd, agreement_cmd, suggest_cmd, init_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,8 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reviewbench {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    for command in COMMANDS:
+        command.register(subparsers)
     return parser
 
 

@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
         notebooks = [nb for nb in notebooks if declared[nb] & set(raw)]
         if not notebooks:
             raise ParameterError("-p NAME", ", ".join(raw), sorted(set().union(*declared.values()) - {"project_dir"}))
-    out_dir = project.root / params.output_dir / "notebooks"
+    out_dir = project.output_path(params.output_dir, "notebooks")
     print(f"reviewbench run: {len(notebooks)} notebook(s) -> {params.output_dir}/ ({params.describe()})")
     total = 0.0
     for nb in notebooks:

@@ -11,7 +11,6 @@ import sys
 
 from ..errors import ValidationError
 from ..project import open_project
-from ..validate import validate_project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..validate import validate_project  # imported when run: it loads every step, and --help need not
+
     project = open_project(args.project)
     problems = validate_project(project)
     if problems:

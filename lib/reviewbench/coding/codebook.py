@@ -51,8 +51,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ProjectError, ValidationError
+from ..project import Located, Project, load_located
 from .context import CHECKS, ENGLISH
-from .located_yaml import Located, load_located
 
 CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("finding", "study", "both")
@@ -379,7 +379,7 @@ def codebook_problems(path: str | Path) -> list[Problem]:
     return problems + check_codebook(doc)
 
 
-def load_codebook(project_or_path: Any) -> Codebook:
+def load_codebook(project_or_path: Project | str | Path) -> Codebook:
     """The codebook of a project (or of a ``codebook.yml`` path), checked.
 
     Raises :class:`ValidationError` naming the file and line of every problem, and

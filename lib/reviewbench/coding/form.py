@@ -18,8 +18,10 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import ReviewbenchError
+from ..project import Project
 from .codebook import Codebook, Dimension, join_codes, load_codebook, parse_codes
 from .findings import CODER_NAME, read_findings, record_finding
+from .reconcile import disagreements, reconcile
 from .studies import FREE_FIELDS, record_study, study_dimensions
 
 
@@ -102,7 +104,7 @@ class FindingForm:
     dimensions from the finding text when **Suggest codes** is pressed.
     """
 
-    def __init__(self, project: Any, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None, suggester: Any = None) -> None:
+    def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None, suggester: Any = None) -> None:
         if not CODER_NAME.match(coder or ""):
             raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-'); it names evidence/findings/<coder>.csv")
         self.project = project
@@ -225,7 +227,7 @@ class FindingForm:
 class StudyForm:
     """Form for one study's characteristics (design, region, setting, subgroups, country, size)."""
 
-    def __init__(self, project: Any, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None) -> None:
+    def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None) -> None:
         if not CODER_NAME.match(coder or ""):
             raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-')")
         self.project = project
@@ -278,9 +280,7 @@ class ReconcileForm:
     :func:`reviewbench.coding.reconcile.reconcile`; nothing is written before.
     """
 
-    def __init__(self, project: Any, reconciler: str, *, codebook: Codebook | None = None) -> None:
-        from .reconcile import disagreements
-
+    def __init__(self, project: Project, reconciler: str, *, codebook: Codebook | None = None) -> None:
         if not CODER_NAME.match(reconciler or ""):
             raise ReviewbenchError(f"reconciler {reconciler!r} must be a short name (letters, digits, '.', '_' or '-')")
         self.project = project
@@ -330,8 +330,6 @@ class ReconcileForm:
 
     def save(self) -> dict[str, str] | None:
         """Append the decision for the chosen disagreement; return the row written."""
-        from .reconcile import reconcile
-
         if self.field is None or self.field.problems():
             return None
         row = self.open.iloc[self.choice.value]

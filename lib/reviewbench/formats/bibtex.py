@@ -21,7 +21,7 @@ from pybtex.database.input.bibtex import LowLevelParser, month_names
 from pybtex.scanner import PybtexError
 from pybtex.utils import CaseInsensitiveDict
 
-from ..errors import Problem
+from ..errors import SKIPPED, WARNING, Problem
 from .latex import latex_to_text
 
 # Schema field -> BibTeX/BibLaTeX fields in priority order.
@@ -41,7 +41,6 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "language": ("language", "langid"),
     "source_db": ("source",),
 }
-PERSON_FIELDS = ("author", "editor")
 # Fields whose values are plain identifiers, not LaTeX text.
 RAW_FIELDS = {"doi", "url", "pmid", "isbn", "issn", "eid", "art_number"}
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]", re.M)
@@ -178,16 +177,16 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
         where = line
         if kind in _SKIP_TYPES:
             if block.errors:
-                problems.append(Problem(path, where, f"@{kind} not read: {messages}"))
+                problems.append(Problem(path, where, f"@{kind} not read: {messages}", kind=WARNING))
             continue
         label = f"@{kind}{{{block.key or ''}"
         if block.fatal:
             problems.append(
-                Problem(path, where, f"entry skipped ({label}): {messages or 'no fields'}", record=block.key or None)
+                Problem(path, where, f"entry skipped ({label}): {messages or 'no fields'}", record=block.key or None, kind=SKIPPED)
             )
             continue
         if block.errors:
-            problems.append(Problem(path, where, f"entry read in part ({label}): {messages}", record=block.key or None))
+            problems.append(Problem(path, where, f"entry read in part ({label}): {messages}", record=block.key or None, kind=WARNING))
         records.append(to_record(block.kind, block.key or "", block.fields, line))
     _resolve_crossrefs(records)
     return records, problems

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from ..errors import InputFileError, Problem
+from ..errors import SKIPPED, InputFileError, Problem
 
 FIELD_MAP: dict[str, tuple[str, ...]] = {
     "source_id": ("id", "citation-key"),
@@ -52,7 +52,7 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     problems: list[Problem] = []
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            problems.append(Problem(path, None, f"item skipped: a {type(item).__name__}, not an object", record=str(n)))
+            problems.append(Problem(path, None, f"item skipped: a {type(item).__name__}, not an object", record=str(n), kind=SKIPPED))
             continue
         records.append(to_record(item, n))
     return records, problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import Problem
+from ..errors import SKIPPED, Problem
 from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
 
 SYNTAX = TaggedSyntax(
@@ -38,8 +38,6 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
 }
 # A record needs at least one of these (else its lines are reported, not read).
 _RECORD_TAGS = frozenset({"TI", "PMID", "AU", "FAU", "BTI"})
-# Authors written "Family, Given" (FAU) need no turning round; AU is "Family Initials".
-FULL_NAME_TAGS = {"FAU", "FED"}
 
 
 def looks_like(text: str) -> bool:
@@ -53,7 +51,7 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
 
     def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if _RECORD_TAGS.isdisjoint(record.tags):
-            return Problem(path, record.line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)")
+            return Problem(path, record.line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)", kind=SKIPPED)
         return to_record(record)
 
     return split_records(text, SYNTAX, path, convert)

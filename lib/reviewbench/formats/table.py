@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any, Iterable
 
-from ..errors import InputFileError, Problem
+from ..errors import WARNING, InputFileError, Problem
 from ..schema import RECORD_COLUMNS
 
 # Schema field -> normalised column names, best first.
@@ -134,12 +134,12 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[d
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem(path, None, f"table could not be read further: {exc}"))
+            problems.append(Problem(path, None, f"table could not be read further: {exc}", kind=WARNING))
             break
         if not any(cell and not str(cell).isspace() for cell in row):
             continue
         if len(row) != width:
-            problems.append(Problem(path, line, f"row has {len(row)} cells, header has {width}; read what matched"))
+            problems.append(Problem(path, line, f"row has {len(row)} cells, header has {width}; read what matched", kind=WARNING))
         rec: dict[str, Any] = {"_line": line}
         extra: dict[str, Any] = {}
         for i, cell in enumerate(row):

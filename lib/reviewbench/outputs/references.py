@@ -10,7 +10,6 @@ BibTeX and RIS of the included studies come from :mod:`reviewbench.formats`.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 
@@ -297,8 +296,3 @@ def _fallback_bibtex_ris(records: pd.DataFrame, folder: Path) -> list[Path]:  # 
         for r in records.itertuples()
     ])
     return [write_text(bib, folder / "included-studies.bib"), write_text(ris, folder / "included-studies.ris")]
-
-
-def markdown_inline(text: str) -> str:
-    """Collapse a rendered Markdown reference onto one line (for table cells)."""
-    return re.sub(r"\s+", " ", text).strip()

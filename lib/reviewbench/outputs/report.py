@@ -39,7 +39,7 @@ def setup(project_dir: str | Path | None = None, **raw: Any) -> tuple[Project, R
 
 def output_path(project: Project, params: ReportParams, *parts: str) -> Path:
     """A path under the report's output folder."""
-    return project.root.joinpath(params.output_dir, *parts)
+    return project.output_path(params.output_dir, *parts)
 
 
 def relative(project: Project, paths: list[Path]) -> list[str]:

@@ -1,0 +1,151 @@
+"""The Ranker: determinism, relevant-first ranking, cold start, bad input."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reviewbench.errors import ParameterError
+from reviewbench.screening.engine import Ranker
+from reviewbench.screening.engine.features import FeatureSettings, text_features
+from reviewbench.screening.engine.queries import mixed
+
+TOY = Path(__file__).resolve().parents[2] / "fixtures" / "screening" / "toy.csv"
+
+
+@pytest.fixture(scope="module")
+def toy():
+    df = pd.read_csv(TOY, dtype={"record_id": str})
+    df["keywords"] = [[] for _ in range(len(df))]
+    return df
+
+
+def _truth(toy):
+    return dict(zip(toy["record_id"], toy["label_included"]))
+
+
+def test_relevant_records_come_first_after_one_of_each(toy):
+    truth = _truth(toy)
+    first_rel = toy.loc[toy.label_included == 1, "record_id"].iloc[0]
+    first_irr = toy.loc[toy.label_included == 0, "record_id"].iloc[0]
+    ranking = Ranker(toy, seed=1).fit({first_rel: 1, first_irr: 0}).rank()
+    n_rel = sum(truth.values()) - 1
+    assert len(ranking) == len(toy) - 2
+    assert {truth[r] for r in ranking[:n_rel]} == {1}
+
+
+@pytest.mark.parametrize("classifier", ["svm", "logistic", "nb", "cnb", "sgd", "ensemble"])
+def test_every_classifier_ranks_the_toy_corpus(toy, classifier):
+    truth = _truth(toy)
+    labels = {"T003": 1, "T000": 0, "T011": 1, "T001": 0}
+    ranking = Ranker(toy, seed=1, classifier=classifier).fit(labels).rank()
+    top = [truth[r] for r in ranking[:8]]
+    assert sum(top) == 8
+
+
+def test_same_seed_same_order(toy):
+    labels = {"T003": 1, "T000": 0}
+    a = Ranker(toy, seed=5, query="mixed", uncertainty_share=0.2).fit(labels).rank()
+    b = Ranker(toy, seed=5, query="mixed", uncertainty_share=0.2).fit(labels).rank()
+    assert a == b
+
+
+def test_rank_excludes_labelled_and_covers_the_rest(toy):
+    labels = {"T003": 1, "T000": 0, "T001": 0}
+    ranking = Ranker(toy).fit(labels).rank()
+    assert set(ranking) == set(toy.record_id) - set(labels)
+    assert len(ranking) == len(set(ranking))
+
+
+def test_cold_start_from_terms(toy):
+    truth = _truth(toy)
+    ranker = Ranker(toy, terms={"include": ["sex workers", "outreach", "clinic"], "exclude": ["tooth", "bridge"]})
+    ranking = ranker.rank()
+    assert sum(truth[r] for r in ranking[:10]) >= 8
+    # the terms still rank when only exclusions are labelled
+    ranking = ranker.fit({"T000": 0}).rank()
+    assert sum(truth[r] for r in ranking[:10]) >= 8
+
+
+def test_cold_start_without_anything_keeps_input_order(toy):
+    assert Ranker(toy).rank() == toy["record_id"].tolist()
+
+
+def test_cold_start_from_one_included_record(toy):
+    truth = _truth(toy)
+    ranking = Ranker(toy).fit({"T003": 1}).rank()
+    assert sum(truth[r] for r in ranking[:9]) >= 8
+
+
+def test_random_sample_phase_is_random_and_seeded(toy):
+    labels = {"T003": 1, "T000": 0}
+    a = Ranker(toy, seed=2).fit(labels)
+    ranked = a.rank()
+    a.start_random_sample()
+    shuffled = a.rank()
+    assert sorted(shuffled) == sorted(ranked) and shuffled != ranked
+    b = Ranker(toy, seed=2).fit(labels)
+    b.start_random_sample()
+    assert b.rank() == shuffled
+
+
+def test_stopping_reports_the_contract_keys(toy):
+    truth = _truth(toy)
+    ranker = Ranker(toy, seed=1)
+    labels = {}
+    for rid in ranker.fit({"T003": 1, "T000": 0}).rank()[:20]:
+        labels[rid] = truth[rid]
+    report = ranker.fit({"T003": 1, "T000": 0, **labels}).stopping()
+    assert {"criterion", "target_recall", "confidence", "stop", "estimated_recall"} <= set(report)
+    assert report["criterion"] == "hypergeometric"
+    heuristic = Ranker(toy, stopping="consecutive_irrelevant", run_length=5).fit({"T003": 1, "T000": 0}).stopping()
+    assert heuristic["criterion"] == "consecutive_irrelevant" and heuristic["stop"] is False
+
+
+def test_unknown_ids_are_ignored_and_listed(toy):
+    ranker = Ranker(toy).fit({"T003": 1, "nope": 0, "T000": 0})
+    assert ranker.unknown_ids == ["nope"]
+    assert "T003" not in ranker.rank()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"classifier": "forest"}, {"query": "whatever"}, {"stopping": "never"}, {"colour": "red"}],
+)
+def test_bad_options_raise_parameter_error(toy, kwargs):
+    with pytest.raises(ParameterError):
+        Ranker(toy, **kwargs)
+
+
+def test_bad_label_value_raises(toy):
+    with pytest.raises(ParameterError, match="T003"):
+        Ranker(toy).fit({"T003": 2})
+
+
+def test_duplicate_ids_raise(toy):
+    with pytest.raises(ParameterError, match="duplicate"):
+        Ranker(pd.concat([toy, toy.iloc[:1]]))
+
+
+def test_mixed_query_interleaves_uncertain_records():
+    scores = np.array([5.0, 4.0, 3.0, 0.01, -3.0, -4.0])
+    order = mixed(scores, share=0.5)
+    assert order.tolist() == [0, 3, 1, 2, 4, 5]
+
+
+def test_feature_cache_is_incremental(tmp_path, toy):
+    cache = tmp_path / "features.npz"
+    settings = FeatureSettings()
+    first = text_features(toy.iloc[:50], settings, cache)
+    assert first.shape[0] == 50
+    with np.load(cache) as data:
+        assert len(data["keys"]) == 50
+    both = text_features(toy, settings, cache)
+    with np.load(cache) as data:
+        assert len(data["keys"]) == 80
+    fresh = text_features(toy, settings)
+    assert abs(both - fresh).max() < 1e-6
+    # a cache written with other settings is ignored, not reused
+    other = text_features(toy, FeatureSettings(word_ngrams=(1, 1)), cache)
+    assert other.nnz < fresh.nnz
