@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
+import pandas as pd
 from tqdm import tqdm
 
 from ..errors import AssistError
 from .client import EndpointUnavailable, Reply
-from .log import MAX_ATTEMPTS, NOT_ASKED, Asked
+from .log import MAX_ATTEMPTS, NOT_ASKED, Asked, asked
 from .prompts import Unparsed, prompt_sha256
 
 
@@ -70,13 +71,18 @@ class Asker(Protocol):
     def complete(self, messages: list[dict[str, str]]) -> Reply: ...
 
 
+def questions_from(items: Iterable[tuple[str, list[dict[str, str]]]], log: pd.DataFrame, id_column: str, model: str) -> list[Question]:
+    """One :class:`Question` per ``(id, messages)``, with what the model's ``log`` holds for it."""
+    before = asked(log, id_column)
+    return [Question(qid, messages, before.get((qid, model, prompt_sha256(messages)), NOT_ASKED)) for qid, messages in items]
+
+
 def ask_all(
     client: Asker,
     questions: Iterable[Question],
     *,
     parse: Callable[[str], Any],
-    write_answer: Callable[[Question, Reply, Any], None],
-    write_unparsed: Callable[[Question, Reply, str], None],
+    write: Callable[[Question, Reply, Any, str], None],
     log: Path,
     limit: int | None = None,
     label: str = "assist",
@@ -84,9 +90,10 @@ def ask_all(
 ) -> Run:
     """Ask every unsettled question (at most ``limit`` of them), logging each answer at once.
 
-    ``parse`` reads an answer or raises :class:`Unparsed`; ``write_answer`` and
-    ``write_unparsed`` append its row. Raises :class:`AssistError` when the endpoint stops
-    answering, after the answers received have been written.
+    ``parse`` reads an answer or raises :class:`Unparsed`; ``write(question, reply, parsed,
+    why)`` appends its row (``parsed`` None and ``why`` the problem for an unparsed answer).
+    Raises :class:`AssistError` when the endpoint stops answering, after the answers
+    received have been written.
     """
     questions = list(questions)
     run = Run(log=log, questions=len(questions))
@@ -114,10 +121,10 @@ def ask_all(
                 try:
                     parsed = parse(reply.content)
                 except Unparsed as why:
-                    write_unparsed(question, reply, str(why))
+                    write(question, reply, None, str(why))
                     run.unparsed += 1
                     continue
-                write_answer(question, reply, parsed)
+                write(question, reply, parsed, "")
                 run.answered += 1
                 break
             else:

@@ -19,22 +19,18 @@ import pandas as pd
 from ..coding.codebook import Codebook
 from ..coding.suggest import SUGGESTION_COLUMNS
 from ..project import Project
-from .ask import Asker, Question, Run, ask_all
+from .ask import Asker, Question, Run, ask_all, questions_from
 from .client import Reply
 from .config import AssistSettings
 from .evaluate import evaluate_coding
-from .log import NOT_ASKED, UNPARSED, append_coding_row, asked, codes_from_cell, coding_row, is_unparsed, read_coding_log
+from .log import UNPARSED, append_coding_row, codes_from_cell, coding_row, is_unparsed, read_coding_log
 from .prompts import CodingAnswer, coding_messages, parse_coding_answer, prompt_sha256
 
 
 def coding_questions(project: Project, codebook: Codebook, texts: pd.DataFrame, settings: AssistSettings) -> list[Question]:
     """One question per row of ``texts`` (columns ``id``, ``text``), with what the log holds."""
-    before = asked(read_coding_log(project, settings.reviewer), "finding_id")
-    questions = []
-    for fid, text in zip(texts["id"].astype(str), texts["text"].fillna("").astype(str)):
-        messages = coding_messages(codebook, text)
-        questions.append(Question(fid, messages, before.get((fid, settings.model, prompt_sha256(messages)), NOT_ASKED)))
-    return questions
+    items = ((fid, coding_messages(codebook, text)) for fid, text in zip(texts["id"].astype(str), texts["text"].fillna("").astype(str)))
+    return questions_from(items, read_coding_log(project, settings.reviewer), "finding_id", settings.model)
 
 
 def code(
@@ -50,18 +46,15 @@ def code(
     """Ask the model for the codes of every text not yet answered (at most ``limit``)."""
     reviewer, model = settings.reviewer, settings.model
 
-    def write_answer(question: Question, reply: Reply, answer: CodingAnswer) -> None:
-        append_coding_row(project, coding_row(codebook, reviewer, model, question.id, question.sha, reply.content, answer.codes, answer.quote))
-
-    def write_unparsed(question: Question, reply: Reply, why: str) -> None:
-        append_coding_row(project, coding_row(codebook, reviewer, model, question.id, question.sha, reply.content, note=UNPARSED + why))
+    def write(question: Question, reply: Reply, answer: CodingAnswer | None, why: str) -> None:
+        found = {"note": UNPARSED + why} if answer is None else {"codes": answer.codes, "quote": answer.quote}
+        append_coding_row(project, coding_row(codebook, reviewer, model, question.id, question.sha, reply.content, **found))
 
     return ask_all(
         client,
         coding_questions(project, codebook, texts, settings),
         parse=lambda text: parse_coding_answer(text, codebook),
-        write_answer=write_answer,
-        write_unparsed=write_unparsed,
+        write=write,
         log=project.assist_findings_file(reviewer),
         limit=limit,
         label="assist code",

@@ -15,24 +15,19 @@ import pandas as pd
 from ..project import Project
 from ..screening.criteria import load_stage_settings
 from ..screening.decisions import log_path
-from .ask import Asker, Question, Run, ask_all
+from .ask import Asker, Question, Run, ask_all, questions_from
 from .client import Reply
 from .config import AssistSettings
-from .log import NOT_ASKED, UNPARSED, append_screening_row, asked, read_screening_log, screening_row
-from .prompts import ScreeningAnswer, parse_screening_answer, prompt_sha256, screening_criteria, screening_messages
+from .log import UNPARSED, append_screening_row, read_screening_log, screening_row
+from .prompts import ScreeningAnswer, parse_screening_answer, screening_criteria, screening_messages
 
 
 def screening_questions(project: Project, stage: str, records: pd.DataFrame, settings: AssistSettings) -> list[Question]:
     """One question per record of ``records`` (columns ``record_id``, ``title``, ``abstract``),
     with what the model's log already holds for it."""
     criteria = screening_criteria(project.review(), load_stage_settings(project, stage))
-    before = asked(read_screening_log(project, stage, settings.reviewer), "record_id")
-    questions = []
-    for record in records.to_dict("records"):
-        messages = screening_messages(criteria, record)
-        rid = str(record["record_id"])
-        questions.append(Question(rid, messages, before.get((rid, settings.model, prompt_sha256(messages)), NOT_ASKED)))
-    return questions
+    items = ((str(record["record_id"]), screening_messages(criteria, record)) for record in records.to_dict("records"))
+    return questions_from(items, read_screening_log(project, stage, settings.reviewer), "record_id", settings.model)
 
 
 def screen(
@@ -51,22 +46,20 @@ def screen(
     criteria = screening_criteria(project.review(), stage_settings)
     reviewer, model = settings.reviewer, settings.model
 
-    def write_answer(question: Question, reply: Reply, answer: ScreeningAnswer) -> None:
-        reason = answer.criterion if answer.decision == "exclude" else ""
-        note = f"{answer.criterion}: {answer.reason}" if answer.criterion else answer.reason
-        row = screening_row(stage_settings, reviewer, model, question.id, question.sha, reply.content, answer.decision, reason, note)
-        append_screening_row(project, stage, row)
-
-    def write_unparsed(question: Question, reply: Reply, why: str) -> None:
-        row = screening_row(stage_settings, reviewer, model, question.id, question.sha, reply.content, note=UNPARSED + why)
+    def write(question: Question, reply: Reply, answer: ScreeningAnswer | None, why: str) -> None:
+        if answer is None:
+            row = screening_row(stage_settings, reviewer, model, question.id, question.sha, reply.content, note=UNPARSED + why)
+        else:
+            reason = answer.criterion if answer.decision == "exclude" else ""
+            note = f"{answer.criterion}: {answer.reason}" if answer.criterion else answer.reason
+            row = screening_row(stage_settings, reviewer, model, question.id, question.sha, reply.content, answer.decision, reason, note)
         append_screening_row(project, stage, row)
 
     return ask_all(
         client,
         screening_questions(project, stage, records, settings),
         parse=lambda text: parse_screening_answer(text, criteria),
-        write_answer=write_answer,
-        write_unparsed=write_unparsed,
+        write=write,
         log=log_path(project, stage, reviewer),
         limit=limit,
         label=f"assist screen {stage}",
