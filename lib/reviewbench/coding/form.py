@@ -181,22 +181,28 @@ class FindingForm:
             field.value = []
 
     def suggest(self) -> pd.DataFrame:
-        """Fill blank dimensions with suggested codes; show every suggestion and its rule."""
+        """Fill blank dimensions with the suggestions at or above the suggester's pre-select
+        threshold; list every suggestion with the span that triggered it."""
         if self.suggester is None:
             return pd.DataFrame()
         found = self.suggester.suggest(pd.DataFrame({"id": [self.finding_id.value], "text": [self.finding.value]}), assume_population=True)
+        preselect = float(getattr(self.suggester, "preselect", 0.9))
+        found["preselected"] = False
         for name, group in found.groupby("dimension", sort=False):
             field = self.fields.get(name)
-            if field is None or field.value:
+            group = group[group["confidence"] >= preselect].sort_values("confidence", ascending=False)
+            if field is None or field.value or group.empty:
                 continue
-            group = group.sort_values("confidence", ascending=False)
-            codes = list(group["code"]) if field.dimension.multi else list(group["code"])[:1]
-            field.value = codes
+            chosen = group.index if field.dimension.multi else group.index[:1]
+            field.value = list(found.loc[chosen, "code"])
+            found.loc[chosen, "preselected"] = True
         rows = "".join(
-            f"<tr><td>{html.escape(r.dimension)}</td><td>{html.escape(r.code)}</td><td>{r.confidence:.2f}</td><td>{html.escape(r.rule)}</td></tr>"
+            f"<tr><td>{html.escape(r.dimension)}</td><td>{html.escape(r.code)}</td><td>{r.confidence:.2f}</td>"
+            f"<td>{'&#10003;' if r.preselected else ''}</td><td>{html.escape(r.rule)}</td></tr>"
             for r in found.itertuples()
         )
-        self.suggestions.value = f"<table><tr><th>dimension</th><th>code</th><th>confidence</th><th>why</th></tr>{rows}</table>" if rows else "<i>no suggestion</i>"
+        header = f"<tr><th>dimension</th><th>code</th><th>confidence</th><th>pre-selected (&ge; {preselect:.2f})</th><th>why (the span that triggered it)</th></tr>"
+        self.suggestions.value = f"<table>{header}{rows}</table>" if rows else "<i>no suggestion</i>"
         return found
 
     def ask_model(self) -> pd.DataFrame:
