@@ -104,3 +104,12 @@ class ProjectError(ReviewbenchError):
 class AssistError(ReviewbenchError):
     """The language-model endpoint of ``assist:`` in ``review.yml`` cannot be used: it is not
     configured, its key is missing, it refused the request or it stopped answering."""
+
+
+class FullTextError(InputFileError):
+    """A PDF cannot be read: ``kind`` is ``encrypted``, ``damaged``, ``too_large`` or
+    ``not_pdf`` (tell cases apart by ``kind``, never by the wording of the message)."""
+
+    def __init__(self, path: str | Path, kind: str, problem: str) -> None:
+        self.kind = kind
+        super().__init__(path, problem)

@@ -114,6 +114,20 @@ class Project:
         return self.findings_dir / "reconciliation.csv"
 
     @property
+    def fulltext(self) -> Path:
+        """``fulltext/``: the PDFs of the reports (git-ignored: they are usually under copyright)."""
+        return self.root / "fulltext"
+
+    def fulltext_file(self, name: str) -> Path:
+        """``fulltext/<name>``: one PDF (``name`` may hold sub-folders, ``/``-separated)."""
+        return self.fulltext.joinpath(*name.split("/"))
+
+    @property
+    def fulltext_links_file(self) -> Path:
+        """``evidence/fulltext/links.csv``: which PDF is the report of which record."""
+        return self.evidence / "fulltext" / "links.csv"
+
+    @property
     def cache(self) -> Path:
         """Derived data that is slow to recompute (never the source of truth; git-ignored)."""
         return self.root / ".cache"
