@@ -330,19 +330,29 @@ def _review_other_venue(f: pd.DataFrame) -> np.ndarray:
     return (_a(f, "journal") == -1) & (_a(f, "pages") != 1) & (_a(f, "volume") != 1)
 
 
+def _review_no_anchor(f: pd.DataFrame) -> np.ndarray:
+    anchored = (_a(f, "journal") == 1) | (_a(f, "volume") == 1) | (_a(f, "pages") == 1) | (_a(f, "issue") == 1)
+    bare = _a(f, "bare_a").astype(bool) | _a(f, "bare_b").astype(bool)
+    return (f["rule"].to_numpy() == "match_score") & ~anchored & ~((_a(f, "year_gap") == 0) & bare)
+
+
 def _review_no_title(f: pd.DataFrame) -> np.ndarray:
     lost = f["title_empty"].to_numpy(dtype=bool)
     return lost | (_a(f, "generic").astype(bool) & ~_full_citation(f))
 
 
-# Review rules see the pair features plus ``_ambiguous`` (:func:`ambiguous_pairs`); each
-# applies only to pairs a duplicate rule or the score would merge without an identifier.
+# Review rules see the pair features plus ``_ambiguous`` (:func:`ambiguous_pairs`) and the
+# ``rule`` that would merge the pair; each applies only to pairs a duplicate rule or the
+# score would merge without an identifier.
 REVIEW = [
     Rule("ambiguous_title", "a title the corpus shows to name several items (the same front matter in several "
          "issues) merges only with a shared identifier or first page; otherwise a person decides", _review_ambiguous),
     Rule("other_venue", "the same work in two journals (an abstract in one, the paper a year later in another; a "
          "reprint) merges only with a shared identifier or an agreeing volume or first page; otherwise a person decides",
          _review_other_venue),
+    Rule("no_anchor", "a scored match with nothing of the citation to agree on (no journal, volume, issue or first "
+         "page in common, and the years apart or both records giving them) goes to a person: an abstract and the later "
+         "paper can share title, authors and abstract", _review_no_anchor),
     Rule("no_title", "a record whose title is missing or lost (a spreadsheet error such as \"#NAME?\") merges only on "
          "an identifier, a generic title (\"Preface\") only on an identifier or the same authors, journal, year, volume "
          "and first page; otherwise a person decides", _review_no_title),
@@ -421,7 +431,7 @@ def classify(
         hit = identity & r.test(f)
         decision[hit], rule[hit] = "duplicate", r.name
 
-    context = f.assign(_ambiguous=masks["ambiguous"])
+    context = f.assign(_ambiguous=masks["ambiguous"], rule=rule.copy())
     for r in REVIEW:
         if r.name in settings.disabled:
             continue
