@@ -331,7 +331,8 @@ def _review_other_venue(f: pd.DataFrame) -> np.ndarray:
 
 
 def _review_no_anchor(f: pd.DataFrame) -> np.ndarray:
-    anchored = (_a(f, "journal") == 1) | (_a(f, "volume") == 1) | (_a(f, "pages") == 1) | (_a(f, "issue") == 1)
+    # An issue number alone (1 to 12, mostly) agrees by chance too often to anchor anything.
+    anchored = (_a(f, "journal") == 1) | (_a(f, "volume") == 1) | (_a(f, "pages") == 1)
     bare = _a(f, "bare_a").astype(bool) | _a(f, "bare_b").astype(bool)
     return (f["rule"].to_numpy() == "match_score") & ~anchored & ~((_a(f, "year_gap") == 0) & bare)
 
@@ -350,7 +351,7 @@ REVIEW = [
     Rule("other_venue", "the same work in two journals (an abstract in one, the paper a year later in another; a "
          "reprint) merges only with a shared identifier or an agreeing volume or first page; otherwise a person decides",
          _review_other_venue),
-    Rule("no_anchor", "a scored match with nothing of the citation to agree on (no journal, volume, issue or first "
+    Rule("no_anchor", "a scored match with nothing of the citation to agree on (no journal, volume or first "
          "page in common, and the years apart or both records giving them) goes to a person: an abstract and the later "
          "paper can share title, authors and abstract", _review_no_anchor),
     Rule("no_title", "a record whose title is missing or lost (a spreadsheet error such as \"#NAME?\") merges only on "
