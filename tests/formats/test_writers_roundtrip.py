@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +112,28 @@ def test_bibtex_writer_passes_no_latex_command(tmp_path):
     assert "\\input" not in text and "\\def" not in text
     back = read_file(tmp_path / "o.bib")[0].iloc[0]
     assert back["title"] == r"Evil \input/etc/passwd title"
+
+
+@pytest.mark.parametrize("doi, url", [
+    ("10.1234/a{b", ""),
+    ("10.1234/a}b", "https://example.org/}"),
+    ("10.1234/\\input{/etc/passwd}", "https://example.org/\\input{x}"),
+])
+def test_bibtex_doi_and_url_are_escaped(tmp_path, doi, url):
+    """Rows 3 and 8: a brace stopped the writer (and `reviewbench run`); a command reached the field."""
+    df = pd.DataFrame([{"title": "T", "doi": doi, "url": url, "year": 2020, "source_id": "k"}])
+    text = write_bibtex(df, tmp_path / "o.bib").read_text()
+    assert "\\input" not in text and "{/etc" not in text
+    back, report = read_file(tmp_path / "o.bib")
+    assert report.problems == [] and len(back) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_doi_or_url_is_written_as_bibtex_that_reads_back(doi, url):
+    df = pd.DataFrame([{"title": "T", "doi": doi, "url": url, "year": 2020, "source_id": "k"}])
+    back, report = read_text(bibtex_text(df), "o.bib")
+    assert report.problems == [] and len(back) == 1
 
 
 @settings(max_examples=150, deadline=None)
