@@ -107,6 +107,11 @@ class ProjectError(ReviewbenchError):
     """The folder is not a reviewbench project, or a required project file is missing."""
 
 
+class AssistError(ReviewbenchError):
+    """The language-model endpoint of ``assist:`` in ``review.yml`` cannot be used: it is not
+    configured, its key is missing, it refused the request or it stopped answering."""
+
+
 class LogWriteError(ReviewbenchError):
     """Rows could not be appended to a decision log; nothing of them was written.
 

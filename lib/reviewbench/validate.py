@@ -13,6 +13,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Iterator
 
+from .assist.config import assist_problems
+from .assist.log import check_coding_log, check_screening_log, coding_logs
 from .coding.codebook import Codebook, codebook_problems, load_codebook
 from .coding.findings import check_findings_log, coder_logs
 from .coding.reconcile import check_reconciliation_log
@@ -20,7 +22,7 @@ from .coding.studies import check_studies_log
 from .dedupe.decisions import read_decisions
 from .errors import Problem, ReviewbenchError, ValidationError
 from .project import SCREENING_STAGES, Project, load_located
-from .screening.criteria import StageSettings, stage_settings
+from .screening.criteria import StageSettings, is_model_reviewer, stage_settings
 from .screening.decisions import check_decision_log
 from .screening.stopping_log import check_stopping_log
 
@@ -71,6 +73,7 @@ def _check_review(project: Project) -> tuple[list[Problem], dict[str, Any]]:
     reviewers = data.get("reviewers")
     if reviewers is not None and not isinstance(reviewers, (dict, list)):
         problems.append(doc.problem("'reviewers' must be a mapping of reviewer id to details, or a list of ids", "reviewers"))
+    problems += assist_problems(doc)
     return problems, data
 
 
@@ -163,6 +166,8 @@ def _check_coding_logs(project: Project, codebook: Codebook) -> list[Problem]:
         problems += check_studies_log(project.studies_file, codebook)
     if project.reconciliation_file.exists():
         problems += check_reconciliation_log(project.reconciliation_file, codebook)
+    for path in coding_logs(project):
+        problems += check_coding_log(path, codebook)
     return problems
 
 
@@ -180,7 +185,8 @@ def validate_project(project: Project) -> list[Problem]:
         if path.is_dir():
             problems.append(Problem(str(path), None, f"unknown screening stage folder {stage!r} (expected one of {', '.join(SCREENING_STAGES)})"))
             continue
-        problems += check_decision_log(path, _stage_settings(review, stage))
+        check = check_screening_log if is_model_reviewer(path.stem) else check_decision_log
+        problems += check(path, _stage_settings(review, stage))
     problems += _check_dedup(project)
     if project.stopping_log_file.exists():
         problems += check_stopping_log(project.stopping_log_file)

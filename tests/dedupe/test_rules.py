@@ -102,6 +102,11 @@ CASES = {
     ),
     # review rules
     "ambiguous_title": None,  # needs a corpus: see test_a_title_that_names_several_items_needs_a_page
+    "other_venue": (
+        [like(NO_IDS, journal="Drug and Alcohol Review", volume="35", issue=None, pages="87", year=2016),
+         like(NO_IDS, volume=None, issue=None, pages=None)],
+        "uncertain", "other_venue",
+    ),
     "no_title": ([like(NO_IDS, title="#NAME?"), NO_IDS], "uncertain", "no_title"),
 }
 
@@ -158,8 +163,8 @@ def test_a_typo_in_one_field_goes_to_a_person() -> None:
 
 
 def test_match_score_merges_a_pair_no_rule_covers() -> None:
-    """Title, authors and abstract agree; the journal name is garbled beyond recognition and the citation left out."""
-    other = like(NO_IDS, journal="JNL URB HLTH BULL NY ACAD MED", volume=None, issue=None, pages=None, title=PAPER["title"] + "!")
+    """Title, abstract, journal, volume and issue agree; one export left out the authors and the pages."""
+    other = like(NO_IDS, authors=None, pages=None)
     assert pair([NO_IDS, other]) == ("duplicate", "match_score")
 
 
