@@ -192,18 +192,18 @@ def scan_bytes(data: bytes, file: str) -> LogScan:
     scan = LogScan()
     csv.field_size_limit(_READ_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""))
-    first = next(reader, None)
-    if first is None or not any(h.strip() for h in first):
+    header = [h.strip() for h in next(reader, [])]
+    if not any(header):
         return LogScan(problems=[Problem(file, 1, "no header line (expected column names)")])
-    scan.header = header = [h.strip() for h in first]
+    scan.header = header
     line = reader.line_num + 1
     last: tuple[int, list[str]] | None = None
     for row in reader:
         start = line
         line = reader.line_num + 1
+        last = (start, row)  # a lone quote reads as an empty cell, yet leaves the row open
         if not row or all(not cell.strip() for cell in row):
             continue
-        last = (start, row)
         if len(row) != len(header):
             scan.problems.append(Problem(file, start, f"expected {len(header)} fields ({','.join(header)}), found {len(row)}"))
             continue
@@ -230,7 +230,7 @@ def _torn_tail(data: bytes, header: list[str], line: int, row: list[str]) -> Tor
     tail = data[offset:]
     if tail.count(b'"') % 2:
         reason = "it ends inside a quoted value"
-    elif tail.endswith(b"\n"):
+    elif tail.endswith(b"\n") or not tail.strip():
         return None
     elif len(row) != len(header):
         reason = f"it has {len(row)} of {len(header)} fields"
@@ -345,7 +345,7 @@ def append_rows(path: str | Path, rows: Iterable[Mapping[str, Any]], columns: Se
         data = _read_fd(fd)
         if data.removeprefix(_BOM):
             first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-            existing = [h.strip() for h in next(csv.reader([first]), [])]
+            existing = [h.strip() for h in next(csv.reader(io.StringIO(first, newline="")), [])]
             if existing != list(columns):
                 raise ValidationError([Problem(str(path), 1, f"log header {existing} differs from expected {list(columns)}")])
             if not (data.endswith(b"\n") and data.count(b'"') % 2 == 0):
