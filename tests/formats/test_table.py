@@ -46,6 +46,13 @@ def test_a_quote_never_closed_does_not_swallow_the_rows_after_it():
     assert (problem.line, problem.kind) == (2, WARNING) and "never closed" in problem.message
 
 
+def test_a_quote_never_closed_before_carriage_returns_is_read_line_by_line():
+    """Found by the fuzz: a line that ends in a lone carriage return sent the reader back
+    to the start of the table, for ever."""
+    records, problems = table.parse('Title,Abstract\na,"x\rb,y\rc,z', "x.csv")
+    assert [r["title"] for r in records] == ["a", "b", "c"] and [p.line for p in problems] == [2]
+
+
 def test_quoted_cells_over_several_lines_are_still_one_cell():
     df, report = read_text('Title,Abstract\nFirst,x\nSecond,"two\nlines, and ""quotes"""\n', "q.csv")
     assert df["abstract"].tolist() == ["x", 'two lines, and "quotes"'] and report.problems == []

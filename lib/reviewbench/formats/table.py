@@ -48,6 +48,7 @@ PAGE_END = ("end page", "page end", "last page", "ending page", "ep", "biblio la
 #: default limit of 128 KiB would stop the whole table at the first longer one.
 FIELD_LIMIT = 2**31 - 1
 _QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _NORMALISE = re.compile(r"[^0-9a-z]+")
 _LIST_SPLIT = re.compile(r"\s*(?:;|\|)\s*")
 _FAMILY_INITIALS = re.compile(r"^[^\s,]+(?: [^\s,]+)*? (?:[A-Z]\.?-?){1,4}$")
@@ -146,12 +147,13 @@ def delimited_rows(text: str, delimiter: str, path: str, problems: list[Problem]
             base += reader.line_num
             problems.append(Problem(path, start, f"row skipped, it cannot be read ({exc}); read on from line {base + 1}", kind=SKIPPED))
             continue
-        # The row from ``start`` runs to the end of the file inside one quoted cell.
-        line_end = text.find("\n", offset)
+        # The row from ``start`` runs to the end of the file inside one quoted cell: read
+        # its first line alone (a line ends where the csv module's reader ends one).
+        line_end = _LINE_END.search(text, offset)
         problems.append(Problem(path, start, "a quote opened on this line is never closed; the row is read as this one line "
                                 "and the lines after it as rows of their own", kind=WARNING))
-        yield start, _cells(text[offset:line_end], delimiter)
-        buf.seek(line_end + 1)
+        yield start, _cells(text[offset:line_end.start()], delimiter)
+        buf.seek(line_end.end())
         base = start
 
 
