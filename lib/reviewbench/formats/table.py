@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from typing import Any, Iterable
@@ -131,16 +132,19 @@ def delimited_rows(text: str, delimiter: str, path: str, problems: list[Problem]
     csv.field_size_limit(FIELD_LIMIT)
     buf = io.StringIO(text, newline="")
     base = 0  # lines read before the current reader started
+    size = len(text)
     while True:
         reader = csv.reader(buf, delimiter=delimiter)
-        start, offset = base + 1, buf.tell()
+        start = base + 1
         try:
             for row in reader:
                 end = base + reader.line_num
-                if end > start and buf.tell() == len(text) and _open_quote(text, offset, delimiter):
-                    break
+                if end > start and buf.tell() == size:
+                    offset = _line_offset(text, start)
+                    if _open_quote(text, offset, delimiter):
+                        break
                 yield start, row
-                start, offset = end + 1, buf.tell()
+                start = end + 1
             else:
                 return
         except csv.Error as exc:
@@ -155,6 +159,13 @@ def delimited_rows(text: str, delimiter: str, path: str, problems: list[Problem]
         yield start, _cells(text[offset:line_end.start()], delimiter)
         buf.seek(line_end.end())
         base = start
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Where line ``line`` (from 1) of ``text`` starts, lines ending as the csv module ends them."""
+    if line == 1:
+        return 0
+    return next(itertools.islice(_LINE_END.finditer(text), line - 2, None)).end()
 
 
 def _open_quote(text: str, offset: int, delimiter: str) -> bool:
