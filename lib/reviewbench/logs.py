@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import fcntl
 import io
 import itertools
@@ -154,7 +155,7 @@ def _read_log_bytes(path: Path) -> bytes:
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IsADirectoryError(21, "not a plain file", str(path))
+            raise IsADirectoryError(errno.EISDIR, "not a plain file", str(path))
         return _read_fd(fd)
     finally:
         os.close(fd)
@@ -281,7 +282,7 @@ def _write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         if written <= 0:
-            raise OSError(28, os.strerror(28))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         view = view[written:]
     os.fsync(fd)
 
