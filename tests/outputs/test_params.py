@@ -49,3 +49,16 @@ def test_invalid_parameters_stop(raw, name):
     with pytest.raises(ParameterError) as err:
         validate_params(raw, CODES)
     assert err.value.name == name and err.value.valid
+
+
+@pytest.mark.parametrize("folder", [".", "notebooks", "evidence/screening", "outputs/../notebooks", "/tmp/outputs", "bibliography"])
+def test_output_dir_only_below_outputs(folder):
+    """Row 9: `-p output_dir .` overwrote the source notebooks; `evidence/screening` broke validate."""
+    with pytest.raises(ParameterError) as err:
+        validate_params({"output_dir": folder}, CODES)
+    assert err.value.name == "output_dir" and "a folder inside outputs/" in str(err.value)
+
+
+@pytest.mark.parametrize("folder, kept", [("", "outputs"), ("outputs", "outputs"), ("outputs/my-report", "outputs/my-report"), ("./outputs/a/b/", "outputs/a/b")])
+def test_output_dir_inside_outputs_is_kept(folder, kept):
+    assert validate_params({"output_dir": folder}, CODES).output_dir == kept

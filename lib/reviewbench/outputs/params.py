@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping
 
 from ..errors import ParameterError
@@ -131,8 +131,20 @@ def validate_params(raw: Mapping[str, Any], codes: Mapping[str, list[str]]) -> R
             raise ParameterError("formats", fmt, list(TABLE_FORMATS))
     values["formats"] = tuple(f for f in TABLE_FORMATS if f in fmts)
     params = ReportParams(**values)
-    out = raw.get("output_dir")
-    out = str(out).strip() if out else ""
-    if out and (Path(out).is_absolute() or ".." in Path(out).parts):
-        raise ParameterError("output_dir", out, ["a folder inside the project, e.g. outputs/my-report"])
+    out = _output_dir(raw.get("output_dir"))
     return ReportParams(**values, output_dir=out or output_folder(params))
+
+
+def _output_dir(value: Any) -> str:
+    """``output_dir`` as ``outputs`` or a folder below it (``""`` when not given).
+
+    Outputs are regenerated and overwritten, so no other folder may receive them: not
+    ``notebooks/`` (the executed copies would replace the sources), nor ``evidence/``.
+    """
+    out = str(value).strip() if value else ""
+    if not out:
+        return ""
+    parts = PurePosixPath(out.replace("\\", "/")).parts
+    if not parts or parts[0] != "outputs" or ".." in parts:
+        raise ParameterError("output_dir", out, ["outputs", "a folder inside outputs/, e.g. outputs/my-report"])
+    return "/".join(parts)
