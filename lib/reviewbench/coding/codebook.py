@@ -7,24 +7,27 @@
       terms: [sex work*, prostitut*, ...]
       guards: [master of social work, ...]
     dimensions:
-      subgroup:
-        label: Subgroup of people who sell sex
+      setting:
+        label: Setting of care
         definition: ...
         multi: true             # several codes per finding allowed
         level: finding          # finding | study | both
         window: 10              # hits count only within 10 words of a population term (same sentence)
         codes:
-          on_street:
-            label: On-street / street-based
+          care_home:
+            label: Care home
             definition: ...
             include: ...        # optional notes for coders
             exclude: ...
             examples: [...]
             keywords:
-              any: [street-based, kerb crawl*, ...]   # phrases; * ends a word stem
-              guards: [street drug*, ...]             # a hit inside one of these is discarded
+              any: [care home*, nursing home*, ...]   # phrases; * ends a word stem
+              guards: [home care*, ...]               # a hit inside one of these is discarded
               sentence_guards: [...]                  # a hit in a sentence with one of these is discarded
               window: 10                              # optional override of the dimension's window
+    filters: [...]              # what the reports show: see :mod:`.report_spec`
+    tables: [...]
+    gap_maps: [...]
 
 :func:`check_codebook` returns every schema problem with its line;
 :func:`load_codebook` raises :class:`ValidationError` listing them.
@@ -40,10 +43,11 @@ from typing import Any
 
 from ..errors import Problem, ProjectError, ValidationError
 from ..project import Located, Project, load_located
+from .report_spec import REPORT_KEYS, ReportSpec, build_report_spec, report_spec_problems
 
 CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("finding", "study", "both")
-TOP_KEYS = {"version", "title", "description", "population", "dimensions", "filters"}
+TOP_KEYS = {"version", "title", "description", "population", "dimensions", *REPORT_KEYS}
 DIMENSION_KEYS = {"label", "definition", "multi", "level", "window", "required", "codes", "notes"}
 CODE_KEYS = {"label", "definition", "include", "exclude", "examples", "keywords", "notes"}
 KEYWORD_KEYS = {"any", "guards", "sentence_guards", "window"}
@@ -101,12 +105,13 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Codebook:
-    """The whole codebook: a population filter and ordered dimensions."""
+    """The whole codebook: a population filter, ordered dimensions, and what the reports show."""
 
     dimensions: dict[str, Dimension]
     population: KeywordRule
     population_label: str = "population"
     path: str = ""
+    report: ReportSpec = field(default_factory=ReportSpec)
 
     def codes(self, dimension: str) -> list[str]:
         """Code ids of one dimension, in codebook order."""
@@ -230,6 +235,7 @@ def check_codebook(doc: Located) -> list[Problem]:
             for key in ("any", "guards", "sentence_guards"):
                 _check_phrases(doc, kw.get(key), (*ckeys, "keywords", key), f"keywords {key} of {name}.{code_id}", problems)
             _check_window(doc, kw.get("window"), (*ckeys, "keywords", "window"), problems)
+    problems += report_spec_problems(doc, dims)
     return problems
 
 
@@ -283,6 +289,7 @@ def build_codebook(data: dict[str, Any], path: str = "") -> Codebook:
         ),
         population_label=str(population.get("label") or "population"),
         path=path,
+        report=build_report_spec(data),
     )
 
 

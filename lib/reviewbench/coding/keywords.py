@@ -2,7 +2,7 @@
 
 Each codebook code may carry phrases (``any``), guard phrases that veto a hit they
 overlap (``guards``: "indoor air" vetoes "indoor"), guard phrases that veto every hit
-in their sentence (``sentence_guards``), and a ``window``: a subgroup word counts only
+in their sentence (``sentence_guards``), and a ``window``: a hit counts only
 within that many words of a population term ("sex work*", "prostitut*"...) in the same
 sentence, because "street", "indoor" or "migrant" are common words in unrelated
 literature.
