@@ -121,7 +121,8 @@ def _open_lines(c: PrismaCounts, box: str) -> list[str]:
         return []
     lines = _lines("In progress:")
     for o in states:
-        lines += textwrap.wrap(f"{o.label[0].upper()}{o.label[1:]} (n = {len(o.records)})", 40,
+        count = f"(n\u00a0=\u00a0{len(o.records)})"  # no-break spaces: the count stays on one line
+        lines += textwrap.wrap(f"{o.label[0].upper()}{o.label[1:]} {count}", _WRAP,
                                initial_indent="   ", subsequent_indent="     ")
     return lines
 
