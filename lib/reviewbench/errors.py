@@ -101,6 +101,11 @@ class ProjectError(ReviewbenchError):
     """The folder is not a reviewbench project, or a required project file is missing."""
 
 
+class AssistError(ReviewbenchError):
+    """The language-model endpoint of ``assist:`` in ``review.yml`` cannot be used: it is not
+    configured, its key is missing, it refused the request or it stopped answering."""
+
+
 class IncompleteReviewError(ReviewbenchError):
     """A review that says it is complete still has open states (unscreened records,
     conflicts, ``maybe``, ...); the message names each with its first records."""

@@ -110,6 +110,11 @@ class Project:
         """``evidence/findings/<coder>.csv`` (the caller checks the name)."""
         return self.findings_dir / f"{coder}.csv"
 
+    def assist_findings_file(self, model_reviewer: str) -> Path:
+        """``evidence/findings/assist/<model reviewer>.csv``: a language model's code suggestions
+        (a folder of their own, so they are never read as a coder's log)."""
+        return self.findings_dir / "assist" / f"{model_reviewer}.csv"
+
     @property
     def studies_file(self) -> Path:
         """``evidence/findings/studies.csv``: study characteristics."""

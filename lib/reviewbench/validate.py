@@ -27,6 +27,8 @@ from typing import Any, Iterator
 import pandas as pd
 
 from . import pipeline
+from .assist.config import assist_problems
+from .assist.log import check_coding_log, check_screening_log, coding_logs
 from .coding.codebook import Codebook, codebook_problems, load_codebook
 from .coding.findings import check_findings_log, coder_logs
 from .coding.reconcile import check_reconciliation_log
@@ -35,7 +37,7 @@ from .dedupe.decisions import read_decisions
 from .errors import InputFileError, Problem, ReviewbenchError, ValidationError
 from .logs import csv_rows_with_lines
 from .project import RESOLUTIONS, SCREENING_STAGES, Located, Project, load_located
-from .screening.criteria import StageSettings, stage_settings
+from .screening.criteria import StageSettings, is_model_reviewer, stage_settings
 from .screening.decisions import CONFLICT, RETRACT, check_decision_log
 from .screening.stopping_log import check_stopping_log, current_stops
 
@@ -96,6 +98,7 @@ def _check_review(project: Project) -> tuple[list[Problem], dict[str, Any]]:
     if status is not None and status not in REVIEW_STATUSES:
         problems.append(doc.problem(f"status must be one of {', '.join(REVIEW_STATUSES)}, found {status!r}", "status"))
     problems += _placeholders(doc, data, ())
+    problems += assist_problems(doc)
     return problems, data
 
 
@@ -201,6 +204,8 @@ def _check_coding_logs(project: Project, codebook: Codebook) -> list[Problem]:
         problems += check_studies_log(project.studies_file, codebook)
     if project.reconciliation_file.exists():
         problems += check_reconciliation_log(project.reconciliation_file, codebook)
+    for path in coding_logs(project):
+        problems += check_coding_log(path, codebook)
     return problems
 
 
@@ -264,7 +269,7 @@ def _screening_cross_checks(project: Project, review: dict[str, Any], status: pd
     problems = []
     ta = dict(zip(status["record_id"], status["ta"]))
     for stage, path in _screening_logs(project):
-        if path.is_dir():
+        if path.is_dir() or is_model_reviewer(path.stem):  # a model's answers are not the team's decisions
             continue
         settings = _stage_settings(review, stage)
         reasons = set(settings.exclusion_reasons) | set(settings.exclusion_reasons.values()) | set(settings.not_retrieved_reasons)
@@ -351,7 +356,8 @@ def validate_project(project: Project) -> list[Problem]:
         if path.is_dir():
             problems.append(Problem(str(path), None, f"unknown screening stage folder {stage!r} (expected one of {', '.join(SCREENING_STAGES)})"))
             continue
-        problems += check_decision_log(path, _stage_settings(review, stage))
+        check = check_screening_log if is_model_reviewer(path.stem) else check_decision_log
+        problems += check(path, _stage_settings(review, stage))
     problems += _check_dedup(project)
     if project.stopping_log_file.exists():
         problems += check_stopping_log(project.stopping_log_file)

@@ -102,6 +102,12 @@ CASES = {
     ),
     # review rules
     "ambiguous_title": None,  # needs a corpus: see test_a_title_that_names_several_items_needs_a_page
+    "other_venue": (
+        [like(NO_IDS, journal="Drug and Alcohol Review", volume="35", issue=None, pages="87", year=2016),
+         like(NO_IDS, volume=None, issue=None, pages=None)],
+        "uncertain", "other_venue",
+    ),
+    "no_anchor": None,  # needs a low threshold: see test_a_score_with_nothing_of_the_citation_in_common_asks_a_person
     "no_title": ([like(NO_IDS, title="#NAME?"), NO_IDS], "uncertain", "no_title"),
 }
 
@@ -158,8 +164,8 @@ def test_a_typo_in_one_field_goes_to_a_person() -> None:
 
 
 def test_match_score_merges_a_pair_no_rule_covers() -> None:
-    """Title, authors and abstract agree; the journal name is garbled beyond recognition and the citation left out."""
-    other = like(NO_IDS, journal="JNL URB HLTH BULL NY ACAD MED", volume=None, issue=None, pages=None, title=PAPER["title"] + "!")
+    """Title, abstract, journal, volume and issue agree; one export left out the authors and the pages."""
+    other = like(NO_IDS, authors=None, pages=None)
     assert pair([NO_IDS, other]) == ("duplicate", "match_score")
 
 
@@ -167,3 +173,13 @@ def test_disabled_rules_are_not_applied() -> None:
     records, _, _ = CASES["title_authors"]
     decision, rule = pair(records, settings=MatchSettings().without("title_authors"))
     assert rule != "title_authors"
+
+
+def test_a_score_with_nothing_of_the_citation_in_common_asks_a_person() -> None:
+    """The abstract (no journal, volume or page) a year before the paper: title, authors and abstract alike."""
+    abstract = like(NO_IDS, journal=None, volume=None, issue=None, pages=None, year=2016)
+    low = MatchSettings(match_weight=2.0)
+    assert pair([abstract, NO_IDS], settings=low) == ("uncertain", "no_anchor")
+    assert pair([abstract, NO_IDS], settings=low.without("no_anchor")) == ("duplicate", "match_score")
+    # the same year and one record bare of any citation: nothing contradicts, they merge
+    assert pair([like(abstract, year=2017), NO_IDS], settings=low)[0] == "duplicate"

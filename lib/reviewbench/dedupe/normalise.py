@@ -202,10 +202,12 @@ def author_list(value: Any) -> list[str]:
     return [name for part in split_author_list(text) for name in author_names(part.strip(" ,"))]
 
 
+_GROUP_WORD = re.compile(r"\b(?:" + "|".join(sorted(GROUP_WORDS)) + r")\b", re.IGNORECASE)
+
+
 def is_group_author(name: str) -> bool:
     """True for a group or corporate author ("The EPIC Study Group", "Writing Committee")."""
-    words = fold_text(name).split()
-    return len(words) > 1 and any(w in GROUP_WORDS for w in words)
+    return " " in name.strip() and _GROUP_WORD.search(name) is not None
 
 
 def _is_initials(token: str) -> bool:
@@ -237,15 +239,35 @@ def author_surname(name: str) -> str:
     return fold_text(family).replace(" ", "")
 
 
+_RUN_TOGETHER = re.compile(r"\.\s?[A-Z][a-z]|[a-z][A-Z]\.")
+
+
+@lru_cache(maxsize=1 << 18)
+def _surnames(item: str) -> tuple[str, ...]:
+    """The usable surnames in one author-list item (one name, or several run together)."""
+    comma = item.find(",")
+    if comma > 0 and item.find(",", comma + 1) < 0 and not _RUN_TOGETHER.search(item):
+        names: tuple[str, ...] = (item,)  # "Family, Given": the importer's own form
+    else:
+        names = author_names(item)
+    return tuple(s for s in map(author_surname, names) if len(s) > 1)
+
+
 def authors_key(value: Any, limit: int = 8) -> str:
     """Surnames of the first ``limit`` personal authors, folded, space separated.
 
     Group authors are left out, and so are one-letter "surnames" (a list of initials only,
     "M; K; F"): they identify nobody, so such a list counts as no authors at all.
     """
-    names = author_list(value)
-    surnames = (author_surname(n) for n in names[: limit + 4])
-    return " ".join([s for s in surnames if len(s) > 1][:limit])
+    if isinstance(value, (list, tuple, np.ndarray)):
+        surnames: list[str] = []
+        for item in value:
+            surnames.extend(_surnames(item if type(item) is str else str(item)))
+            if len(surnames) >= limit:
+                break
+    else:
+        surnames = [s for s in (author_surname(n) for n in author_list(value)) if len(s) > 1]
+    return " ".join(surnames[:limit])
 
 
 # --- journal, volume, pages -------------------------------------------------------------

@@ -96,8 +96,8 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
     gap = _a(f, "year_gap")
-    # The meeting's year and the supplement's may be one apart where the page or volume agrees.
-    year = (gap == 0) | ((gap == 1) & ((pages == 1) | (volume == 1)))
+    # The meeting's year and the supplement's may be one apart where the first page agrees.
+    year = (gap == 0) | ((gap == 1) & (pages == 1))
     return (
         year & (pages != -1) & (volume != -1)
         & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
@@ -297,6 +297,8 @@ DUPLICATE = [
 
 # Conflicts that, between otherwise near-identical records, may be a typo.
 TYPO_CONFLICTS = ("different_doi", "different_volume", "different_issue", "different_pages", "years_apart")
+
+
 def _item_conflicts(f: pd.DataFrame) -> np.ndarray:
     """How many of DOI, PMID, volume, issue, first page and year conflict."""
     count = sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages"))
@@ -320,23 +322,50 @@ def ambiguous_pairs(features: pd.DataFrame, title_groups: np.ndarray) -> np.ndar
     return np.isin(title_groups[i], groups) | np.isin(title_groups[j], groups)
 
 
+def _review_ambiguous(f: pd.DataFrame) -> np.ndarray:
+    return f["_ambiguous"].to_numpy(dtype=bool) & (_a(f, "pages") != 1)
+
+
+def _review_other_venue(f: pd.DataFrame) -> np.ndarray:
+    return (_a(f, "journal") == -1) & (_a(f, "pages") != 1) & (_a(f, "volume") != 1)
+
+
+def _review_no_anchor(f: pd.DataFrame) -> np.ndarray:
+    anchored = (_a(f, "journal") == 1) | (_a(f, "volume") == 1) | (_a(f, "pages") == 1) | (_a(f, "issue") == 1)
+    bare = _a(f, "bare_a").astype(bool) | _a(f, "bare_b").astype(bool)
+    return (f["rule"].to_numpy() == "match_score") & ~anchored & ~((_a(f, "year_gap") == 0) & bare)
+
+
+def _review_no_title(f: pd.DataFrame) -> np.ndarray:
+    lost = f["title_empty"].to_numpy(dtype=bool)
+    return lost | (_a(f, "generic").astype(bool) & ~_full_citation(f))
+
+
+# Review rules see the pair features plus ``_ambiguous`` (:func:`ambiguous_pairs`) and the
+# ``rule`` that would merge the pair; each applies only to pairs a duplicate rule or the
+# score would merge without an identifier.
 REVIEW = [
     Rule("ambiguous_title", "a title the corpus shows to name several items (the same front matter in several "
-         "issues) merges only with a shared identifier or first page; otherwise a person decides", lambda f: f["_ambiguous"].to_numpy()),
+         "issues) merges only with a shared identifier or first page; otherwise a person decides", _review_ambiguous),
+    Rule("other_venue", "the same work in two journals (an abstract in one, the paper a year later in another; a "
+         "reprint) merges only with a shared identifier or an agreeing volume or first page; otherwise a person decides",
+         _review_other_venue),
+    Rule("no_anchor", "a scored match with nothing of the citation to agree on (no journal, volume, issue or first "
+         "page in common, and the years apart or both records giving them) goes to a person: an abstract and the later "
+         "paper can share title, authors and abstract", _review_no_anchor),
     Rule("no_title", "a record whose title is missing or lost (a spreadsheet error such as \"#NAME?\") merges only on "
          "an identifier, a generic title (\"Preface\") only on an identifier or the same authors, journal, year, volume "
-         "and first page; otherwise a person decides",
-         lambda f: f["title_empty"].to_numpy(dtype=bool) | _a(f, "generic").astype(bool)),
+         "and first page; otherwise a person decides", _review_no_title),
 ]
-_REVIEW_NEEDS = {
-    "ambiguous_title": lambda f: _a(f, "pages") != 1,
-    "no_title": lambda f: ~_full_citation(f) | f["title_empty"].to_numpy(dtype=bool),
-}
 
 
 def review_typo(f: pd.DataFrame, why: np.ndarray) -> np.ndarray:
-    """Near-identical records (title 95, the same authors) kept apart by one DOI, volume, issue, first page or year."""
-    one_conflict = _item_conflicts(f) == 1
+    """Near-identical records (title 95, the same authors) kept apart by one DOI, volume, issue, first page or year.
+
+    Records that share a DOI or PMID go to a person however many citation details conflict:
+    the identifier and the citation cannot both be right.
+    """
+    one_conflict = (_item_conflicts(f) == 1) | _strong_id(f)
     return np.isin(why, TYPO_CONFLICTS) & one_conflict & (_a(f, "title") >= 95) & _authors_match(f) & (_a(f, "year_gap") <= 2)
 
 
@@ -402,11 +431,11 @@ def classify(
         hit = identity & r.test(f)
         decision[hit], rule[hit] = "duplicate", r.name
 
-    context = f.assign(_ambiguous=masks["ambiguous"])
+    context = f.assign(_ambiguous=masks["ambiguous"], rule=rule.copy())
     for r in REVIEW:
         if r.name in settings.disabled:
             continue
-        weak = (decision == "duplicate") & ~identity & r.test(context) & _REVIEW_NEEDS[r.name](f)
+        weak = (decision == "duplicate") & ~identity & r.test(context)
         decision[weak], rule[weak] = "uncertain", r.name
 
     kind_a, kind_b = _a(f, "kind_a"), _a(f, "kind_b")

@@ -16,6 +16,10 @@ The keys read here (all optional)::
       exclude: [protocol, editorial]
 
 A stage's own ``exclusion_reasons`` replace the top-level ones for that stage.
+
+A language model screens as the reviewer ``assist-<model>`` (see :mod:`reviewbench.assist`,
+which also reads the ``assist:`` block); its log counts among the decisions only when
+``reviewers:`` lists that name.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from ..project import SCREENING_STAGES, Project
 
 _REVIEWER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 RESERVED_NAMES = {"resolutions"}
+#: Reviewer names starting with this are language models (:func:`model_reviewer_name`).
+MODEL_PREFIX = "assist-"
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,18 @@ def check_reviewer_name(name: str) -> str:
             "reviewer", name, ["a name of letters, digits, '_', '.' or '-' (not 'resolutions'), e.g. alex"]
         )
     return name
+
+
+def model_reviewer_name(model: str) -> str:
+    """The reviewer name (and log file stem) of a language model: ``assist-`` and the
+    model's id with each run of characters other than letters, digits, ``_ . -`` as ``-``."""
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(model or "").strip()).strip("-.")
+    return check_reviewer_name((MODEL_PREFIX + slug)[:64])
+
+
+def is_model_reviewer(name: str) -> bool:
+    """Whether the reviewer ``name`` is a language model (see :func:`model_reviewer_name`)."""
+    return str(name).startswith(MODEL_PREFIX)
 
 
 def _reasons(value: Any) -> dict[str, str]:

@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import ParameterError, Problem
 from ..logs import RowProblem, append_rows, check_log_rows, read_log, utc_timestamp
 from ..project import RESOLUTIONS, Project
-from .criteria import StageSettings, check_reviewer_name, check_stage, load_stage_settings
+from .criteria import StageSettings, check_reviewer_name, check_stage, is_model_reviewer, load_stage_settings
 
 SCREENING_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
 FULL_TEXT_COLUMNS = SCREENING_COLUMNS + ["retrieval", "pdf"]
@@ -207,11 +207,16 @@ def read_reviewer_log(project: Project, stage: str, reviewer: str) -> pd.DataFra
 
 
 def reviewers_with_logs(project: Project, stage: str) -> list[str]:
-    """Names of the reviewers who have a log at ``stage`` (sorted)."""
+    """Names of the reviewers who have a log at ``stage`` (sorted). A language model's log
+    (``assist-<model>.csv``) counts only when ``review.yml`` lists the model as a reviewer."""
     folder = project.screening_dir(check_stage(stage))
     if not folder.is_dir():
         return []
-    return sorted(p.stem for p in folder.glob("*.csv") if p.stem != RESOLUTIONS)
+    names = sorted(p.stem for p in folder.glob("*.csv") if p.stem != RESOLUTIONS)
+    if any(is_model_reviewer(name) for name in names):
+        listed = set(load_stage_settings(project, stage).screeners)
+        names = [name for name in names if not is_model_reviewer(name) or name in listed]
+    return names
 
 
 def _latest_effective(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -271,22 +276,28 @@ def _agreed_reason(reasons: list[str]) -> str:
     return next(r for r in reasons if counts.get(r) == best)
 
 
-def final_decisions(project: Project, stage: str, clusters: pd.DataFrame | None = None) -> pd.DataFrame:
+def final_decisions(project: Project, stage: str, clusters: pd.DataFrame | None = None, *, humans_only: bool = False) -> pd.DataFrame:
     """One row per screened record: ``record_id, decision, reason, retrieval``.
 
     A record's decision is the resolution in ``resolutions.csv`` if there is one, else the
     reviewers' decision when they agree (or only one has screened it), else ``conflict``.
+    A language model listed as a reviewer never decides alone: a record only models have
+    screened has no decision yet. ``humans_only``: leave the models' decisions out.
     Reasons: the resolution's, else the reason most reviewers gave (ties: the first
     reviewer in alphabetical order). ``retrieval`` (full text only, else empty) is
     ``not_retrieved`` for an exclusion that a reviewer logged as not retrieved, else
     ``retrieved``. Sorted by ``record_id``.
     """
     current = current_decisions(project, stage, clusters=clusters)
+    by_model = current["reviewer"].map(is_model_reviewer).astype(bool)
+    if humans_only:
+        current, by_model = current[~by_model], by_model[~by_model]
+    alone = set(current.loc[by_model, "record_id"]) - set(current.loc[~by_model, "record_id"])
     resolved = read_resolutions(project, stage, clusters=clusters).set_index("record_id")
     settings = load_stage_settings(project, stage)
     not_retrieved_reasons = set(settings.not_retrieved_reasons)
     out: list[dict[str, str]] = []
-    ids = sorted(set(current["record_id"]) | set(resolved.index))
+    ids = sorted((set(current["record_id"]) - alone) | set(resolved.index))
     by_record = {rid: grp for rid, grp in current.groupby("record_id", sort=False)} if not current.empty else {}
     for rid in ids:
         grp = by_record.get(rid)
