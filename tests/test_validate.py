@@ -189,10 +189,9 @@ def test_a_resolution_whose_reason_contradicts_its_decision(falls):
             "one of the two is wrong (a note goes in 'note')") in found(falls)
 
 
-def test_decisions_on_records_that_are_not_imported(falls):
-    line = append(falls.screening_dir("title_abstract") / "priya.csv", "pubmed-0000000000,exclude,wrong_context,,priya,2025-05-04T10:00:00Z")
-    assert any(f == "priya.csv" and l == line and r == "pubmed-0000000000" and "not among the imported records" in m
-               for f, l, r, m in found(falls))
+def test_a_finding_on_a_record_that_is_not_imported(falls):
+    line = append(falls.findings_file("tom"), "FP901,pubmed-0000000000,A finding.,p. 1,exercise,falls_rate,,,,high,tom,2025-05-04T10:00:00Z")
+    assert ("tom.csv", line, "pubmed-0000000000", "finding FP901 on a record that is not among the imported records") in found(falls)
 
 
 def test_findings_on_studies_still_on_their_way_in_are_an_error_only_once_complete(falls):

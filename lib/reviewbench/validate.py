@@ -10,8 +10,7 @@ It also sees the project as a whole (:func:`project_problems`): it imports and
 deduplicates the exports (cached in ``.cache/validate/``) and checks the files against
 each other and against where each publication stands (:func:`reviewbench.pipeline.review_status`):
 an export ``searches.yml`` does not describe, a search whose ``hits`` differs from the
-records read; decisions naming records that are not imported; full-text decisions on
-records excluded at title/abstract; a resolution whose reason contradicts its decision;
+records read; full-text decisions on records excluded at title/abstract; a resolution whose reason contradicts its decision;
 findings or study rows on records that are not included studies (on records still on
 their way in only once ``review.yml`` says ``status: complete``); and placeholder text
 left from the template in ``review.yml``.
@@ -38,7 +37,7 @@ from .errors import InputFileError, Problem, ReviewbenchError, ValidationError
 from .logs import csv_rows_with_lines
 from .project import RESOLUTIONS, SCREENING_STAGES, Located, Project, load_located
 from .screening.criteria import StageSettings, is_model_reviewer, stage_settings
-from .screening.decisions import CONFLICT, RETRACT, check_decision_log
+from .screening.decisions import RETRACT, check_decision_log
 from .screening.stopping_log import check_stopping_log, current_stops
 
 #: ``status`` in ``review.yml``: a review in progress reports open states as notes; a
@@ -256,7 +255,7 @@ def _search_problems(project: Project, per_file: dict[str, int]) -> list[Problem
                     problems.append(doc.problem(f"{section} entry {i + 1} ({label}): hits is {hits} but {', '.join(files)} "
                                                 f"hold{'s' if len(files) == 1 else ''} {n} records (off by {n - hits:+d})",
                                                 section, i, "hits"))
-    for path in project.bibliography_files():
+    for path in project.bibliography_files() if doc is not None else []:  # no searches.yml: nothing to hold them to
         if path.name not in described:
             problems.append(Problem(str(path), None, f"this export is not described in bibliography/searches.yml: add an entry "
                                                       f"(database, date, query, hits) with file: {path.name}"))
@@ -264,8 +263,9 @@ def _search_problems(project: Project, per_file: dict[str, int]) -> list[Problem
 
 
 def _screening_cross_checks(project: Project, review: dict[str, Any], status: pd.DataFrame, to_cluster: dict[str, str]) -> list[Problem]:
-    """Decisions on records not imported, full-text decisions on records excluded at
-    title/abstract, and resolutions whose reason contradicts their decision."""
+    """Full-text decisions on records excluded at title/abstract, and resolutions whose
+    reason contradicts their decision. (Decisions on records that are not imported are
+    left to the PRISMA reconciliation, which names them.)"""
     problems = []
     ta = dict(zip(status["record_id"], status["ta"]))
     for stage, path in _screening_logs(project):
@@ -276,10 +276,6 @@ def _screening_cross_checks(project: Project, review: dict[str, Any], status: pd
         for line, row in _current_rows(path, "record_id"):
             rid = row["record_id"]
             publication = to_cluster.get(rid)
-            if publication is None:
-                problems.append(Problem(str(path), line, "decision on a record that is not among the imported records "
-                                        "(an export removed, or a record id mistyped?)", rid))
-                continue
             if stage == "full_text" and ta.get(publication) == "exclude":
                 problems.append(Problem(str(path), line, "full-text decision on a record excluded at title/abstract: retract it "
                                         "(the screening view's undo, or a 'retract' row) or settle the title/abstract decision", rid))
