@@ -147,7 +147,8 @@ def _run(args: argparse.Namespace) -> int:
             start = time.perf_counter()
             values = _notebook_values(injected, declared[nb], staging.relative_root, params.output_dir)
             try:
-                executed = execute_notebook(nb, out_dir / nb.name, values, cwd=project.notebooks)
+                shown_as = {"staging_dir": ".cache/run/<this run>", "output_dir": params.output_dir}
+                executed = execute_notebook(nb, out_dir / nb.name, values, cwd=project.notebooks, shown_as=shown_as)
             except NotebookError as exc:
                 kept = keep_failed(staging, out_dir / nb.name)
                 where = f"; the executed notebook, with the error, is in {os.path.relpath(kept, project.root)}" if kept else ""
