@@ -187,3 +187,16 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, (zipfile.BadZipFile, zlib.error)):
         return f"a ZIP or XLSX file is damaged: {exc}"
     return f"{type(exc).__name__}: {exc}"
+
+
+class IncompleteReviewError(ReviewbenchError):
+    """A review that says it is complete still has open states (unscreened records,
+    conflicts, ``maybe``, ...); the message names each with its first records."""
+
+    def __init__(self, open_states: list[str], because: str = "status: complete in review.yml") -> None:
+        self.open_states = list(open_states)
+        super().__init__(
+            f"the review says it is complete ({because}) but {len(self.open_states)} thing(s) are open:\n"
+            + "\n".join(f"  - {s}" for s in self.open_states)
+            + "\n  (finish them, or set `status: in_progress` in review.yml to report the review as it stands)"
+        )

@@ -27,6 +27,18 @@ from .errors import Problem, ProjectError, ValidationError
 SCREENING_STAGES = ("title_abstract", "full_text")
 #: The log of a screening stage that holds the settled conflicts (not a reviewer's log).
 RESOLUTIONS = "resolutions"
+#: Files that may sit beside the exports in ``bibliography/`` but are not exports.
+NOT_EXPORTS = frozenset({"searches.yml", "README.md"})
+
+
+def is_export(path: Path) -> bool:
+    """Whether ``path`` may be a search export: a file, not hidden, not the search log."""
+    return path.is_file() and not path.name.startswith(".") and path.name not in NOT_EXPORTS
+
+
+def exports_in(folder: Path) -> list[Path]:
+    """The search exports in ``folder`` (sorted by name; see :func:`is_export`)."""
+    return sorted(p for p in folder.iterdir() if is_export(p)) if folder.is_dir() else []
 
 
 @dataclass(frozen=True)
@@ -131,13 +143,7 @@ class Project:
 
     def bibliography_files(self) -> list[Path]:
         """Search exports in ``bibliography/`` (sorted; ``searches.yml`` and dotfiles excluded)."""
-        if not self.bibliography.is_dir():
-            return []
-        return sorted(
-            p
-            for p in self.bibliography.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.name not in {"searches.yml", "README.md"}
-        )
+        return exports_in(self.bibliography)
 
     def review(self) -> dict[str, Any]:
         """``evidence/review.yml`` as a dict."""

@@ -18,13 +18,13 @@ def test_defaults_write_everything_to_outputs():
 
 def test_subgroup_gets_its_own_folder():
     params = validate_params({"subgroup": "migrant"}, CODES)
-    assert params.subgroup == ("migrant",)
+    assert params.selected("subgroup") == ("migrant",)
     assert params.output_dir == "outputs/subgroup-migrant"
 
 
 def test_lists_are_ordered_as_in_the_codebook():
     params = validate_params({"subgroup": "trans,migrant", "prevention_tier": ["secondary"], "year_from": "2010"}, CODES)
-    assert params.subgroup == ("migrant", "trans") and params.year_from == 2010
+    assert params.selected("subgroup") == ("migrant", "trans") and params.year_from == 2010
     assert output_folder(params) == "outputs/subgroup-migrant+trans_prevention_tier-secondary_years-2010-any"
 
 
