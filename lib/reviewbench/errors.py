@@ -200,3 +200,18 @@ class IncompleteReviewError(ReviewbenchError):
             + "\n".join(f"  - {s}" for s in self.open_states)
             + "\n  (finish them, or set `status: in_progress` in review.yml to report the review as it stands)"
         )
+
+
+class PrismaMismatchError(ReviewbenchError):
+    """The PRISMA numbers do not add up; the message names each box that is off."""
+
+    def __init__(self, mismatches: list[object]) -> None:
+        self.mismatches = list(mismatches)
+        message = "the PRISMA 2020 numbers do not reconcile:\n" + "\n".join(f"  - {m}" for m in self.mismatches)
+        message += ("\n  (the review says it is complete: `status: complete` in review.yml, or `reviewbench run --final`; "
+                    "a review in progress reports what is still open as notes)")
+        super().__init__(message)
+
+
+class NotebookError(ReviewbenchError):
+    """A notebook stopped with an error; the message names the notebook and the error."""

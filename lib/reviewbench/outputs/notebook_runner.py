@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import nbformat
 
-from ..errors import ReviewbenchError
+from ..errors import NotebookError
 from ..outputs_io import write_text
 
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
@@ -66,10 +66,6 @@ def _filtered_stderr():
             kept = [line for line in text.splitlines() if not _KERNEL_NOISE.search(line)]
             if kept:
                 print("\n".join(kept), file=sys.stderr)
-
-
-class NotebookError(ReviewbenchError):
-    """A notebook stopped with an error; the message names the notebook and the error."""
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -11,19 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...errors import ReviewbenchError
+from ...errors import PrismaMismatchError
 from .counts import NOT_IN_SEARCHES, PrismaCounts
-
-
-class PrismaMismatchError(ReviewbenchError):
-    """The PRISMA numbers do not add up; the message names each box that is off."""
-
-    def __init__(self, mismatches: list["Mismatch"]) -> None:
-        self.mismatches = list(mismatches)
-        message = "the PRISMA 2020 numbers do not reconcile:\n" + "\n".join(f"  - {m}" for m in self.mismatches)
-        message += ("\n  (the review says it is complete: `status: complete` in review.yml, or `reviewbench run --final`; "
-                    "a review in progress reports what is still open as notes)")
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
