@@ -82,16 +82,22 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
     """A conference abstract and an "article" that are one item one export failed to label as an abstract.
 
     The same journal and year and the same first page or volume; or, where the "article"
-    gives no first page and no volume that can be compared (left out, or only the
-    supplement's number), a near-identical title by the same authors in the same journal and year.
+    gives no first page (or a supplement's page, "S72", where the abstract gives none) and
+    no volume that can be compared (left out, or only the supplement's number), a
+    near-identical title by the same authors in the same journal and year.
     """
     pages, volume, journal = _a(f, "pages"), _a(f, "volume"), _a(f, "journal")
     bare_article = ((_a(f, "kind_a") == "article") & _a(f, "bare_a").astype(bool)) | (
         (_a(f, "kind_b") == "article") & _a(f, "bare_b").astype(bool)
     )
-    article_without_page = ((_a(f, "kind_a") == "article") & _a(f, "no_page_a").astype(bool)) | (
-        (_a(f, "kind_b") == "article") & _a(f, "no_page_b").astype(bool)
+    # The "article" gives no page, or a supplement's page where the abstract gives none.
+    article_a = (_a(f, "kind_a") == "article") & (
+        _a(f, "no_page_a").astype(bool) | (_a(f, "supplement_page_a").astype(bool) & _a(f, "no_page_b").astype(bool))
     )
+    article_b = (_a(f, "kind_b") == "article") & (
+        _a(f, "no_page_b").astype(bool) | (_a(f, "supplement_page_b").astype(bool) & _a(f, "no_page_a").astype(bool))
+    )
+    article_without_page = article_a | article_b
     nothing_to_compare = (
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
