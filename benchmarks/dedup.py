@@ -20,6 +20,7 @@ sensitivity within 0.001 of the best, and of those the strictest.
 
     python benchmarks/dedup.py                      # accuracy table (held out and in sample)
     python benchmarks/dedup.py --ablation           # what each rule is worth, held out
+    python benchmarks/dedup.py --phenomena          # one export phenomenon at a time
     python benchmarks/dedup.py --fit                # re-learn data/match_weights.csv and print the chosen settings
     python benchmarks/dedup.py --speed 80000 --speed 1000000   # CSV in, clusters out, in a fresh process
                                                                # (wall and CPU seconds: on a busy machine, CPU is the fairer figure)
@@ -51,7 +52,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "lib"))
 sys.path.insert(0, str(HERE))
 
-from messy_exports import messy_version, read_set, write_set  # noqa: E402
+import messy_exports  # noqa: E402
+from messy_exports import PHENOMENA, messy_version, read_set, write_set  # noqa: E402
 from reviewbench.dedupe.clusters import Comparison, compare_records, decide  # noqa: E402
 from reviewbench.dedupe.rules import (  # noqa: E402
     DUPLICATE, EXCEPTIONS, REVIEW, MatchSettings, identity_rules, non_duplicate_rules, open_pairs,
@@ -305,6 +307,37 @@ def fit(corpora: dict[str, list[Labelled]]) -> None:
     print(f"chosen on all three sets: {_settings_text(chosen)}")
 
 
+def phenomena_report(names: list[str], data: Path, share: float = 0.15) -> None:
+    """Sensitivity with one export phenomenon at a time on ``share`` of the records (no decoys).
+
+    Shows which kinds of export the keys and rules read through and which still cost
+    duplicates. Weights and thresholds are the shipped ones (in sample for the weights).
+    """
+    print(f"ONE PHENOMENON AT A TIME on {share:.0%} of the records (shipped settings; sensitivity / publications lost)")
+    print(f"{'phenomenon':<28}" + "".join(f"{n:>18}" for n in names))
+    for label, chosen in [("(none)", [])] + [(name, [(name, fn)]) for name, fn in PHENOMENA]:
+        cells = []
+        for name in names:
+            raw, groups = read_set(data / name)
+            saved = list(messy_exports.PHENOMENA)
+            messy_exports.PHENOMENA[:] = chosen
+            try:
+                messy, messy_groups = messy_version(raw, groups, seed=5, share=share, decoys=0)
+            finally:
+                messy_exports.PHENOMENA[:] = saved
+            with tempfile.TemporaryDirectory() as tmp:
+                write_set(messy, messy_groups, Path(tmp))
+                records, gold_groups = _import(Path(tmp))
+            comparison = compare_records(records)
+            gold = {rid: k for k, members in enumerate(gold_groups) for rid in members}
+            source = comparison.records["source_id"].astype(str).tolist()
+            truth = np.array([gold.get(s, len(gold_groups) + n) for n, s in enumerate(source)], dtype=np.int64)
+            clusters = decide(comparison).clusters.set_index("record_id")["cluster_id"].loc[comparison.ids].to_numpy()
+            r = score_clusters(truth, clusters)
+            cells.append(f"{r['sensitivity']:.4f} / {r['lost']}")
+        print(f"{label:<28}" + "".join(f"{c:>18}" for c in cells), flush=True)
+
+
 # --- speed ---------------------------------------------------------------------------------
 
 
@@ -356,6 +389,7 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated labelled sets")
     parser.add_argument("--ablation", action="store_true", help="held-out figures with each rule switched off")
     parser.add_argument("--fit", action="store_true", help="re-learn data/match_weights.csv on all sets")
+    parser.add_argument("--phenomena", action="store_true", help="sensitivity with one export phenomenon at a time")
     parser.add_argument("--speed", type=int, action="append", help="synthetic corpus size to time (repeatable)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--speed-one", help=argparse.SUPPRESS)
@@ -367,6 +401,9 @@ def main() -> None:
         speed_report(args.speed, args.seed)
         return
     names = [s for s in args.sets.split(",") if s]
+    if args.phenomena:
+        phenomena_report(names, Path(args.data))
+        return
     missing = [n for n in names if not (Path(args.data) / n / "records_pre_merged.csv").exists()]
     if missing:
         sys.exit(f"labelled sets not found under {args.data}: {', '.join(missing)}")

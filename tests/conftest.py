@@ -1,17 +1,34 @@
 """Shared fixtures: the repository root, a temporary copy of the example project, and
-temporary copies of the small projects in ``tests/fixtures/`` (coding, screening)."""
+temporary copies of the small projects in ``tests/fixtures/`` (coding, screening).
+
+Also the hypothesis profile ``reader-fuzz`` of the fuzz of the readers
+(``tests/formats/test_reader_fuzz.py``): a fixed number of examples, each within a
+deadline, so its time is bounded; CI (``CI=true``) runs ten times as many examples.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from reviewbench.project import Project, open_project
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
+
+#: Examples per reader fuzz test: about 40 s for the whole fuzz in CI, 5 s locally. The
+#: deadline fails an input that makes a reader hang (the alias bomb took 29 s).
+READER_FUZZ_EXAMPLES = 1500 if os.environ.get("CI", "").lower() == "true" else 150
+settings.register_profile(
+    "reader-fuzz",
+    max_examples=READER_FUZZ_EXAMPLES,
+    deadline=5000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.fixture(scope="session")

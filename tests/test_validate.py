@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from reviewbench.cli import main
-from reviewbench.project import Project
+from reviewbench.pipeline import load_records
+from reviewbench.project import Project, open_project
 from reviewbench.validate import validate_project
 
 
@@ -110,3 +114,115 @@ def test_dedup_decision_values_are_checked_with_lines(project):
     )
     found = messages(project)
     assert any(f.endswith("dedup/decisions.csv") and line == 3 and "'probably'" in m for f, line, m in found)
+
+
+# --------------------------------------------------------------------------- the project as a whole
+
+FALLS = Path(__file__).resolve().parent / "fixtures" / "falls_review" / "project"
+
+
+@pytest.fixture
+def falls(tmp_path) -> Project:
+    """The complete falls-prevention review (valid), to break one way per test."""
+    root = tmp_path / "falls"
+    shutil.copytree(FALLS, root)
+    return open_project(root)
+
+
+def record_of(project: Project, title_start: str) -> str:
+    """The id of an imported record of the publication whose title starts so."""
+    records, _ = load_records(project)
+    return records.loc[records["title"].str.startswith(title_start), "record_id"].iloc[0]
+
+
+def append(path: Path, line: str) -> int:
+    """Append one CSV row; return its line number."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def found(project: Project) -> list[tuple[str, int | None, str | None, str]]:
+    return [(Path(p.path).name, p.line, p.record, p.message) for p in validate_project(project)]
+
+
+def test_the_complete_fixture_review_is_valid(falls):
+    assert validate_project(falls) == []
+
+
+def test_a_finding_or_study_row_on_a_record_that_is_not_included(falls):
+    hospital = record_of(falls, "Falls in hospital inpatients")  # excluded at title/abstract
+    line = append(falls.findings_file("priya"), f"FP900,{hospital},Inpatients fell at night.,p. 2,exercise,falls_rate,,,,high,priya,2025-05-01T10:00:00Z")
+    study_line = append(falls.studies_file, f"{hospital},,cohort,uk,,,,priya,2025-05-01T10:00:00Z")
+    problems = found(falls)
+    assert ("priya.csv", line, hospital, "finding FP900 on a record that is not an included study (excluded)") in problems
+    assert ("studies.csv", study_line, hospital, "study row on a record that is not an included study (excluded)") in problems
+
+
+def test_full_text_decisions_on_a_record_excluded_at_title_abstract(falls):
+    children = record_of(falls, "Falls among children")
+    line = append(falls.screening_dir("full_text") / "tom.csv", f"{children},include,,,tom,2025-05-02T10:00:00Z,retrieved,")
+    assert any(f == "tom.csv" and l == line and r == children and m.startswith("full-text decision on a record excluded at title/abstract")
+               for f, l, r, m in found(falls))
+
+
+def test_an_export_not_described_and_hits_that_differ(falls):
+    shutil.copy(falls.bibliography_file("embase.ris"), falls.bibliography_file("embase-rerun.ris"))
+    searches = falls.searches_file
+    searches.write_text(searches.read_text(encoding="utf-8").replace("hits: 15\n  - database: Embase", "hits: 16\n  - database: Embase"))
+    problems = found(falls)
+    assert any(f == "embase-rerun.ris" and m.startswith("this export is not described in bibliography/searches.yml") for f, _l, _r, m in problems)
+    line = next(n for n, text in enumerate(searches.read_text().splitlines(), 1) if "hits: 16" in text)
+    assert ("searches.yml", line, None, "searches entry 1 (MEDLINE (PubMed)): hits is 16 but pubmed.nbib holds 15 records (off by -1)") in problems
+
+
+def test_placeholder_text_left_from_the_template(falls):
+    falls.review_file.write_text(falls.review_file.read_text().replace("population: People aged 65", "population: <who the review is about>\nold_population: People aged 65"))
+    problems = [p for p in found(falls) if "placeholder" in p[3]]
+    assert problems == [("review.yml", 9, None, "population: placeholder text left from the template (<who the review is about>); write your review's own")]
+
+
+def test_a_resolution_whose_reason_contradicts_its_decision(falls):
+    rid = record_of(falls, "Multifactorial falls prevention")
+    line = append(falls.resolutions_file("title_abstract"), f"{rid},include,wrong_context,discussed,ines,2025-05-03T10:00:00Z")
+    assert ("resolutions.csv", line, rid, "the resolution is 'include' but its reason 'wrong_context' is a reason to exclude: "
+            "one of the two is wrong (a note goes in 'note')") in found(falls)
+
+
+def test_a_finding_on_a_record_that_is_not_imported(falls):
+    line = append(falls.findings_file("tom"), "FP901,pubmed-0000000000,A finding.,p. 1,exercise,falls_rate,,,,high,tom,2025-05-04T10:00:00Z")
+    assert ("tom.csv", line, "pubmed-0000000000", "finding FP901 on a record that is not among the imported records") in found(falls)
+
+
+def test_findings_on_studies_still_on_their_way_in_are_an_error_only_once_complete(falls):
+    tom = falls.screening_dir("full_text") / "tom.csv"
+    rows = tom.read_text().splitlines()
+    tai_chi = record_of(falls, "Group tai chi")
+    tom.write_text("\n".join(r for r in rows if not r.startswith(tuple(_members(falls, tai_chi)))) + "\n")
+    problems = [p for p in found(falls) if "provisional" in p[3]]
+    assert problems and all(f in ("priya.csv", "tom.csv", "studies.csv") for f, *_ in problems)
+    falls.review_file.write_text(falls.review_file.read_text().replace("status: complete", "status: in_progress"))
+    assert [p for p in found(falls) if "provisional" in p[3]] == []
+
+
+def _members(project: Project, record_id: str) -> list[str]:
+    """Every record id of the publication ``record_id`` belongs to."""
+    from reviewbench.pipeline import deduplicate_project
+
+    clusters, _ = deduplicate_project(project)
+    cluster = clusters.loc[clusters["record_id"] == record_id, "cluster_id"].iloc[0]
+    return list(clusters.loc[clusters["cluster_id"] == cluster, "record_id"])
+
+
+def test_the_whole_project_check_is_cached_and_quick(repo_root, tmp_path):
+    import time
+
+    root = tmp_path / "example"
+    for folder in ("bibliography", "evidence"):
+        shutil.copytree(repo_root / folder, root / folder)
+    project = open_project(root)
+    assert validate_project(project) == []
+    assert list((root / ".cache" / "validate").glob("validate-*.pickle"))
+    start = time.perf_counter()
+    assert validate_project(project) == []
+    assert time.perf_counter() - start < 10  # seconds, on a busy machine

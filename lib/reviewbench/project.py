@@ -8,6 +8,9 @@ YAML is read once, by :func:`load_located`, which keeps the line of every value 
 checks name the line of a problem, which PyYAML's ``safe_load`` forgets) and reports
 duplicate mapping keys (which ``safe_load`` silently overwrites: a duplicated code id
 would lose a code). :func:`load_yaml` is the same loader for files that must hold a mapping.
+A file whose aliases (``*name``) would expand to more than :data:`MAX_YAML_VALUES`
+values (an "alias bomb": a few hundred bytes can expand to billions), or that refers to
+itself, or that nests too deeply, is refused with a problem before any step walks it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,18 @@ from .errors import Problem, ProjectError, ValidationError
 SCREENING_STAGES = ("title_abstract", "full_text")
 #: The log of a screening stage that holds the settled conflicts (not a reviewer's log).
 RESOLUTIONS = "resolutions"
+#: Files that may sit beside the exports in ``bibliography/`` but are not exports.
+NOT_EXPORTS = frozenset({"searches.yml", "README.md"})
+
+
+def is_export(path: Path) -> bool:
+    """Whether ``path`` may be a search export: a file, not hidden, not the search log."""
+    return path.is_file() and not path.name.startswith(".") and path.name not in NOT_EXPORTS
+
+
+def exports_in(folder: Path) -> list[Path]:
+    """The search exports in ``folder`` (sorted by name; see :func:`is_export`)."""
+    return sorted(p for p in folder.iterdir() if is_export(p)) if folder.is_dir() else []
 
 
 @dataclass(frozen=True)
@@ -142,13 +157,7 @@ class Project:
 
     def bibliography_files(self) -> list[Path]:
         """Search exports in ``bibliography/`` (sorted; ``searches.yml`` and dotfiles excluded)."""
-        if not self.bibliography.is_dir():
-            return []
-        return sorted(
-            p
-            for p in self.bibliography.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.name not in {"searches.yml", "README.md"}
-        )
+        return exports_in(self.bibliography)
 
     def review(self) -> dict[str, Any]:
         """``evidence/review.yml`` as a dict."""
@@ -180,6 +189,9 @@ def open_project(path: str | Path | None = None) -> Project:
 
 
 PathKey = tuple[Any, ...]
+#: The most values a review's YAML file may expand to through its aliases; a review's
+#: own files hold a few thousand.
+MAX_YAML_VALUES = 100_000
 
 
 class Located:
@@ -204,23 +216,60 @@ class Located:
         return Problem(self.path, self.line(*keys), message)
 
 
-def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], problems: list[Problem], file: str) -> None:
-    lines[path] = node.start_mark.line + 1
+def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(Problem(file, line, f"duplicate key {key!r} (first written on line {seen[key]}); the second would silently replace the first"))
-            else:
-                seen[key] = line
-            _walk(value_node, (*path, key), lines, problems, file)
-            # a key's own line is more useful than its value's (values may start on the next line)
-            lines[(*path, key)] = line
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines, problems, file)
+        return [n for pair in node.value for n in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _expansion_problem(root: yaml.Node, file: str) -> Problem | None:
+    """A problem when the node graph, with every alias written out, would hold more than
+    :data:`MAX_YAML_VALUES` values (while the file itself holds fewer), or a cycle.
+
+    Counts each distinct node once, so the count is as quick as the file is long.
+    """
+    size: dict[int, int] = {}
+    started: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            size[key] = min(1 + sum(size[id(c)] for c in _children(node)), MAX_YAML_VALUES + 1)
+            continue
+        if key in size:
+            continue
+        if key in started:  # started and not finished: an enclosing value
+            return Problem(file, node.start_mark.line + 1, "an alias (*name) refers to a value that contains it; write the values out")
+        started.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in size)
+    if size[id(root)] > MAX_YAML_VALUES and len(size) <= MAX_YAML_VALUES:
+        return Problem(file, None, f"its aliases (*name) expand to more than {MAX_YAML_VALUES:,} values, far more than a review's "
+                       "file holds (an alias bomb?); write the values out instead of repeating aliases")
+    return None
+
+
+def _walk(root: yaml.Node, lines: dict[PathKey, int], problems: list[Problem], file: str) -> None:
+    """The line of every value below ``root``, and each duplicate key as a problem."""
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    problems.append(Problem(file, line, f"duplicate key {key!r} (first written on line {seen[key]}); the second would silently replace the first"))
+                else:
+                    seen[key] = line
+                # a key's own line is more useful than its value's (values may start on the next line)
+                lines[(*path, key)] = line
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
 
 
 def load_located(path: str | Path, text: str | None = None) -> tuple[Located | None, list[Problem]]:
@@ -243,18 +292,23 @@ def load_located(path: str | Path, text: str | None = None) -> tuple[Located | N
     try:
         # What yaml.safe_load does, keeping the node tree it builds the data from.
         node = loader.get_single_node()
+        bomb = _expansion_problem(node, file) if node is not None else None
+        if bomb is not None:
+            return None, [bomb]
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(file, line, f"invalid YAML: {problem}")]
+    except RecursionError:
+        return None, [Problem(file, None, "values are nested too deeply to read (hundreds of levels)")]
     finally:
         loader.dispose()
     lines: dict[PathKey, int] = {}
     problems: list[Problem] = []
     if node is not None:
-        _walk(node, (), lines, problems, file)
+        _walk(node, lines, problems, file)
     return Located(file, {} if data is None else data, lines), problems
 
 

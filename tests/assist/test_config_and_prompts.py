@@ -111,3 +111,14 @@ def test_wilson_interval_and_counts():
     assert math.isnan(wilson(0, 0).low)
     a = compare([True, True, False, False], [True, False, False, True])
     assert (a.tp, a.fn, a.tn, a.fp) == (1, 1, 1, 1) and a.kappa.kappa == pytest.approx(0.0)
+
+
+def test_an_answer_longer_than_a_log_cell_is_kept_shortened() -> None:
+    """A model that answers with 200,000 characters does not stop the run; the log says it was cut."""
+    from reviewbench.assist.log import fit_cell
+    from reviewbench.logs import MAX_CELL_CHARS
+
+    long = "x" * 200_000
+    kept = fit_cell(long)
+    assert len(kept) <= MAX_CELL_CHARS and "cut: the first" in kept and "200,000" in kept
+    assert fit_cell("short answer") == "short answer"

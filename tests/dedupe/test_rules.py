@@ -107,6 +107,7 @@ CASES = {
          like(NO_IDS, volume=None, issue=None, pages=None)],
         "uncertain", "other_venue",
     ),
+    "no_anchor": None,  # needs a low threshold: see test_a_score_with_nothing_of_the_citation_in_common_asks_a_person
     "no_title": ([like(NO_IDS, title="#NAME?"), NO_IDS], "uncertain", "no_title"),
 }
 
@@ -172,3 +173,13 @@ def test_disabled_rules_are_not_applied() -> None:
     records, _, _ = CASES["title_authors"]
     decision, rule = pair(records, settings=MatchSettings().without("title_authors"))
     assert rule != "title_authors"
+
+
+def test_a_score_with_nothing_of_the_citation_in_common_asks_a_person() -> None:
+    """The abstract (no journal, volume or page) a year before the paper: title, authors and abstract alike."""
+    abstract = like(NO_IDS, journal=None, volume=None, issue=None, pages=None, year=2016)
+    low = MatchSettings(match_weight=2.0)
+    assert pair([abstract, NO_IDS], settings=low) == ("uncertain", "no_anchor")
+    assert pair([abstract, NO_IDS], settings=low.without("no_anchor")) == ("duplicate", "match_score")
+    # the same year and one record bare of any citation: nothing contradicts, they merge
+    assert pair([like(abstract, year=2017), NO_IDS], settings=low)[0] == "duplicate"

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..coding.codebook import Codebook
 from ..errors import Problem, ValidationError
-from ..logs import RowProblem, append_rows, check_log_rows, read_log, utc_timestamp
+from ..logs import MAX_CELL_CHARS, RowProblem, append_rows, check_log_rows, read_log, utc_timestamp
 from ..project import Project
 from ..screening.criteria import StageSettings, is_model_reviewer
 from ..screening.decisions import RETRACT, log_columns, log_path, make_row, row_problems
@@ -85,6 +85,18 @@ def check_screening_log(path: Path, settings: StageSettings) -> list[Problem]:
     return check_log_rows(path, screening_columns(settings.stage), _with_file(path, lambda row: screening_row_problems(row, settings)), "record_id")
 
 
+def fit_cell(text: str) -> str:
+    """A model's text cut to what a log cell holds (:data:`~reviewbench.logs.MAX_CELL_CHARS`), saying so.
+
+    A person's note over the limit is refused; a model's answer is the model's, so it is
+    kept, shortened, rather than stopping the run.
+    """
+    if len(text) <= MAX_CELL_CHARS:
+        return text
+    marker = f" [cut: the first {MAX_CELL_CHARS - 80:,} of {len(text):,} characters]"
+    return text[: MAX_CELL_CHARS - len(marker)] + marker
+
+
 def screening_row(
     settings: StageSettings,
     reviewer: str,
@@ -97,8 +109,9 @@ def screening_row(
     note: str = "",
 ) -> dict[str, str]:
     """One checked row of a model's screening log (by default an unparsed answer's)."""
-    row = make_row(settings, reviewer, record_id, decision, reason, note)
-    row = {**{c: "" for c in screening_columns(settings.stage)}, **row, "model": model, "prompt_sha256": prompt_sha, "answer": answer}
+    row = make_row(settings, reviewer, record_id, decision, reason, fit_cell(note))
+    row = {**{c: "" for c in screening_columns(settings.stage)}, **row, "model": model, "prompt_sha256": prompt_sha,
+           "answer": fit_cell(answer)}
     problems = answer_problems(row)
     if problems:
         raise problems[0].error()
@@ -161,8 +174,9 @@ def check_coding_log(path: Path, codebook: Codebook) -> list[Problem]:
 def coding_row(codebook: Codebook, reviewer: str, model: str, finding_id: str, prompt_sha: str, answer: str, codes: Mapping[str, list[str]] | None = None, quote: str = "", note: str = "") -> dict[str, str]:
     """One checked row of a model's coding log; :class:`ValidationError` when it has a problem."""
     row = {
-        "finding_id": str(finding_id).strip(), "codes": codes_cell(codes or {}), "quote": quote, "note": note,
-        "reviewer": reviewer, "timestamp": utc_timestamp(), "model": model, "prompt_sha256": prompt_sha, "answer": answer,
+        "finding_id": str(finding_id).strip(), "codes": codes_cell(codes or {}), "quote": fit_cell(quote),
+        "note": fit_cell(note), "reviewer": reviewer, "timestamp": utc_timestamp(), "model": model,
+        "prompt_sha256": prompt_sha, "answer": fit_cell(answer),
     }
     problems = coding_row_problems(row, codebook)
     if problems:

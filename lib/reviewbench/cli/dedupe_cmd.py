@@ -1,4 +1,4 @@
-"""``reviewbench dedupe FILE... -o CLUSTERS.csv``: one row per input record with its cluster."""
+"""``reviewbench dedupe FILE_OR_DIR... -o CLUSTERS.csv``: one row per input record with its cluster."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 from ..dedupe import link_records, read_decisions, review_queue
 from ..formats import read_files
 from ..outputs_io import write_csv
+from .import_cmd import add_input_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "evidence). Records with the same cluster_id are the same publication; linked_ids "
         "names related clusters that are not merged (preprint, conference abstract, correction).",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="search export(s) to read")
+    add_input_files(parser)
     parser.add_argument("-o", "--output", required=True, metavar="CLUSTERS.csv", help="CSV file to write")
     parser.add_argument(
         "--decisions",

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("texts", metavar="TEXTS.csv", help="CSV with columns id and text")
     parser.add_argument("-o", "--output", metavar="CODES.csv", required=True, help="where to write the suggestions")
     parser.add_argument("--project", metavar="DIR", help="the review project (default: the folder you are in)")
-    parser.add_argument("--in-population", action="store_true", help="the texts are known to be about the review's population (e.g. findings of included studies): subgroup words need not be near a population term")
+    parser.add_argument("--in-population", action="store_true", help="the texts are known to be about the review's population (e.g. findings of included studies): words of a dimension with a window need not be near a population term")
     parser.add_argument("--threshold", type=float, default=None, help="smallest confidence to write a suggestion (default 0.5, the suggester's own)")
     parser.add_argument("--no-classifier", action="store_true", help="keyword rules only")
     parser.set_defaults(func=_run)

@@ -7,32 +7,35 @@
       terms: [sex work*, prostitut*, ...]
       guards: [master of social work, ...]
     dimensions:
-      subgroup:
-        label: Subgroup of people who sell sex
+      setting:
+        label: Setting of care
         definition: ...
         multi: true             # several codes per finding allowed
         level: finding          # finding | study | both
         window: 10              # hits count only within 10 words of a population term (same sentence)
         codes:
-          on_street:
-            label: On-street / street-based
+          care_home:
+            label: Care home
             definition: ...
             include: ...        # optional notes for coders
             exclude: ...
             examples: [...]
             keywords:
-              any: [street-based, kerb crawl*, ...]   # phrases; * ends a word stem
+              any: [care home*, nursing home*, ...]   # phrases; * ends a word stem
               paired:                                 # cues that count only with a partner nearby
-                - cues: [men, male]
-                  with: [sell* sex, sex work*]
+                - cues: [home]
+                  with: [care, nursing]
                   within: 3                           # words apart, same clause
                   order: after                        # optional: the partner follows (or 'before')
-              guards: [street drug*, ...]             # a hit inside one of these is discarded
+              guards: [home care*, ...]               # a hit inside one of these is discarded
               not_near: [survey*, ...]                # a hit within two words of one of these is discarded
               sentence_guards: [...]                  # a hit in a sentence with one of these is discarded
               window: 10                              # optional override of the dimension's window
               context: [negation, comparison, methods, prefixes]  # override the dimension's checks
               alone: true                             # suggested only when no other code of the dimension is
+    filters: [...]              # what the reports show: see :mod:`.report_spec`
+    tables: [...]
+    gap_maps: [...]
 
 A dimension's ``context`` names the checks of :mod:`reviewbench.coding.context` its
 hits go through; the top-level ``context`` mapping adds the review's own words to
@@ -53,10 +56,11 @@ from typing import Any
 from ..errors import Problem, ProjectError, ValidationError
 from ..project import Located, Project, load_located
 from .context import CHECKS, ENGLISH
+from .report_spec import REPORT_KEYS, ReportSpec, build_report_spec, report_spec_problems
 
 CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("finding", "study", "both")
-TOP_KEYS = {"version", "title", "description", "population", "dimensions", "filters", "context"}
+TOP_KEYS = {"version", "title", "description", "population", "dimensions", "context", *REPORT_KEYS}
 DIMENSION_KEYS = {"label", "definition", "multi", "level", "window", "required", "codes", "notes", "context"}
 CODE_KEYS = {"label", "definition", "include", "exclude", "examples", "keywords", "notes"}
 KEYWORD_KEYS = {"any", "paired", "guards", "not_near", "sentence_guards", "window", "context", "alone"}
@@ -140,12 +144,13 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Codebook:
-    """The whole codebook: a population filter and ordered dimensions."""
+    """The whole codebook: a population filter, ordered dimensions, and what the reports show."""
 
     dimensions: dict[str, Dimension]
     population: KeywordRule
     population_label: str = "population"
     path: str = ""
+    report: ReportSpec = field(default_factory=ReportSpec)
     context: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def codes(self, dimension: str) -> list[str]:
@@ -310,6 +315,7 @@ def check_codebook(doc: Located) -> list[Problem]:
             _check_context_names(doc, kw.get("context"), (*ckeys, "keywords", "context"), problems)
             if "alone" in kw and not isinstance(kw["alone"], bool):
                 problems.append(doc.problem(f"keywords alone of {name}.{code_id} must be true or false", *ckeys, "keywords", "alone"))
+    problems += report_spec_problems(doc, dims)
     return problems
 
 
@@ -367,6 +373,7 @@ def build_codebook(data: dict[str, Any], path: str = "") -> Codebook:
         ),
         population_label=str(population.get("label") or "population"),
         path=path,
+        report=build_report_spec(data),
         context={key: tuple(words or ()) for key, words in (data.get("context") or {}).items()},
     )
 

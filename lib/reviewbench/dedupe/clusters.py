@@ -31,7 +31,7 @@ from .rules import MatchSettings, classify, conflicts
 from .score import Weights
 
 CLUSTER_COLUMNS = ["record_id", "cluster_id", "source_file", "rule", "score", "matched_record_id", "evidence", "linked_ids"]
-RULE_PRIORITY = {"human": 0, "doi": 1, "pmid": 2, "match_score": 3}
+RULE_PRIORITY = {"human": 0, "doi": 1, "pmid": 2}  # then every other link, strongest match weight first
 
 
 @dataclass
@@ -199,7 +199,7 @@ def _apply_human_same(labels: np.ndarray, pairs: pd.DataFrame) -> tuple[np.ndarr
 
 def _edge_order(edges: pd.DataFrame) -> pd.DataFrame:
     """Strongest links first: human, then identifiers, then by match weight and title score, then position."""
-    priority = np.where(edges["human"] == "same", 0, edges["rule"].map(RULE_PRIORITY).fillna(9).to_numpy())
+    priority = np.where(edges["human"] == "same", 0, edges["rule"].map(RULE_PRIORITY).fillna(3).to_numpy())
     return edges.assign(_p=priority, _q=-edges["weight"].to_numpy(), _t=-edges["title"].to_numpy()).sort_values(
         ["_p", "_q", "_t", "i", "j"], kind="stable"
     )
@@ -355,8 +355,8 @@ def find_duplicates(records: pd.DataFrame, decisions: pd.DataFrame | None = None
     """One row per record: ``record_id, cluster_id, source_file, rule, score, matched_record_id, evidence, linked_ids``.
 
     ``cluster_id`` is the smallest record id in the cluster; ``rule`` says how the record
-    joined it (``doi``, ``pmid``, ``title_authors``, ``title_volume_pages``,
-    ``title_bibliographic``, ``human``) or ``unique``; ``score`` is the title similarity
+    joined it (``doi``, ``pmid``, ``title_authors``, ``title_bibliographic``,
+    ``same_citation``, ``match_score``, ``human``: see :mod:`.rules`) or ``unique``; ``score`` is the title similarity
     of that link (0-1) and ``evidence`` all its scores. ``linked_ids`` lists clusters that
     are related but not the same publication (preprint, conference abstract, correction).
     """

@@ -15,7 +15,8 @@
 - ``journal``: ``1`` compatible names, ``-1`` incompatible, ``0`` unknown;
 - ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint);
 - ``bare_a``, ``bare_b``: the record gives neither volume nor first page; ``no_page_a``,
-  ``no_page_b``: it gives no first page.
+  ``no_page_b``: it gives no first page; ``supplement_page_a``, ``supplement_page_b``: its pages
+  are numbered as a supplement's ("S72").
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from .normalise import journals_compatible
 
 FEATURE_COLUMNS = [
     "i", "j", "title", "title_exact", "title_empty", "title_part", "authors", "first_author", "abstract", "year_gap",
-    "doi", "pmid", "numbers", "volume", "issue", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "no_page_a", "no_page_b", "generic",
+    "doi", "pmid", "numbers", "volume", "issue", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "no_page_a", "no_page_b",
+    "supplement_page_a", "supplement_page_b", "generic",
 ]
 
 
@@ -81,9 +83,10 @@ def _issues(col: dict[str, np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndar
 
 def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     """Scores and agreements for the pairs of rows ``(i[k], j[k])`` of ``keys``."""
-    col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic")}
+    col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic", "supplement_page")}
     years = keys["year"].to_numpy(dtype=float)
     generic = keys["generic"].to_numpy(dtype=bool)
+    supplement = keys["supplement_page"].to_numpy(dtype=bool)
     bare = (col["volume_key"] == "") & (col["page_key"] == "")
 
     title = _pairwise(col["title_key"][i], col["title_key"][j], fuzz.ratio)
@@ -167,6 +170,8 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "bare_b": bare[j],
             "no_page_a": col["page_key"][i] == "",
             "no_page_b": col["page_key"][j] == "",
+            "supplement_page_a": supplement[i],
+            "supplement_page_b": supplement[j],
             "kind_b": col["kind"][j],
             "generic": generic[i] | generic[j],
         }

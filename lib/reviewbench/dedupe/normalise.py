@@ -363,6 +363,10 @@ def is_date_text(text: str) -> bool:
     return bool(words) and all(w in MONTHS or w in _SEASONS for w in words)
 
 
+# Pages numbered as a supplement's or an abstract book's: "S72", "A12", "i428", "P-102", "OP12".
+_SUPPLEMENT_PAGE = re.compile(r"\s*(?:S|A|i{1,3}|P|O|OP|PO)-?\d")
+
+
 def start_page(pages: Any) -> str:
     """The first page as digits ("e47-54" -> "47", "H2070-7" -> "2070", "Jan-13" -> "1").
 
@@ -414,28 +418,36 @@ def issue_numbers(issue: Any, volume: Any = "", pages: Any = "") -> str:
 # --- citation strings in the journal field -------------------------------------------------
 
 # Ovid/Embase: "Circulation.92 (9 SUPPL.) ()(pp II447-II451) 1995.Date of Publication: ...".
-_OVID_SOURCE = re.compile(
-    r"^(?P<journal>.+?)\.\s*(?P<volume>[0-9][\w\-]*)?\s*(?:\((?P<issue>[^()]*)\))?\s*(?:\([^()]*\))?\s*"
-    r"\(pp\.?\s*(?P<pages>[^()]*)\)\s*,?\s*(?P<year>\d{4})?"
-)
-# MEDLINE source: "Bull Math Biol. 1995 Dec;57(1):137-156".
+# The journal ends at the full stop before the volume (a digit) or a parenthesis.
+_OVID_SOURCE = re.compile(r"^(?P<journal>.+?)\.\s*(?=[\d(])(?P<blob>.*?)\(pp\.?\s*(?P<pages>[^()]*)\)\s*,?\s*(?P<year>\d{4})?")
+# MEDLINE source: "Bull Math Biol. 1995 Dec;57(1):137-156", pages sometimes left out.
 _MEDLINE_SOURCE = re.compile(
-    r"^(?P<journal>.+?)\.\s*(?P<year>\d{4})[^;:]{0,20};\s*(?P<volume>[\w\-]+)?\s*(?:\((?P<issue>[^()]*)\))?\s*:\s*(?P<pages>[\w\-]+)"
+    r"^(?P<journal>.+?)\.\s*(?P<year>(?:1[5-9]|20)\d\d)\b[^;]{0,30};(?P<blob>[^:]*)(?::\s*(?P<pages>[^\s.;,]+))?"
 )
+_LEADING_VOLUME = re.compile(r"^\s*(\d[\w\-]*)")
+_FIRST_PARENTHESES = re.compile(r"\(([^()]*[^()\s][^()]*)\)")
 
 
 @lru_cache(maxsize=1 << 16)
 def parse_source(journal: str) -> dict[str, str]:
     """The parts of a whole citation written into the journal field, or ``{}`` for a plain name.
 
-    Returns ``journal``, ``volume``, ``issue``, ``pages`` and ``year`` (each possibly "").
+    Returns ``journal``, ``volume``, ``issue``, ``pages`` and ``year`` (each possibly ""):
+    the volume is the number that follows the journal, the issue what the first
+    parentheses after it hold.
     """
     if "(pp" not in journal and ";" not in journal:
         return {}
     match = _OVID_SOURCE.match(journal) or _MEDLINE_SOURCE.match(journal)
     if not match:
         return {}
-    return {k: (v or "").strip() for k, v in match.groupdict().items()}
+    parts = match.groupdict()
+    blob = parts.pop("blob") or ""
+    volume = _LEADING_VOLUME.match(blob)
+    issue = _FIRST_PARENTHESES.search(blob)
+    parts["volume"] = volume.group(1) if volume else ""
+    parts["issue"] = issue.group(1) if issue else ""
+    return {k: (parts.get(k) or "").strip() for k in ("journal", "volume", "issue", "pages", "year")}
 
 
 def pmid_key(value: Any) -> str:
@@ -513,7 +525,8 @@ def record_kinds(fields: pd.DataFrame) -> list[str]:
 
 KEY_COLUMNS = [
     "record_id", "title_key", "title_numbers", "generic", "authors_key", "first_author", "year",
-    "journal_key", "volume_key", "issue_key", "issue_numbers", "volume_numbers", "page_key", "doi", "pmid", "kind",
+    "journal_key", "volume_key", "issue_key", "issue_numbers", "volume_numbers", "page_key", "supplement_page", "doi",
+    "pmid", "kind",
     "abstract_key",
 ]
 
@@ -541,7 +554,8 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     """One row of comparison keys per record, in the order of ``records``.
 
     Columns: :data:`KEY_COLUMNS`. ``year`` is a float (NaN when missing); every other key
-    is a string ("" when missing); ``generic`` is a bool. A whole citation written into
+    is a string ("" when missing); ``generic`` and ``supplement_page`` (pages numbered as a
+    supplement's, "S72") are bools. A whole citation written into
     the journal field (:func:`parse_source`) fills the volume, issue, pages and year the
     record leaves empty, and its journal name is compared; a DOI given only in a link
     (:func:`doi_from_url`) counts as the record's DOI.
@@ -589,6 +603,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             "issue_numbers": [issue_numbers(i, v, p) for i, v, p in zip(issues_raw, volumes_raw, pages_raw)],
             "volume_numbers": [volume_numbers(v, i) for v, i in zip(volumes_raw, issues_raw)],
             "page_key": [start_page(p) for p in pages_raw],
+            "supplement_page": [_SUPPLEMENT_PAGE.match(p) is not None for p in pages_raw],
             "doi": dois,
             "pmid": [pmid_key(p) or pmid_from_url(u) for p, u in zip(_column(records, "pmid"), urls)],
             "kind": record_kinds(

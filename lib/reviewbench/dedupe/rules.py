@@ -82,16 +82,22 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
     """A conference abstract and an "article" that are one item one export failed to label as an abstract.
 
     The same journal and year and the same first page or volume; or, where the "article"
-    gives no first page and no volume that can be compared (left out, or only the
-    supplement's number), a near-identical title by the same authors in the same journal and year.
+    gives no first page (or a supplement's page, "S72", where the abstract gives none) and
+    no volume that can be compared (left out, or only the supplement's number), a
+    near-identical title by the same authors in the same journal and year.
     """
     pages, volume, journal = _a(f, "pages"), _a(f, "volume"), _a(f, "journal")
     bare_article = ((_a(f, "kind_a") == "article") & _a(f, "bare_a").astype(bool)) | (
         (_a(f, "kind_b") == "article") & _a(f, "bare_b").astype(bool)
     )
-    article_without_page = ((_a(f, "kind_a") == "article") & _a(f, "no_page_a").astype(bool)) | (
-        (_a(f, "kind_b") == "article") & _a(f, "no_page_b").astype(bool)
+    # The "article" gives no page, or a supplement's page where the abstract gives none.
+    article_a = (_a(f, "kind_a") == "article") & (
+        _a(f, "no_page_a").astype(bool) | (_a(f, "supplement_page_a").astype(bool) & _a(f, "no_page_b").astype(bool))
     )
+    article_b = (_a(f, "kind_b") == "article") & (
+        _a(f, "no_page_b").astype(bool) | (_a(f, "supplement_page_b").astype(bool) & _a(f, "no_page_a").astype(bool))
+    )
+    article_without_page = article_a | article_b
     nothing_to_compare = (
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
@@ -330,19 +336,30 @@ def _review_other_venue(f: pd.DataFrame) -> np.ndarray:
     return (_a(f, "journal") == -1) & (_a(f, "pages") != 1) & (_a(f, "volume") != 1)
 
 
+def _review_no_anchor(f: pd.DataFrame) -> np.ndarray:
+    # An issue number alone (1 to 12, mostly) agrees by chance too often to anchor anything.
+    anchored = (_a(f, "journal") == 1) | (_a(f, "volume") == 1) | (_a(f, "pages") == 1)
+    bare = _a(f, "bare_a").astype(bool) | _a(f, "bare_b").astype(bool)
+    return (f["rule"].to_numpy() == "match_score") & ~anchored & ~((_a(f, "year_gap") == 0) & bare)
+
+
 def _review_no_title(f: pd.DataFrame) -> np.ndarray:
     lost = f["title_empty"].to_numpy(dtype=bool)
     return lost | (_a(f, "generic").astype(bool) & ~_full_citation(f))
 
 
-# Review rules see the pair features plus ``_ambiguous`` (:func:`ambiguous_pairs`); each
-# applies only to pairs a duplicate rule or the score would merge without an identifier.
+# Review rules see the pair features plus ``_ambiguous`` (:func:`ambiguous_pairs`) and the
+# ``rule`` that would merge the pair; each applies only to pairs a duplicate rule or the
+# score would merge without an identifier.
 REVIEW = [
     Rule("ambiguous_title", "a title the corpus shows to name several items (the same front matter in several "
          "issues) merges only with a shared identifier or first page; otherwise a person decides", _review_ambiguous),
     Rule("other_venue", "the same work in two journals (an abstract in one, the paper a year later in another; a "
          "reprint) merges only with a shared identifier or an agreeing volume or first page; otherwise a person decides",
          _review_other_venue),
+    Rule("no_anchor", "a scored match with nothing of the citation to agree on (no journal, volume or first "
+         "page in common, and the years apart or both records giving them) goes to a person: an abstract and the later "
+         "paper can share title, authors and abstract", _review_no_anchor),
     Rule("no_title", "a record whose title is missing or lost (a spreadsheet error such as \"#NAME?\") merges only on "
          "an identifier, a generic title (\"Preface\") only on an identifier or the same authors, journal, year, volume "
          "and first page; otherwise a person decides", _review_no_title),
@@ -421,7 +438,7 @@ def classify(
         hit = identity & r.test(f)
         decision[hit], rule[hit] = "duplicate", r.name
 
-    context = f.assign(_ambiguous=masks["ambiguous"])
+    context = f.assign(_ambiguous=masks["ambiguous"], rule=rule.copy())
     for r in REVIEW:
         if r.name in settings.disabled:
             continue

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SKIPPED, InputFileError, Problem, UnknownFormatError
+from ..project import NOT_EXPORTS, exports_in
 from ..schema import LIST_COLUMNS, RECORD_COLUMNS, assign_record_ids, empty_records
 from .encoding import decode_bytes
 from .normalise import normalise_record
@@ -44,9 +45,10 @@ class FileReport:
 
 @dataclass
 class ImportReport:
-    """Per-file reports of one import run."""
+    """Per-file reports of one import run, and notes on the inputs (files skipped)."""
 
     files: list[FileReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -73,6 +75,7 @@ class ImportReport:
                 lines.append(f"  ! {p}")
             if len(f.problems) > max_problems:
                 lines.append(f"  ! {Path(f.path).name}: {len(f.problems) - max_problems} more problem(s) not shown")
+        lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -228,14 +231,38 @@ def read_file(path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, F
     return _parse(box, str(path), fmt)
 
 
+def export_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """The exports that ``paths`` name, and a note for each input skipped.
+
+    A folder stands for every export in it (sorted by name; ``searches.yml``, ``README.md``,
+    hidden files and sub-folders are not exports); a file named like the search log, as
+    the shell gives it for ``bibliography/*``, is skipped with a note. A folder without
+    exports raises :class:`InputFileError`.
+    """
+    files: list[Path] = []
+    notes: list[str] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = exports_in(path)
+            if not found:
+                raise InputFileError(path, "the folder holds no search exports", expected="export files such as .ris, .nbib, .bib or .csv")
+            files += found
+        elif path.name in NOT_EXPORTS and path.is_file():
+            notes.append(f"{path} skipped: {path.name} describes the searches; it is not an export")
+        else:
+            files.append(path)
+    return files, notes
+
+
 def read_files(paths: Iterable[str | Path], progress: bool | None = None) -> tuple[pd.DataFrame, ImportReport]:
     """Read several exports into one record table (rows in file order, then record order).
 
-    ``progress`` shows a tqdm bar on standard error; by default only when standard error
-    is a terminal and the import is long (several files or megabytes).
+    Folders are read as every export in them (see :func:`export_paths`). ``progress``
+    shows a tqdm bar on standard error; by default only when standard error is a
+    terminal and the import is long (several files or megabytes).
     """
-    paths = [Path(p) for p in paths]
-    report = ImportReport()
+    paths, notes = export_paths(paths)
+    report = ImportReport(notes=notes)
     frames = []
     sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
     if progress is None:

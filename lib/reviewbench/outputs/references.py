@@ -28,6 +28,8 @@ from ..outputs_io import write_text
 from .safe import as_text, escape_html, escape_latex, latex_chars, markdown_chars, one_line
 
 STYLES = ("author-year", "numbered")
+#: What follows the citation and the reference of a study that is not yet finally included.
+PROVISIONAL_MARK = "(provisional)"
 BACKENDS = {"md": MarkdownBackend, "html": HtmlBackend, "tex": None, "txt": TextBackend}
 
 
@@ -224,13 +226,15 @@ def _formatted(records: pd.DataFrame, style: str) -> list[FormattedEntry]:
     return list(style_obj.format_bibliography(bibliography_data(records)))
 
 
-def _render(formatted: list[FormattedEntry], style: str, fmt: str) -> str:
+def _render(formatted: list[FormattedEntry], style: str, fmt: str, provisional: frozenset[str] = frozenset()) -> str:
     backend = BACKENDS[fmt]()
     items = []
     for entry in formatted:
         body = entry.text.render(backend).strip()
         if not body.endswith("."):
             body += "."
+        if entry.key in provisional:
+            body += f" {PROVISIONAL_MARK}"
         items.append((entry.key, entry.label, body))
     return _document(items, style, fmt)
 
@@ -265,14 +269,15 @@ def _document(items: list[tuple[str, str, str]], style: str, fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_references(records: pd.DataFrame, folder: str | Path) -> list[Path]:
-    """Write both styles in every format plus ``included-studies.bib`` and ``.ris``."""
+def write_references(records: pd.DataFrame, folder: str | Path, provisional: frozenset[str] = frozenset()) -> list[Path]:
+    """Write both styles in every format plus ``included-studies.bib`` and ``.ris``; the
+    entries of the record ids in ``provisional`` end with :data:`PROVISIONAL_MARK`."""
     folder = Path(folder)
     written = []
     for style in STYLES:
         formatted = _formatted(records, style)
         for fmt in BACKENDS:
-            written.append(write_text(_render(formatted, style, fmt), folder / f"references-{style}.{fmt}"))
+            written.append(write_text(_render(formatted, style, fmt, provisional), folder / f"references-{style}.{fmt}"))
     ordered = sort_references(records)
     written.extend(_write_bibtex_ris(ordered, folder))
     return written

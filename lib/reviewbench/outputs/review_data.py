@@ -8,17 +8,13 @@ PRISMA and the gap map count the same things, and caches them for the notebooks 
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .. import pipeline
 from ..coding.codebook import load_codebook
-from ..outputs_io import write_bytes
 from ..project import Project
 from ..screening.decisions import SCREENING_COLUMNS
 
@@ -27,7 +23,7 @@ HEAVY_COLUMNS = ("abstract", "keywords", "extra")
 
 
 @dataclass
-class ReviewData:
+class ReviewData(pipeline.ReviewState):
     """The inputs of every evidence output, with record ids mapped to publications.
 
     ``records``: every imported record (record schema). ``clusters``: ``record_id,
@@ -39,6 +35,7 @@ class ReviewData:
     parsed ``searches.yml``. ``screening_log``: title/abstract log rows of every reviewer
     (for the progress plot). ``review``: ``review.yml``. ``stops``: stage -> the team's
     decision in force to stop screening early (see :mod:`reviewbench.screening.stopping_log`).
+    ``required``: stage -> reviewers each record needs (``reviewers_per_record``).
     """
 
     records: pd.DataFrame
@@ -52,14 +49,21 @@ class ReviewData:
     screening_log: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCREENING_COLUMNS))
     review: dict[str, Any] = field(default_factory=dict)
     stops: dict[str, dict[str, Any]] = field(default_factory=dict)
+    required: dict[str, int] = field(default_factory=dict)
 
     def cluster_of(self, ids: pd.Series) -> pd.Series:
         """Map record ids (any member of a cluster) to cluster ids."""
         return pipeline.to_cluster_ids(ids, self.clusters)
 
-    def included(self, stage: str = "full_text") -> pd.DataFrame:
-        """Unique records included at ``stage``, sorted by record id."""
-        return pipeline.included(self.unique, self.decisions.get(stage))
+    @property
+    def complete(self) -> bool:
+        """Whether ``review.yml`` says the review is complete (``status: complete``)."""
+        return review_is_complete(self.review)
+
+
+def review_is_complete(review: dict[str, Any] | None) -> bool:
+    """``status: complete`` in ``review.yml``: every open state is then an error."""
+    return str((review or {}).get("status") or "").strip().lower() == "complete"
 
 
 def project_codebook(project: Project) -> Any:
@@ -82,44 +86,14 @@ def conform_findings(findings: pd.DataFrame, codebook: Any) -> pd.DataFrame:
     return out
 
 
-def _inputs_key(project: Project) -> str:
-    """A hash of every input file and of the library code (name, size, modification time)."""
-    h = hashlib.sha1()
-    package = Path(__file__).resolve().parents[1]
-    for base in (project.bibliography, project.evidence, package):
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                stat = path.stat()
-                h.update(f"{path.relative_to(base)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
-
-
 def load_review_data(project: Project, cache: bool = True) -> ReviewData:
     """Load and link the whole review (import, dedupe, decisions, findings, codebook).
 
     With ``cache`` the result is kept in ``.cache/outputs/`` under a hash of every input
-    file and of the library code, so the notebooks of one run load the review once.
+    file and of the library code (:func:`reviewbench.pipeline.cached`), so the notebooks
+    of one run load the review once.
     """
-    if not cache:
-        return _load_review_data(project)
-    folder = project.cache_dir("outputs")
-    path = folder / f"review-data-{_inputs_key(project)}.pickle"
-    if path.is_file():
-        try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # a cache from another version: recompute
-            pass
-    data = _load_review_data(project)
-    try:
-        for old in folder.glob("review-data-*.pickle"):
-            old.unlink(missing_ok=True)
-        write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), path)
-    except OSError:  # a read-only project still works, just without the cache
-        pass
-    return data
+    return pipeline.cached(project, "outputs", lambda: _load_review_data(project), cache)
 
 
 def _load_review_data(project: Project) -> ReviewData:
@@ -135,8 +109,9 @@ def _load_review_data(project: Project) -> ReviewData:
         characteristics=inputs.characteristics,
         searches=searches,
         screening_log=inputs.screening_log,
-        review=project.review(),
+        review=inputs.review,
         stops=inputs.stops,
+        required=inputs.required,
     )
 
 

@@ -158,21 +158,44 @@ def load_stage_settings(project: Project, stage: str) -> StageSettings:
 
 
 def resolve_reviewer(project: Project | None = None, reviewer: str | None = None) -> str:
-    """Who is screening: the ``reviewer`` argument (e.g. a notebook parameter), else the
-    environment variable ``REVIEWBENCH_REVIEWER``, else ``reviewer:`` in ``review.yml``,
-    else the only screener listed there. Raises :class:`ProjectError` when none is set.
+    """Who is screening: the ``reviewer`` argument, else the environment variable
+    ``REVIEWBENCH_REVIEWER``, else ``reviewer:`` in ``review.yml``, else the only screener
+    listed there. A name from the environment must be one of ``review.yml``'s reviewers
+    when it lists any. Raises :class:`ProjectError` when none is set.
     """
-    name = (reviewer or "").strip() or os.environ.get("REVIEWBENCH_REVIEWER", "").strip()
+    name = (reviewer or "").strip()
+    review = project.review() if project is not None else {}
+    team = _names(review.get("reviewers"))
+    if not name:
+        name = os.environ.get("REVIEWBENCH_REVIEWER", "").strip()
+        if name and team and name not in team:
+            raise ProjectError(f"REVIEWBENCH_REVIEWER={name} is not one of the reviewers in review.yml ({', '.join(team)})")
     if not name and project is not None:
-        review = project.review()
         name = str(review.get("reviewer") or "").strip()
         if not name:
             screeners = stage_settings(review, SCREENING_STAGES[0]).screeners
             if len(screeners) == 1:
                 name = screeners[0]
     if not name:
+        among = f" (one of review.yml's reviewers: {', '.join(team)})" if team else " (a reviewer listed in review.yml)"
         raise ProjectError(
-            "no reviewer set: pass reviewer='yourname' in the notebook's parameters, or set the "
-            "environment variable REVIEWBENCH_REVIEWER before starting Jupyter"
+            f"no reviewer set: start JupyterLab with the environment variable REVIEWBENCH_REVIEWER set to your id{among}, "
+            "e.g. `REVIEWBENCH_REVIEWER=yourid jupyter lab`"
         )
     return check_reviewer_name(name)
+
+
+def session_reviewer(project: Project) -> str:
+    """Who works in this notebook session (see :func:`resolve_reviewer`), or ``""`` when no
+    one is set: the notebooks then show read-only views, as under ``reviewbench run``."""
+    try:
+        return resolve_reviewer(project)
+    except (ProjectError, ParameterError):
+        return ""
+
+
+def reviewer_role(project: Project, name: str) -> str:
+    """The ``role`` of ``name`` among ``review.yml``'s reviewers (``screener`` when not given)."""
+    reviewers = project.review().get("reviewers") or {}
+    info = reviewers.get(name) if isinstance(reviewers, dict) else None
+    return str(info.get("role") or "screener") if isinstance(info, dict) else "screener"

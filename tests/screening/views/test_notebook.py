@@ -21,8 +21,9 @@ def test_stored_without_outputs_and_with_a_parameters_cell():
     assert all(not c.outputs and c.execution_count is None for c in code)
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
-    for name in ("stage", "reviewer", "order", "calibration_n"):
+    for name in ("stage", "order", "calibration_n"):
         assert f"{name} =" in params[0].source
+    assert "reviewer =" not in params[0].source  # reviewers come from review.yml, never typed here
 
 
 def _shown(nb, cell_start: str) -> str:
@@ -40,17 +41,19 @@ def _shown(nb, cell_start: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "parameters, view, agreement",
+    "reviewer, parameters, view, agreement",
     [
         # as in `reviewbench run`: no reviewer, so a note instead of the view, and the team's table
-        ({}, ["No screening view", "REVIEWBENCH_REVIEWER"], ["No two reviewers have screened", "No conflicts"]),
+        ("", {}, ["No screening view", "REVIEWBENCH_REVIEWER"], ["No two reviewers have screened", "No conflicts"]),
         # the view of the stage for the reviewer; nobody has screened everything, so agreement is blinded
-        ({"reviewer": "alex", "stage": "full_text"}, ["<widget>", "<b>Full-text assessment</b> · reviewer <b>alex</b>"], ["Blinded"]),
-        ({"reviewer": "sam", "order": "active", "calibration_n": 3},
+        ("alex", {"stage": "full_text"}, ["<widget>", "<b>Full-text assessment</b> · reviewer <b>alex</b>"], ["Blinded"]),
+        ("sam", {"order": "active", "calibration_n": 3},
          ["<widget>", "<b>Title and abstract screening</b> · reviewer <b>sam</b>"], ["Blinded"]),
     ],
 )
-def test_runs_under_papermill_shows_the_view_and_writes_nothing(project, tmp_path, parameters, view, agreement):
+def test_runs_under_papermill_shows_the_view_and_writes_nothing(project, tmp_path, monkeypatch, reviewer, parameters, view, agreement):
+    if reviewer:  # who screens comes from the environment, as one of review.yml's reviewers
+        monkeypatch.setenv("REVIEWBENCH_REVIEWER", reviewer)
     notebooks = project.root / "notebooks"
     notebooks.mkdir(exist_ok=True)
     shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
@@ -61,7 +64,7 @@ def test_runs_under_papermill_shows_the_view_and_writes_nothing(project, tmp_pat
     )
     shown = _shown(nb, "view = start_screening(")
     assert all(part in shown for part in view), shown
-    if "reviewer" not in parameters:
+    if not reviewer:
         assert "<widget>" not in shown
     shown = _shown(nb, "team_agreement(")
     assert all(part in shown for part in agreement), shown

@@ -3,7 +3,10 @@
 :func:`prisma_counts` counts identification from the imports and ``searches.yml``,
 removal from the dedup clusters (and the team's decision to stop screening early),
 screening from the title/abstract decisions, retrieval and eligibility from the full-text
-decisions, and checks that coded findings come from included studies.
+decisions (where each publication stands is :func:`reviewbench.pipeline.review_status`,
+the one definition of "included"), and checks that coded findings come from included
+studies. While a review is in progress, what is still open (records awaiting screening,
+conflicts, ``maybe``) is kept in ``open_states``, drawn as plain boxes beside the flow.
 """
 
 from __future__ import annotations
@@ -13,10 +16,20 @@ from typing import Any
 
 import pandas as pd
 
+from ...pipeline import INCLUDED, OpenState
 from ...screening.decisions import FINAL_COLUMNS
 from ..review_data import ReviewData
 
 PENDING = ("maybe", "conflict")
+#: How an export that no search of ``searches.yml`` names is labelled among the databases.
+NOT_IN_SEARCHES = " (not in searches.yml)"
+SCREENED = ("include", "exclude", *PENDING)
+#: Which box of the flow each open state sits beside (the rest are notes under it).
+OPEN_BESIDE = {
+    "screened": ("unscreened", "ta_awaiting", "ta_conflict", "ta_maybe"),
+    "sought": ("awaiting_full_text",),
+    "assessed": ("ft_awaiting", "ft_conflict", "ft_maybe", "ft_no_reason"),
+}
 
 
 @dataclass
@@ -37,11 +50,13 @@ class PrismaCounts:
     screening_pending: int = 0
     unknown_screened: list[str] = field(default_factory=list)
     unscreened: list[str] = field(default_factory=list)
+    awaiting_reviewers: list[str] = field(default_factory=list)  # title/abstract: fewer reviewers than required
     reports_sought: int = 0
     reports_not_retrieved: int = 0
     not_retrieved_reasons: dict[str, int] = field(default_factory=dict)
     reports_assessed: int = 0
     reports_unassessed: list[str] = field(default_factory=list)
+    reports_awaiting_reviewers: list[str] = field(default_factory=list)
     assessed_not_sought: list[str] = field(default_factory=list)
     reports_excluded: dict[str, int] = field(default_factory=dict)
     excluded_without_reason: int = 0
@@ -51,6 +66,17 @@ class PrismaCounts:
     findings_outside_included: list[str] = field(default_factory=list)
     stopped: dict[str, Any] = field(default_factory=dict)  # the stop row in force at title/abstract
     stage: str = "full_text"
+    open_states: list[OpenState] = field(default_factory=list)
+    required: dict[str, int] = field(default_factory=dict)
+
+    def open_beside(self, box: str) -> list[OpenState]:
+        """The open states drawn beside ``box`` (``screened``, ``sought`` or ``assessed``)."""
+        return [o for o in self.open_states if o.kind in OPEN_BESIDE.get(box, ())]
+
+    def open_notes(self) -> list[OpenState]:
+        """Open states that are not beside a box of the flow (decisions or findings not counted)."""
+        beside = {k for kinds in OPEN_BESIDE.values() for k in kinds}
+        return [o for o in self.open_states if o.kind not in beside]
 
     def note(self) -> str:
         """What a reader needs to know to read the boxes: how screening stopped, if early."""
@@ -94,6 +120,7 @@ class PrismaCounts:
                      ("Reports of included studies", self.reports_included)]
         else:
             rows += [("Records included at title/abstract", self.reports_sought)]
+        rows += [(f"Open: {o.label}", len(o.records)) for o in self.open_states]
         return pd.DataFrame(rows, columns=["box", "n"])
 
 
@@ -146,18 +173,22 @@ def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dic
             counts.reported_hits[label] = (hits, n)
     for name, n in sorted(per_file.items()):
         if name not in claimed:
-            counts.databases[f"{name} (not in searches.yml)"] = n
+            counts.databases[f"{name}{NOT_IN_SEARCHES}"] = n
     counts.records_identified = int(len(data.records))
 
     unique_ids = set(data.unique["record_id"])
     counts.unique_records = len(unique_ids)
     counts.duplicates_removed = counts.records_identified - counts.unique_records
+    counts.required = dict(data.required or {})
+    status = data.status(stage)
+    counts.open_states = data.open_states(stage)
+    ta, ids = status["ta"], status["record_id"]
 
     # Screening of titles and abstracts.
-    ta = data.decisions.get("title_abstract", pd.DataFrame(columns=FINAL_COLUMNS))
-    counts.unknown_screened = sorted(set(ta["record_id"]) - unique_ids)
-    ta = ta[ta["record_id"].isin(unique_ids)]
-    counts.unscreened = sorted(unique_ids - set(ta["record_id"]))
+    ta_decisions = data.decisions.get("title_abstract", pd.DataFrame(columns=FINAL_COLUMNS))
+    counts.unknown_screened = sorted(set(ta_decisions["record_id"]) - unique_ids)
+    counts.unscreened = sorted(ids[ta == ""])
+    counts.awaiting_reviewers = sorted(ids[ta == "awaiting"])
     stop = (data.stops or {}).get("title_abstract")
     if stop:
         # The team stopped screening on the stopping rule: the records no one screened were
@@ -165,10 +196,11 @@ def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dic
         counts.automation_removed = len(counts.unscreened)
         counts.unscreened = []
         counts.stopped = dict(stop)
-    counts.records_screened = int(len(ta))
-    counts.records_excluded = int((ta["decision"] == "exclude").sum())
-    counts.screening_pending = int(ta["decision"].isin(PENDING).sum())
-    sought = set(ta.loc[ta["decision"] == "include", "record_id"])
+    counts.records_screened = int(ta.isin(SCREENED).sum())
+    counts.records_excluded = int((ta == "exclude").sum())
+    counts.screening_pending = int(ta.isin(PENDING).sum())
+    sought_rows = status[ta == "include"]
+    sought = set(sought_rows["record_id"])
     counts.reports_sought = len(sought)
     if stage != "full_text":
         counts.studies_included = counts.reports_included = counts.reports_sought
@@ -176,27 +208,28 @@ def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dic
         return counts
 
     # Retrieval and full-text assessment.
-    ft = data.decisions.get("full_text", pd.DataFrame(columns=FINAL_COLUMNS))
-    counts.assessed_not_sought = sorted(set(ft["record_id"]) - sought)
-    ft = ft[ft["record_id"].isin(sought)]
-    not_retrieved = ft[ft["retrieval"].fillna("").str.strip().str.lower() == "not_retrieved"]
+    ft_decisions = data.decisions.get("full_text", pd.DataFrame(columns=FINAL_COLUMNS))
+    counts.assessed_not_sought = sorted(set(ft_decisions["record_id"]) - sought)
+    ft = sought_rows["ft"]
+    not_retrieved = sought_rows[(ft == "exclude") & (sought_rows["retrieval"] == "not_retrieved")]
     counts.reports_not_retrieved = int(len(not_retrieved))
     counts.not_retrieved_reasons = {
-        str(k or "no reason given"): int(v) for k, v in sorted(not_retrieved["reason"].fillna("").value_counts().items())
+        str(k or "no reason given"): int(v) for k, v in sorted(not_retrieved["ft_reason"].value_counts().items())
     }
-    assessed = ft[~ft.index.isin(not_retrieved.index)]
-    counts.reports_unassessed = sorted(sought - set(ft["record_id"]))
+    counts.reports_unassessed = sorted(sought_rows.loc[ft == "", "record_id"])
+    counts.reports_awaiting_reviewers = sorted(sought_rows.loc[ft == "awaiting", "record_id"])
+    assessed = sought_rows[ft.isin(SCREENED) & ~sought_rows.index.isin(not_retrieved.index)]
     counts.reports_assessed = int(len(assessed))
-    excluded = assessed[assessed["decision"] == "exclude"]
-    reasons = excluded["reason"].fillna("").str.strip()
+    excluded = assessed[assessed["ft"] == "exclude"]
+    reasons = excluded["ft_reason"].fillna("").str.strip()
     counts.excluded_without_reason = int((reasons == "").sum())
     by_reason: dict[str, int] = {}
     for code, n in reasons[reasons != ""].value_counts().items():
         by_reason[reason_labels.get(code, code)] = by_reason.get(reason_labels.get(code, code), 0) + int(n)
     order = list(reason_labels.values())
     counts.reports_excluded = dict(sorted(by_reason.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
-    counts.assessment_pending = int(assessed["decision"].isin(PENDING).sum())
-    included = set(assessed.loc[assessed["decision"] == "include", "record_id"])
+    counts.assessment_pending = int(assessed["ft"].isin(PENDING).sum())
+    included = set(status.loc[status["status"] == INCLUDED, "record_id"])
     counts.reports_included = len(included)
     counts.studies_included = _study_count(data, included)
     _findings_check(data, included, counts)

@@ -1,5 +1,11 @@
 """The PRISMA 2020 flow diagram for new reviews, drawn from :class:`PrismaCounts`
-(databases, registers and other sources in one identification box)."""
+(databases, registers and other sources in one identification box).
+
+While a review is in progress, what is still open is drawn in plain dashed boxes to the
+right of the box it belongs to ("Awaiting title/abstract screening (n = 184)"), and open
+states outside the flow (decisions or findings not counted) as notes under it; a
+complete review's diagram has neither.
+"""
 
 from __future__ import annotations
 
@@ -39,26 +45,32 @@ def prisma_figure(c: PrismaCounts, title: str = ""):
         "Records marked as ineligible by automation tools": c.automation_removed,
         "Records removed for other reasons": c.other_removed,
     })
-    rows: list[tuple[str, list[str], list[str] | None]] = [
-        ("Identification", ident_left, ident_right),
-        ("Screening", _lines("Records screened", n=c.records_screened), _lines("Records excluded", n=c.records_excluded)),
+    excluded = dict(c.reports_excluded)
+    if c.excluded_without_reason:
+        excluded["reason not given"] = c.excluded_without_reason
+    rows: list[tuple[str, list[str], list[str] | None, list[str]]] = [
+        ("Identification", ident_left, ident_right, []),
+        ("Screening", _lines("Records screened", n=c.records_screened), _lines("Records excluded", n=c.records_excluded),
+         _open_lines(c, "screened")),
     ]
     if c.stage == "full_text":
         rows += [
             ("Screening", _lines("Reports sought for retrieval", n=c.reports_sought),
-             _lines("Reports not retrieved", c.not_retrieved_reasons, c.reports_not_retrieved)),
+             _lines("Reports not retrieved", c.not_retrieved_reasons, c.reports_not_retrieved), _open_lines(c, "sought")),
             ("Screening", _lines("Reports assessed for eligibility", n=c.reports_assessed),
-             _lines("Reports excluded:", c.reports_excluded) if c.reports_excluded else _lines("Reports excluded", n=0)),
+             _lines("Reports excluded:", excluded) if excluded else _lines("Reports excluded", n=0), _open_lines(c, "assessed")),
             ("Included", _lines("Studies included in review", n=c.studies_included)
-             + _lines("Reports of included studies", n=c.reports_included), None),
+             + _lines("Reports of included studies", n=c.reports_included), None, []),
         ]
     else:
-        rows += [("Included", _lines("Records included at title/abstract screening", n=c.reports_sought), None)]
+        rows += [("Included", _lines("Records included at title/abstract screening", n=c.reports_sought), None, [])]
+    notes = [line for o in c.open_notes() for line in textwrap.wrap(f"Not counted: {o.label.removesuffix(' (not counted)').removesuffix(' (not shown)')} (n = {len(o.records)})", 90)]
 
     gap = 0.45
-    heights = [max(len(l), len(r or [])) * _LINE + 0.3 for _, l, r in rows]
-    total_h = sum(heights) + gap * (len(rows) - 1) + (0.5 if title else 0.1) + 0.1
-    width = 9.0
+    heights = [max(len(l), len(r or []), len(o)) * _LINE + 0.3 for _, l, r, o in rows]
+    total_h = sum(heights) + gap * (len(rows) - 1) + (0.5 if title else 0.1) + 0.1 + (len(notes) * _LINE + 0.2 if notes else 0)
+    in_progress = any(o for *_, o in rows)
+    width = 13.1 if in_progress else 9.0
     fig = new_figure(width, total_h)
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_xlim(0, width)
@@ -71,16 +83,20 @@ def prisma_figure(c: PrismaCounts, title: str = ""):
     centres = []
     phase_spans: dict[str, list[float]] = {}
 
-    def box(x: float, top: float, w: float, h: float, lines: list[str]) -> None:
-        ax.add_patch(patches.Rectangle((x, top - h), w, h, facecolor=_BOX_FACE, edgecolor="black", linewidth=1))
-        ax.text(x + 0.12, top - 0.15, "\n".join(lines), ha="left", va="top", fontsize=8.5, linespacing=1.35)
+    def box(x: float, top: float, w: float, h: float, lines: list[str], plain: bool = False) -> None:
+        style = dict(edgecolor="#777777", linestyle="--") if plain else dict(edgecolor="black")
+        ax.add_patch(patches.Rectangle((x, top - h), w, h, facecolor=_BOX_FACE, linewidth=1, **style))
+        ax.text(x + 0.12, top - 0.15, "\n".join(lines), ha="left", va="top", fontsize=8.5, linespacing=1.35,
+                color="#444444" if plain else "black")
 
-    for (phase, left, right), h in zip(rows, heights):
+    for (phase, left, right, still_open), h in zip(rows, heights):
         box(left_x, y, left_w, h, left)
         if right:
             box(right_x, y, right_w, h, right)
             ax.annotate("", xy=(right_x, y - h / 2), xytext=(left_x + left_w, y - h / 2),
                         arrowprops=dict(arrowstyle="-|>", color="black", linewidth=1))
+        if still_open:
+            box(right_x + right_w + 0.3, y, 3.7, h, still_open, plain=True)
         centres.append((y, y - h))
         span = phase_spans.setdefault(phase, [y, y - h])
         span[1] = y - h
@@ -93,7 +109,22 @@ def prisma_figure(c: PrismaCounts, title: str = ""):
                                             facecolor=_PHASE_FACE, edgecolor="#6a8caf"))
         ax.text(phase_x + phase_w / 2, (top + bottom) / 2, phase, rotation=90, ha="center", va="center",
                 fontsize=9, fontweight="bold")
+    if notes:
+        ax.text(left_x, y + gap - 0.15, "\n".join(notes), ha="left", va="top", fontsize=8, color="#444444", linespacing=1.35)
     return fig
+
+
+def _open_lines(c: PrismaCounts, box: str) -> list[str]:
+    """The lines of the plain box of what is still open beside ``box`` (none: empty)."""
+    states = c.open_beside(box)
+    if not states:
+        return []
+    lines = _lines("In progress:")
+    for o in states:
+        count = f"(n\u00a0=\u00a0{len(o.records)})"  # no-break spaces: the count stays on one line
+        lines += textwrap.wrap(f"{o.label[0].upper()}{o.label[1:]} {count}", _WRAP,
+                               initial_indent="   ", subsequent_indent="     ")
+    return lines
 
 
 def write_prisma(counts: PrismaCounts, folder: str | Path, title: str = "") -> list[Path]:
