@@ -15,10 +15,13 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import FILE_ERRORS, ReviewbenchError, describe_error
-from . import agreement_cmd, assist_cmd, dedupe_cmd, import_cmd, init_cmd, run_cmd, simulate_cmd, suggest_cmd, validate_cmd
+from . import (
+    agreement_cmd, assist_cmd, dedupe_cmd, fulltext_cmd, import_cmd, init_cmd, run_cmd, simulate_cmd, suggest_cmd, validate_cmd,
+)
 
 #: The sub-commands, in the order ``reviewbench --help`` lists them.
-COMMANDS = (import_cmd, dedupe_cmd, simulate_cmd, run_cmd, validate_cmd, agreement_cmd, suggest_cmd, init_cmd, assist_cmd)
+COMMANDS = (import_cmd, dedupe_cmd, simulate_cmd, run_cmd, validate_cmd, agreement_cmd, suggest_cmd, init_cmd, assist_cmd,
+            fulltext_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

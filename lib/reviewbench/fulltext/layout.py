@@ -132,6 +132,13 @@ def reading_order(page_spans: list[Span], width: float) -> list[Line]:
     """The lines of a page in reading order (see the module's docstring)."""
     split = gutter(page_spans, width)
     columns = [_column(s, split) for s in page_spans]
+    rights = [s.y for s, c in zip(page_spans, columns) if c == RIGHT]
+    if rights:
+        # a line that starts left above where the right column begins (a short title, the
+        # authors) is read before both columns, as full-width text
+        top = max(rights)
+        columns = [FULL_WIDTH if c == LEFT and s.y > top + 2 * SAME_LINE * s.size else c
+                   for s, c in zip(page_spans, columns)]
     full_ys = sorted((s.y + SAME_LINE * s.size for s, c in zip(page_spans, columns) if c == FULL_WIDTH), reverse=True)
 
     def above(span: Span) -> int:
