@@ -2,7 +2,7 @@
 
 :func:`validate_project` reads every file a reviewer writes by hand or through the
 library (``review.yml``, ``codebook.yml``, ``searches.yml``, screening decision logs,
-dedup overrides, findings and study logs) and returns every problem found, each
+dedup overrides, findings and study logs, the links of full texts to records) and returns every problem found, each
 naming the file, the line and what was expected. It never stops at the first problem,
 so one run lists everything to fix.
 
@@ -19,6 +19,7 @@ left from the template in ``review.yml``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -34,6 +35,7 @@ from .coding.reconcile import check_reconciliation_log
 from .coding.studies import check_studies_log
 from .dedupe.decisions import read_decisions
 from .errors import InputFileError, Problem, ReviewbenchError, ValidationError
+from .fulltext.links import check_links_log
 from .logs import csv_rows_with_lines
 from .project import RESOLUTIONS, SCREENING_STAGES, Located, Project, load_located
 from .screening.criteria import StageSettings, is_model_reviewer, stage_settings
@@ -355,6 +357,8 @@ def validate_project(project: Project) -> list[Problem]:
         check = check_screening_log if is_model_reviewer(path.stem) else check_decision_log
         problems += check(path, _stage_settings(review, stage))
     problems += _check_dedup(project)
+    if os.path.lexists(project.fulltext_links_file):
+        problems += check_links_log(project.fulltext_links_file)
     if project.stopping_log_file.exists():
         problems += check_stopping_log(project.stopping_log_file)
     if codebook is not None:

@@ -22,7 +22,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXAMPLE = Path(__file__).resolve().parents[3]
 FOLDERS = ("bibliography", "evidence/screening/title_abstract", "evidence/screening/full_text",
            "evidence/dedup", "evidence/findings", "notebooks", "outputs")
-GITIGNORE = ".cache/\n.ipynb_checkpoints/\n"
+#: A new project's ``.gitignore``: derived data, and the PDFs of ``fulltext/`` (usually under
+#: copyright; the README says how to share them otherwise). The links to them are evidence.
+GITIGNORE = ".cache/\n.ipynb_checkpoints/\nfulltext/\n"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

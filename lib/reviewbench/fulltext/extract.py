@@ -138,7 +138,7 @@ def _metadata(reader: Any) -> dict[str, str]:
 def extract(path: str | Path, data: bytes | None = None, sha256: str | None = None) -> PdfText:
     """The text of the PDF at ``path`` (see the module's docstring), not cached."""
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError
 
     path = Path(path)
     if data is None:
@@ -148,7 +148,7 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
                                 "are read (split it, or save a smaller copy, e.g. with images at a lower resolution)")
         data = path.read_bytes()
     if b"%PDF-" not in data[:1024]:
-        raise FullTextError(path, "not_pdf", "is not a PDF (it does not start with %PDF-)", expected="a PDF file")
+        raise FullTextError(path, "not_pdf", "is not a PDF (a PDF starts with %PDF-; was it saved from a web page?)")
     digest = sha256 or hashlib.sha256(data).hexdigest()
     logger = logging.getLogger("pypdf")
     level = logger.level
@@ -177,7 +177,7 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
             for number in range(1, count + 1):
                 try:
                     lines, columns = _page_lines(reader.pages[number - 1])
-                except (PdfReadError, Exception) as exc:  # noqa: BLE001
+                except Exception as exc:  # noqa: BLE001 - as above
                     raise _damaged(path, f"page {number}: {type(exc).__name__}") from None
                 pages.append(PageText(number, lines, columns))
     finally:
