@@ -14,7 +14,9 @@ For each PDF, in this order:
    ``partial_ratio``. The best score at or above :data:`TITLE_THRESHOLD`, at least
    :data:`TITLE_MARGIN` ahead of the next record, is a match; a best score at or above
    :data:`TITLE_THRESHOLD` without that lead, or between :data:`AMBIGUOUS_FLOOR` and the
-   threshold, is ``ambiguous``; below is ``unmatched``. A title shorter than
+   threshold, is ``ambiguous`` (unless the best titles are all part of one of them: a
+   paper whose title extends that of its protocol is that paper); below is
+   ``unmatched``. A title shorter than
    :data:`MIN_TITLE_CHARS` letters is never matched by title alone (it would be found
    inside many texts).
 
@@ -41,7 +43,7 @@ from .extract import PdfText, read_pdf, sha256_of
 from .text import key
 
 #: Lowest title score (0-100) that links a PDF to a record.
-TITLE_THRESHOLD = 90.0
+TITLE_THRESHOLD = 97.0
 #: How far ahead of the next record the best title must be.
 TITLE_MARGIN = 5.0
 #: Scores from here up to the threshold are shown to a person as ``ambiguous``.
@@ -138,6 +140,16 @@ def title_scores(text: PdfText, records: pd.DataFrame) -> list[tuple[float, str]
     return scores
 
 
+def _containing(ids: list[str], records: pd.DataFrame) -> str | None:
+    """Among records whose titles are all found in a PDF, the one whose title holds all
+    the others' (a paper and the shorter title of its protocol), if there is one."""
+    titles = {str(r): key(str(t)) for r, t in zip(records["record_id"], records["title"]) if str(r) in ids}
+    longest = max(titles, key=lambda r: len(titles[r]))
+    others = [titles[r] for r in titles if r != longest]
+    holds = all(t in titles[longest] and len(t) < len(titles[longest]) for t in others)
+    return longest if others and holds else None  # two records of one title: a person chooses
+
+
 def propose_one(pdf: str, text: PdfText, records: pd.DataFrame) -> Proposal:
     """The proposal for one PDF among the candidate ``records`` (``record_id, title, doi,
     pmid``), before the check that no record gets two PDFs."""
@@ -161,6 +173,9 @@ def propose_one(pdf: str, text: PdfText, records: pd.DataFrame) -> Proposal:
     if best >= TITLE_THRESHOLD and best - second >= TITLE_MARGIN:
         return Proposal(pdf, text.sha256, rid, TITLE, best)
     close = [r for s, r in scores if s >= best - TITLE_MARGIN and s >= AMBIGUOUS_FLOOR]
+    longest = _containing(close, records) if best >= TITLE_THRESHOLD else None
+    if longest is not None:
+        return Proposal(pdf, text.sha256, longest, TITLE, best, f"its title holds the titles of {', '.join(r for r in close if r != longest)}")
     note = f"titles of {', '.join(close)} are as close" if len(close) > 1 else f"best title score {best:.0f} is below {TITLE_THRESHOLD:.0f}"
     return Proposal(pdf, text.sha256, rid, AMBIGUOUS, best, note)
 
