@@ -21,6 +21,7 @@ from ..errors import ReviewbenchError
 from ..project import Project
 from .codebook import Codebook, Dimension, join_codes, load_codebook, parse_codes
 from .findings import CODER_NAME, read_findings, record_finding
+from .quotes import quote_location
 from .reconcile import disagreements, reconcile
 from .studies import FREE_FIELDS, record_study, study_dimensions
 
@@ -216,12 +217,24 @@ class FindingForm:
         self.model_suggestions.value = f"<table><tr><th>dimension</th><th>model's code</th><th>precision so far</th><th>quote</th></tr>{rows}</table>" if rows else "<i>the model proposes no code</i>"
         return found
 
+    def locate_finding(self) -> str:
+        """Fill an empty ``location`` with the finding's place in the record's linked PDF
+        (:func:`reviewbench.coding.quotes.quote_location`); return the warning, if any."""
+        if self.location.value.strip():
+            return ""
+        location, warning = quote_location(self.project, self.record_id.value, self.finding.value)
+        if location:
+            self.location.value = location
+        return warning
+
     def save(self) -> dict[str, str] | None:
-        """Append the finding to the coder's log; return the row (None when invalid)."""
+        """Append the finding to the coder's log (``location`` found in the linked PDF when
+        left empty); return the row (None when invalid)."""
         problems = self.problems()
         if problems:
             self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape("; ".join(problems)) + "</span>"
             return None
+        warning = self.locate_finding()
         row = {"finding_id": self.finding_id.value.strip(), "record_id": self.record_id.value.strip(), "finding": self.finding.value.strip(), "location": self.location.value.strip(), "confidence": self.confidence.value, "coder": self.coder}
         row.update({name: join_codes(field.value) for name, field in self.fields.items()})
         try:
@@ -231,6 +244,8 @@ class FindingForm:
             return None
         self.saved.append(written)
         self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['finding_id'])} at {written['timestamp']}</span>"
+        if warning:
+            self.message.value += f"<br><span style='color:#8a5300'>{html.escape(warning)}</span>"
         self._coded = read_findings(self.project, self.codebook)
         self.finding_id.value = next_finding_id(list(self._coded["finding_id"]))
         self.finding.value = ""
