@@ -32,6 +32,7 @@ from .coding.coded import coded_findings, study_characteristics
 from .dedupe import deduplicate
 from .errors import ProjectError, ReviewbenchError
 from .formats import ImportReport, read_files
+from .fulltext.links import LINK_COLUMNS, links_or_none
 from .outputs_io import write_bytes
 from .project import SCREENING_STAGES, Project
 from .screening.criteria import check_stage, stage_settings
@@ -360,6 +361,10 @@ class ReviewState:
         coded = coded_ids(self.findings, self.characteristics, self.clusters)
         return open_states(self.status(stage), self.decisions, coded)
 
+    def retrieval(self) -> pd.DataFrame:
+        """:func:`retrieval` of the reports sought, with the links in force (``links``)."""
+        return retrieval(self.status("full_text"), getattr(self, "links", None))
+
 
 @dataclass
 class ReviewInputs(ReviewState):
@@ -371,7 +376,8 @@ class ReviewInputs(ReviewState):
     publications; ``characteristics``: study characteristics (empty when they cannot be
     read); ``screening_log``: :func:`screening_log`; ``stops``: stage -> the team's
     decision in force to stop screening early; ``required``: stage -> reviewers each
-    record needs; ``review``: ``review.yml``.
+    record needs; ``review``: ``review.yml``; ``links``: the full texts linked to
+    publications (:func:`project_links`).
     """
 
     records: pd.DataFrame
@@ -386,6 +392,7 @@ class ReviewInputs(ReviewState):
     required: dict[str, int] = field(default_factory=dict)
     review: dict[str, Any] = field(default_factory=dict)
     report: ImportReport = field(default_factory=ImportReport)
+    links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINK_COLUMNS))
 
 
 def coded_ids(findings: pd.DataFrame, characteristics: pd.DataFrame, clusters: pd.DataFrame) -> set[str]:
@@ -461,4 +468,48 @@ def _review_inputs(project: Project) -> ReviewInputs:
         records=records, clusters=clusters, unique=unique, decisions=decisions, codebook=codebook,
         findings=findings, characteristics=characteristics, screening_log=screening_log(project),
         stops=current_stops(project), required=required_reviewers(review), review=review, report=report,
+        links=project_links(project, clusters),
     )
+
+
+def project_links(project: Project, clusters: pd.DataFrame) -> pd.DataFrame:
+    """The links in force of ``evidence/fulltext/links.csv``, record ids mapped to
+    publications (none when the log cannot be read: ``validate`` says why)."""
+    links = links_or_none(project)
+    if links is None or links.empty:
+        return pd.DataFrame(columns=LINK_COLUMNS)
+    return links.assign(record_id=to_cluster_ids(links["record_id"], clusters))
+
+
+#: What :func:`retrieval` says of a report sought.
+LINKED, NOT_RETRIEVED, ASSESSED_UNLINKED, TO_RETRIEVE = "linked", "not_retrieved", "assessed, no PDF linked", "to retrieve"
+RETRIEVAL_COLUMNS = ["record_id", "retrieval", "files", "reason"]
+
+
+def retrieval(status: pd.DataFrame, links: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per report sought (included at title/abstract): ``record_id``,
+    ``retrieval`` (:data:`LINKED` a PDF is linked; :data:`NOT_RETRIEVED` the team marked
+    it so; :data:`ASSESSED_UNLINKED` assessed at full text with no PDF linked;
+    :data:`TO_RETRIEVE` none of these), ``files`` (linked PDFs, ``; ``-separated) and
+    ``reason`` (why it was not retrieved). A report marked not retrieved yet linked is
+    ``linked``: the PRISMA check names it."""
+    sought = status[status["ta"] == "include"]
+    files: dict[str, list[str]] = {}
+    if links is not None and not links.empty:
+        for rid, file in zip(links["record_id"].astype(str), links["file"].astype(str)):
+            files.setdefault(rid, []).append(file)
+    rows = []
+    for row in sought.itertuples(index=False):
+        rid = str(row.record_id)
+        marked = row.retrieval == "not_retrieved" and row.ft == "exclude"
+        if rid in files:
+            state = LINKED
+        elif marked:
+            state = NOT_RETRIEVED
+        elif row.ft:
+            state = ASSESSED_UNLINKED
+        else:
+            state = TO_RETRIEVE
+        rows.append({"record_id": rid, "retrieval": state, "files": "; ".join(sorted(files.get(rid, []))),
+                     "reason": row.ft_reason if marked else ""})
+    return pd.DataFrame(rows, columns=RETRIEVAL_COLUMNS).sort_values("record_id", kind="stable").reset_index(drop=True)

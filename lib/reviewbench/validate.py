@@ -11,7 +11,8 @@ deduplicates the exports (cached in ``.cache/validate/``) and checks the files a
 each other and against where each publication stands (:func:`reviewbench.pipeline.review_status`):
 an export ``searches.yml`` does not describe, a search whose ``hits`` differs from the
 records read; full-text decisions on records excluded at title/abstract; a resolution whose reason contradicts its decision;
-findings or study rows on records that are not included studies (on records still on
+links of PDFs to records not imported, excluded at title/abstract or marked not
+retrieved; findings or study rows on records that are not included studies (on records still on
 their way in only once ``review.yml`` says ``status: complete``); and placeholder text
 left from the template in ``review.yml``.
 """
@@ -287,6 +288,31 @@ def _screening_cross_checks(project: Project, review: dict[str, Any], status: pd
     return problems
 
 
+def _fulltext_cross_checks(project: Project, status: pd.DataFrame, to_cluster: dict[str, str]) -> list[Problem]:
+    """Links of full texts to records that are not imported or not sought (excluded at
+    title/abstract), or to reports the team marked not retrieved."""
+    path = project.fulltext_links_file
+    if not os.path.lexists(path):
+        return []
+    ta = dict(zip(status["record_id"], status["ta"]))
+    marked = set(status.loc[(status["retrieval"] == "not_retrieved") & (status["ft"] == "exclude"), "record_id"])
+    problems = []
+    for line, row in _current_rows(path, "sha256"):
+        rid = row.get("record_id", "")
+        if not rid or row.get("method") == "unlinked":
+            continue
+        publication = to_cluster.get(rid)
+        if publication is None:
+            problems.append(Problem(str(path), line, "the PDF is linked to a record that is not among the imported records", rid))
+        elif ta.get(publication) == "exclude":
+            problems.append(Problem(str(path), line, "the PDF is linked to a record excluded at title/abstract: take the link "
+                                    "back (an 'unlinked' row) or link it to the right record", rid))
+        elif publication in marked:
+            problems.append(Problem(str(path), line, "the PDF is linked to a report marked not retrieved: assess the report, "
+                                    "or take the link back", rid))
+    return problems
+
+
 def _coding_cross_checks(project: Project, status: pd.DataFrame, to_cluster: dict[str, str], complete: bool) -> list[Problem]:
     """Findings and study rows on records that are not included studies."""
     where = dict(zip(status["record_id"], status["status"]))
@@ -333,6 +359,7 @@ def project_problems(project: Project, review: dict[str, Any]) -> list[Problem]:
     except (ReviewbenchError, ValueError, KeyError):
         return problems
     problems += _screening_cross_checks(project, review, status, to_cluster)
+    problems += _fulltext_cross_checks(project, status, to_cluster)
     complete = str(review.get("status") or "") == "complete"
     problems += _coding_cross_checks(project, status, to_cluster, complete)
     return problems

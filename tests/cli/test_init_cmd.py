@@ -22,7 +22,7 @@ def test_init_lays_out_a_neutral_review_and_refuses_to_overwrite(tmp_path, capsy
     assert list(codebook.dimensions) == ["concept", "study_design", "setting"]
     assert codebook.report.filters == ("concept", "study_design", "setting") and codebook.report.gap_maps
     assert (target / "evidence" / "screening" / "title_abstract").is_dir()
-    assert "fulltext/" in (target / ".gitignore").read_text().splitlines()  # PDFs are usually under copyright
+    assert "/fulltext/" in (target / ".gitignore").read_text().splitlines()  # PDFs are usually under copyright
     copied = {p.name for p in (target / "notebooks").glob("*.ipynb")}
     assert copied and copied == {p.name for p in (repo_root / "notebooks").glob("*.ipynb")}
     (project.review_file).write_text("title: mine\n")

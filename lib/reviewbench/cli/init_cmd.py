@@ -24,7 +24,7 @@ FOLDERS = ("bibliography", "evidence/screening/title_abstract", "evidence/screen
            "evidence/dedup", "evidence/findings", "notebooks", "outputs")
 #: A new project's ``.gitignore``: derived data, and the PDFs of ``fulltext/`` (usually under
 #: copyright; the README says how to share them otherwise). The links to them are evidence.
-GITIGNORE = ".cache/\n.ipynb_checkpoints/\nfulltext/\n"
+GITIGNORE = ".cache/\n.ipynb_checkpoints/\n/fulltext/\n"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -25,6 +25,7 @@ from .figures import save_figure
 from .params import ReportParams, validate_params
 from .prisma import PrismaCounts, check_prisma, prisma_counts, prisma_notes, write_prisma
 from .references import write_references
+from .retrieval import retrieval_table
 from .review_data import ReviewData, dimension_codes, load_review_data, project_codebook, review_is_complete
 from .tables import evidence_tables, select_findings, select_studies
 from .writers import Table, write_tables
@@ -90,12 +91,17 @@ def write_reference_lists(project: Project, data: ReviewData, params: ReportPara
 
 def write_prisma_diagram(project: Project, data: ReviewData, params: ReportParams) -> tuple[PrismaCounts, list[Path]]:
     """Count and draw the PRISMA 2020 flow diagram, with what is still open in plain boxes;
-    for a final report, reconcile first (stops on any open state or mismatch)."""
+    for a final report, reconcile first (stops on any open state or mismatch). When the
+    review links its PDFs, the retrieval table is written too (``tables/retrieval.*``)."""
     counts = prisma_counts(data, params.stage)
     if params.final:
         check_prisma(counts)
     title = (data.review or {}).get("title") or ""
-    return counts, write_prisma(counts, output_path(project, params, "figures"), str(title))
+    written = write_prisma(counts, output_path(project, params, "figures"), str(title))
+    if counts.uses_links:  # the review links its PDFs: what is still to retrieve
+        formats = [f for f in params.formats if f in ("csv", "md", "html")]
+        written += write_tables([retrieval_table(data)], output_path(project, params, "tables"), formats)
+    return counts, written
 
 
 def write_gap_map_figures(project: Project, data: ReviewData, params: ReportParams) -> list[Path]:

@@ -36,6 +36,7 @@ class ReviewData(pipeline.ReviewState):
     (for the progress plot). ``review``: ``review.yml``. ``stops``: stage -> the team's
     decision in force to stop screening early (see :mod:`reviewbench.screening.stopping_log`).
     ``required``: stage -> reviewers each record needs (``reviewers_per_record``).
+    ``links``: the full texts (PDFs) linked to publications, ``evidence/fulltext/links.csv``.
     """
 
     records: pd.DataFrame
@@ -50,6 +51,7 @@ class ReviewData(pipeline.ReviewState):
     review: dict[str, Any] = field(default_factory=dict)
     stops: dict[str, dict[str, Any]] = field(default_factory=dict)
     required: dict[str, int] = field(default_factory=dict)
+    links: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def cluster_of(self, ids: pd.Series) -> pd.Series:
         """Map record ids (any member of a cluster) to cluster ids."""
@@ -112,6 +114,7 @@ def _load_review_data(project: Project) -> ReviewData:
         review=inputs.review,
         stops=inputs.stops,
         required=inputs.required,
+        links=inputs.links,
     )
 
 

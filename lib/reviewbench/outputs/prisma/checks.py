@@ -53,6 +53,10 @@ def prisma_notes(c: PrismaCounts) -> list[str]:
     one line each (the open states name their first records)."""
     notes = [o.detail() for o in c.open_states]
     notes += [str(m) for m in identification_mismatches(c)]
+    if c.linked_but_not_retrieved:
+        notes.append(f"{len(c.linked_but_not_retrieved)} reports marked not retrieved have a PDF linked: {_examples(c.linked_but_not_retrieved)}")
+    if c.reports_to_retrieve:
+        notes.append(f"{len(c.reports_to_retrieve)} reports sought have no PDF linked yet (to retrieve): {_examples(c.reports_to_retrieve)}")
     unlisted = [name for name in c.databases if name.endswith(NOT_IN_SEARCHES)]
     notes += [f"{name.removesuffix(NOT_IN_SEARCHES)} is not described in searches.yml" for name in unlisted]
     return notes
@@ -94,6 +98,10 @@ def reconcile(c: PrismaCounts) -> list[Mismatch]:
             out.append(Mismatch("Reports assessed for eligibility", expected_assessed, expected_assessed - len(c.reports_awaiting_reviewers),
                                 f"{len(c.reports_awaiting_reviewers)} reports have fewer full-text reviewers than review.yml asks "
                                 f"({c.required.get('full_text', 1)}) and no resolution: {_examples(c.reports_awaiting_reviewers)}"))
+        if c.linked_but_not_retrieved:
+            out.append(Mismatch("Reports not retrieved", c.reports_not_retrieved - len(c.linked_but_not_retrieved), c.reports_not_retrieved,
+                                f"reports marked not retrieved have a PDF linked in evidence/fulltext/links.csv: "
+                                f"{_examples(c.linked_but_not_retrieved)} (assess them, or take the link back)"))
         n_excluded = sum(c.reports_excluded.values())
         if c.excluded_without_reason:
             out.append(Mismatch("Reports excluded (with reasons)", n_excluded + c.excluded_without_reason, n_excluded,

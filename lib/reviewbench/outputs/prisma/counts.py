@@ -3,7 +3,7 @@
 :func:`prisma_counts` counts identification from the imports and ``searches.yml``,
 removal from the dedup clusters (and the team's decision to stop screening early),
 screening from the title/abstract decisions, retrieval and eligibility from the full-text
-decisions (where each publication stands is :func:`reviewbench.pipeline.review_status`,
+decisions and, when the review links its PDFs, the links (where each publication stands is :func:`reviewbench.pipeline.review_status`,
 the one definition of "included"), and checks that coded findings come from included
 studies. While a review is in progress, what is still open (records awaiting screening,
 conflicts, ``maybe``) is kept in ``open_states``, drawn as plain boxes beside the flow.
@@ -54,6 +54,10 @@ class PrismaCounts:
     reports_sought: int = 0
     reports_not_retrieved: int = 0
     not_retrieved_reasons: dict[str, int] = field(default_factory=dict)
+    reports_linked: int = 0  # reports sought with a PDF linked (evidence/fulltext/links.csv)
+    reports_to_retrieve: list[str] = field(default_factory=list)  # sought, no PDF linked, no decision yet
+    linked_but_not_retrieved: list[str] = field(default_factory=list)  # marked not retrieved, yet a PDF is linked
+    uses_links: bool = False  # the review links its full texts: the retrieval rows are shown
     reports_assessed: int = 0
     reports_unassessed: list[str] = field(default_factory=list)
     reports_awaiting_reviewers: list[str] = field(default_factory=list)
@@ -112,6 +116,11 @@ class PrismaCounts:
             rows += [
                 ("Reports sought for retrieval", self.reports_sought),
                 ("Reports not retrieved", self.reports_not_retrieved),
+            ]
+            if self.uses_links:
+                rows += [("Reports sought: PDF linked", self.reports_linked),
+                         ("Reports sought: to retrieve", len(self.reports_to_retrieve))]
+            rows += [
                 ("Reports assessed for eligibility", self.reports_assessed),
                 ("Reports excluded", sum(self.reports_excluded.values())),
             ]
@@ -217,6 +226,13 @@ def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dic
         str(k or "no reason given"): int(v) for k, v in sorted(not_retrieved["ft_reason"].value_counts().items())
     }
     counts.reports_unassessed = sorted(sought_rows.loc[ft == "", "record_id"])
+    links = getattr(data, "links", None)
+    if links is not None and not links.empty:
+        counts.uses_links = True
+        linked = set(links["record_id"].astype(str)) & sought
+        counts.reports_linked = len(linked)
+        counts.reports_to_retrieve = sorted(set(counts.reports_unassessed) - linked)
+        counts.linked_but_not_retrieved = sorted(set(not_retrieved["record_id"]) & linked)
     counts.reports_awaiting_reviewers = sorted(sought_rows.loc[ft == "awaiting", "record_id"])
     assessed = sought_rows[ft.isin(SCREENED) & ~sought_rows.index.isin(not_retrieved.index)]
     counts.reports_assessed = int(len(assessed))
