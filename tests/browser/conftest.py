@@ -124,3 +124,38 @@ def lab_project(tmp_path: Path, chromium_path: str) -> Iterator[Lab]:
         yield lab
     finally:
         stop_lab(lab)
+
+
+@pytest.fixture
+def lab_fulltext(tmp_path: Path, chromium_path: str) -> Iterator[tuple[Lab, dict[str, str]]]:
+    """The small full-text review of ``tests/fulltext/project.py`` at the full-text stage, one
+    record's generated PDF linked, with the screening notebook, served by JupyterLab."""
+    import hashlib
+
+    import nbformat
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from reviewbench.fulltext.links import confirm_links
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from fulltext.pdfgen import Page, one_column, pdf_bytes, two_columns, wrap
+    from fulltext.project import cluster_ids, make_project
+
+    project = make_project(tmp_path)
+    ids = cluster_ids(project)
+    left = wrap("Women selling sex described their health needs and access to outreach services. " * 4, 44)
+    right = wrap("Interviews took place in the outreach van and at a drop-in clinic. " * 4, 44)
+    data = pdf_bytes([Page(one_column(["Health needs of street-based sex workers in a northern city"], size=14)
+                           + two_columns(left, right, top=680))])
+    (project.fulltext / "smith.pdf").write_bytes(data)
+    confirm_links(project, [{"record_id": ids["R1"], "file": "fulltext/smith.pdf",
+                             "sha256": hashlib.sha256(data).hexdigest(), "method": "doi"}], "alex")
+    nb = load_notebook_node(str(REPO / "notebooks" / "02-screening.ipynb"))
+    nb = parameterize_notebook(nb, {"order": "file", "stage": "full_text", "calibration_n": 0})
+    nbformat.write(nb, project.notebooks / "02-screening.ipynb")
+    lab = start_lab(project.root, {"REVIEWBENCH_REVIEWER": "alex"}, tmp_path / "jupyter.log")
+    try:
+        yield lab, ids
+    finally:
+        stop_lab(lab)

@@ -5,7 +5,7 @@ year, journal, abstract with ``review.yml``'s include terms in green and exclude
 red), buttons for include / exclude / maybe / undo / skip, an exclusion reason, a note,
 jump to a record, and progress with the ranking's estimated recall and stopping signal.
 At the full-text stage it also records retrieval (retrieved or not, with a reason) and
-a path or link to the PDF.
+a path or link to the PDF, and shows the linked PDF and its text (:mod:`.fulltext`).
 
 Keys (while the view has focus, not while typing in a text box): ``i`` include,
 ``e`` exclude, ``m`` maybe, ``u`` undo, ``s`` skip, ``1``-``9`` choose an exclusion
@@ -27,6 +27,7 @@ from ...errors import ReviewbenchError
 from ..highlight import highlight
 from ..session import ScreeningController
 from ..stopping_log import STOPPABLE_STAGES
+from .fulltext import fulltext_panel
 from .keys import KEYS, KeyShortcuts
 
 MAX_AUTHORS = 12
@@ -270,6 +271,8 @@ class ScreeningView(widgets.VBox):
         keywords = rec.get("keywords")
         if isinstance(keywords, (list, tuple)) and keywords:
             parts.append(f'<div style="color:#555;font-size:0.9em">Keywords: {highlight("; ".join(map(str, keywords)), inc, exc)}</div>')
+        if self.full_text:
+            parts.append(fulltext_panel(c.project, c.current_id, inc, exc))
         mine = c.decision_for()
         if mine:
             reason = f" ({html.escape(mine['reason'])})" if mine.get("reason") else ""
