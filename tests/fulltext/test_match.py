@@ -98,6 +98,8 @@ def test_never_two_pdfs_to_one_record_silently() -> None:
     again = {p.pdf: p for p in propose([c, ("old.pdf", pdf_text(["x"], sha="d" * 64))], CANDIDATES, linked)}
     assert again["c.pdf"].method == AMBIGUOUS and "already linked" in again["c.pdf"].note
     assert (again["old.pdf"].method, again["old.pdf"].record_id) == (LINKED, "R3")
+    copies = propose([c, ("c-copy.pdf", c[1])], CANDIDATES)
+    assert [p.method for p in copies] == [TITLE, AMBIGUOUS] and "same file as c.pdf" in copies[1].note
 
 
 # ---------------------------------------------------------------- property: messy titles

@@ -21,7 +21,8 @@ For each PDF, in this order:
    inside many texts).
 
 Then no record keeps two PDFs silently: two PDFs proposed for one record (or a PDF for a
-record another PDF is already linked to) are all ``ambiguous``. A PDF whose bytes are
+record another PDF is already linked to) are all ``ambiguous``, and so is a second copy
+of the same file (same SHA-256) under another name. A PDF whose bytes are
 already linked keeps its link (method ``linked``).
 
 The thresholds were chosen out of sample, on generated titles (``benchmarks/fulltext.py
@@ -208,7 +209,12 @@ def no_record_twice(proposals: list[Proposal], linked: pd.DataFrame | None = Non
     for p in proposals:
         if p.record_id and p.method in (DOI, PMID, TITLE, LINKED):
             claims.setdefault(p.record_id, set()).add(p.sha256)
+    first_of: dict[str, str] = {}
     for p in proposals:
+        if p.sha256 and p.sha256 in first_of and p.method in (DOI, PMID, TITLE, LINKED):
+            p.method, p.note = AMBIGUOUS, f"the same file as {first_of[p.sha256]}"
+            continue
+        first_of.setdefault(p.sha256, p.pdf)
         if not p.record_id or p.method not in (DOI, PMID, TITLE):
             continue
         others = (claims.get(p.record_id, set()) | taken.get(p.record_id, set())) - {p.sha256}
