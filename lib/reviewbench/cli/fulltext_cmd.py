@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _link(args: argparse.Namespace) -> int:
     from ..fulltext.links import confirm_links, current_links, relative_file
-    from ..fulltext.match import DOI, PMID, PROPOSAL_COLUMNS, TITLE, propose_files
+    from ..fulltext.match import DOI, LINKED, PMID, PROPOSAL_COLUMNS, TITLE, propose_files
     from ..outputs_io import write_csv
     from ..pipeline import screening_records
     from ..project import open_project
@@ -66,7 +66,8 @@ def _link(args: argparse.Namespace) -> int:
     writer.writerow(PROPOSAL_COLUMNS)
     writer.writerows(table.itertuples(index=False))
     for p in proposals:
-        if p.method not in (DOI, PMID, TITLE, "linked") or p.note and p.method not in (DOI, PMID):
+        flagged = p.method not in (DOI, PMID, TITLE, LINKED)
+        if flagged or (p.method == TITLE and p.note):  # why a person is needed, or how a title chose
             print(f"{p.pdf}: {p.method}: {p.note}", file=sys.stderr)
     counts = table["method"].value_counts().to_dict()
     summary = ", ".join(f"{n} {m}" for m, n in sorted(counts.items()))

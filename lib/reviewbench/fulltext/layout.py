@@ -87,7 +87,7 @@ def spans(fragments: Iterable[Fragment]) -> list[Span]:
             # a piece after a line break inside one fragment: its own position is unknown,
             # so it is put just below the fragment's start
             y = frag.y - 1.2 * size * i
-            current = Span(piece, frag.x if not i else frag.x, y, size)
+            current = Span(piece, frag.x, y, size)
             out.append(current)
     for span in out:
         span.text = " ".join(span.text.split())
