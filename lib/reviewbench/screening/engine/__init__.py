@@ -38,6 +38,6 @@ Re-ranking after one more decision on 20,000 records with 1,000 labelled costs a
 0.25 s of CPU (refit 0.23 s, ranking 0.01 s; ``benchmarks/screening.py --latency``).
 """
 
-from .ranker import DEFAULTS, Ranker
+from .ranker import DEFAULTS, Ranker, Step
 
-__all__ = ["DEFAULTS", "Ranker"]
+__all__ = ["DEFAULTS", "Ranker", "Step"]
