@@ -191,7 +191,7 @@ def simulate(
     prior_ids: Iterable[str] | None = None,
     target_recall: float = 0.95,
     confidence: float = 0.95,
-    sample_when: str | None = None,
+    sample_when: str | tuple[str, dict[str, Any]] | None = None,
     full: bool = False,
     on_step: Callable[[Ranker, Step], None] | None = None,
     other_criteria: Iterable[str] = LABEL_CRITERIA,
@@ -199,7 +199,8 @@ def simulate(
 ) -> SimulationResult:
     """Replay ``labels`` (0/1 by record_id) through the ranking loop; see the module docstring.
 
-    ``sample_when``: a criterion whose first firing starts the random-sample phase.
+    ``sample_when``: a criterion (a name, or ``(name, params)``) whose first firing starts
+    the random-sample phase.
     ``on_step(ranker, step)`` is called after every step (benchmarks record what they need).
     ``ranker_options`` go to :class:`Ranker` (``stopping`` names the default criterion).
     """
@@ -214,12 +215,13 @@ def simulate(
     order = list(priors)
     found, total = sum(seen.values()), int(truth.sum())
     sample_start: int | None = None
+    trigger, trigger_params = (sample_when, {}) if isinstance(sample_when, str) or sample_when is None else sample_when
     rows: list[tuple] = []
     default_at, default_decision = None, None
     while True:
         step = ranker.step(seen, sample_start)
-        if sample_when and sample_start is None and len(seen) > len(priors):
-            if judge(sample_when, ranker.history(), target_recall, confidence).stop:
+        if trigger and sample_start is None and len(seen) > len(priors):
+            if judge(trigger, ranker.history(), target_recall, confidence, **trigger_params).stop:
                 sample_start = len(seen)  # the reviewer presses "random sample" here
                 step = ranker.step(seen, sample_start)
         if on_step is not None:
@@ -231,7 +233,7 @@ def simulate(
             default_at, default_decision = len(seen), d
         if not step.ranking:
             break
-        if found == total and not full and (sample_when is None or sample_start is not None):
+        if found == total and not full and (trigger is None or sample_start is not None):
             # nothing left to find: the rest follows the last ranking
             order += step.ranking
             break
