@@ -210,3 +210,22 @@ def test_score_model_counts_the_likely_relevant_left():
     assert few.estimated_recall > 0.9 and many.estimated_recall < 0.5
     assert few.stop and not many.stop
     assert _judge("score_distribution", labels, 200).needs  # no scores: it cannot judge
+
+
+def test_weibull_process_estimates_what_is_left_of_a_finite_set():
+    from reviewbench.screening.engine.stopping.rate import remaining_estimates, weibull_profile
+
+    rng = np.random.default_rng(11)
+    n_total, relevant = 3000, 60
+    positions = np.sort(np.ceil(rng.weibull(0.8, relevant) * 300)).astype(int)
+    positions = positions[positions <= n_total]
+    labels = np.zeros(n_total, dtype=int)
+    labels[np.unique(positions) - 1] = 1
+    seen = 600
+    left = labels[seen:].sum()
+    mu, high = remaining_estimates(labels[:seen], n_total, "weibull")
+    assert abs(mu - left) <= max(3, 0.5 * left) and high >= mu
+    loglik, remaining = weibull_profile(np.flatnonzero(labels[:seen]) + 1.0, seen, n_total)
+    assert np.isfinite(loglik).all() and (remaining >= 0).all()
+    decision = _judge("poisson_process", labels[:seen], n_total, rate="weibull", quiet=0.5)
+    assert not decision.stop and decision.details["quiet_run"] < 0.5 * n_total

@@ -18,6 +18,7 @@ of the resulting order; the first rank at which each fires is reported.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,6 +194,7 @@ def simulate(
     confidence: float = 0.95,
     sample_when: str | tuple[str, dict[str, Any]] | None = None,
     full: bool = False,
+    until_recall: float = 1.0,
     on_step: Callable[[Ranker, Step], None] | None = None,
     other_criteria: Iterable[str] = LABEL_CRITERIA,
     **ranker_options: Any,
@@ -201,7 +203,9 @@ def simulate(
 
     ``sample_when``: a criterion (a name, or ``(name, params)``) whose first firing starts
     the random-sample phase.
-    ``on_step(ranker, step)`` is called after every step (benchmarks record what they need).
+    ``until_recall``: stop replaying once this share of the relevant records is found (the
+    rest follows the last ranking; 0.95 suffices for WSS@95). ``on_step(ranker, step)`` is
+    called after every step (benchmarks record what they need).
     ``ranker_options`` go to :class:`Ranker` (``stopping`` names the default criterion).
     """
     started = time.perf_counter()
@@ -214,6 +218,7 @@ def simulate(
     seen: dict[str, int] = {rid: int(truth[rid]) for rid in priors}
     order = list(priors)
     found, total = sum(seen.values()), int(truth.sum())
+    enough = max(1, math.ceil(until_recall * total - 1e-9))
     sample_start: int | None = None
     trigger, trigger_params = (sample_when, {}) if isinstance(sample_when, str) or sample_when is None else sample_when
     rows: list[tuple] = []
@@ -233,7 +238,7 @@ def simulate(
             default_at, default_decision = len(seen), d
         if not step.ranking:
             break
-        if found == total and not full and (trigger is None or sample_start is not None):
+        if found >= enough and not full and (trigger is None or sample_start is not None):
             # nothing left to find: the rest follows the last ranking
             order += step.ranking
             break

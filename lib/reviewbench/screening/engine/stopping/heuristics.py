@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from .history import ScreeningHistory, StopDecision, decision
+from .history import ScreeningHistory, StopDecision, decision, quiet_run
 
 
 def default_run_length(n_total: int) -> int:
@@ -36,10 +36,8 @@ def consecutive_irrelevant(
     run_length: int | None = None,
 ) -> StopDecision:
     """Stop after ``run_length`` irrelevant records in a row (after at least one relevant)."""
-    labels = history.labels
     run_length = run_length or default_run_length(history.n_total)
-    hits = np.flatnonzero(labels == 1)
-    run = len(labels) - (int(hits[-1]) + 1 if len(hits) else 0)
+    run = quiet_run(history.labels)
     return decision(
         "consecutive_irrelevant", history, target_recall, None,
         stop=run >= run_length, missed=history.unscreened / (run + 2), details={"run": run},

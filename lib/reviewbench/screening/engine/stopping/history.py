@@ -143,3 +143,9 @@ def missed_for_target(relevant_seen: int, target_recall: float) -> int:
 def allowed_missed(relevant_seen: int, target_recall: float) -> float:
     """Most missed relevant records with recall still at the target: ``seen (1 - t) / t``."""
     return relevant_seen * (1 - target_recall) / target_recall
+
+
+def quiet_run(labels: np.ndarray) -> int:
+    """Irrelevant records screened since the last relevant one (all of them before any)."""
+    hits = np.flatnonzero(np.asarray(labels))
+    return len(labels) - (int(hits[-1]) + 1 if len(hits) else 0)
