@@ -70,6 +70,7 @@ ASREVIEW_VERSION = "3.0.8"
 
 WORD = FeatureSettings()
 CHAR = FeatureSettings(word_ngrams=(1, 1), char_ngrams=(3, 5))
+CHAR34 = FeatureSettings(word_ngrams=(1, 1), char_ngrams=(3, 4))
 WORD_CHAR = FeatureSettings(char_ngrams=(3, 5))
 SVM = {"classifier": "svm", "classifier_params": {"C": 0.1}}
 
@@ -85,6 +86,9 @@ CANDIDATES: dict[str, dict] = {
     "avg svm+nb": {"members": ({**SVM}, {"classifier": "nb"})},
     "avg svm word, svm char": {"members": ({**SVM}, {**SVM, "features": CHAR})},
     "avg svm word, svm char, nb": {"members": ({**SVM}, {**SVM, "features": CHAR}, {"classifier": "nb"})},
+    "avg svm word, svm char 3-4, nb": {"members": ({**SVM}, {**SVM, "features": CHAR34}, {"classifier": "nb"})},
+    "avg svm word, nb char": {"members": ({**SVM}, {"classifier": "nb", "features": CHAR})},
+    "avg svm word, nb char, nb": {"members": ({**SVM}, {"classifier": "nb", "features": CHAR}, {"classifier": "nb"})},
 }
 
 

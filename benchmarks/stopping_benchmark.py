@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -182,6 +183,12 @@ def outcomes(dataset: Path, seed: int, methods: dict) -> list[dict]:
     return rows
 
 
+def _prepare(run: tuple[Path, int]) -> None:
+    trace(*run)
+    rates(*run)
+    print(f"  traced {run[0].stem} seed {run[1]}", file=sys.stderr, flush=True)
+
+
 def settings_grid() -> list[dict]:
     return [{"inflation": k, "quiet": q, "profile": p} for k, q, p in itertools.product(INFLATIONS, QUIET, PROFILE)]
 
@@ -246,10 +253,12 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def stopping_report(sets: list[Path], seeds: list[int], jobs: int = 1) -> str:
-    for d in sets:  # the traces first, longest first (cached)
-        for s in seeds:
-            trace(d, s)
-            rates(d, s)
+    runs = sorted(((d, s) for d in sets for s in seeds), key=lambda r: -r[0].stat().st_size)
+    if jobs > 1:  # the traces first, longest first (cached)
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(_prepare, runs))
+    for run in runs:
+        _prepare(run)
     held, shipped, picks = nested_stop_selection(sets, seeds)
     params = {"rate": "weibull", **shipped}
     trigger = ("poisson_process", params)

@@ -74,8 +74,29 @@ def make_classifier(name: str, seed: int = 0, **params: Any) -> BaseEstimator:
     return CLASSIFIERS[name](seed, **params)
 
 
+def linear_form(model: BaseEstimator) -> tuple[np.ndarray, float] | None:
+    """``(w, b)`` with relevance ``X @ w + b`` for the linear models (None for the others).
+
+    The SVM, logistic and SGD models are linear by construction; for the naive Bayes models
+    the log-odds of inclusion is linear in the counts too, ``X @ (log p1 - log p0) + prior``.
+    Scoring through this form works in the matrix's own precision (float32), so the feature
+    matrix is never copied to float64.
+    """
+    if hasattr(model, "coef_") and getattr(model, "coef_", None) is not None and model.coef_.shape[0] == 1:
+        return np.asarray(model.coef_[0], dtype=float), float(np.ravel(model.intercept_)[0])
+    if isinstance(model, (MultinomialNB, ComplementNB)) and len(model.classes_) == 2:
+        w = model.feature_log_prob_[1] - model.feature_log_prob_[0]
+        b = 0.0 if isinstance(model, ComplementNB) else float(model.class_log_prior_[1] - model.class_log_prior_[0])
+        return np.asarray(w, dtype=float), b
+    return None
+
+
 def relevance_scores(model: BaseEstimator, X: sp.csr_matrix) -> np.ndarray:
     """Larger is more likely relevant."""
+    form = linear_form(model)
+    if form is not None:
+        w, b = form
+        return np.asarray(X @ w.astype(X.dtype), dtype=float).ravel() + b
     if hasattr(model, "decision_function"):
         return np.asarray(model.decision_function(X), dtype=float).ravel()
     log_proba = model.predict_log_proba(X)

@@ -109,6 +109,8 @@ class Ranker:
             dup = pd.Series(self.ids)[pd.Series(self.ids).duplicated()].iloc[0]
             raise ParameterError("records", f"duplicate record_id {dup!r}", ["one row per record_id"])
         self.position = {rid: i for i, rid in enumerate(self.ids)}
+        self._id_array = np.array(self.ids, dtype=object)
+        self._labelled_rows = np.zeros(0, dtype=np.int64)
         texts = record_texts(records)
         self._matrices: dict[FeatureSettings, sp.csr_matrix] = {}
         cache_path = self.options.get("cache_path")
@@ -150,7 +152,7 @@ class Ranker:
             vecs = cache.vectorizers()
             self._include_terms = term_vector(vecs, terms.get("include", []), X.shape[1])[:, columns]
             self._exclude_terms = term_vector(vecs, terms.get("exclude", []), X.shape[1])[:, columns]
-        return X[:, columns].astype(np.float64).tocsr()
+        return X[:, columns].tocsr()  # float32: half the memory; training rows are cast when fitted
 
     # -- the loop -------------------------------------------------------------------
     def step(self, labels: Mapping[str, int], sample_start: int | None = None) -> Step:
@@ -180,7 +182,7 @@ class Ranker:
             for m in self.members:
                 X = self._matrices[m["features"]]
                 model = make_classifier(m["classifier"], self.seed, **m["classifier_params"])
-                model.fit(X[rows], y, sample_weight=weights)
+                model.fit(X[rows].astype(np.float64), y, sample_weight=weights)
                 fitted.append(model)
                 scores.append(relevance_scores(model, X))
             self.model = fitted[0] if len(fitted) == 1 else fitted
@@ -211,6 +213,7 @@ class Ranker:
                 self._shown[rid] = float(self.scores[self.position[rid]]) if fitted_before else np.nan
         self.labels = clean
         rows = np.fromiter((self.position[r] for r in clean), dtype=np.int64, count=len(clean))
+        self._labelled_rows = rows
         return rows, np.fromiter(clean.values(), dtype=np.int64, count=len(clean))
 
     def _training_set(self, rows: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -237,7 +240,7 @@ class Ranker:
     # -- ranking --------------------------------------------------------------------
     def unlabelled_positions(self) -> np.ndarray:
         mask = np.ones(len(self.ids), dtype=bool)
-        mask[[self.position[r] for r in self.labels]] = False
+        mask[self._labelled_rows] = False
         return np.flatnonzero(mask)
 
     def rank(self) -> list[str]:
@@ -249,7 +252,7 @@ class Ranker:
             order = QUERIES[query](self.scores[pool], rng, share=self.options["uncertainty_share"])
         else:
             order = QUERIES[query](self.scores[pool], rng)
-        return [self.ids[i] for i in pool[order]]
+        return self._id_array[pool[order]].tolist()
 
     # -- stopping -------------------------------------------------------------------
     def history(self) -> ScreeningHistory:
