@@ -251,19 +251,16 @@ def simulate(
     )
     sequence = frame["label"].to_numpy()
     n = len(order)
-    params = dict(ranker.options["stopping_params"])
-    if criterion == "consecutive_irrelevant" and ranker.options["run_length"]:
-        params.setdefault("run_length", ranker.options["run_length"])
     if default_at is None and len(seen) < n:  # the tail: judged from labels alone
         default_at, default_decision = first_stop(sequence, criterion, n, target_recall, confidence,
-                                                  start=len(seen) + 1, sample_start=sample_start, **params)
+                                                  start=len(seen) + 1, sample_start=sample_start,
+                                                  **ranker.criterion_params(criterion))
     stops = {criterion: stop_report(default_decision, criterion, target_recall, confidence, default_at)}
     for name in other_criteria:
         if name == criterion:
             continue
-        extra = {"run_length": ranker.options["run_length"]} if name == "consecutive_irrelevant" and ranker.options["run_length"] else {}
         at, verdict = first_stop(sequence, name, n, target_recall, confidence, start=len(priors) + 1,
-                                 sample_start=sample_start, **extra)
+                                 sample_start=sample_start, **ranker.criterion_params(name))
         stops[name] = stop_report(verdict, name, target_recall, confidence, at)
     estimates = pd.DataFrame(rows, columns=["screened", "estimated_recall", "recall_low", "recall_high", "stop"])
     return SimulationResult(frame, stops, criterion, estimates, sample_start, time.perf_counter() - started)

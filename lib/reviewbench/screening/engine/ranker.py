@@ -265,13 +265,19 @@ class Ranker:
             shown_scores=shown,
         )
 
+    def criterion_params(self, name: str) -> dict[str, Any]:
+        """The options criterion ``name`` is judged with (``stopping_params`` for the configured one)."""
+        opts = self.options
+        params = dict(opts["stopping_params"]) if name == opts["stopping"] else {}
+        if name == "consecutive_irrelevant" and opts["run_length"]:
+            params.setdefault("run_length", opts["run_length"])
+        return params
+
     def stop_decision(self) -> StopDecision:
         """The configured criterion's verdict on the labels so far (see :mod:`.stopping`)."""
         opts = self.options
-        params = dict(opts["stopping_params"])
-        if opts["stopping"] == "consecutive_irrelevant" and opts["run_length"]:
-            params.setdefault("run_length", opts["run_length"])
-        return STOPPERS[opts["stopping"]](self.history(), opts["target_recall"], opts["confidence"], **params)
+        return STOPPERS[opts["stopping"]](self.history(), opts["target_recall"], opts["confidence"],
+                                          **self.criterion_params(opts["stopping"]))
 
     def stopping(self) -> dict:
         """:meth:`stop_decision` as a dict (``criterion``, ``stop``, ``estimated_recall``, ...)."""
