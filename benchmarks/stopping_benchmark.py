@@ -42,7 +42,7 @@ from reviewbench.screening.simulate import check_sample_stop, choose_priors, fir
 TARGET, CONFIDENCE = 0.95, 0.95
 WINDOWS = (300, 1000)
 #: The candidate of ``screening.CANDIDATES`` that is the shipped default model.
-MODEL = "svm"
+MODEL = "avg svm word, svm char 3-4, nb"
 #: Settings of the default criterion the nested selection chooses from.
 INFLATIONS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 QUIET = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12)

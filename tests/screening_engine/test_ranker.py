@@ -194,3 +194,26 @@ def test_the_score_a_record_had_when_shown_is_kept(toy):
     assert np.isnan(history.shown_scores[:2]).all()  # priors were not shown by a model
     assert history.shown_scores[2] == pytest.approx(before)
     assert len(history.pool_scores) == len(toy) - 3
+
+
+def test_the_default_averages_three_models_and_a_named_classifier_is_used_alone(toy):
+    from reviewbench.screening.engine.ranker import DEFAULT_MEMBERS
+
+    assert [m["classifier"] for m in Ranker(toy).members] == [m["classifier"] for m in DEFAULT_MEMBERS]
+    assert [m["classifier"] for m in Ranker(toy, classifier="nb").members] == ["nb"]
+
+
+def test_fitting_on_the_training_columns_gives_the_full_fit():
+    import scipy.sparse as sp
+    from sklearn.svm import LinearSVC
+
+    from reviewbench.screening.engine.classifiers import fit_and_score
+
+    rng = np.random.default_rng(0)
+    X = sp.random(200, 500, density=0.02, random_state=1, format="csr", dtype=np.float32)
+    rows = np.arange(0, 200, 4)
+    y = (rng.random(len(rows)) < 0.3).astype(int)
+    weights = np.ones(len(rows))
+    _, scores = fit_and_score("svm", 1, {"C": 0.1}, X, rows, y, weights)
+    full = LinearSVC(C=0.1, random_state=1).fit(X[rows].astype(np.float64), y, sample_weight=weights)
+    assert np.allclose(scores, full.decision_function(X.astype(np.float64)), atol=1e-5)

@@ -26,18 +26,27 @@ from scipy.stats import rankdata
 
 from ...errors import ParameterError
 from .balancers import BALANCERS
-from .classifiers import CLASSIFIERS, make_classifier, relevance_scores
+from .classifiers import CLASSIFIERS, fit_and_score
 from .coldstart import cold_start_scores, term_vector
 from .features import FeatureCache, FeatureSettings, record_texts, tfidf
 from .queries import QUERIES
 from .stopping import STOPPERS, ScreeningHistory, StopDecision
+
+#: The model averaging the defaults use: SVMs on word 1-2 grams and on words + character
+#: 3-4 grams, and naive Bayes on word 1-2 grams (chosen by ``benchmarks/screening.py``).
+DEFAULT_MEMBERS: tuple[dict[str, Any], ...] = (
+    {"classifier": "svm", "classifier_params": {"C": 0.1}, "features": FeatureSettings()},
+    {"classifier": "svm", "classifier_params": {"C": 0.1},
+     "features": FeatureSettings(word_ngrams=(1, 1), char_ngrams=(3, 4))},
+    {"classifier": "nb", "classifier_params": {}, "features": FeatureSettings()},
+)
 
 #: Defaults chosen by ``benchmarks/screening.py`` (see the package docstring).
 DEFAULTS: dict[str, Any] = {
     "classifier": "svm",
     "classifier_params": {},
     "features": FeatureSettings(),
-    "members": None,
+    "members": DEFAULT_MEMBERS,
     "balancer": "balanced",
     "balance_ratio": 10.0,
     "undersample": None,
@@ -81,7 +90,8 @@ class Ranker:
     ``keywords``. Options (all keyword): ``classifier`` (see :data:`CLASSIFIERS`),
     ``classifier_params``, ``features`` (a :class:`FeatureSettings`), ``members`` (model
     averaging: a tuple of ``{"classifier", "classifier_params", "features"}`` dicts whose
-    within-set rank scores are averaged; replaces ``classifier`` and ``features``),
+    within-set rank scores are averaged; the default is :data:`DEFAULT_MEMBERS`; giving
+    ``classifier``, ``classifier_params`` or ``features`` alone asks for that single model),
     ``balancer`` (``balanced``/``none``), ``balance_ratio``, ``undersample`` (keep this
     many exclusions per inclusion, drawn afresh each fit), ``presumed_negatives`` (add this
     many random unscreened records as exclusions to each fit), ``query`` (``max``,
@@ -96,6 +106,8 @@ class Ranker:
         unknown = sorted(set(options) - set(DEFAULTS) - set(EXTRA_OPTIONS))
         if unknown:
             raise ParameterError(unknown[0], options[unknown[0]], sorted(set(DEFAULTS) | set(EXTRA_OPTIONS)))
+        if "members" not in options and {"classifier", "classifier_params", "features"} & set(options):
+            options = {**options, "members": None}  # a single model asked for by name
         self.options = {**DEFAULTS, **options}
         self.members = self._members(self.options)
         _check_choice("balancer", self.options["balancer"], BALANCERS)
@@ -180,11 +192,10 @@ class Ranker:
             weights = BALANCERS[self.options["balancer"]](y, self.options["balance_ratio"])
             fitted, scores = [], []
             for m in self.members:
-                X = self._matrices[m["features"]]
-                model = make_classifier(m["classifier"], self.seed, **m["classifier_params"])
-                model.fit(X[rows].astype(np.float64), y, sample_weight=weights)
+                model, score = fit_and_score(m["classifier"], self.seed, m["classifier_params"],
+                                             self._matrices[m["features"]], rows, y, weights)
                 fitted.append(model)
-                scores.append(relevance_scores(model, X))
+                scores.append(score)
             self.model = fitted[0] if len(fitted) == 1 else fitted
             self.scores = scores[0] if len(scores) == 1 else np.mean([rankdata(s) for s in scores], axis=0) / len(self.ids)
         else:
