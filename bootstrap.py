@@ -4,7 +4,7 @@
 Needs only Python 3.11+ with pip:
 
     python3 bootstrap.py run     # install, then run the example review end to end
-    python3 bootstrap.py test    # install with test dependencies, then run the test suite
+    python3 bootstrap.py test    # install with test dependencies, check the import layers, run the tests
 
 The environment lives in ``.venv/``, pinned by ``constraints.txt`` so that outputs are
 byte-identical everywhere, and is reinstalled only when ``pyproject.toml`` or
@@ -58,7 +58,10 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "run":
         return subprocess.run([str(BIN / "reviewbench"), "run", "--project", str(ROOT), *rest], cwd=ROOT).returncode
-    return subprocess.run([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT).returncode
+    # The layers of the package (pyproject.toml's [tool.importlinter]) are part of the test.
+    layers = subprocess.run([str(BIN / "lint-imports"), "--no-cache"], cwd=ROOT).returncode
+    tests = subprocess.run([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT).returncode
+    return tests or layers
 
 
 if __name__ == "__main__":

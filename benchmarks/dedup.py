@@ -1,198 +1,420 @@
-"""Deduplication benchmark: accuracy on the labelled ASySD sets, speed and memory at scale.
+"""Deduplication benchmark: accuracy held out and in sample, on clean and messy exports; speed at scale.
 
-Prints one table. For each labelled set (``../shared/data/dedup/<name>/``, read with
-``reviewbench.formats.read_files`` as ``reviewbench dedupe`` does) and for synthetic
-corpora made by ``generate_dedup_corpus.py``:
+Accuracy (the default run). For each labelled set in ``../shared/data/dedup/`` (ASySD
+layout) and its messy version (``messy_exports.py``: the same set with a share of the
+records re-written as other exports write them, plus look-alike decoys), read through the
+importer as ``reviewbench dedupe`` reads it, and scored against the gold groups:
 
-- pairwise precision, recall and F1 over record pairs placed in one cluster;
-- false merges: publications lost (a cluster holding records of k publications loses k-1);
-- sensitivity and specificity as the ASySD paper defines them: sensitivity = true duplicate
-  records removed / all duplicate records; specificity = unique publications kept / all
-  publications (a record removed by a false merge is a false positive);
-- uncertain pairs left for review, seconds of ``deduplicate`` (import timed apart), and
-  the peak resident memory of the process that ran it.
+- **held out**: the default weights (``data/match_weights.csv``) are re-learned on the
+  *other two* sets (clean + messy), the thresholds chosen on those two, and the result
+  measured on the third. This is the figure to trust.
+- **in sample**: the weights and thresholds shipped (learned on all three sets).
 
-Each measurement runs in its own process so memory figures do not mix.
+Figures: sensitivity and specificity as the ASySD paper defines them (true duplicate
+records removed / all duplicate records; publications kept / all publications),
+publications lost to false merges (a cluster holding records of k publications loses
+k-1), pairwise precision, and the review queue per 1,000 records.
 
-Usage::
+Thresholds are chosen on the training sets (:func:`choose_settings`): no publication lost,
+sensitivity within 0.001 of the best, and of those the strictest.
 
-    python benchmarks/dedup.py                        # the three ASySD sets + 80,000 synthetic
-    python benchmarks/dedup.py --synthetic 1000000    # add a scale run
+    python benchmarks/dedup.py                      # accuracy table (held out and in sample)
+    python benchmarks/dedup.py --ablation           # what each rule is worth, held out
+    python benchmarks/dedup.py --phenomena          # one export phenomenon at a time
+    python benchmarks/dedup.py --fit                # re-learn data/match_weights.csv and print the chosen settings
+    python benchmarks/dedup.py --speed 80000 --speed 1000000   # CSV in, clusters out, in a fresh process
+                                                               # (wall and CPU seconds: on a busy machine, CPU is the fairer figure)
+
+Imported records are cached in ``benchmarks/results/dedup/`` (git-ignored).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
 import itertools
 import json
+import pickle
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE.parent.parent / "shared" / "data" / "dedup"
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "lib"))
+sys.path.insert(0, str(HERE))
+
+import messy_exports  # noqa: E402
+from messy_exports import PHENOMENA, messy_version, read_set, write_set  # noqa: E402
+from reviewbench.dedupe.clusters import Comparison, compare_records, decide  # noqa: E402
+from reviewbench.dedupe.rules import (  # noqa: E402
+    DUPLICATE, EXCEPTIONS, REVIEW, MatchSettings, identity_rules, non_duplicate_rules, open_pairs,
+)
+from reviewbench.dedupe.score import Weights, comparison_levels, fit_weights, weights_to_rows  # noqa: E402
+from reviewbench.formats import read_files  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "dedup"
+CACHE = HERE / "results" / "dedup"
 SETS = ("diabetes", "neuroimaging", "cardiac")
+VERSIONS = ("clean", "messy")
+WEIGHTS_FILE = ROOT / "lib" / "reviewbench" / "dedupe" / "data" / "match_weights.csv"
+GRID = {
+    "match_weight": (2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0),
+    "em_strength": (100.0, 1000.0, 10000.0, float("inf")),
+}
 
 
-def _gold_groups(path: Path) -> list[list[str]]:
-    table = pd.read_csv(path, dtype=str)
-    return [s.split(";") for s in table["merged_ids"].dropna()]
+# --- data ----------------------------------------------------------------------------------
 
 
-def score(source_ids: list[str], cluster_ids: list[str], groups: list[list[str]]) -> dict[str, float]:
-    """Accuracy of predicted clusters against gold duplicate groups (ids are the files' own ids)."""
-    gold = {rid: f"g{k}" for k, members in enumerate(groups) for rid in members}
-    truth = [gold.get(s, f"u:{s}") for s in source_ids]
-    frame = pd.DataFrame({"truth": truth, "cluster": cluster_ids})
+@dataclass
+class Labelled:
+    """One labelled corpus, compared once: the comparison, each ordered record's gold group, each pair's label."""
 
-    def pairs(col: str) -> set[tuple[int, int]]:
-        out = set()
-        for members in frame.groupby(col).indices.values():
-            out.update(itertools.combinations(sorted(members), 2))
-        return out
+    name: str
+    comparison: Comparison
+    truth: np.ndarray
+    same: np.ndarray
 
-    predicted, true = pairs("cluster"), pairs("truth")
-    tp = len(predicted & true)
-    precision = tp / len(predicted) if predicted else 1.0
-    recall = tp / len(true) if true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    @property
+    def size(self) -> int:
+        return len(self.truth)
+
+
+def _cache_key(*parts: object) -> str:
+    sources = [HERE / "messy_exports.py", *sorted((ROOT / "lib" / "reviewbench" / "dedupe").glob("*.py"))]
+    sources += [ROOT / "lib" / "reviewbench" / "formats" / "normalise.py"]
+    digest = hashlib.sha256(repr(parts).encode())
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _import(folder: Path) -> tuple[pd.DataFrame, list[list[str]]]:
+    records, _ = read_files([folder / "records_pre_merged.csv"])
+    gold = pd.read_csv(folder / "merged_record_ids.csv", dtype=str)
+    return records, [s.split(";") for s in gold["merged_ids"].dropna()]
+
+
+def load(name: str, version: str, data: Path = DATA) -> Labelled:
+    """A labelled set, clean or messy, imported and compared (cached on disk)."""
+    folder = data / name
+    key = _cache_key(name, version, (folder / "records_pre_merged.csv").stat().st_mtime)
+    path = CACHE / f"{name}-{version}-{key}.pickle"
+    if path.exists():
+        comparison, truth, same = pickle.loads(path.read_bytes())
+        return Labelled(name=f"{name} {version}", comparison=comparison, truth=truth, same=same)
+    if version == "clean":
+        records, groups = _import(folder)
+    else:
+        raw, raw_groups = read_set(folder)
+        seed = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+        messy, messy_groups = messy_version(raw, raw_groups, seed=seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            write_set(messy, messy_groups, Path(tmp))
+            records, groups = _import(Path(tmp))
+    comparison = compare_records(records)
+    gold = {rid: k for k, members in enumerate(groups) for rid in members}
+    source = comparison.records["source_id"].astype(str).tolist()
+    truth = np.array([gold.get(s, len(groups) + n) for n, s in enumerate(source)], dtype=np.int64)
+    f = comparison.features
+    same = truth[f["i"].to_numpy()] == truth[f["j"].to_numpy()]
+    labelled = Labelled(name=f"{name} {version}", comparison=comparison, truth=truth, same=same)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps((comparison, truth, same)))
+    return labelled
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def score_clusters(truth: np.ndarray, cluster: np.ndarray) -> dict[str, float]:
+    """Accuracy of predicted clusters against gold groups (both one value per record)."""
+    frame = pd.DataFrame({"truth": truth, "cluster": cluster})
     per_cluster = frame.groupby("cluster").agg(size=("truth", "size"), pubs=("truth", "nunique"))
     lost = int((per_cluster["pubs"] - 1).sum())
     removed_right = int((per_cluster["size"] - per_cluster["pubs"]).sum())
     n_pubs = frame["truth"].nunique()
     duplicates = len(frame) - n_pubs
+
+    def n_pairs(col: list[str]) -> int:
+        sizes = frame.groupby(col).size().to_numpy()
+        return int((sizes * (sizes - 1) // 2).sum())
+
+    predicted, true, both = n_pairs(["cluster"]), n_pairs(["truth"]), n_pairs(["cluster", "truth"])
     return {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "false_merges": lost,
+        "precision": both / predicted if predicted else 1.0,
+        "recall": both / true if true else 1.0,
+        "lost": lost,
         "sensitivity": removed_right / duplicates if duplicates else 1.0,
         "specificity": (n_pubs - lost) / n_pubs if n_pubs else 1.0,
     }
 
 
-def synthetic_records(path: Path) -> pd.DataFrame:
-    """A synthetic corpus as a record table, read straight with pandas (to time deduplication alone)."""
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return pd.DataFrame(
-        {
-            "record_id": table["ID"],
-            "source_id": table["ID"],
-            "source_file": path.name,
-            "source_db": "",
-            "ref_type": table["ENTRYTYPE"],
-            "title": table["title"],
-            "abstract": table["abstract"],
-            "authors": table["author"],
-            "year": pd.to_numeric(table["year"], errors="coerce").astype("Int64"),
-            "journal": table["journal"],
-            "volume": table["volume"],
-            "issue": table["number"],
-            "pages": table["pages"],
-            "doi": table["doi"],
-            "pmid": "",
-            "url": table["url"],
-        }
-    )
+def evaluate(data: Labelled, settings: MatchSettings, prior: Weights | None) -> dict[str, float]:
+    """Decide one labelled corpus with ``settings`` and ``prior`` and score it."""
+    result = decide(data.comparison, settings, prior)
+    clusters = result.clusters.set_index("record_id")["cluster_id"]
+    cluster = clusters.loc[data.comparison.ids].to_numpy()
+    out = score_clusters(data.truth, cluster)
+    pairs = result.pairs
+    queued = pairs[(pairs["decision"] == "uncertain")]
+    apart = clusters.loc[queued["record_id"]].to_numpy() != clusters.loc[queued["other_record_id"]].to_numpy()
+    out["queue"] = int(apart.sum())
+    out["queue_per_1000"] = 1000 * out["queue"] / data.size
+    out["records"] = data.size
+    return out
 
 
-def run_one(kind: str, target: str) -> dict:
-    """One measurement (in a child process): import, deduplicate, score."""
-    from reviewbench.dedupe import deduplicate, link_records
-    from reviewbench.formats import read_files
-
-    folder = Path(target)
-    records_file = folder / "records_pre_merged.csv"
-    t0 = time.perf_counter()
-    if kind == "labelled":
-        records, _ = read_files([records_file])
-    else:
-        records = synthetic_records(records_file)
-    t1, c1 = time.perf_counter(), time.process_time()
-    clusters, merged = deduplicate(records)
-    t2, c2 = time.perf_counter(), time.process_time()
-    result = score(
-        records.set_index("record_id").loc[clusters["record_id"], "source_id"].tolist(),
-        clusters["cluster_id"].tolist(),
-        _gold_groups(folder / "merged_record_ids.csv"),
-    )
-    uncertain = None
-    if len(records) <= 20000:
-        from reviewbench.dedupe import review_queue
-
-        uncertain = len(review_queue(link_records(records)))
-    result.update(
-        records=len(records),
-        unique=len(merged),
-        uncertain=uncertain,
-        import_s=t1 - t0,
-        seconds=t2 - t1,
-        cpu_s=c2 - c1,
-        peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    )
-    return result
+def learn_prior(training: list[Labelled], settings: MatchSettings) -> Weights:
+    """Default weights counted from the labelled pairs the score decides (:func:`open_pairs`)."""
+    levels, same = [], []
+    for data in training:
+        f = data.comparison.features
+        scored = open_pairs(f, data.comparison.title_groups, settings)["scored"]
+        levels.append(comparison_levels(f)[scored])
+        same.append(data.same[scored])
+    return fit_weights(np.concatenate(levels), np.concatenate(same))
 
 
-def _measure(kind: str, target: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--one", kind, target], check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+MARGIN = 0.001
 
 
-def _row(name: str, r: dict) -> str:
-    unc = "" if r["uncertain"] is None else str(r["uncertain"])
+def choose_settings(training: list[Labelled], base: MatchSettings, prior: Weights) -> MatchSettings:
+    """The most cautious grid point within :data:`MARGIN` of the best on ``training``.
+
+    Best: nothing lost, then the highest mean sensitivity. Among the points that lose
+    nothing and come within the margin, the highest ``match_weight`` wins (then the middle
+    ``em_strength``): where the training sets cannot tell two settings apart, the stricter
+    one is the safer bet on sets not seen.
+    """
+    scored = []
+    for values in itertools.product(*GRID.values()):
+        settings = replace(base, **dict(zip(GRID, values)))
+        results = [evaluate(d, settings, prior) for d in training]
+        lost = sum(r["lost"] for r in results)
+        scored.append((lost, float(np.mean([r["sensitivity"] for r in results])), settings))
+    fewest = min(lost for lost, _, _ in scored)
+    best = max(sens for lost, sens, _ in scored if lost == fewest)
+    near = [s for lost, sens, s in scored if lost == fewest and sens >= best - MARGIN]
+    strengths = sorted(GRID["em_strength"])
+    middle = strengths[len(strengths) // 2 - 1] if len(strengths) > 1 else strengths[0]
+    return max(near, key=lambda s: (s.match_weight, -abs(np.log10(s.em_strength / middle)) if np.isfinite(s.em_strength) else -9))
+
+
+def held_out(corpora: dict[str, list[Labelled]], base: MatchSettings, choose: bool = True) -> dict[str, tuple[MatchSettings, list[dict]]]:
+    """Leave one set out: learn weights and thresholds on the others, measure on it."""
+    out = {}
+    for name, tests in corpora.items():
+        training = [d for other, ds in corpora.items() if other != name for d in ds]
+        prior = learn_prior(training, base)
+        settings = choose_settings(training, base, prior) if choose else base
+        out[name] = (settings, [evaluate(d, settings, prior) for d in tests])
+    return out
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def _line(label: str, r: dict[str, float]) -> str:
     return (
-        f"{name:<16}{r['records']:>9,}{r['unique']:>9,}{r['precision']:>8.4f}{r['recall']:>8.4f}{r['f1']:>8.4f}"
-        f"{r['false_merges']:>7}{r['sensitivity']:>8.4f}{r['specificity']:>8.4f}{unc:>7}"
-        f"{r['import_s']:>8.1f}{r['seconds']:>8.1f}{r['cpu_s']:>8.1f}{r['peak_mb']:>8.0f}"
+        f"{label:<22}{r['records']:>8,}{r['precision']:>8.4f}{r['sensitivity']:>8.4f}{r['specificity']:>8.4f}"
+        f"{r['lost']:>6}{r['queue_per_1000']:>9.1f}"
     )
+
+
+HEADER = f"{'dataset':<22}{'records':>8}{'prec':>8}{'sens':>8}{'spec':>8}{'lost':>6}{'queue/1k':>9}"
+
+
+def _settings_text(s: MatchSettings) -> str:
+    return f"match_weight={s.match_weight} em_strength={s.em_strength}"
+
+
+def accuracy_report(corpora: dict[str, list[Labelled]]) -> None:
+    base = MatchSettings()
+    print("HELD OUT (weights and thresholds learned on the other two sets, clean + messy)")
+    print(HEADER)
+    print("-" * len(HEADER))
+    folds = held_out(corpora, base)
+    held = []
+    for name, (settings, results) in folds.items():
+        for data, r in zip(corpora[name], results):
+            print(_line(data.name, r))
+            held.append(r)
+        print(f"{'':<22}chosen on the others: {_settings_text(settings)}")
+    print(_line("mean / total", _summary(held)))
+    print()
+    print("IN SAMPLE (the shipped weights and thresholds, learned on all three sets)")
+    print(HEADER)
+    print("-" * len(HEADER))
+    inside = []
+    for datasets in corpora.values():
+        for data in datasets:
+            r = evaluate(data, base, None)
+            print(_line(data.name, r))
+            inside.append(r)
+    print(_line("mean / total", _summary(inside)))
+    print(f"shipped: {_settings_text(base)}")
+
+
+def _summary(results: list[dict[str, float]]) -> dict[str, float]:
+    return {
+        "records": sum(r["records"] for r in results),
+        "precision": float(np.mean([r["precision"] for r in results])),
+        "sensitivity": float(np.mean([r["sensitivity"] for r in results])),
+        "specificity": float(np.mean([r["specificity"] for r in results])),
+        "lost": sum(r["lost"] for r in results),
+        "queue_per_1000": 1000 * sum(r["queue"] for r in results) / sum(r["records"] for r in results),
+    }
+
+
+def ablation_report(corpora: dict[str, list[Labelled]]) -> None:
+    """Held-out figures with each rule switched off in turn (thresholds fixed at the shipped ones)."""
+    base = MatchSettings()
+    names = [r.name for r in non_duplicate_rules(base)] + [r.name for r in EXCEPTIONS]
+    names += [r.name for r in identity_rules(base)] + [r.name for r in DUPLICATE] + ["match_score", "review_typo"]
+    names += [r.name for r in REVIEW]
+    print("HELD OUT, thresholds as shipped; each row switches one rule off")
+    print(f"{'rule off':<32}{'sens':>8}{'lost':>6}{'queue/1k':>9}")
+    for name in ["(none)"] + names:
+        settings = base if name == "(none)" else base.without(name)
+        results = [r for _, rs in held_out(corpora, settings, choose=False).values() for r in rs]
+        s = _summary(results)
+        print(f"{name:<32}{s['sensitivity']:>8.4f}{s['lost']:>6}{s['queue_per_1000']:>9.1f}", flush=True)
+
+
+def fit(corpora: dict[str, list[Labelled]]) -> None:
+    """Learn the shipped weights on all three sets and print the thresholds chosen on them."""
+    base = MatchSettings()
+    everything = [d for ds in corpora.values() for d in ds]
+    prior = learn_prior(everything, base)
+    with open(WEIGHTS_FILE, "w", encoding="utf-8", newline="") as fh:
+        fh.write("# Fellegi-Sunter weights learned from the labelled ASySD sets (clean and messy) by benchmarks/dedup.py --fit.\n")
+        writer = csv.DictWriter(fh, fieldnames=["field", "level", "m", "u"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(weights_to_rows(prior))
+    print(f"wrote {WEIGHTS_FILE.relative_to(ROOT)}")
+    print(prior.table().to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    chosen = choose_settings(everything, base, prior)
+    print(f"chosen on all three sets: {_settings_text(chosen)}")
+
+
+def phenomena_report(names: list[str], data: Path, share: float = 0.15) -> None:
+    """Sensitivity with one export phenomenon at a time on ``share`` of the records (no decoys).
+
+    Shows which kinds of export the keys and rules read through and which still cost
+    duplicates. Weights and thresholds are the shipped ones (in sample for the weights).
+    """
+    print(f"ONE PHENOMENON AT A TIME on {share:.0%} of the records (shipped settings; sensitivity / publications lost)")
+    print(f"{'phenomenon':<28}" + "".join(f"{n:>18}" for n in names))
+    for label, chosen in [("(none)", [])] + [(name, [(name, fn)]) for name, fn in PHENOMENA]:
+        cells = []
+        for name in names:
+            raw, groups = read_set(data / name)
+            saved = list(messy_exports.PHENOMENA)
+            messy_exports.PHENOMENA[:] = chosen
+            try:
+                messy, messy_groups = messy_version(raw, groups, seed=5, share=share, decoys=0)
+            finally:
+                messy_exports.PHENOMENA[:] = saved
+            with tempfile.TemporaryDirectory() as tmp:
+                write_set(messy, messy_groups, Path(tmp))
+                records, gold_groups = _import(Path(tmp))
+            comparison = compare_records(records)
+            gold = {rid: k for k, members in enumerate(gold_groups) for rid in members}
+            source = comparison.records["source_id"].astype(str).tolist()
+            truth = np.array([gold.get(s, len(gold_groups) + n) for n, s in enumerate(source)], dtype=np.int64)
+            clusters = decide(comparison).clusters.set_index("record_id")["cluster_id"].loc[comparison.ids].to_numpy()
+            r = score_clusters(truth, clusters)
+            cells.append(f"{r['sensitivity']:.4f} / {r['lost']}")
+        print(f"{label:<28}" + "".join(f"{c:>18}" for c in cells), flush=True)
+
+
+# --- speed ---------------------------------------------------------------------------------
+
+
+def speed_one(folder: str) -> dict[str, float]:
+    """In a child process: read the CSV, deduplicate, write the clusters, as ``reviewbench dedupe`` does."""
+    from reviewbench.dedupe import link_records
+    from reviewbench.outputs_io import write_csv
+
+    path = Path(folder) / "records_pre_merged.csv"
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    records, _ = read_files([path])
+    t1 = time.perf_counter()
+    result = link_records(records)
+    t2 = time.perf_counter()
+    write_csv(result.clusters, Path(folder) / "clusters.csv")
+    t3 = time.perf_counter()
+    cpu = time.process_time() - c0
+    truth_groups = pd.read_csv(Path(folder) / "merged_record_ids.csv", dtype=str)["merged_ids"].str.split(";")
+    gold = {rid: k for k, members in enumerate(truth_groups) for rid in members}
+    source = records.set_index("record_id").loc[result.clusters["record_id"], "source_id"].astype(str)
+    truth = np.array([gold.get(s, -1 - n) for n, s in enumerate(source)])
+    scores = score_clusters(truth, result.clusters["cluster_id"].to_numpy())
+    return {
+        "records": len(records), "import_s": t1 - t0, "dedupe_s": t2 - t1, "write_s": t3 - t2, "total_s": t3 - t0, "cpu_s": cpu,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **scores,
+    }
+
+
+def speed_report(sizes: list[int], seed: int) -> None:
+    from generate_dedup_corpus import write_corpus
+
+    print(f"{'synthetic':<12}{'records':>10}{'import s':>10}{'dedupe s':>10}{'write s':>9}{'total s':>9}{'cpu s':>8}{'peak MB':>9}{'sens':>8}{'lost':>6}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_corpus(size, tmp, seed=seed)
+            out = subprocess.run([sys.executable, __file__, "--speed-one", tmp], check=True, capture_output=True, text=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"{f'{size // 1000}k':<12}{r['records']:>10,}{r['import_s']:>10.1f}{r['dedupe_s']:>10.1f}{r['write_s']:>9.1f}"
+            f"{r['total_s']:>9.1f}{r['cpu_s']:>8.1f}{r['peak_mb']:>9.0f}{r['sensitivity']:>8.4f}{r['lost']:>6}",
+            flush=True,
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Deduplication accuracy, speed and memory.")
+    parser = argparse.ArgumentParser(description="Deduplication accuracy (held out and in sample), speed and memory.")
     parser.add_argument("--data", default=str(DATA), help="folder holding the labelled sets")
-    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated labelled sets ('' for none)")
-    parser.add_argument("--synthetic", type=int, action="append", help="synthetic corpus size (repeatable); default 80000")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated labelled sets")
+    parser.add_argument("--ablation", action="store_true", help="held-out figures with each rule switched off")
+    parser.add_argument("--fit", action="store_true", help="re-learn data/match_weights.csv on all sets")
+    parser.add_argument("--phenomena", action="store_true", help="sensitivity with one export phenomenon at a time")
+    parser.add_argument("--speed", type=int, action="append", help="synthetic corpus size to time (repeatable)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--one", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
+    parser.add_argument("--speed-one", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one:
-        print(json.dumps(run_one(*args.one)))
+    if args.speed_one:
+        print(json.dumps(speed_one(args.speed_one)))
         return
-
-    header = (
-        f"{'dataset':<16}{'records':>9}{'unique':>9}{'prec':>8}{'recall':>8}{'F1':>8}"
-        f"{'lost':>7}{'sens':>8}{'spec':>8}{'review':>7}{'import':>8}{'dedup s':>8}{'cpu s':>8}{'peak MB':>8}"
-    )
-    print(header)
-    print("-" * len(header))
-    for name in [s for s in args.sets.split(",") if s]:
-        folder = Path(args.data) / name
-        if not (folder / "records_pre_merged.csv").exists():
-            print(f"{name:<16} missing: {folder}")
-            continue
-        print(_row(name, _measure("labelled", str(folder))), flush=True)
-
-    from generate_dedup_corpus import write_corpus
-
-    for size in args.synthetic or [80000]:
-        with tempfile.TemporaryDirectory() as tmp:
-            write_corpus(size, tmp, seed=args.seed)
-            print(_row(f"synthetic {size // 1000}k", _measure("synthetic", tmp)), flush=True)
-    print(
-        "\nprec/recall/F1: pairwise; lost: publications lost to false merges; sens/spec: ASySD definitions;\n"
-        "review: uncertain pairs queued for a person; import: reading the file (synthetic: plain pandas);\n"
-        "dedup s: wall-clock seconds of deduplicate() (keys, blocking, scoring, rules, clusters, merge);\n"
-        "cpu s: CPU seconds of that call (all threads; on a shared machine wall > cpu); peak MB: max RSS of the run."
-    )
+    if args.speed:
+        speed_report(args.speed, args.seed)
+        return
+    names = [s for s in args.sets.split(",") if s]
+    if args.phenomena:
+        phenomena_report(names, Path(args.data))
+        return
+    missing = [n for n in names if not (Path(args.data) / n / "records_pre_merged.csv").exists()]
+    if missing:
+        sys.exit(f"labelled sets not found under {args.data}: {', '.join(missing)}")
+    corpora = {n: [load(n, v, Path(args.data)) for v in VERSIONS] for n in names}
+    if args.fit:
+        fit(corpora)
+    elif args.ablation:
+        ablation_report(corpora)
+    else:
+        accuracy_report(corpora)
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE))
     main()

@@ -1,8 +1,9 @@
+import time
+
 import pytest
 
-from reviewbench.cli import main
 from reviewbench.errors import ProjectError, ValidationError
-from reviewbench.project import load_yaml, open_project
+from reviewbench.project import load_located, load_yaml, open_project
 
 
 def test_open_project_finds_root_from_subfolder(example_copy, monkeypatch):
@@ -22,18 +23,45 @@ def test_malformed_yaml_names_file_and_line(tmp_path):
         load_yaml(bad)
 
 
-def test_init_lays_out_a_project_and_refuses_to_overwrite(tmp_path, capsys, repo_root):
-    target = tmp_path / "my-review"
-    assert main(["init", str(target)]) == 0
-    project = open_project(target)
-    assert project.review()["exclusion_reasons"]
-    assert project.searches_file.is_file()
-    assert "reviewbench run" in (target / ".github" / "workflows" / "review.yml").read_text()
-    assert {"subgroup", "prevention_tier", "determinant_layer"} <= set(project.codebook_data()["dimensions"])
-    assert (target / "evidence" / "screening" / "title_abstract").is_dir()
-    copied = {p.name for p in (target / "notebooks").glob("*.ipynb")}
-    assert copied and copied == {p.name for p in (repo_root / "notebooks").glob("*.ipynb")}
-    (project.review_file).write_text("title: mine\n")
-    assert main(["init", str(target)]) == 2
-    assert "already holds a review" in capsys.readouterr().err
-    assert project.review_file.read_text() == "title: mine\n"
+def _alias_bomb(levels: int, width: int = 9) -> str:
+    """Nested anchors, each a list of ``width`` aliases to the one before: ~9**levels values."""
+    lines = ["searches:", "  - {database: x, date: 2020-01-01, query: q}", "bomb:", "  a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"  a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [6, 7, 30])
+def test_an_alias_bomb_is_refused_at_once(tmp_path, levels):
+    """Row 5: 700 bytes of nested aliases in searches.yml took 29 s and 2.4 GB at 6 levels."""
+    path = tmp_path / "searches.yml"
+    path.write_text(_alias_bomb(levels))
+    started = time.perf_counter()
+    doc, problems = load_located(path)
+    assert time.perf_counter() - started < 2
+    assert doc is None and "aliases (*name) expand to more than 100,000 values" in problems[0].message
+    with pytest.raises(ValidationError, match="alias bomb"):
+        load_yaml(path)
+
+
+def test_merge_keys_that_double_at_every_level_are_refused(tmp_path):
+    lines, prev = ["a: &a {x: 1, y: 2}"], "a"
+    for i in range(40):
+        lines.append(f"b{i}: &b{i}\n  <<: [*{prev}, *{prev}]\n  k{i}: 1")
+        prev = f"b{i}"
+    started = time.perf_counter()
+    doc, problems = load_located(tmp_path / "x.yml", "\n".join(lines))
+    assert time.perf_counter() - started < 2 and doc is None and "alias" in problems[0].message
+
+
+def test_a_few_aliases_still_load_with_their_lines(tmp_path):
+    doc, problems = load_located(tmp_path / "x.yml", "base: &b {hits: 3}\nsearches:\n  - *b\n  - *b\n")
+    assert problems == [] and doc.data["searches"] == [{"hits": 3}, {"hits": 3}]
+
+
+@pytest.mark.parametrize("text, says", [
+    ("a: &a [*a]\n", "refers to a value that contains it"),
+    ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+])
+def test_recursive_and_deeply_nested_yaml_is_a_problem_not_a_crash(tmp_path, text, says):
+    doc, problems = load_located(tmp_path / "x.yml", text)
+    assert doc is None and says in problems[0].message

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from reviewbench.schema import (
-    RECORD_COLUMNS, assign_record_ids, conform, from_csv_frame, normalise_doi, to_csv_frame,
+    RECORD_COLUMNS, assign_record_ids, conform, normalise_doi,
 )
 
 
@@ -55,26 +55,6 @@ def test_conform_types_and_extra():
     assert row["year"] == 2021
     assert row["extra"] == {"custom": "x"}
     assert row["doi"] == ""
-
-
-@given(
-    st.lists(
-        st.fixed_dictionaries(
-            {
-                "title": st.text(min_size=1, max_size=30).filter(lambda s: s.strip() == s and s),
-                "authors": st.lists(st.from_regex(r"[A-Z][a-z]{1,8}, [A-Z]", fullmatch=True), max_size=3),
-                "year": st.one_of(st.none(), st.integers(1900, 2030)),
-                "keywords": st.lists(st.from_regex(r"[a-z]{1,10}", fullmatch=True), max_size=3),
-            }
-        ),
-        min_size=1,
-        max_size=5,
-    )
-)
-def test_csv_frame_round_trip(rows):
-    df = conform(pd.DataFrame(rows))
-    back = from_csv_frame(to_csv_frame(df))
-    pd.testing.assert_frame_equal(back, df)
 
 
 def test_record_ids_survive_better_author_and_journal_parsing():

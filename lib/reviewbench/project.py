@@ -1,8 +1,16 @@
-"""The project model: where a review's folders are and how to load its YAML files.
+"""The project model: where a review's folders and files are and how to load its YAML files.
 
 A project is a folder with ``bibliography/``, ``evidence/``, ``notebooks/`` and
-``outputs/``; ``evidence/review.yml`` marks it. Paths are resolved here and nowhere
-else, so notebooks and the CLI agree on them.
+``outputs/``; ``evidence/review.yml`` marks it. Paths are built here and nowhere
+else, so notebooks, the CLI and every step agree on them.
+
+YAML is read once, by :func:`load_located`, which keeps the line of every value (schema
+checks name the line of a problem, which PyYAML's ``safe_load`` forgets) and reports
+duplicate mapping keys (which ``safe_load`` silently overwrites: a duplicated code id
+would lose a code). :func:`load_yaml` is the same loader for files that must hold a mapping.
+A file whose aliases (``*name``) would expand to more than :data:`MAX_YAML_VALUES`
+values (an "alias bomb": a few hundred bytes can expand to billions), or that refers to
+itself, or that nests too deeply, is refused with a problem before any step walks it.
 """
 
 from __future__ import annotations
@@ -17,6 +25,20 @@ import yaml
 from .errors import Problem, ProjectError, ValidationError
 
 SCREENING_STAGES = ("title_abstract", "full_text")
+#: The log of a screening stage that holds the settled conflicts (not a reviewer's log).
+RESOLUTIONS = "resolutions"
+#: Files that may sit beside the exports in ``bibliography/`` but are not exports.
+NOT_EXPORTS = frozenset({"searches.yml", "README.md"})
+
+
+def is_export(path: Path) -> bool:
+    """Whether ``path`` may be a search export: a file, not hidden, not the search log."""
+    return path.is_file() and not path.name.startswith(".") and path.name not in NOT_EXPORTS
+
+
+def exports_in(folder: Path) -> list[Path]:
+    """The search exports in ``folder`` (sorted by name; see :func:`is_export`)."""
+    return sorted(p for p in folder.iterdir() if is_export(p)) if folder.is_dir() else []
 
 
 @dataclass(frozen=True)
@@ -41,6 +63,10 @@ class Project:
     def outputs(self) -> Path:
         return self.root / "outputs"
 
+    def output_path(self, folder: str, *parts: str) -> Path:
+        """A path in one output folder of the project (``outputs`` or ``outputs/<filters>``)."""
+        return self.root.joinpath(folder, *parts)
+
     @property
     def review_file(self) -> Path:
         return self.evidence / "review.yml"
@@ -53,9 +79,27 @@ class Project:
     def searches_file(self) -> Path:
         return self.bibliography / "searches.yml"
 
+    @property
+    def screening_root(self) -> Path:
+        """``evidence/screening/``: one folder per stage, and the stopping log."""
+        return self.evidence / "screening"
+
     def screening_dir(self, stage: str) -> Path:
         """Folder of the per-reviewer decision logs of one screening stage."""
-        return self.evidence / "screening" / stage
+        return self.screening_root / stage
+
+    def screening_log_file(self, stage: str, reviewer: str) -> Path:
+        """``evidence/screening/<stage>/<reviewer>.csv`` (the caller checks both names)."""
+        return self.screening_dir(stage) / f"{reviewer}.csv"
+
+    def resolutions_file(self, stage: str) -> Path:
+        """``evidence/screening/<stage>/resolutions.csv``: the settled conflicts of a stage."""
+        return self.screening_dir(stage) / f"{RESOLUTIONS}.csv"
+
+    @property
+    def stopping_log_file(self) -> Path:
+        """``evidence/screening/stopping.csv``: the team's decisions to stop screening early."""
+        return self.screening_root / "stopping.csv"
 
     @property
     def dedup_decisions_file(self) -> Path:
@@ -65,20 +109,41 @@ class Project:
     def findings_dir(self) -> Path:
         return self.evidence / "findings"
 
+    def findings_file(self, coder: str) -> Path:
+        """``evidence/findings/<coder>.csv`` (the caller checks the name)."""
+        return self.findings_dir / f"{coder}.csv"
+
+    def assist_findings_file(self, model_reviewer: str) -> Path:
+        """``evidence/findings/assist/<model reviewer>.csv``: a language model's code suggestions
+        (a folder of their own, so they are never read as a coder's log)."""
+        return self.findings_dir / "assist" / f"{model_reviewer}.csv"
+
+    @property
+    def studies_file(self) -> Path:
+        """``evidence/findings/studies.csv``: study characteristics."""
+        return self.findings_dir / "studies.csv"
+
+    @property
+    def reconciliation_file(self) -> Path:
+        """``evidence/findings/reconciliation.csv``: codes agreed where coders differed."""
+        return self.findings_dir / "reconciliation.csv"
+
     @property
     def cache(self) -> Path:
         """Derived data that is slow to recompute (never the source of truth; git-ignored)."""
         return self.root / ".cache"
 
+    def cache_dir(self, step: str) -> Path:
+        """``.cache/<step>/``: the slow derived data of one step (``screening``, ``outputs``)."""
+        return self.cache / step
+
+    def bibliography_file(self, name: str) -> Path:
+        """``bibliography/<name>``: one search export."""
+        return self.bibliography / name
+
     def bibliography_files(self) -> list[Path]:
         """Search exports in ``bibliography/`` (sorted; ``searches.yml`` and dotfiles excluded)."""
-        if not self.bibliography.is_dir():
-            return []
-        return sorted(
-            p
-            for p in self.bibliography.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.name not in {"searches.yml", "README.md"}
-        )
+        return exports_in(self.bibliography)
 
     def review(self) -> dict[str, Any]:
         """``evidence/review.yml`` as a dict."""
@@ -109,21 +174,140 @@ def open_project(path: str | Path | None = None) -> Project:
     )
 
 
-def load_yaml(path: Path) -> dict[str, Any]:
-    """Load a YAML mapping; a missing or malformed file raises an error naming file and line."""
-    if not path.is_file():
-        raise ProjectError(f"{path}: file not found (expected a YAML file)")
+PathKey = tuple[Any, ...]
+#: The most values a review's YAML file may expand to through its aliases; a review's
+#: own files hold a few thousand.
+MAX_YAML_VALUES = 100_000
+
+
+class Located:
+    """Data loaded from one YAML file with the line of every value."""
+
+    def __init__(self, path: str, data: Any, lines: dict[PathKey, int]) -> None:
+        self.path = path
+        self.data = data
+        self.lines = lines
+
+    def line(self, *keys: Any) -> int | None:
+        """Line of the value at ``keys``, or of its nearest enclosing value."""
+        key: PathKey = tuple(keys)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, message: str, *keys: Any) -> Problem:
+        """A :class:`Problem` located at the value ``keys``."""
+        return Problem(self.path, self.line(*keys), message)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _expansion_problem(root: yaml.Node, file: str) -> Problem | None:
+    """A problem when the node graph, with every alias written out, would hold more than
+    :data:`MAX_YAML_VALUES` values (while the file itself holds fewer), or a cycle.
+
+    Counts each distinct node once, so the count is as quick as the file is long.
+    """
+    size: dict[int, int] = {}
+    started: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            size[key] = min(1 + sum(size[id(c)] for c in _children(node)), MAX_YAML_VALUES + 1)
+            continue
+        if key in size:
+            continue
+        if key in started:  # started and not finished: an enclosing value
+            return Problem(file, node.start_mark.line + 1, "an alias (*name) refers to a value that contains it; write the values out")
+        started.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in size)
+    if size[id(root)] > MAX_YAML_VALUES and len(size) <= MAX_YAML_VALUES:
+        return Problem(file, None, f"its aliases (*name) expand to more than {MAX_YAML_VALUES:,} values, far more than a review's "
+                       "file holds (an alias bomb?); write the values out instead of repeating aliases")
+    return None
+
+
+def _walk(root: yaml.Node, lines: dict[PathKey, int], problems: list[Problem], file: str) -> None:
+    """The line of every value below ``root``, and each duplicate key as a problem."""
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    problems.append(Problem(file, line, f"duplicate key {key!r} (first written on line {seen[key]}); the second would silently replace the first"))
+                else:
+                    seen[key] = line
+                # a key's own line is more useful than its value's (values may start on the next line)
+                lines[(*path, key)] = line
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
+
+
+def load_located(path: str | Path, text: str | None = None) -> tuple[Located | None, list[Problem]]:
+    """Parse a YAML file; return ``(Located, problems)``.
+
+    ``Located`` is ``None`` when the file is missing or is not valid YAML (the problem
+    then says where parsing stopped). Mapping keys that are not strings keep their
+    YAML spelling in the line map.
+    """
+    file = str(path)
+    if text is None:
+        p = Path(path)
+        if not p.is_file():
+            return None, [Problem(file, None, "file not found")]
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return None, [Problem(file, None, "not UTF-8 text")]
+    loader = yaml.SafeLoader(text)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # What yaml.safe_load does, keeping the node tree it builds the data from.
+        node = loader.get_single_node()
+        bomb = _expansion_problem(node, file) if node is not None else None
+        if bomb is not None:
+            return None, [bomb]
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ValidationError([Problem(str(path), line, f"invalid YAML: {problem}")]) from None
-    except UnicodeDecodeError:
-        raise ValidationError([Problem(str(path), None, "not UTF-8 text")]) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ValidationError([Problem(str(path), 1, f"expected a mapping of keys to values, found {type(data).__name__}")])
-    return data
+        return None, [Problem(file, line, f"invalid YAML: {problem}")]
+    except RecursionError:
+        return None, [Problem(file, None, "values are nested too deeply to read (hundreds of levels)")]
+    finally:
+        loader.dispose()
+    lines: dict[PathKey, int] = {}
+    problems: list[Problem] = []
+    if node is not None:
+        _walk(node, lines, problems, file)
+    return Located(file, {} if data is None else data, lines), problems
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    """Load a YAML mapping; a missing or malformed file raises an error naming file and line.
+
+    Duplicate keys are left to ``reviewbench validate`` to report (the later value is kept).
+    """
+    if not path.is_file():
+        raise ProjectError(f"{path}: file not found (expected a YAML file)")
+    doc, problems = load_located(path)
+    if doc is None:
+        raise ValidationError(problems)
+    if not isinstance(doc.data, dict):
+        raise ValidationError([Problem(str(path), 1, f"expected a mapping of keys to values, found {type(doc.data).__name__}")])
+    return doc.data

@@ -208,10 +208,3 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
         ]
     return out
 
-
-def from_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Inverse of :func:`to_csv_frame` for a CSV written by reviewbench."""
-    out = df.copy()
-    if "extra" in out.columns:
-        out["extra"] = [json.loads(e) if isinstance(e, str) and e.startswith("{") else {} for e in out["extra"]]
-    return conform(out)

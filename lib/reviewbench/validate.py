@@ -1,117 +1,56 @@
-"""Project-wide schema check: ``reviewbench validate``.
+"""Project-wide check: ``reviewbench validate``.
 
 :func:`validate_project` reads every file a reviewer writes by hand or through the
 library (``review.yml``, ``codebook.yml``, ``searches.yml``, screening decision logs,
 dedup overrides, findings and study logs) and returns every problem found, each
 naming the file, the line and what was expected. It never stops at the first problem,
 so one run lists everything to fix.
+
+It also sees the project as a whole (:func:`project_problems`): it imports and
+deduplicates the exports (cached in ``.cache/validate/``) and checks the files against
+each other and against where each publication stands (:func:`reviewbench.pipeline.review_status`):
+an export ``searches.yml`` does not describe, a search whose ``hits`` differs from the
+records read; full-text decisions on records excluded at title/abstract; a resolution whose reason contradicts its decision;
+findings or study rows on records that are not included studies (on records still on
+their way in only once ``review.yml`` says ``status: complete``); and placeholder text
+left from the template in ``review.yml``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-from .errors import Problem, ValidationError
-from .project import SCREENING_STAGES, Project
+import pandas as pd
 
-SCREENING_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
-FULL_TEXT_EXTRA = ["retrieval", "pdf"]
-DECISIONS = ("include", "exclude", "maybe")
-RETRIEVAL = ("", "retrieved", "not_retrieved")
+from . import pipeline
+from .assist.config import assist_problems
+from .assist.log import check_coding_log, check_screening_log, coding_logs
+from .coding.codebook import Codebook, codebook_problems, load_codebook
+from .coding.findings import check_findings_log, coder_logs
+from .coding.reconcile import check_reconciliation_log
+from .coding.studies import check_studies_log
+from .dedupe.decisions import read_decisions
+from .errors import InputFileError, Problem, ReviewbenchError, ValidationError
+from .logs import csv_rows_with_lines
+from .project import RESOLUTIONS, SCREENING_STAGES, Located, Project, load_located
+from .screening.criteria import StageSettings, is_model_reviewer, stage_settings
+from .screening.decisions import RETRACT, check_decision_log
+from .screening.stopping_log import check_stopping_log, current_stops
 
-
-def csv_rows_with_lines(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
-    """Read a CSV log keeping the line on which each row starts.
-
-    Returns ``(header, [(line, row)], problems)``; rows with the wrong number of fields
-    are reported and left out. Blank lines are skipped.
-    """
-    path = Path(path)
-    file = str(path)
-    try:
-        fh = open(path, "r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        return [], [], [Problem(file, None, f"cannot be read: {exc.strerror}")]
-    rows: list[tuple[int, list[str]]] = []
-    problems: list[Problem] = []
-    header: list[str] = []
-    with fh:
-        reader = csv.reader(fh)
-        try:
-            first = next(reader, None)
-            if first is None:
-                return [], [], [Problem(file, 1, "empty file (expected a header line)")]
-            header = [h.strip() for h in first]
-            line = reader.line_num + 1
-            for row in reader:
-                start = line
-                line = reader.line_num + 1
-                if not row or all(not cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    problems.append(Problem(file, start, f"expected {len(header)} fields ({','.join(header)}), found {len(row)}"))
-                    continue
-                rows.append((start, row))
-        except UnicodeDecodeError:
-            problems.append(Problem(file, reader.line_num + 1, "not UTF-8 text (save the file as UTF-8)"))
-        except csv.Error as exc:
-            problems.append(Problem(file, reader.line_num, f"malformed CSV: {exc}"))
-    return header, rows, problems
-
-
-def check_header(file: str, header: list[str], expected: list[str], *, allow_extra: bool = False) -> list[Problem]:
-    """A problem when ``header`` lacks a column of ``expected`` (or has extra ones)."""
-    missing = [c for c in expected if c not in header]
-    if missing:
-        return [Problem(file, 1, f"missing column(s) {', '.join(missing)}; expected header: {','.join(expected)}")]
-    extra = [c for c in header if c not in expected]
-    if extra and not allow_extra:
-        return [Problem(file, 1, f"unexpected column(s) {', '.join(extra)}; expected header: {','.join(expected)}")]
-    return []
-
-
-def check_timestamp(value: str) -> bool:
-    """Whether ``value`` is an ISO 8601 date-time (``2022-06-13T09:00:00Z``)."""
-    try:
-        dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
-
-
-def check_log_rows(
-    path: Path,
-    expected: list[str],
-    row_problems: Callable[[dict[str, str]], list[str]],
-    key: str,
-) -> list[Problem]:
-    """Problems in an append-only log: its header, ``row_problems`` of each row and the
-    row's timestamp, each with its line and the row's ``key`` value."""
-    file = str(path)
-    header, rows, problems = csv_rows_with_lines(path)
-    if not header:
-        return problems
-    head = check_header(file, header, expected)
-    if head:
-        return problems + head
-    for line, values in rows:
-        row = dict(zip(header, values))
-        ident = row.get(key) or None
-        problems += [Problem(file, line, message, ident) for message in row_problems(row)]
-        if not check_timestamp(row.get("timestamp", "")):
-            problems.append(Problem(file, line, f"timestamp {row.get('timestamp')!r} is not an ISO 8601 date-time", ident))
-    return problems
+#: ``status`` in ``review.yml``: a review in progress reports open states as notes; a
+#: complete one treats any as an error.
+REVIEW_STATUSES = ("in_progress", "complete")
+#: Text the template marks for the reviewer to replace: ``<the title of your review>``.
+PLACEHOLDER = re.compile(r"<[A-Za-z][^<>\n]*>")
 
 
 # --------------------------------------------------------------------------- review.yml
 
 
 def _check_review(project: Project) -> tuple[list[Problem], dict[str, Any]]:
-    from .coding.located_yaml import load_located
-
     doc, problems = load_located(project.review_file)
     if doc is None:
         return problems, {}
@@ -154,29 +93,40 @@ def _check_review(project: Project) -> tuple[list[Problem], dict[str, Any]]:
     reviewers = data.get("reviewers")
     if reviewers is not None and not isinstance(reviewers, (dict, list)):
         problems.append(doc.problem("'reviewers' must be a mapping of reviewer id to details, or a list of ids", "reviewers"))
+    status = data.get("status")
+    if status is not None and status not in REVIEW_STATUSES:
+        problems.append(doc.problem(f"status must be one of {', '.join(REVIEW_STATUSES)}, found {status!r}", "status"))
+    problems += _placeholders(doc, data, ())
+    problems += assist_problems(doc)
     return problems, data
 
 
-def _valid_reasons(review: dict[str, Any]) -> set[str] | None:
-    reasons = review.get("exclusion_reasons")
-    if not reasons:
-        return None
-    valid: set[str] = set()
-    if isinstance(reasons, dict):
-        valid |= {str(k) for k in reasons} | {str(v) for v in reasons.values() if isinstance(v, str)}
-    elif isinstance(reasons, list):
-        valid |= {str(r) for r in reasons}
-    for r in review.get("not_retrieved_reasons") or []:
-        valid.add(str(r))
-    return valid
+def _placeholders(doc: Located, value: Any, keys: tuple) -> list[Problem]:
+    """Text left from the template (``<...>``) anywhere in ``value``, with its line."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _placeholders(doc, v, (*keys, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _placeholders(doc, v, (*keys, i))]
+    if isinstance(value, str) and PLACEHOLDER.search(value):
+        where = " ".join(f"item {k + 1}" if isinstance(k, int) else str(k) for k in keys) or "the file"
+        return [doc.problem(f"{where}: placeholder text left from the template ({PLACEHOLDER.search(value).group(0)}); "
+                            "write your review's own", *keys)]
+    return []
+
+
+def _stage_settings(review: dict[str, Any], stage: str) -> StageSettings:
+    """The stage's settings from ``review.yml`` as far as it can be read (its own problems
+    are reported by :func:`_check_review`); nothing is assumed where it cannot."""
+    try:
+        return stage_settings(review, stage)
+    except (ReviewbenchError, ValueError, TypeError, AttributeError):
+        return stage_settings({}, stage)
 
 
 # --------------------------------------------------------------------------- searches.yml
 
 
 def _check_searches(project: Project) -> list[Problem]:
-    from .coding.located_yaml import load_located
-
     if not project.searches_file.exists():
         return []
     doc, problems = load_located(project.searches_file)
@@ -212,7 +162,7 @@ def _check_searches(project: Project) -> list[Problem]:
             if hits is not None and (isinstance(hits, bool) or not isinstance(hits, int) or hits < 0):
                 problems.append(doc.problem(f"{section} entry {i + 1}: hits must be a whole number (0 or more), found {hits!r}", *where, "hits"))
             file = entry.get("file")
-            if file and not (project.bibliography / str(file)).is_file():
+            if file and not project.bibliography_file(str(file)).is_file():
                 problems.append(doc.problem(f"{section} entry {i + 1}: file {file!r} is not in bibliography/", *where, "file"))
     return problems
 
@@ -226,48 +176,14 @@ def _screening_logs(project: Project) -> Iterator[tuple[str, Path]]:
         if folder.is_dir():
             for path in sorted(folder.glob("*.csv")):
                 yield stage, path
-    root = project.evidence / "screening"
+    root = project.screening_root
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in SCREENING_STAGES):
             yield folder.name, folder
 
 
-def check_screening_log(path: Path, stage: str, valid_reasons: set[str] | None = None) -> list[Problem]:
-    """Problems in one screening decision log (columns, decisions, retrieval, timestamps)."""
-    file = str(path)
-    header, rows, problems = csv_rows_with_lines(path)
-    if not header:
-        return problems
-    expected = SCREENING_COLUMNS + (FULL_TEXT_EXTRA if stage == "full_text" and path.stem != "resolutions" else [])
-    head = check_header(file, header, expected, allow_extra=stage == "full_text")
-    if head:
-        return problems + head
-    idx = {c: header.index(c) for c in header}
-    for line, row in rows:
-        cell = lambda c: row[idx[c]].strip() if c in idx else ""  # noqa: E731
-        if not cell("record_id"):
-            problems.append(Problem(file, line, "empty record_id"))
-        decision = cell("decision")
-        # A reviewer may withdraw a decision (undo of a first decision); an arbiter may not.
-        allowed = DECISIONS if path.stem == "resolutions" else DECISIONS + ("retract",)
-        if decision not in allowed:
-            problems.append(Problem(file, line, f"decision {decision!r} is not one of {', '.join(allowed)}", cell("record_id") or None))
-        reason = cell("reason")
-        if valid_reasons is not None and reason and decision == "exclude" and reason not in valid_reasons:
-            problems.append(Problem(file, line, f"reason {reason!r} is not an exclusion reason of review.yml ({', '.join(sorted(valid_reasons))})", cell("record_id") or None))
-        if "retrieval" in idx and cell("retrieval") not in RETRIEVAL:
-            problems.append(Problem(file, line, f"retrieval {cell('retrieval')!r} is not one of retrieved, not_retrieved (or empty)", cell("record_id") or None))
-        if path.stem != "resolutions" and cell("reviewer") and cell("reviewer") != path.stem:
-            problems.append(Problem(file, line, f"reviewer {cell('reviewer')!r} differs from the file's reviewer {path.stem!r} (each reviewer writes only their own log)", cell("record_id") or None))
-        if not check_timestamp(cell("timestamp")):
-            problems.append(Problem(file, line, f"timestamp {cell('timestamp')!r} is not an ISO 8601 date-time (e.g. 2022-06-13T09:00:00Z)", cell("record_id") or None))
-    return problems
-
-
 def _check_dedup(project: Project) -> list[Problem]:
     """Problems in ``evidence/dedup/decisions.csv`` (header, decision values, record pairs)."""
-    from .dedupe.decisions import read_decisions
-
     try:
         read_decisions(project.dedup_decisions_file)
     except ValidationError as exc:
@@ -278,32 +194,172 @@ def _check_dedup(project: Project) -> list[Problem]:
 # --------------------------------------------------------------------------- entry point
 
 
-def validate_project(project: Project) -> list[Problem]:
-    """Every problem in the project's YAML files and logs (empty list: all valid)."""
-    from .coding.codebook import codebook_problems, load_codebook
-    from .coding.findings import check_coding_logs
-    from .screening.stopping_log import check_stopping_log, stopping_log_path
+def _check_coding_logs(project: Project, codebook: Codebook) -> list[Problem]:
+    """Problems in every findings log, the study log and the reconciliation log."""
+    problems: list[Problem] = []
+    for path in coder_logs(project).values():
+        problems += check_findings_log(path, codebook)
+    if project.studies_file.exists():
+        problems += check_studies_log(project.studies_file, codebook)
+    if project.reconciliation_file.exists():
+        problems += check_reconciliation_log(project.reconciliation_file, codebook)
+    for path in coding_logs(project):
+        problems += check_coding_log(path, codebook)
+    return problems
 
+
+# --------------------------------------------------------------------------- the project as a whole
+
+
+def _current_rows(path: Path, key: str) -> list[tuple[int, dict[str, str]]]:
+    """The latest row per ``key`` of a log, with its line (retracted decisions dropped)."""
+    header, rows, _problems = csv_rows_with_lines(path)
+    latest: dict[str, tuple[int, dict[str, str]]] = {}
+    for line, values in rows:
+        row = {h: v.strip() for h, v in zip(header, values)}
+        if row.get(key):
+            latest[row[key]] = (line, row)
+    return [(line, row) for line, row in latest.values() if row.get("decision") != RETRACT]
+
+
+def _linked(project: Project) -> dict[str, Any]:
+    """What the checks need from the exports: records per file, the dedup clusters and the
+    publications (cached under the project's inputs, see :func:`reviewbench.pipeline.cached`)."""
+    records, _report = pipeline.load_records(project)
+    clusters, unique = pipeline.deduplicate_project(project, records)
+    return {
+        "per_file": records["source_file"].value_counts().to_dict() if not records.empty else {},
+        "clusters": clusters[["record_id", "cluster_id"]].copy(),
+        "unique": [str(r) for r in unique["record_id"]],
+    }
+
+
+def _search_problems(project: Project, per_file: dict[str, int]) -> list[Problem]:
+    """Exports ``searches.yml`` does not describe; searches whose ``hits`` differ from the records read."""
+    doc, _ = load_located(project.searches_file) if project.searches_file.is_file() else (None, [])
+    data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    described: set[str] = set()
+    problems = []
+    for section in ("searches", "registers", "other_methods"):
+        for i, entry in enumerate(data.get(section) or []):
+            if not isinstance(entry, dict):
+                continue
+            files = entry.get("file") or entry.get("files") or []
+            files = [files] if isinstance(files, str) else [str(f) for f in files]
+            described.update(Path(f).name for f in files)
+            hits = entry.get("hits")
+            if files and isinstance(hits, int) and not isinstance(hits, bool) and doc is not None:
+                n = sum(per_file.get(Path(f).name, 0) for f in files)
+                if n != hits:
+                    label = entry.get("database") or entry.get("source") or entry.get("register") or files[0]
+                    problems.append(doc.problem(f"{section} entry {i + 1} ({label}): hits is {hits} but {', '.join(files)} "
+                                                f"hold{'s' if len(files) == 1 else ''} {n} records (off by {n - hits:+d})",
+                                                section, i, "hits"))
+    for path in project.bibliography_files() if doc is not None else []:  # no searches.yml: nothing to hold them to
+        if path.name not in described:
+            problems.append(Problem(str(path), None, f"this export is not described in bibliography/searches.yml: add an entry "
+                                                      f"(database, date, query, hits) with file: {path.name}"))
+    return problems
+
+
+def _screening_cross_checks(project: Project, review: dict[str, Any], status: pd.DataFrame, to_cluster: dict[str, str]) -> list[Problem]:
+    """Full-text decisions on records excluded at title/abstract, and resolutions whose
+    reason contradicts their decision. (Decisions on records that are not imported are
+    left to the PRISMA reconciliation, which names them.)"""
+    problems = []
+    ta = dict(zip(status["record_id"], status["ta"]))
+    for stage, path in _screening_logs(project):
+        if path.is_dir() or is_model_reviewer(path.stem):  # a model's answers are not the team's decisions
+            continue
+        settings = _stage_settings(review, stage)
+        reasons = set(settings.exclusion_reasons) | set(settings.exclusion_reasons.values()) | set(settings.not_retrieved_reasons)
+        for line, row in _current_rows(path, "record_id"):
+            rid = row["record_id"]
+            publication = to_cluster.get(rid)
+            if stage == "full_text" and ta.get(publication) == "exclude":
+                problems.append(Problem(str(path), line, "full-text decision on a record excluded at title/abstract: retract it "
+                                        "(the screening view's undo, or a 'retract' row) or settle the title/abstract decision", rid))
+            if path.stem == RESOLUTIONS and row.get("decision") in ("include", "maybe") and row.get("reason") in reasons:
+                problems.append(Problem(str(path), line, f"the resolution is {row['decision']!r} but its reason {row['reason']!r} "
+                                        "is a reason to exclude: one of the two is wrong (a note goes in 'note')", rid))
+    return problems
+
+
+def _coding_cross_checks(project: Project, status: pd.DataFrame, to_cluster: dict[str, str], complete: bool) -> list[Problem]:
+    """Findings and study rows on records that are not included studies."""
+    where = dict(zip(status["record_id"], status["status"]))
+    problems = []
+    logs = [(path, "finding_id") for path in coder_logs(project).values()]
+    if project.studies_file.exists():
+        logs.append((project.studies_file, "record_id"))
+    for path, key in logs:
+        for line, row in _current_rows(path, key):
+            rid = row.get("record_id", "")
+            if not rid:
+                continue
+            publication = to_cluster.get(rid)
+            state = where.get(publication) if publication is not None else None
+            what = "study row" if key == "record_id" else f"finding {row.get(key)}"
+            if state is None:
+                problems.append(Problem(str(path), line, f"{what} on a record that is not among the imported records", rid))
+            elif state == pipeline.EXCLUDED or state == pipeline.UNSCREENED or state == pipeline.UNDECIDED:
+                problems.append(Problem(str(path), line, f"{what} on a record that is not an included study ({state})", rid))
+            elif state == pipeline.PROVISIONAL and complete:
+                problems.append(Problem(str(path), line, f"{what} on a record that is not an included study (provisional: "
+                                        "a screening decision on it is still open) in a review that says it is complete", rid))
+    return problems
+
+
+def project_problems(project: Project, review: dict[str, Any]) -> list[Problem]:
+    """The checks that need the whole project (see the module docstring); none when the
+    project has no exports yet, or when its logs cannot be read (their own problems say why)."""
+    if not project.bibliography_files():
+        return []
+    try:
+        linked = pipeline.cached(project, "validate", lambda: _linked(project))
+    except InputFileError as exc:
+        return [Problem(exc.path, exc.line, f"cannot be imported: {exc.problem}" + (f" (expected {exc.expected})" if exc.expected else ""))]
+    except ReviewbenchError:
+        return []
+    problems = _search_problems(project, linked["per_file"])
+    clusters = linked["clusters"]
+    to_cluster = dict(zip(clusters["record_id"].astype(str), clusters["cluster_id"].astype(str)))
+    try:
+        decisions = {stage: pipeline.publication_decisions(project, stage, clusters) for stage in SCREENING_STAGES}
+        status = pipeline.review_status(linked["unique"], decisions, "full_text", pipeline.required_reviewers(review),
+                                        stopped="title_abstract" in current_stops(project))
+    except (ReviewbenchError, ValueError, KeyError):
+        return problems
+    problems += _screening_cross_checks(project, review, status, to_cluster)
+    complete = str(review.get("status") or "") == "complete"
+    problems += _coding_cross_checks(project, status, to_cluster, complete)
+    return problems
+
+
+def validate_project(project: Project) -> list[Problem]:
+    """Every problem in the project's YAML files and logs, and between them (empty list: all valid)."""
     problems, review = _check_review(project)
     problems += _check_searches(project)
     codebook = None
     if project.codebook_file.exists():
         cb_problems = codebook_problems(project.codebook_file)
         problems += cb_problems
+        doc, _ = load_located(project.codebook_file)
+        problems += _placeholders(doc, doc.data, ()) if doc is not None else []
         if not cb_problems:
             codebook = load_codebook(project.codebook_file)
-    reasons = _valid_reasons(review)
     for stage, path in _screening_logs(project):
         if path.is_dir():
             problems.append(Problem(str(path), None, f"unknown screening stage folder {stage!r} (expected one of {', '.join(SCREENING_STAGES)})"))
             continue
-        problems += check_screening_log(path, stage, reasons)
+        check = check_screening_log if is_model_reviewer(path.stem) else check_decision_log
+        problems += check(path, _stage_settings(review, stage))
     problems += _check_dedup(project)
-    stopping = stopping_log_path(project)
-    if stopping.exists():
-        problems += check_stopping_log(stopping)
+    if project.stopping_log_file.exists():
+        problems += check_stopping_log(project.stopping_log_file)
     if codebook is not None:
-        problems += check_coding_logs(project, codebook)
+        problems += _check_coding_logs(project, codebook)
     elif project.findings_dir.is_dir() and any(project.findings_dir.glob("*.csv")):
         problems.append(Problem(str(project.codebook_file), None, "findings logs exist but the codebook is missing or invalid, so their codes cannot be checked"))
+    problems += project_problems(project, review)
     return problems

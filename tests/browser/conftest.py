@@ -20,7 +20,7 @@ from typing import Iterator
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PROJECT_FIXTURE = REPO / "tests" / "fixtures" / "screening_ui" / "project"
+PROJECT_FIXTURE = REPO / "tests" / "fixtures" / "screening" / "project"
 
 
 def _missing(what: str) -> None:

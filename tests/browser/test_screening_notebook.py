@@ -10,7 +10,7 @@ import pytest
 from reviewbench.logs import read_log
 from reviewbench.project import open_project
 from reviewbench.screening.decisions import SCREENING_COLUMNS, current_decisions
-from reviewbench.screening.records import screening_records
+from reviewbench.pipeline import screening_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT = 90_000  # ms: a cold kernel imports pandas, scikit-learn and the project

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from reviewbench.project import Project, open_project
+from reviewbench.project import Project
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "coding"
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
+def project(coding_project: Project) -> Project:
     """The fixture project (two coders, four shared findings) in a temporary folder."""
-    root = tmp_path / "review"
-    shutil.copytree(FIXTURES / "project", root)
-    for folder in ("notebooks", "outputs"):
-        (root / folder).mkdir(exist_ok=True)
-    return open_project(root)
+    return coding_project
 
 
 @pytest.fixture(scope="session")

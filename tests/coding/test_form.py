@@ -50,7 +50,7 @@ def test_double_coding_loads_text_but_not_codes(project):
 
 def test_suggest_fills_blank_dimensions(project):
     cb = load_codebook(project)
-    form = FindingForm(project, "kim", suggester=Suggester(cb))
+    form = FindingForm(project, "kim", suggester=Suggester(cb, preselect=0.5))  # pre-selection: test_form_suggestions.py
     form.finding.value = "Women working on the streets were offered STI testing."
     form.fields["tier"].text.value = "primary"
     found = form.suggest()

@@ -1,5 +1,6 @@
-"""Keyword rules: phrase matching, guards, sentence guards, proximity, and the example
-codebook on every false positive DOMAIN.md lists."""
+"""Keyword rules: phrase matching, guards, near guards, paired cues, sentence guards,
+proximity, 'alone' codes, and the example codebook on every false positive DOMAIN.md lists
+(context checks themselves: test_context.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from reviewbench.coding.codebook import KeywordRule, load_codebook
+from reviewbench.coding.codebook import KeywordRule, Pairing, build_codebook, load_codebook
 from reviewbench.coding.keywords import KeywordMatcher, compile_phrase, rule_hits
 
 
@@ -50,9 +51,72 @@ def test_window_requires_a_population_term_nearby_in_the_same_sentence():
     assert rule_hits(far, rule, None), "None means the text is known to be in population"
 
 
-def test_window_does_not_cross_sentences(matcher):
+def _windowed_codebook():
+    return build_codebook({
+        "population": {"terms": ["sex work*"]},
+        "dimensions": {"group": {"label": "Group", "multi": True, "window": 10, "codes": {
+            "migrant": {"label": "Migrant", "definition": "d", "keywords": {"any": ["migrant*"]}},
+            "indoor": {"label": "Indoor", "definition": "d", "keywords": {"any": ["indoor"], "guards": ["indoor air"]}}}}},
+    })
+
+
+def test_window_does_not_cross_sentences():
+    matcher = KeywordMatcher(_windowed_codebook())
     text = "Migrant workers in agriculture were excluded. Sex workers were interviewed."
-    assert "migrant" not in matcher.codes(text).get("subgroup", [])
+    assert "migrant" not in matcher.codes(text).get("group", [])
+    assert "migrant" in matcher.codes("Migrant sex workers were interviewed.")["group"]
+
+
+def test_assume_population_relaxes_only_the_window():
+    matcher = KeywordMatcher(_windowed_codebook())
+    text = "Women working indoor shifts reported fewer assaults."
+    assert "indoor" not in matcher.codes(text).get("group", [])
+    assert "indoor" in matcher.codes(text, assume_population=True)["group"]
+    assert "indoor" not in matcher.codes("Indoor air quality.", assume_population=True).get("group", [])
+
+
+def test_example_subgroups_need_no_population_term(matcher):
+    # findings of included studies are about sex workers already: the example's subgroup
+    # cues carry no window, and context checks do the work windows did
+    assert "indoor" in matcher.codes("Women working indoors reported fewer assaults.")["subgroup"]
+    assert "migrant" not in matcher.codes("Migrant workers in agriculture reported back pain.").get("subgroup", [])
+
+
+def test_paired_cue_needs_its_partner_in_the_clause():
+    rule = KeywordRule(paired=(Pairing(("men",), ("sold sex",), 2),))
+    assert [h[2] for h in rule_hits("Men who sold sex were interviewed.", rule)] == ["men + sold sex"]
+    assert rule_hits("Men attended the clinic; women sold sex.", rule) == [], "not across clauses"
+    assert rule_hits("Men at the clinic said that women there sold sex.", rule) == [], "too far apart"
+
+
+def test_paired_order():
+    after = KeywordRule(paired=(Pairing(("forced",), ("sex work",), 3, "after"),))
+    assert rule_hits("Women forced into sex work.", after)
+    assert rule_hits("Sex work was forced underground.", after) == []
+
+
+def test_paired_hit_spans_cue_and_partner():
+    rule = KeywordRule(paired=(Pairing(("men",), ("sold sex",), 3),))
+    text = "Migrant men who sold sex."
+    (start, end, phrase), = rule_hits(text, rule)
+    assert text[start:end] == "men who sold sex"
+
+
+def test_not_near_vetoes_within_two_words_only():
+    rule = KeywordRule(any=("online",), not_near=("survey*",))
+    assert rule_hits("An online survey of workers.", rule) == []
+    assert rule_hits("The survey team said that workers advertised online.", rule)
+
+
+def test_alone_code_gives_way_to_any_other_code_of_its_dimension():
+    cb = build_codebook({"dimensions": {"group": {"label": "G", "multi": True, "codes": {
+        "migrant": {"label": "M", "definition": "d", "keywords": {"any": ["migrant*"]}},
+        "general": {"label": "G", "definition": "d", "keywords": {"any": ["pooled"], "alone": True}}}}}})
+    matcher = KeywordMatcher(cb)
+    assert matcher.codes("Results were pooled.")["group"] == ["general"]
+    assert matcher.codes("Results for migrants were pooled with others.")["group"] == ["migrant"]
+    vetoed = [h for h in matcher.candidates("Results for migrants were pooled with others.") if h.vetoed]
+    assert [h.code for h in vetoed] == ["general"] and "another code" in vetoed[0].vetoed
 
 
 # Every trap DOMAIN.md names: the text must NOT receive the code.
@@ -80,14 +144,52 @@ FALSE_POSITIVES = [
     ("Comprehensive sexuality education (CSE) for sex workers' children.", "subgroup", "young_people_cse"),
     ("Sex workers' use of street drugs such as heroin.", "subgroup", "on_street"),
     ("Soliciting feedback from sex workers on services.", "subgroup", "on_street"),
-    # subgroup words far from any sex-work term
+    # subgroup words on other groups (the example needs no sex-work term nearby)
     ("Migrant workers in agriculture reported back pain.", "subgroup", "migrant"),
     ("Indoor workers in offices had more headaches.", "subgroup", "indoor"),
-    ("Transgender people's access to gender identity clinics.", "subgroup", "trans"),
     ("Street-based food vendors and hygiene.", "subgroup", "on_street"),
+    # more look-alikes, in words written for this test
+    ("Street lighting near the clinic was poor after dark.", "subgroup", "on_street"),
+    ("Research on this topic is a young field.", "subgroup", "young_people_cse"),
+    ("Bird migration was studied by the same team.", "subgroup", "migrant"),
+    ("Migration of the clinic database took a year.", "subgroup", "migrant"),
+    ("Male clients were asked about condom use.", "subgroup", "male"),
+    ("The male-to-female ratio of attendees was stable.", "subgroup", "trans"),
+    ("The male-to-female ratio of attendees was stable.", "subgroup", "male"),
+    ("Support staff escorted women to court.", "subgroup", "indoor"),
+    ("Volunteers would escort her to the clinic.", "subgroup", "indoor"),
+    ("Contacts were undocumented in the outreach log.", "subgroup", "migrant"),
+    ("Romanian law on sex work was reviewed.", "subgroup", "migrant"),
+    ("Women who looked after their children at home sold sex at night.", "subgroup", "young_people_cse"),
+    ("Mothers with children in care described grief.", "subgroup", "young_people_cse"),
+    ("Booking before 18 weeks of pregnancy was rare.", "subgroup", "young_people_cse"),
+    ("The under-18 conception rate was used as a proxy.", "subgroup", "young_people_cse"),
+    ("Personal grooming was hard without a shower.", "subgroup", "young_people_cse"),
+    ("Trans-Atlantic comparisons of sex work law.", "subgroup", "trans"),
+    ("Transition to a new booking system made testing harder.", "subgroup", "trans"),
+    ("Online booking for clinics excluded women without phones.", "subgroup", "online"),
+    ("Women bought medication online without advice.", "subgroup", "online"),
+    ("GP consultations by webcam were hard to arrange.", "subgroup", "online"),
+    ("Sauna sessions at the leisure centre were offered as part of a wellbeing course.", "subgroup", "indoor"),
+    ("Indoor lighting in the waiting room was dimmed.", "subgroup", "indoor"),
+    ("In a pooled analysis of nine studies, sex workers had higher HIV prevalence.", "subgroup", "not_specified"),
+    ("Data were pooled across the three trials, and the combined treatment groups were compared.", "subgroup", "not_specified"),
+    ("The male to female ratio among patients was two to one.", "subgroup", "trans"),
+    ("Trafficking of heroin through the port shaped the drug market.", "subgroup", "trafficked"),
+    ("The comparison group of women attending the same clinic for contraception included many migrants.", "subgroup", "migrant"),
+    ("Farm workers from Eastern Europe had similar rates of chlamydia.", "subgroup", "migrant"),
+    ("The sauna at the leisure centre was closed for repairs.", "subgroup", "indoor"),
+    ("Grooming and personal hygiene were difficult without showers.", "subgroup", "young_people_cse"),
+    ("Looked after children were not part of this study.", "subgroup", "young_people_cse"),
+    ("County lines drug trafficking reached the town.", "subgroup", "trafficked"),
+    ("The Modern Slavery Act was discussed by practitioners.", "subgroup", "trafficked"),
     # other dimensions
     ("Sex workers screening clients before meeting them.", "prevention_tier", "secondary"),
     ("Unequal treatment of sex workers by police.", "prevention_tier", "tertiary"),
+    ("Compulsory health checks for licensed workers were opposed.", "prevention_tier", "secondary"),
+    ("Support was offered only to those willing to exit.", "prevention_tier", "tertiary"),
+    ("Women said they were treated as criminals by the police.", "prevention_tier", "tertiary"),
+    ("The study was funded by a local charity.", "prevention_tier", "primordial"),
     ("BMC Family Practice published the study of sex workers.", "determinant_layer", "social_community"),
     ("The Dahlgren-Whitehead model of determinants of health.", "study_design", "modelling"),
     ("Studies from New York and New England.", "region", "yorkshire_humber"),
@@ -160,9 +262,33 @@ TRUE_POSITIVES = [
     ("Women who sold sex after leaving local authority care.", "subgroup", "young_people_cse"),
     ("Child sexual exploitation of girls in care.", "subgroup", "young_people_cse"),
     ("Few migrant sex workers had been trafficked.", "subgroup", "trafficked"),
+    # paired cues, in words written for this test
+    ("Men who sold sex at the station were rarely reached by services.", "subgroup", "male"),
+    ("Women working indoors reported fewer assaults than those outdoors.", "subgroup", "indoor"),
+    ("Women who sold sex on the street described police patrols.", "subgroup", "on_street"),
+    ("Trans sex workers described long waits for hormones.", "subgroup", "trans"),
+    ("Bulgarian women selling sex in the city rarely saw a GP.", "subgroup", "migrant"),
+    ("Women who had traded sex for somewhere to sleep were often assaulted.", "subgroup", "survival_sex"),
+    ("Girls who had been sexually exploited were rarely referred.", "subgroup", "young_people_cse"),
+    ("Women working from rented flats shared security tips.", "subgroup", "indoor"),
+    ("Sex workers who advertised online screened clients by text.", "subgroup", "online"),
+    ("The survey did not distinguish between work settings.", "subgroup", "not_specified"),
+    ("Women from Romania and Bulgaria made up most of the sauna workers.", "subgroup", "migrant"),
+    ("Rent boys met clients around public toilets late at night.", "subgroup", "on_street"),
+    ("Escorts who met clients in hotels shared safety tips.", "subgroup", "indoor"),
     ("STI screening among sex workers at outreach.", "prevention_tier", "secondary"),
     ("Condom distribution by sex worker projects.", "prevention_tier", "primary"),
     ("Drug treatment outcomes of street sex workers.", "prevention_tier", "tertiary"),
+    # tiers by DOMAIN.md 1.2 and 1.4, in words written for this test
+    ("The council ended the managed approach after complaints from residents.", "prevention_tier", "primordial"),
+    ("Cuts to public health budgets closed two specialist sex work services.", "prevention_tier", "primordial"),
+    ("Most escorts checked clients' phone numbers before agreeing to meet.", "prevention_tier", "primary"),
+    ("Outreach nurses offered HIV and syphilis tests in the parlours.", "prevention_tier", "secondary"),
+    ("Staff asked every new attendee about violence from partners and clients.", "prevention_tier", "secondary"),
+    ("Caseworkers supported women who wanted to leave sex work.", "prevention_tier", "tertiary"),
+    ("Naloxone was given to women leaving prison.", "prevention_tier", "tertiary"),
+    ("Women said staff passed their details to the police without consent.", "prevention_tier", "quaternary"),
+    ("Access to the hostel was conditional on agreeing to exit sex work.", "prevention_tier", "quaternary"),
     ("A qualitative study of women in Leeds.", "region", "yorkshire_humber"),
 ]
 
@@ -177,13 +303,6 @@ def test_hits_keep_auditable_spans(matcher):
     hit = next(h for h in matcher.match(text) if h.code == "on_street")
     assert text[hit.start:hit.end] == hit.text == "Street-based"
     assert "street-based" in hit.rule
-
-
-def test_assume_population_relaxes_only_the_window(matcher):
-    text = "Women working indoors reported fewer assaults."
-    assert "indoor" not in matcher.codes(text).get("subgroup", [])
-    assert "indoor" in matcher.codes(text, assume_population=True)["subgroup"]
-    assert "indoor" not in matcher.codes("Indoor air quality.", assume_population=True).get("subgroup", [])
 
 
 def test_population_filter(matcher):

@@ -10,8 +10,8 @@ import pytest
 from reviewbench.cli import main
 from reviewbench.coding import coded_findings, load_codebook
 from reviewbench.coding.classifier import CodeClassifier
-from reviewbench.coding.suggest import SUGGESTION_COLUMNS, Suggester, keyword_precision
-from reviewbench.coding.keywords import KeywordMatcher
+from reviewbench.coding.codebook import build_codebook
+from reviewbench.coding.suggest import MIN_CONFIDENCE, PRESELECT_THRESHOLD, SUGGESTION_COLUMNS, Suggester
 
 
 def test_keyword_suggestions_without_training(project):
@@ -22,17 +22,74 @@ def test_keyword_suggestions_without_training(project):
     rows = set(zip(out["id"], out["dimension"], out["code"]))
     assert ("a", "subgroup", "on_street") in rows and ("a", "tier", "secondary") in rows
     assert ("b", "subgroup", "indoor") in rows, "'parlours' is near 'sex work'"
-    assert (out["confidence"] == 0.8).all() and out["rule"].str.startswith("keyword").all()
+    assert (out["confidence"] >= MIN_CONFIDENCE).all() and out["rule"].str.startswith("keyword").all()
+    assert "matched 'Street-based' at 0-12" in out.loc[out["code"] == "on_street", "rule"].iloc[0], "the span is shown"
 
 
-def test_keyword_confidence_is_the_rules_precision_on_coded_findings(project):
-    cb = load_codebook(project)
-    training = coded_findings(project)
-    precision = keyword_precision(KeywordMatcher(cb), training)
-    # 'condom*' fires on F1 and F5, both coded primary: (2 + 0.8*2) / (2 + 2) = 0.9
-    assert precision[("tier", "primary")] == pytest.approx(0.9)
-    # 'treatment' fires on F3 (secondary; tertiary after union) and F4 (tertiary): (2 + 1.6) / 4
-    assert precision[("tier", "tertiary")] == pytest.approx(0.9)
+CODEBOOK = {
+    "dimensions": {"group": {"label": "Group", "multi": True, "context": ["negation"], "codes": {
+        "migrant": {"label": "Migrant", "definition": "d", "keywords": {"any": ["migrant*"], "guards": ["migrant birds"]}},
+        "male": {"label": "Male", "definition": "d", "keywords": {"paired": [{"cues": ["men"], "with": ["sold sex"], "within": 2}]}},
+        "local": {"label": "Local", "definition": "d"},
+    }}},
+}
+
+
+def _training(n_studies: int = 6) -> pd.DataFrame:
+    rows = []
+    for i in range(n_studies):
+        rows += [
+            {"record_id": f"s{i}", "finding": f"Migrant women in Leeds study {i} reported debt.", "group": ["migrant", "local"]},
+            {"record_id": f"s{i}", "finding": f"Men at the Leeds drop-in {i} described violence.", "group": ["male", "local"]},
+            {"record_id": f"s{i}", "finding": f"Women in general {i} described stigma.", "group": []},
+        ]
+    return pd.DataFrame(rows)
+
+
+def test_a_learned_code_needs_textual_evidence():
+    suggester = Suggester(build_codebook(CODEBOOK), _training())
+    assert suggester.classifier is not None and ("group", "local") in suggester.classifier.codes
+    out = suggester.suggest(pd.DataFrame({"id": ["x"], "text": ["Women in Leeds described debt."]}))
+    assert "local" not in set(out["code"]), "no cue for 'local' in the codebook: the classifier alone never suggests it"
+
+
+def test_a_vetoed_hit_is_not_brought_back_by_the_classifier():
+    suggester = Suggester(build_codebook(CODEBOOK), _training())
+    out = suggester.suggest(pd.DataFrame({"id": ["x", "y"], "text": ["Migrant birds were counted in Leeds.", "No migrant women took part in Leeds."]}))
+    assert out.empty, out
+
+
+def test_a_cue_without_its_partner_needs_the_classifier():
+    text = pd.DataFrame({"id": ["x"], "text": ["Men at the Leeds drop-in described debt."]})
+    assert Suggester(build_codebook(CODEBOOK)).suggest(text).empty, "no classifier: 'men' alone is no evidence"
+    backed = Suggester(build_codebook(CODEBOOK), _training()).evidence(text)
+    male = [ev for ev in backed if ev.code == "male"]
+    assert male and male[0].kind == "unpaired" and "classifier p=" in male[0].rule and "matched 'Men'" in male[0].rule
+
+
+def test_confidence_is_learned_from_coded_findings():
+    training = _training()
+    # in six more studies the 'migrant' cue fires where coders gave no code: confidence must show it
+    noisy = pd.DataFrame([{"record_id": f"t{i}", "finding": f"The migrant plan {i} was discussed.", "group": []} for i in range(6)])
+    suggester = Suggester(build_codebook(CODEBOOK), pd.concat([training, noisy], ignore_index=True))
+    rows = suggester.calibration_rows
+    assert set(rows["dimension"]) == {"group"} and rows["right"].isin([0, 1]).all()
+    clean = Suggester(build_codebook(CODEBOOK), training)
+    text = pd.DataFrame({"id": ["x"], "text": ["Migrant women described debt."]})
+    conf = lambda s: s.evidence(text)[0].confidence  # noqa: E731
+    assert conf(suggester) < conf(clean)
+    assert 0 < conf(suggester) < 1 and 0 < conf(clean) < 1
+
+
+def test_preselect_threshold_is_a_confidence_of_nine_in_ten(project):
+    assert PRESELECT_THRESHOLD == 0.9
+    assert Suggester(load_codebook(project)).preselect == Suggester(build_codebook(CODEBOOK), _training()).preselect == 0.9
+
+
+def test_suggestions_are_deterministic():
+    texts = pd.DataFrame({"id": ["a", "b"], "text": ["Migrant women in Leeds.", "Men at the Leeds drop-in."]})
+    first = Suggester(build_codebook(CODEBOOK), _training()).suggest(texts)
+    assert first.equals(Suggester(build_codebook(CODEBOOK), _training()).suggest(texts))
 
 
 def test_classifier_learns_codes_with_enough_examples(project):
@@ -69,3 +126,17 @@ def test_cli_rejects_bad_texts_with_a_clear_message(project, tmp_path, capsys, c
     assert main(["suggest", str(texts), "-o", str(tmp_path / "o.csv"), "--project", str(project.root)]) == 2
     assert fragment in capsys.readouterr().err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_cli_on_the_example_reads_context(repo_root, tmp_path):
+    texts = tmp_path / "texts.csv"
+    texts.write_text("id,text\n"
+                     "t1,No trans participants took part in the interviews.\n"
+                     "t2,Migrant farm workers in the comparison group had lower STI rates.\n"
+                     "t3,Women who sell sex were recruited online.\n"
+                     "t4,Trans women who sell sex were offered PrEP at the clinic.\n")
+    out = tmp_path / "codes.csv"
+    assert main(["suggest", str(texts), "-o", str(out), "--project", str(repo_root)]) == 0
+    rows = [r for r in csv.DictReader(out.open()) if r["dimension"] == "subgroup"]
+    assert [(r["id"], r["code"]) for r in rows] == [("t4", "trans")]
+    assert "matched 'Trans women'" in rows[0]["rule"]

@@ -25,7 +25,7 @@ def predicted_pairs(out: pd.DataFrame) -> set[tuple[str, str]]:
 def test_dedupe_writes_one_row_per_record_with_source_ids_and_evidence(tmp_path: Path) -> None:
     out_file = tmp_path / "clusters.csv"
     queue_file = tmp_path / "queue.csv"
-    assert main(["dedupe", str(SAMPLE / "records_pre_merged.csv"), "-o", str(out_file), "--review-queue", str(queue_file)]) == 0
+    assert main(["dedupe", str(SAMPLE / "records_pre_merged.csv"), "-o", str(out_file), "--queue", str(queue_file)]) == 0
     out = pd.read_csv(out_file, dtype=str, keep_default_na=False)
     records = pd.read_csv(SAMPLE / "records_pre_merged.csv", dtype=str)
     assert list(out.columns[:7]) == ["record_id", "source_id", "cluster_id", "source_file", "rule", "score", "matched_record_id"]
@@ -35,7 +35,9 @@ def test_dedupe_writes_one_row_per_record_with_source_ids_and_evidence(tmp_path:
     assert len(predicted) / len(gold) >= 0.95
     merged = out[out["rule"] != "unique"]
     assert (merged["evidence"].str.contains("title=")).all()
-    assert set(pd.read_csv(queue_file).columns) >= {"record_id", "other_record_id", "rule", "title"}
+    queue = pd.read_csv(queue_file, dtype=str, keep_default_na=False)
+    assert list(queue.columns[:7]) == ["record_id_a", "record_id_b", "rule", "score", "weight", "source_id_a", "source_id_b"]
+    assert set(queue["source_id_a"]) | set(queue["source_id_b"]) <= set(records["ID"])
 
 
 def test_dedupe_reapplies_decisions(tmp_path: Path) -> None:

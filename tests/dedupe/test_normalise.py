@@ -10,7 +10,7 @@ from reviewbench.dedupe.normalise import (
     journals_compatible,
     pmid_from_url,
     prepare_records,
-    split_authors,
+    author_list,
     start_page,
     title_key,
     volume_key,
@@ -45,7 +45,7 @@ def test_title_keeps_words_that_only_look_like_language_notes() -> None:
 
 
 def test_endnote_concatenated_authors_are_split() -> None:
-    assert split_authors("Adeli K.Lewis G. F.") == ["Adeli K.", "Lewis G. F."]
+    assert author_list("Adeli K.Lewis G. F.") == ["Adeli, K.", "Lewis, G. F."]
     assert authors_key("Kremastinos D. T. H.Iliodromitis E. K.Anastasiou-Nana M.") == "kremastinos iliodromitis anastasiounana"
 
 

@@ -36,7 +36,7 @@ def test_notebook_shows_uncertain_pairs_and_writes_no_decisions(tmp_path: Path) 
     out = tmp_path / "executed.ipynb"
     pm.execute_notebook(
         str(project / "notebooks" / NOTEBOOK.name), str(out),
-        parameters={"project_dir": "..", "reviewer": "kim"},  # interactive stays False
+        parameters={"project_dir": ".."},  # interactive stays False
         cwd=str(project / "notebooks"), kernel_name="python3", progress_bar=False,
     )
     assert snapshot(project) == before

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from reviewbench.errors import InputFileError, UnknownFormatError
-from reviewbench.formats import read_bytes, read_file, read_files
+from reviewbench.errors import SKIPPED, InputFileError, Problem, UnknownFormatError
+from reviewbench.formats import FileReport, ImportReport, read_bytes, read_file, read_files
 
 RIS = "TY  - JOUR\nTI  - Prostitution policy in Zürich and Malmö — a “comparison”\nAU  - Müller, Jörg\nPY  - 2019\nER  - \n"
 
@@ -109,3 +109,12 @@ def test_progress_bar_only_when_asked_or_at_a_terminal(fixtures, capsys):
     assert "importing" not in capsys.readouterr().err
     read_files(paths, progress=True)
     assert "importing" in capsys.readouterr().err
+
+
+def test_report_lists_at_most_the_first_problems_of_each_file():
+    problems = [Problem("big.ris", n, "record skipped: no fields after TY", kind=SKIPPED) for n in range(1, 31)]
+    report = ImportReport([FileReport("big.ris", "ris", records=5, problems=problems)])
+    text = report.summary(max_problems=10)
+    assert text.count("record skipped") == 10
+    assert "20 more problem(s) not shown" in text
+    assert text.splitlines()[1].split()[-3:] == ["5", "30", "0"]  # records, skipped, warnings

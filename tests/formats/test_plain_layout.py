@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewbench.formats import medline, read_text, ris
-from reviewbench.formats.tagged import _split_plain_layout, split_records
+from reviewbench.formats.tagged import split_records
+from reviewbench.formats.tagged.plain import split_plain_layout
 
 GENERAL = dataclasses.replace(medline.SYNTAX, plain_layout=None)
 
@@ -28,7 +29,7 @@ PUBMED = (
 
 
 def test_pubmed_layout_is_read_by_the_fast_path_and_equals_the_general_reader() -> None:
-    assert _split_plain_layout(PUBMED, medline.SYNTAX, None)[1] is None  # read to the end
+    assert split_plain_layout(PUBMED, medline.SYNTAX, None)[1] is None  # read to the end
     fast, general = both(PUBMED)
     assert fast == general
     records = fast[0]
@@ -50,7 +51,7 @@ def test_continuation_lines_are_stripped_and_joined_by_single_spaces() -> None:
 
 def test_a_record_without_pmid_keeps_the_fast_path() -> None:
     text = PUBMED.replace("\n\nPMID- 22222222\n", "\n\nTI  - No PMID here\nAU  - Doe J\n\nPMID- 22222222\n")
-    assert _split_plain_layout(text, medline.SYNTAX, None)[1] is None  # read to the end
+    assert split_plain_layout(text, medline.SYNTAX, None)[1] is None  # read to the end
     fast, general = both(text)
     assert fast == general and [line for line, _ in fast[0]] == [2, 12, 15]
 
@@ -67,7 +68,7 @@ def test_the_general_reader_goes_on_from_anything_outside_the_layout() -> None:
         PUBMED.replace("      cross", "      \u00a0cross"),  # ... by a no-break space
         PUBMED.replace("a\n      cross", "a  \n      \n      cross"),  # trailing spaces, a line of spaces
     ):
-        assert _split_plain_layout(odd, medline.SYNTAX, None)[1] is not None  # stopped: the general reader goes on
+        assert split_plain_layout(odd, medline.SYNTAX, None)[1] is not None  # stopped: the general reader goes on
         fast, general = both(odd)
         assert fast == general
 
@@ -122,7 +123,7 @@ def pubmed_texts(draw) -> str:
 @settings(max_examples=400, deadline=None)
 @given(pubmed_texts())
 def test_pubmed_layout_always_takes_the_fast_path_with_the_same_result(text: str) -> None:
-    assert _split_plain_layout(text, medline.SYNTAX, None)[1] is None
+    assert split_plain_layout(text, medline.SYNTAX, None)[1] is None
     fast, general = both(text)
     assert fast == general
 
@@ -160,7 +161,7 @@ def ris_texts(draw, messy: bool) -> str:
 @settings(max_examples=400, deadline=None)
 @given(ris_texts(messy=False))
 def test_ris_as_databases_write_it_takes_the_fast_path_with_the_same_result(text: str) -> None:
-    assert _split_plain_layout(text, ris.SYNTAX, None)[1] is None
+    assert split_plain_layout(text, ris.SYNTAX, None)[1] is None
     fast, general = both_ris(text)
     assert fast == general
 
@@ -176,7 +177,7 @@ def test_a_tag_after_an_end_line_mid_file_still_joins_its_record() -> None:
     records = [f"TY  - JOUR\nTI  - Title {n}\nAU  - Roe, R\nER  - " for n in range(4)]
     records[1] += "\nNL  - a tag Ovid writes after the end line"
     text = "\n\n".join(records) + "\n"
-    done, stop = _split_plain_layout(text, ris.SYNTAX, None)
+    done, stop = split_plain_layout(text, ris.SYNTAX, None)
     assert [r.tags["TI"] for r in done] == [["Title 0"]]  # record 1 is read again by the general reader
     assert stop == (text.index("TY  - JOUR\nTI  - Title 1"), 6)
     fast, general = both_ris(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reviewbench.errors import WARNING
 from reviewbench.formats import read_file, read_text
 
 
@@ -65,6 +66,20 @@ def test_medline_without_final_newline_stray_lines_and_unknown_tags(fixtures):
     assert second["title"] == "Second record stray line that belongs to the title"
     assert second["doi"] == "10.1000/abc.def"
     assert second["authors"] == ["Roe, R"]
+
+
+def test_a_medline_file_cut_off_mid_record_says_so(repo_root):
+    """Row 11: a truncated MEDLINE file kept its half record with no warning."""
+    text = (repo_root / "bibliography" / "pubmed.nbib").read_text(encoding="utf-8")
+    whole, report = read_text(text, "pubmed.nbib")
+    assert report.problems == []
+    cut = text[: text.index("\nFAU - ", len(text) // 2) + 9]  # in the middle of an author's name
+    df, report = read_text(cut, "cut.nbib")
+    [problem] = report.problems
+    assert problem.kind == WARNING and "the last record stops before its SO line (the file may be cut off" in problem.message
+    last_start = cut.rindex("\n\n") + 2
+    assert problem.line == cut.count("\n", 0, last_start) + 1
+    assert df.iloc[-1]["title"] == whole.iloc[len(df) - 1]["title"] and df.iloc[-1]["journal"] == ""
 
 
 def test_medline_crlf_gives_same_records(fixtures):

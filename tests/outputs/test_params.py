@@ -18,13 +18,13 @@ def test_defaults_write_everything_to_outputs():
 
 def test_subgroup_gets_its_own_folder():
     params = validate_params({"subgroup": "migrant"}, CODES)
-    assert params.subgroup == ("migrant",)
+    assert params.selected("subgroup") == ("migrant",)
     assert params.output_dir == "outputs/subgroup-migrant"
 
 
 def test_lists_are_ordered_as_in_the_codebook():
     params = validate_params({"subgroup": "trans,migrant", "prevention_tier": ["secondary"], "year_from": "2010"}, CODES)
-    assert params.subgroup == ("migrant", "trans") and params.year_from == 2010
+    assert params.selected("subgroup") == ("migrant", "trans") and params.year_from == 2010
     assert output_folder(params) == "outputs/subgroup-migrant+trans_prevention_tier-secondary_years-2010-any"
 
 
@@ -49,3 +49,16 @@ def test_invalid_parameters_stop(raw, name):
     with pytest.raises(ParameterError) as err:
         validate_params(raw, CODES)
     assert err.value.name == name and err.value.valid
+
+
+@pytest.mark.parametrize("folder", [".", "notebooks", "evidence/screening", "outputs/../notebooks", "/tmp/outputs", "bibliography"])
+def test_output_dir_only_below_outputs(folder):
+    """Row 9: `-p output_dir .` overwrote the source notebooks; `evidence/screening` broke validate."""
+    with pytest.raises(ParameterError) as err:
+        validate_params({"output_dir": folder}, CODES)
+    assert err.value.name == "output_dir" and "a folder inside outputs/" in str(err.value)
+
+
+@pytest.mark.parametrize("folder, kept", [("", "outputs"), ("outputs", "outputs"), ("outputs/my-report", "outputs/my-report"), ("./outputs/a/b/", "outputs/a/b")])
+def test_output_dir_inside_outputs_is_kept(folder, kept):
+    assert validate_params({"output_dir": folder}, CODES).output_dir == kept

@@ -2,29 +2,23 @@
 
 Each sub-command lives in its own module exposing ``register(subparsers)``; the
 module sets ``func`` on its parser. Errors a user can fix (:class:`ReviewbenchError`)
-are printed as one message and exit status 2, never as a traceback.
+are printed as one message and exit status 2, never as a traceback; so are the errors of
+files met on the way (:data:`~reviewbench.errors.FILE_ERRORS`: a folder or an unwritable
+path given as output, a full disk, a damaged CSV, XML or ZIP file).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from typing import Sequence
 
 from .. import __version__
-from ..errors import ReviewbenchError
+from ..errors import FILE_ERRORS, ReviewbenchError, describe_error
+from . import agreement_cmd, assist_cmd, dedupe_cmd, import_cmd, init_cmd, run_cmd, simulate_cmd, suggest_cmd, validate_cmd
 
-COMMAND_MODULES = (
-    "import_cmd",
-    "dedupe_cmd",
-    "simulate_cmd",
-    "run_cmd",
-    "validate_cmd",
-    "agreement_cmd",
-    "suggest_cmd",
-    "init_cmd",
-)
+#: The sub-commands, in the order ``reviewbench --help`` lists them.
+COMMANDS = (import_cmd, dedupe_cmd, simulate_cmd, run_cmd, validate_cmd, agreement_cmd, suggest_cmd, init_cmd, assist_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reviewbench {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    for command in COMMANDS:
+        command.register(subparsers)
     return parser
 
 
@@ -50,11 +44,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ReviewbenchError as exc:
-        print(f"reviewbench {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        message = str(exc)
+    except FILE_ERRORS as exc:
+        message = describe_error(exc)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    print(f"reviewbench {args.command}: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""``reviewbench import FILE... -o OUT.csv``: parse exports into the record schema."""
+"""``reviewbench import FILE_OR_DIR... -o OUT.csv``: parse exports into the record schema."""
 
 from __future__ import annotations
 
@@ -18,10 +18,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "records read, skipped and why, per file, is printed to standard error; a progress "
         "bar shows on long imports at a terminal.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="search export(s) to read")
+    add_input_files(parser)
     parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     parser.set_defaults(func=_run)
+
+
+def add_input_files(parser: argparse.ArgumentParser) -> None:
+    """The ``FILE_OR_DIR...`` argument that ``import`` and ``dedupe`` share."""
+    parser.add_argument("files", nargs="+", metavar="FILE_OR_DIR",
+                        help="search export(s) to read; a folder: every export in it (searches.yml skipped)")
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -1,13 +1,20 @@
-"""`reviewbench run [--project DIR] [-p NAME VALUE ...]`: execute the project's notebooks.
+"""`reviewbench run [--project DIR] [--final] [-p NAME VALUE ...]`: execute the project's notebooks.
 
 Every ``notebooks/*.ipynb`` runs in sorted order through papermill with ``project_dir``
-(relative to ``notebooks/``, so executed copies hold no machine paths) and
-``output_dir`` injected, plus the ``-p`` parameters; each notebook receives only the
+(relative to ``notebooks/``, so executed copies hold no machine paths), ``output_dir``
+and ``staging_dir`` injected, plus the ``-p`` parameters; each notebook receives only the
 parameters its ``parameters`` cell declares. Report parameters are checked against the
-codebook before anything runs. Executed notebooks (.ipynb and self-contained .html) go
-to ``<output_dir>/notebooks/``. With ``-p`` only the notebooks that take one of the
-given parameters run: ``-p subgroup migrant`` writes a migrant-focused report to
-``outputs/subgroup-migrant/``.
+codebook before anything runs; a filter the codebook declares (``filters:``) reaches the
+notebooks in their ``filters`` parameter.
+
+A run is atomic: everything is written to a staging folder (:mod:`reviewbench.outputs.staging`)
+that replaces ``outputs/`` only when every notebook succeeded. A review in progress
+(unscreened records, conflicts, ``maybe``) is reported: the open states are printed as
+notes and drawn as plain PRISMA boxes. A review that says it is complete (``status:
+complete`` in ``review.yml``, or ``--final``) stops before any notebook runs when
+anything is open, naming the records. With ``-p`` only the notebooks that take one of
+the given parameters run, into their own folder (``-p setting community`` writes
+``outputs/setting-community/``).
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError, ProjectError
+from ..errors import IncompleteReviewError, ParameterError, ProjectError
 from ..project import open_project
 
 
@@ -29,14 +36,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "run",
         help="execute the project's notebooks and write every output under outputs/",
         description="Execute notebooks/*.ipynb with papermill; write tables, figures, reference lists "
-        "and executed notebooks (.ipynb and .html) under outputs/.",
+        "and executed notebooks (.ipynb and .html) under outputs/, replacing it only when every "
+        "notebook succeeded. What a review in progress still has open is printed as notes.",
     )
     parser.add_argument("--project", metavar="DIR", help="project folder (default: found from the current folder)")
     parser.add_argument(
         "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-        help="report parameter, e.g. -p subgroup migrant, -p prevention_tier primary,secondary, "
-        "-p year_from 2010, -p formats csv,xlsx (repeatable)",
+        help="report parameter: a filter the codebook declares (e.g. -p setting community, "
+        "-p setting community,hospital), -p year_from 2010, -p stage title_abstract, -p formats csv,xlsx (repeatable)",
     )
+    parser.add_argument("--final", action="store_true",
+                        help="the review is complete: any open state (unscreened, conflict, maybe, ...) is an error "
+                        "naming the records (as with `status: complete` in review.yml)")
     parser.add_argument("--notebook", action="append", default=[], metavar="NAME",
                         help="run only notebooks whose file name contains NAME (repeatable)")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML copies of executed notebooks")
@@ -76,10 +87,21 @@ def _declared_parameters(notebook: Path) -> list[str]:
         return []
 
 
+def _notebook_values(injected: dict[str, Any], declared: set[str], staging_dir: str, output_dir: str) -> dict[str, Any]:
+    """The injected parameters a notebook declares. A notebook that takes ``output_dir`` but
+    not ``staging_dir`` is given the staged folder itself, so it too writes into the staging."""
+    values = {k: v for k, v in injected.items() if k in declared}
+    if "output_dir" in declared and "staging_dir" not in declared:
+        values["output_dir"] = os.path.join(staging_dir, output_dir)
+    return values
+
+
 def _run(args: argparse.Namespace) -> int:
-    from ..outputs.notebook_runner import execute_notebook, notebook_html
+    from ..outputs.notebook_runner import NotebookError, execute_notebook, notebook_html
     from ..outputs.params import PARAMETER_NAMES, validate_params
-    from ..outputs.report import codebook_codes
+    from ..outputs.report import codebook_codes, is_final, review_notes
+    from ..outputs.review_data import load_review_data
+    from ..outputs.staging import keep_failed, staged_outputs
 
     project = open_project(args.project)
     raw = collect_parameters(args.parameter)
@@ -89,31 +111,53 @@ def _run(args: argparse.Namespace) -> int:
     if not notebooks:
         raise ProjectError(f"{project.notebooks}: no notebooks to run (expected notebooks/*.ipynb)")
     declared = {nb: set(_declared_parameters(nb)) for nb in notebooks}
-    known = (set().union(*declared.values()) | set(PARAMETER_NAMES)) - {"project_dir"}
+    codes = codebook_codes(project)
+    injected_only = {"project_dir", "staging_dir", "final"}
+    known = (set().union(*declared.values()) | set(PARAMETER_NAMES) | set(codes)) - injected_only
     unknown = [n for n in raw if n not in known]
     if unknown:
         raise ParameterError("-p NAME", unknown[0], sorted(known))
-    params = validate_params({k: v for k, v in raw.items() if k in PARAMETER_NAMES}, codebook_codes(project))
+    params = validate_params({k: v for k, v in raw.items() if k in PARAMETER_NAMES or k in codes}, codes)
+    final = args.final or is_final(project)
+    notes = review_notes(load_review_data(project), params)
+    if final and notes:
+        raise IncompleteReviewError(notes, "--final" if args.final else "status: complete in review.yml")
+    filters = {dim: ",".join(map(str, v)) if isinstance(v, list) else v for dim, v in raw.items() if dim in codes}
     injected = {**raw, "project_dir": os.path.relpath(project.root, project.notebooks), "output_dir": params.output_dir}
-    for key in ("formats", "subgroup", "prevention_tier", "determinant_layer"):
+    if filters:
+        injected["filters"] = filters
+    if args.final:
+        injected["final"] = True
+    for key in ("formats", *codes):
         if isinstance(injected.get(key), list):
             injected[key] = ",".join(map(str, injected[key]))
     if raw:  # a focused report: only the notebooks that take one of the -p parameters
-        notebooks = [nb for nb in notebooks if declared[nb] & set(raw)]
+        taken = {"filters" if name in codes else name for name in raw}
+        notebooks = [nb for nb in notebooks if declared[nb] & (taken | set(filters))]
         if not notebooks:
-            raise ParameterError("-p NAME", ", ".join(raw), sorted(set().union(*declared.values()) - {"project_dir"}))
-    out_dir = project.root / params.output_dir / "notebooks"
+            raise ParameterError("-p NAME", ", ".join(raw), sorted(set().union(*declared.values()) - injected_only))
     print(f"reviewbench run: {len(notebooks)} notebook(s) -> {params.output_dir}/ ({params.describe()})")
+    for note in notes:
+        print(f"  note: {note}")
     total = 0.0
-    for nb in notebooks:
-        start = time.perf_counter()
-        values = {k: v for k, v in injected.items() if k in declared[nb]}
-        executed = execute_notebook(nb, out_dir / nb.name, values, cwd=project.notebooks)
-        if not args.no_html:
-            notebook_html(executed, executed.with_suffix(".html"))
-        took = time.perf_counter() - start
-        total += took
-        print(f"  {nb.name:<40} {took:6.1f} s")
-        sys.stdout.flush()
+    with staged_outputs(project, params.output_dir, every_file=bool(args.notebook)) as staging:
+        injected["staging_dir"] = os.path.relpath(staging.root, project.root)
+        out_dir = staging.folder / "notebooks"
+        for nb in notebooks:
+            start = time.perf_counter()
+            values = _notebook_values(injected, declared[nb], staging.relative_root, params.output_dir)
+            try:
+                shown_as = {"staging_dir": ".cache/run/<this run>", "output_dir": params.output_dir}
+                executed = execute_notebook(nb, out_dir / nb.name, values, cwd=project.notebooks, shown_as=shown_as)
+            except NotebookError as exc:
+                kept = keep_failed(staging, out_dir / nb.name)
+                where = f"; the executed notebook, with the error, is in {os.path.relpath(kept, project.root)}" if kept else ""
+                raise NotebookError(f"{exc}{where}; outputs/ was left as it was") from None
+            if not args.no_html:
+                notebook_html(executed, executed.with_suffix(".html"))
+            took = time.perf_counter() - start
+            total += took
+            print(f"  {nb.name:<40} {took:6.1f} s")
+            sys.stdout.flush()
     print(f"  {'total':<40} {total:6.1f} s")
     return 0

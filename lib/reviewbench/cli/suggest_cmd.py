@@ -1,8 +1,10 @@
 """`reviewbench suggest TEXTS.csv -o CODES.csv [--project DIR]`: suggest codes for free text.
 
 TEXTS.csv has columns ``id`` and ``text``. The output has one row per suggestion:
-``id, dimension, code, confidence, rule`` (keyword rules with their guards, plus the
-classifier trained on the project's findings already coded).
+``id, dimension, code, confidence, rule`` (keyword rules with their guards and context
+checks, plus the classifier trained on the project's findings already coded; the
+confidence is calibrated on those findings and ``rule`` names the span that triggered
+the suggestion).
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("texts", metavar="TEXTS.csv", help="CSV with columns id and text")
     parser.add_argument("-o", "--output", metavar="CODES.csv", required=True, help="where to write the suggestions")
     parser.add_argument("--project", metavar="DIR", help="the review project (default: the folder you are in)")
-    parser.add_argument("--in-population", action="store_true", help="the texts are known to be about the review's population (e.g. findings of included studies): subgroup words need not be near a population term")
-    parser.add_argument("--threshold", type=float, default=0.5, help="smallest classifier probability to suggest a code (default 0.5)")
+    parser.add_argument("--in-population", action="store_true", help="the texts are known to be about the review's population (e.g. findings of included studies): words of a dimension with a window need not be near a population term")
+    parser.add_argument("--threshold", type=float, default=None, help="smallest confidence to write a suggestion (default 0.5, the suggester's own)")
     parser.add_argument("--no-classifier", action="store_true", help="keyword rules only")
     parser.set_defaults(func=_run)
 
@@ -58,17 +60,19 @@ def read_texts(path: str | Path) -> pd.DataFrame:
 def _run(args: argparse.Namespace) -> int:
     from ..coding.codebook import load_codebook
     from ..coding.findings import coder_logs
-    from ..coding.reconcile import coded_findings
-    from ..coding.suggest import Suggester
+    from ..coding.coded import coded_findings
+    from ..coding.suggest import MIN_CONFIDENCE, Suggester
 
     project = open_project(args.project)
     codebook = load_codebook(project)
     texts = read_texts(args.texts)
-    training = coded_findings(project) if coder_logs(project) else None  # also calibrates keyword confidence
-    suggester = Suggester(codebook, training, use_classifier=not args.no_classifier, threshold=args.threshold)
+    training = coded_findings(project) if coder_logs(project) else None  # also calibrates confidence
+    threshold = MIN_CONFIDENCE if args.threshold is None else args.threshold
+    suggester = Suggester(codebook, training, use_classifier=not args.no_classifier, threshold=threshold)
     found = suggester.suggest(texts, assume_population=args.in_population)
     write_csv(found, args.output)
     n_train = 0 if training is None else len(training)
     source = "keyword rules" if args.no_classifier else f"keyword rules and a classifier trained on {n_train} coded finding(s)"
-    print(f"{len(found)} suggestion(s) for {len(texts)} text(s) written to {args.output} ({source})", file=sys.stderr)
+    print(f"{len(found)} suggestion(s) for {len(texts)} text(s) written to {args.output} ({source}; "
+          f"confidence >= {threshold:g}; the coding form pre-selects those >= {suggester.preselect:g})", file=sys.stderr)
     return 0

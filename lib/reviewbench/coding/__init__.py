@@ -11,10 +11,11 @@ Public API::
 """
 
 from .codebook import Code, Codebook, Dimension, KeywordRule, join_codes, load_codebook, parse_codes
+from .coded import coded_findings, study_characteristics
 from .findings import finding_columns, read_findings, record_finding
 from .keywords import KeywordMatcher
-from .reconcile import coded_findings, disagreements, reconcile
-from .studies import record_study, study_characteristics
+from .reconcile import disagreements, reconcile
+from .studies import record_study
 from .suggest import suggest_codes
 
 __all__ = [

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from ..project import Project
 from .codebook import Codebook, load_codebook
 from .reconcile import disagreements, effective_codes
 
@@ -65,7 +66,7 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _overlap(project: Any, codebook: Codebook) -> pd.DataFrame:
+def _overlap(project: Project, codebook: Codebook) -> pd.DataFrame:
     coded = effective_codes(project, codebook)
     counts = coded.groupby("finding_id")["coder"].transform("size") if not coded.empty else pd.Series(dtype=int)
     return coded[counts >= 2].reset_index(drop=True)
@@ -75,7 +76,7 @@ def _finding_dimensions(codebook: Codebook) -> list[str]:
     return [name for name, dim in codebook.dimensions.items() if dim.applies_to_findings]
 
 
-def dimension_alphas(project: Any, codebook: Codebook | None = None) -> pd.DataFrame:
+def dimension_alphas(project: Project, codebook: Codebook | None = None) -> pd.DataFrame:
     """Krippendorff's alpha per dimension: ``dimension, multi, units, coders, exact_agreement, alpha``.
 
     ``units`` counts findings with at least two values; ``exact_agreement`` is the share
@@ -111,7 +112,7 @@ def dimension_alphas(project: Any, codebook: Codebook | None = None) -> pd.DataF
     return pd.DataFrame(rows, columns=["dimension", "multi", "units", "coders", "exact_agreement", "alpha"])
 
 
-def code_kappas(project: Any, codebook: Codebook | None = None) -> pd.DataFrame:
+def code_kappas(project: Project, codebook: Codebook | None = None) -> pd.DataFrame:
     """Cohen's kappa per code and coder pair, over the findings both coders coded.
 
     Columns: ``dimension, code, coder_a, coder_b, n, both, a_only, b_only, agreement,
@@ -163,7 +164,7 @@ def _fmt(value: float) -> str:
     return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
 
 
-def agreement_report(project: Any) -> str:
+def agreement_report(project: Project) -> str:
     """A printable report: alpha per dimension, kappa per code, open disagreements."""
     codebook = load_codebook(project)
     coded = effective_codes(project, codebook)

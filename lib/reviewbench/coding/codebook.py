@@ -7,24 +7,39 @@
       terms: [sex work*, prostitut*, ...]
       guards: [master of social work, ...]
     dimensions:
-      subgroup:
-        label: Subgroup of people who sell sex
+      setting:
+        label: Setting of care
         definition: ...
         multi: true             # several codes per finding allowed
         level: finding          # finding | study | both
         window: 10              # hits count only within 10 words of a population term (same sentence)
         codes:
-          on_street:
-            label: On-street / street-based
+          care_home:
+            label: Care home
             definition: ...
             include: ...        # optional notes for coders
             exclude: ...
             examples: [...]
             keywords:
-              any: [street-based, kerb crawl*, ...]   # phrases; * ends a word stem
-              guards: [street drug*, ...]             # a hit inside one of these is discarded
+              any: [care home*, nursing home*, ...]   # phrases; * ends a word stem
+              paired:                                 # cues that count only with a partner nearby
+                - cues: [home]
+                  with: [care, nursing]
+                  within: 3                           # words apart, same clause
+                  order: after                        # optional: the partner follows (or 'before')
+              guards: [home care*, ...]               # a hit inside one of these is discarded
+              not_near: [survey*, ...]                # a hit within two words of one of these is discarded
               sentence_guards: [...]                  # a hit in a sentence with one of these is discarded
               window: 10                              # optional override of the dimension's window
+              context: [negation, comparison, methods, prefixes]  # override the dimension's checks
+              alone: true                             # suggested only when no other code of the dimension is
+    filters: [...]              # what the reports show: see :mod:`.report_spec`
+    tables: [...]
+    gap_maps: [...]
+
+A dimension's ``context`` names the checks of :mod:`reviewbench.coding.context` its
+hits go through; the top-level ``context`` mapping adds the review's own words to
+the built-in English ones (``other_groups``, ``people``, ``methods_nouns`` ...).
 
 :func:`check_codebook` returns every schema problem with its line;
 :func:`load_codebook` raises :class:`ValidationError` listing them.
@@ -39,15 +54,33 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ProjectError, ValidationError
-from .located_yaml import Located, load_located
+from ..project import Located, Project, load_located
+from .context import CHECKS, ENGLISH
+from .report_spec import REPORT_KEYS, ReportSpec, build_report_spec, report_spec_problems
 
 CODE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LEVELS = ("finding", "study", "both")
-TOP_KEYS = {"version", "title", "description", "population", "dimensions", "filters"}
-DIMENSION_KEYS = {"label", "definition", "multi", "level", "window", "required", "codes", "notes"}
+TOP_KEYS = {"version", "title", "description", "population", "dimensions", "context", *REPORT_KEYS}
+DIMENSION_KEYS = {"label", "definition", "multi", "level", "window", "required", "codes", "notes", "context"}
 CODE_KEYS = {"label", "definition", "include", "exclude", "examples", "keywords", "notes"}
-KEYWORD_KEYS = {"any", "guards", "sentence_guards", "window"}
+KEYWORD_KEYS = {"any", "paired", "guards", "not_near", "sentence_guards", "window", "context", "alone"}
+PAIRED_KEYS = {"cues", "with", "within", "order"}
+PAIRED_ORDERS = ("any", "after", "before")
 POPULATION_KEYS = {"label", "definition", "terms", "guards", "sentence_guards"}
+# the context checks a dimension or code may name, and the word lists the top-level
+# ``context`` mapping may extend: both owned by reviewbench.coding.context
+CONTEXT_CHECKS = CHECKS
+CONTEXT_LISTS = tuple(ENGLISH)
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """Cues that count only with a partner phrase at most ``within`` words away in the same clause."""
+
+    cues: tuple[str, ...]
+    partners: tuple[str, ...]
+    within: int = 3
+    order: str = "any"  # "after": the partner follows the cue; "before": it precedes it
 
 
 @dataclass(frozen=True)
@@ -62,6 +95,16 @@ class KeywordRule:
     guards: tuple[str, ...] = ()
     sentence_guards: tuple[str, ...] = ()
     window: int | str | None = None
+    paired: tuple[Pairing, ...] = ()
+    not_near: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    alone: bool = False
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """Every phrase the rule matches or guards with."""
+        paired = tuple(p for pair in self.paired for p in (*pair.cues, *pair.partners))
+        return (*self.any, *paired, *self.guards, *self.not_near, *self.sentence_guards)
 
 
 @dataclass(frozen=True)
@@ -101,12 +144,14 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Codebook:
-    """The whole codebook: a population filter and ordered dimensions."""
+    """The whole codebook: a population filter, ordered dimensions, and what the reports show."""
 
     dimensions: dict[str, Dimension]
     population: KeywordRule
     population_label: str = "population"
     path: str = ""
+    report: ReportSpec = field(default_factory=ReportSpec)
+    context: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def codes(self, dimension: str) -> list[str]:
         """Code ids of one dimension, in codebook order."""
@@ -141,13 +186,18 @@ def _is_str(value: object) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _check_phrases(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> None:
+def _list_items(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> list[tuple[int, Any]]:
+    """The numbered items of a list-valued key (none when absent); a problem when it is no list."""
     if value is None:
-        return
+        return []
     if not isinstance(value, list):
-        problems.append(doc.problem(f"{what} must be a list of phrases, found {type(value).__name__}", *keys))
-        return
-    for i, item in enumerate(value):
+        problems.append(doc.problem(f"{what}, found {type(value).__name__}", *keys))
+        return []
+    return list(enumerate(value))
+
+
+def _check_phrases(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> None:
+    for i, item in _list_items(doc, value, keys, f"{what} must be a list of phrases", problems):
         if not _is_str(item) or not re.search(r"\w", item):
             problems.append(doc.problem(f"{what} item {i + 1} must be a phrase with letters or digits, found {item!r}", *keys, i))
 
@@ -157,6 +207,28 @@ def _check_window(doc: Located, value: object, keys: tuple, problems: list[Probl
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         problems.append(doc.problem(f"window must be a whole number of words (0 or more), 'sentence' or empty, found {value!r}", *keys))
+
+
+def _check_context_names(doc: Located, value: object, keys: tuple, problems: list[Problem]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, list) or any(v not in CONTEXT_CHECKS for v in value):
+        problems.append(doc.problem(f"context must be a list of checks among {', '.join(CONTEXT_CHECKS)}, found {value!r}", *keys))
+
+
+def _check_paired(doc: Located, value: object, keys: tuple, what: str, problems: list[Problem]) -> None:
+    for i, item in _list_items(doc, value, keys, f"{what} must be a list of mappings with 'cues', 'with' and 'within'", problems):
+        if not isinstance(item, dict) or not item.get("cues") or not item.get("with"):
+            problems.append(doc.problem(f"{what} item {i + 1} needs 'cues' and 'with' (lists of phrases)", *keys, i))
+            continue
+        _check_unknown(doc, item, PAIRED_KEYS, (*keys, i), f"{what} item {i + 1}", problems)
+        for key in ("cues", "with"):
+            _check_phrases(doc, item.get(key), (*keys, i, key), f"{what} item {i + 1} {key}", problems)
+        within = item.get("within", 3)
+        if isinstance(within, bool) or not isinstance(within, int) or within < 0:
+            problems.append(doc.problem(f"{what} item {i + 1}: within must be a whole number of words, found {within!r}", *keys, i, "within"))
+        if item.get("order", "any") not in PAIRED_ORDERS:
+            problems.append(doc.problem(f"{what} item {i + 1}: order must be one of {', '.join(PAIRED_ORDERS)}, found {item.get('order')!r}", *keys, i, "order"))
 
 
 def _check_unknown(doc: Located, value: dict, allowed: set[str], keys: tuple, where: str, problems: list[Problem]) -> None:
@@ -180,6 +252,14 @@ def check_codebook(doc: Located) -> list[Problem]:
             _check_unknown(doc, population, POPULATION_KEYS, ("population",), "population", problems)
             for key in ("terms", "guards", "sentence_guards"):
                 _check_phrases(doc, population.get(key), ("population", key), f"population {key}", problems)
+    context = data.get("context")
+    if context is not None:
+        if not isinstance(context, dict):
+            problems.append(doc.problem("'context' must be a mapping of word lists (" + ", ".join(CONTEXT_LISTS) + ")", "context"))
+        else:
+            _check_unknown(doc, context, set(CONTEXT_LISTS), ("context",), "context", problems)
+            for key in context:
+                _check_phrases(doc, context.get(key), ("context", key), f"context {key}", problems)
     dims = data.get("dimensions")
     if not isinstance(dims, dict) or not dims:
         problems.append(doc.problem("'dimensions' must be a non-empty mapping of dimension name to its definition", "dimensions"))
@@ -201,6 +281,7 @@ def check_codebook(doc: Located) -> list[Problem]:
         if "required" in dim and not isinstance(dim["required"], bool):
             problems.append(doc.problem(f"dimension {name!r}: 'required' must be true or false", *keys, "required"))
         _check_window(doc, dim.get("window"), (*keys, "window"), problems)
+        _check_context_names(doc, dim.get("context"), (*keys, "context"), problems)
         codes = dim.get("codes")
         if not isinstance(codes, dict) or not codes:
             problems.append(doc.problem(f"dimension {name!r} needs 'codes': a non-empty mapping of code id to its definition", *keys, "codes"))
@@ -227,22 +308,31 @@ def check_codebook(doc: Located) -> list[Problem]:
                 problems.append(doc.problem(f"code {name}.{code_id}: 'keywords' must be a mapping with 'any' (and optional 'guards')", *ckeys, "keywords"))
                 continue
             _check_unknown(doc, kw, KEYWORD_KEYS, (*ckeys, "keywords"), f"keywords of {name}.{code_id}", problems)
-            for key in ("any", "guards", "sentence_guards"):
+            for key in ("any", "guards", "not_near", "sentence_guards"):
                 _check_phrases(doc, kw.get(key), (*ckeys, "keywords", key), f"keywords {key} of {name}.{code_id}", problems)
+            _check_paired(doc, kw.get("paired"), (*ckeys, "keywords", "paired"), f"keywords paired of {name}.{code_id}", problems)
             _check_window(doc, kw.get("window"), (*ckeys, "keywords", "window"), problems)
+            _check_context_names(doc, kw.get("context"), (*ckeys, "keywords", "context"), problems)
+            if "alone" in kw and not isinstance(kw["alone"], bool):
+                problems.append(doc.problem(f"keywords alone of {name}.{code_id} must be true or false", *ckeys, "keywords", "alone"))
+    problems += report_spec_problems(doc, dims)
     return problems
 
 
 # --------------------------------------------------------------------------- building
 
 
-def _rule(value: dict | None, window: Any) -> KeywordRule:
+def _rule(value: dict | None, window: Any, context: Any = None) -> KeywordRule:
     value = value or {}
     return KeywordRule(
         any=tuple(value.get("any") or ()),
         guards=tuple(value.get("guards") or ()),
         sentence_guards=tuple(value.get("sentence_guards") or ()),
         window=value.get("window", window),
+        paired=tuple(Pairing(tuple(p["cues"]), tuple(p["with"]), int(p.get("within", 3)), str(p.get("order", "any"))) for p in value.get("paired") or ()),
+        not_near=tuple(value.get("not_near") or ()),
+        context=tuple(value.get("context", context) or ()),
+        alone=bool(value.get("alone", False)),
     )
 
 
@@ -259,7 +349,7 @@ def build_codebook(data: dict[str, Any], path: str = "") -> Codebook:
                 include=str(code.get("include") or "").strip(),
                 exclude=str(code.get("exclude") or "").strip(),
                 examples=tuple(code.get("examples") or ()),
-                keywords=_rule(code.get("keywords"), window),
+                keywords=_rule(code.get("keywords"), window, dim.get("context")),
             )
             for code_id, code in dim["codes"].items()
         }
@@ -283,6 +373,8 @@ def build_codebook(data: dict[str, Any], path: str = "") -> Codebook:
         ),
         population_label=str(population.get("label") or "population"),
         path=path,
+        report=build_report_spec(data),
+        context={key: tuple(words or ()) for key, words in (data.get("context") or {}).items()},
     )
 
 
@@ -294,7 +386,7 @@ def codebook_problems(path: str | Path) -> list[Problem]:
     return problems + check_codebook(doc)
 
 
-def load_codebook(project_or_path: Any) -> Codebook:
+def load_codebook(project_or_path: Project | str | Path) -> Codebook:
     """The codebook of a project (or of a ``codebook.yml`` path), checked.
 
     Raises :class:`ValidationError` naming the file and line of every problem, and

@@ -23,7 +23,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..errors import Problem, ValidationError
-from ..logs import append_rows, latest, read_log, utc_timestamp
+from ..logs import append_rows, check_log_rows, latest, read_log, utc_timestamp
+from ..project import Project
 from .codebook import Codebook, join_codes, parse_codes
 
 RESERVED_LOGS = ("studies", "reconciliation")
@@ -36,17 +37,18 @@ def finding_columns(codebook: Codebook) -> list[str]:
     return ["finding_id", "record_id", "finding", "location", *codebook.dimensions, "confidence", "coder", "timestamp"]
 
 
-def coder_logs(project: Any) -> dict[str, Path]:
+def coder_logs(project: Project) -> dict[str, Path]:
     """Coder name -> findings log path, sorted by coder."""
-    folder = Path(project.findings_dir)
+    folder = project.findings_dir
     if not folder.is_dir():
         return {}
     return {p.stem: p for p in sorted(folder.glob("*.csv")) if p.stem not in RESERVED_LOGS and not p.stem.startswith("_")}
 
 
-def finding_problems(row: Mapping[str, Any], codebook: Codebook) -> list[str]:
+def row_problems(row: Mapping[str, Any], codebook: Codebook) -> list[str]:
     """What is wrong with one finding row (codes unknown to the codebook, several codes
-    in a single-valued dimension, an empty id, text or coder, an unknown confidence)."""
+    in a single-valued dimension, an empty id, text or coder, an unknown confidence):
+    :func:`record_finding` refuses such a row, :func:`check_findings_log` reports it."""
     problems = []
     for key in ("finding_id", "finding", "coder"):
         if not str(row.get(key) or "").strip():
@@ -68,7 +70,7 @@ def finding_problems(row: Mapping[str, Any], codebook: Codebook) -> list[str]:
     return problems
 
 
-def record_finding(project: Any, codebook: Codebook, row: Mapping[str, Any]) -> dict[str, str]:
+def record_finding(project: Project, codebook: Codebook, row: Mapping[str, Any]) -> dict[str, str]:
     """Validate a finding and append it to its coder's log; return the row written.
 
     Dimension values may be lists or ``"; "``-joined text. Raises
@@ -81,15 +83,15 @@ def record_finding(project: Any, codebook: Codebook, row: Mapping[str, Any]) -> 
             value = join_codes(parse_codes(value))
         out[col] = "" if value is None else str(value).strip() if col != "finding" else str(value)
     out["timestamp"] = out["timestamp"] or utc_timestamp()
-    path = Path(project.findings_dir) / f"{out['coder']}.csv"
-    problems = finding_problems(out, codebook)
+    path = project.findings_file(out["coder"])
+    problems = row_problems(out, codebook)
     if problems:
         raise ValidationError([Problem(str(path), None, p, out["finding_id"] or None) for p in problems])
     append_rows(path, [out], finding_columns(codebook))
     return out
 
 
-def read_findings(project: Any, codebook: Codebook) -> pd.DataFrame:
+def read_findings(project: Project, codebook: Codebook) -> pd.DataFrame:
     """Every coder's current findings, one row per (coder, finding_id).
 
     Dimension columns hold lists of code ids. Raises :class:`ValidationError` for a
@@ -112,28 +114,11 @@ def read_findings(project: Any, codebook: Codebook) -> pd.DataFrame:
 
 def check_findings_log(path: Path, codebook: Codebook) -> list[Problem]:
     """Problems in one coder's findings log, each with its line."""
-    from ..validate import check_log_rows
 
-    def row_problems(row: dict[str, str]) -> list[str]:
-        found = finding_problems(row, codebook)
+    def problems(row: dict[str, str]) -> list[str]:
+        found = row_problems(row, codebook)
         if row.get("coder") and row["coder"] != path.stem:
             found.append(f"coder {row['coder']!r} differs from the log's coder {path.stem!r}")
         return found
 
-    return check_log_rows(path, finding_columns(codebook), row_problems, "finding_id")
-
-
-def check_coding_logs(project: Any, codebook: Codebook) -> list[Problem]:
-    """Problems in every findings log, the study log and the reconciliation log."""
-    from .reconcile import check_reconciliation_log
-    from .studies import check_studies_log
-
-    problems: list[Problem] = []
-    for path in coder_logs(project).values():
-        problems += check_findings_log(path, codebook)
-    folder = Path(project.findings_dir)
-    if (folder / "studies.csv").exists():
-        problems += check_studies_log(folder / "studies.csv", codebook)
-    if (folder / "reconciliation.csv").exists():
-        problems += check_reconciliation_log(folder / "reconciliation.csv", codebook)
-    return problems
+    return check_log_rows(path, finding_columns(codebook), problems, "finding_id")

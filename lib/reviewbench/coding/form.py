@@ -18,8 +18,10 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import ReviewbenchError
+from ..project import Project
 from .codebook import Codebook, Dimension, join_codes, load_codebook, parse_codes
 from .findings import CODER_NAME, read_findings, record_finding
+from .reconcile import disagreements, reconcile
 from .studies import FREE_FIELDS, record_study, study_dimensions
 
 
@@ -100,9 +102,11 @@ class FindingForm:
     the text of a finding someone else extracted (not their codes), for double coding.
     ``suggester`` (a :class:`reviewbench.coding.suggest.Suggester`) fills blank
     dimensions from the finding text when **Suggest codes** is pressed.
+    ``model_suggester`` (:func:`reviewbench.assist.model_suggester`, when ``review.yml``
+    configures ``assist``) adds **Ask the model**: its codes and quote, shown beside.
     """
 
-    def __init__(self, project: Any, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None, suggester: Any = None) -> None:
+    def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None, suggester: Any = None, model_suggester: Any = None) -> None:
         if not CODER_NAME.match(coder or ""):
             raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-'); it names evidence/findings/<coder>.csv")
         self.project = project
@@ -125,6 +129,10 @@ class FindingForm:
         self.save_button = w.Button(description="Save finding", button_style="success", icon="check")
         self.suggestions = w.HTML()
         self.message = w.HTML()
+        self.model_suggester = model_suggester
+        self.model_button = w.Button(description="Ask the model", icon="comment", layout=w.Layout(display="" if model_suggester else "none"))
+        self.model_suggestions = w.HTML()
+        self.model_button.on_click(lambda _b: self.ask_model())
         self.suggest_button.on_click(lambda _b: self.suggest())
         self.save_button.on_click(lambda _b: self.save())
         for widget in (self.finding_id, self.finding):
@@ -134,8 +142,8 @@ class FindingForm:
             self.other, self.record_id, self.finding_id, self.finding, self.location,
             *[f.box for f in self.fields.values()],
             self.confidence,
-            w.HBox([self.suggest_button, self.save_button]),
-            self.suggestions, self.message,
+            w.HBox([self.suggest_button, self.model_button, self.save_button]),
+            w.HBox([self.suggestions, self.model_suggestions]), self.message,
         ])
         self._refresh()
 
@@ -173,22 +181,39 @@ class FindingForm:
             field.value = []
 
     def suggest(self) -> pd.DataFrame:
-        """Fill blank dimensions with suggested codes; show every suggestion and its rule."""
+        """Fill blank dimensions with the suggestions at or above the suggester's pre-select
+        threshold; list every suggestion with the span that triggered it."""
         if self.suggester is None:
             return pd.DataFrame()
         found = self.suggester.suggest(pd.DataFrame({"id": [self.finding_id.value], "text": [self.finding.value]}), assume_population=True)
+        preselect = float(getattr(self.suggester, "preselect", 0.9))
+        found["preselected"] = False
         for name, group in found.groupby("dimension", sort=False):
             field = self.fields.get(name)
-            if field is None or field.value:
+            group = group[group["confidence"] >= preselect].sort_values("confidence", ascending=False)
+            if field is None or field.value or group.empty:
                 continue
-            group = group.sort_values("confidence", ascending=False)
-            codes = list(group["code"]) if field.dimension.multi else list(group["code"])[:1]
-            field.value = codes
+            chosen = group.index if field.dimension.multi else group.index[:1]
+            field.value = list(found.loc[chosen, "code"])
+            found.loc[chosen, "preselected"] = True
         rows = "".join(
-            f"<tr><td>{html.escape(r.dimension)}</td><td>{html.escape(r.code)}</td><td>{r.confidence:.2f}</td><td>{html.escape(r.rule)}</td></tr>"
+            f"<tr><td>{html.escape(r.dimension)}</td><td>{html.escape(r.code)}</td><td>{r.confidence:.2f}</td>"
+            f"<td>{'&#10003;' if r.preselected else ''}</td><td>{html.escape(r.rule)}</td></tr>"
             for r in found.itertuples()
         )
-        self.suggestions.value = f"<table><tr><th>dimension</th><th>code</th><th>confidence</th><th>why</th></tr>{rows}</table>" if rows else "<i>no suggestion</i>"
+        header = f"<tr><th>dimension</th><th>code</th><th>confidence</th><th>pre-selected (&ge; {preselect:.2f})</th><th>why (the span that triggered it)</th></tr>"
+        self.suggestions.value = f"<table>{header}{rows}</table>" if rows else "<i>no suggestion</i>"
+        return found
+
+    def ask_model(self) -> pd.DataFrame:
+        """Show the model's codes and quote for the finding (nothing is filled in or saved)."""
+        try:
+            found = self.model_suggester.suggest(pd.DataFrame({"id": [self.finding_id.value], "text": [self.finding.value]}))
+        except ReviewbenchError as exc:
+            self.model_suggestions.value = "<span style='color:#b00020'>" + html.escape(str(exc)) + "</span>"
+            return pd.DataFrame()
+        rows = "".join(f"<tr><td>{html.escape(r.dimension)}</td><td>{html.escape(r.code)}</td><td>{r.confidence:.2f}</td><td>{html.escape(r.rule)}</td></tr>" for r in found.itertuples())
+        self.model_suggestions.value = f"<table><tr><th>dimension</th><th>model's code</th><th>precision so far</th><th>quote</th></tr>{rows}</table>" if rows else "<i>the model proposes no code</i>"
         return found
 
     def save(self) -> dict[str, str] | None:
@@ -210,7 +235,7 @@ class FindingForm:
         self.finding_id.value = next_finding_id(list(self._coded["finding_id"]))
         self.finding.value = ""
         self.location.value = ""
-        self.suggestions.value = ""
+        self.suggestions.value = self.model_suggestions.value = ""
         for field in self.fields.values():
             field.value = []
         return written
@@ -219,7 +244,7 @@ class FindingForm:
 class StudyForm:
     """Form for one study's characteristics (design, region, setting, subgroups, country, size)."""
 
-    def __init__(self, project: Any, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None) -> None:
+    def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None) -> None:
         if not CODER_NAME.match(coder or ""):
             raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-')")
         self.project = project
@@ -272,9 +297,7 @@ class ReconcileForm:
     :func:`reviewbench.coding.reconcile.reconcile`; nothing is written before.
     """
 
-    def __init__(self, project: Any, reconciler: str, *, codebook: Codebook | None = None) -> None:
-        from .reconcile import disagreements
-
+    def __init__(self, project: Project, reconciler: str, *, codebook: Codebook | None = None) -> None:
         if not CODER_NAME.match(reconciler or ""):
             raise ReviewbenchError(f"reconciler {reconciler!r} must be a short name (letters, digits, '.', '_' or '-')")
         self.project = project
@@ -324,8 +347,6 @@ class ReconcileForm:
 
     def save(self) -> dict[str, str] | None:
         """Append the decision for the chosen disagreement; return the row written."""
-        from .reconcile import reconcile
-
         if self.field is None or self.field.problems():
             return None
         row = self.open.iloc[self.choice.value]

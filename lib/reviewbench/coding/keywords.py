@@ -1,15 +1,22 @@
-"""Keyword rules with proximity and guards: the first, auditable source of suggestions.
+"""Keyword rules with proximity, guards and context: the auditable source of suggestions.
 
-Each codebook code may carry phrases (``any``), guard phrases that veto a hit they
-overlap (``guards``: "indoor air" vetoes "indoor"), guard phrases that veto every hit
-in their sentence (``sentence_guards``), and a ``window``: a subgroup word counts only
-within that many words of a population term ("sex work*", "prostitut*"...) in the same
-sentence, because "street", "indoor" or "migrant" are common words in unrelated
-literature.
+Each codebook code may carry phrases (``any``); cues that count only with a partner
+phrase nearby in the same clause (``paired``: "men" with "sold sex"); guard phrases
+that veto a hit they overlap (``guards``: "indoor air" vetoes "indoor", "escorted"
+vetoes the stem "escort*"); phrases that veto a hit within two words of it
+(``not_near``: "online" near "survey"); guard phrases that veto every hit in their
+sentence (``sentence_guards``); and a ``window``: a word counts only within that many
+words of a population term ("sex work*", "prostitut*"...) in the same sentence.
+
+A hit then goes through the context checks its dimension names
+(:mod:`reviewbench.coding.context`: negation, comparison groups, study methods, word
+prefixes), and a code marked ``alone`` is dropped when another code of its dimension
+is found.
 
 Phrases are matched case-insensitively on word boundaries; a space or hyphen between
 words matches either ("sex work" finds "sex-work"); a trailing ``*`` ends a stem
-("prostitut*"). Every hit keeps its span so a coder can audit it.
+("prostitut*"). Every hit keeps its span so a coder can audit it, and every vetoed
+candidate keeps the reason it was vetoed.
 """
 
 from __future__ import annotations
@@ -19,10 +26,14 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .codebook import Codebook, KeywordRule
+from .codebook import Codebook, KeywordRule, Pairing
+from .context import CLAUSE_WORDS, DEFAULT_WORDS, SUBORDINATORS, ContextWords, context_reason
 
 _TOKEN = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
+_STRONG = re.compile(r"[;:!?()\[\]]|\.(?:\s|$)|\s[-\u2013\u2014]\s|[\u2013\u2014]")
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+NEAR_WORDS = 2  # a ``not_near`` phrase vetoes a hit at most this many words away
 
 
 @lru_cache(maxsize=4096)
@@ -65,6 +76,8 @@ class Hit:
     start: int
     end: int
     text: str
+    vetoed: str = ""  # why a candidate is not a cue in context (empty: a hit)
+    kind: str = "cue"  # "cue" (a phrase of its own), "paired" (with its partner) or "unpaired" (without)
 
     @property
     def rule(self) -> str:
@@ -102,6 +115,86 @@ class _Text:
         self.low = low if len(low) == len(text) else None  # lower-casing kept every offset
         self.present: set[str] | None = None  # phrases whose first word occurs (set by KeywordMatcher)
         self.index: set[str] = set()  # the phrases ``present`` was computed for
+        self._tokens: list[str] | None = None
+        self._phrase_tokens: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+
+    # token view for the context checks (computed on first use)
+    def _tokenise(self) -> None:
+        text = self.text
+        self._tokens = [text[a:b].lower() for a, b in zip(self.tok_starts, self.tok_ends)]
+        seps, clauses = [], []
+        clause, prev_end, sentence, subordinate = 0, 0, 0, False
+        for i, (a, tok) in enumerate(zip(self.tok_starts, self._tokens)):
+            between = text[prev_end:a]
+            stripped = between.strip()
+            if i == 0 or _STRONG.search(between):
+                sep = "strong"
+            elif "," in between:
+                sep = ","
+            elif not stripped:
+                sep = ""
+            elif stripped in ("-", "/", "\u2010") and between == stripped:
+                sep = "-"  # a compound: "street-based", "im/migrant"
+            elif stripped[0] in _QUOTES and between[0] == stripped[0]:
+                sep = "'"  # possessive or "n't"
+            else:
+                sep = stripped[:1]
+            s_now = self.sentence(a)
+            if i > 0 and (sep == "strong" or tok in CLAUSE_WORDS or s_now != sentence or (sep == "," and subordinate)):
+                clause += 1
+                subordinate = False
+            if tok in SUBORDINATORS and (i == 0 or clause != (clauses[-1] if clauses else -1)):
+                subordinate = True  # "Although X were not recruited, Y ...": the comma ends it
+            sentence = s_now
+            seps.append(sep)
+            clauses.append(clause)
+            prev_end = self.tok_ends[i]
+        self._seps, self._clauses = seps, clauses
+
+    @property
+    def toks(self) -> list[str]:
+        """Lower-cased tokens."""
+        if self._tokens is None:
+            self._tokenise()
+        return self._tokens  # type: ignore[return-value]
+
+    @property
+    def sep(self) -> list[str]:
+        """What stands between token i-1 and token i: '', '-', ',', "'", 'strong' (clause punctuation)."""
+        if self._tokens is None:
+            self._tokenise()
+        return self._seps
+
+    @property
+    def clause(self) -> list[int]:
+        """The clause number of each token."""
+        if self._tokens is None:
+            self._tokenise()
+        return self._clauses
+
+    def joined(self, i: int) -> bool:
+        """Whether token i is joined to the one before by a hyphen or slash ("street-based")."""
+        return i > 0 and self.sep[i] == "-"
+
+    def quoted(self, a: int, b: int) -> bool:
+        """Whether tokens a..b stand in quotation marks."""
+        start, end = self.tok_starts[a], self.tok_ends[b]
+        return start > 0 and self.text[start - 1] in _QUOTES and end < len(self.text) and self.text[end] in _QUOTES
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """First and last token of a character span."""
+        first = bisect_right(self.tok_starts, start) - 1
+        first = max(0, first if first >= 0 and self.tok_ends[first] > start else first + 1)
+        last = max(first, bisect_left(self.tok_ends, end))
+        return first, min(last, len(self.tok_starts) - 1)
+
+    def phrase_tokens(self, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+        """Token ranges where any of ``phrases`` matches (cached per list)."""
+        found = self._phrase_tokens.get(phrases)
+        if found is None:
+            found = sorted({self.token_range(a, b) for a, b, _ in self.spans(phrases)})
+            self._phrase_tokens[phrases] = found
+        return found
 
     def may_contain(self, phrase: str) -> bool:
         """False when the text lacks the phrase's first word (so the phrase cannot match)."""
@@ -150,31 +243,120 @@ def rule_hits(
     text: str | _Text,
     rule: KeywordRule,
     population: list[tuple[int, int, str]] | None = None,
+    words: ContextWords | None = None,
 ) -> list[tuple[int, int, str]]:
     """Spans ``(start, end, phrase)`` where ``rule`` fires in ``text``.
 
     ``population`` holds the spans of population terms; ``None`` means the text is
     already known to be in the population, so the rule's window is not applied.
     """
+    return [(a, b, phrase) for a, b, phrase, reason, _kind in rule_candidates(text, rule, population, words) if not reason]
+
+
+def _pair_spans(doc: _Text, pair: Pairing) -> list[tuple[int, int, str, tuple[int, int], tuple[int, int]]]:
+    """Spans where a cue of ``pair`` has a partner in its clause: ``(start, end, phrase, cue span, partner span)``."""
+    cues = doc.spans(pair.cues)
+    if not cues:
+        return []
+    partners = [(doc.token_range(a, b), a, b) for a, b, _ in doc.spans(pair.partners)]
+    out = []
+    for a, b, phrase in cues:
+        c0, c1 = doc.token_range(a, b)
+        best = None
+        for (p0, p1), pa, pb in partners:
+            if _overlaps((a, b), (pa, pb)) or doc.clause[p0] != doc.clause[c0]:
+                continue
+            if (pair.order == "after" and p0 <= c1) or (pair.order == "before" and p1 >= c0):
+                continue
+            gap = p0 - c1 - 1 if p0 > c1 else c0 - p1 - 1
+            if gap <= pair.within and (best is None or gap < best[0]):
+                best = (gap, pa, pb)
+        if best is not None:
+            out.append((min(a, best[1]), max(b, best[2]), f"{phrase} + {doc.text[best[1]:best[2]].lower()}", (a, b), (best[1], best[2])))
+    return out
+
+
+def _unpaired_spans(doc: _Text, pair: Pairing) -> list[tuple[int, int, str]]:
+    """Cues of ``pair`` standing without a partner (evidence a classifier may build on)."""
+    paired = {cue for _, _, _, cue, _partner in _pair_spans(doc, pair)}
+    return [(a, b, phrase) for a, b, phrase in doc.spans(pair.cues) if (a, b) not in paired]
+
+
+def rule_candidates(
+    text: str | _Text,
+    rule: KeywordRule,
+    population: list[tuple[int, int, str]] | None = None,
+    words: ContextWords | None = None,
+    *,
+    population_spans: list[tuple[int, int, str]] | None = None,
+    unpaired: bool = False,
+) -> list[tuple[int, int, str, str, str]]:
+    """Every place ``rule`` matches, as ``(start, end, phrase, reason, kind)``; ``reason``
+    is empty for a hit and says why otherwise (a guard, a context check, the window);
+    ``kind`` is ``cue``, ``paired`` or ``unpaired`` (see :class:`Hit`).
+
+    ``population`` is as in :func:`rule_hits`; ``population_spans`` are the population
+    terms' spans for the context checks (they are computed whether or not the window
+    applies). With ``unpaired``, paired cues without a partner are listed too: their
+    reason is ``"no partner"`` when nothing else vetoes them.
+    """
     doc = text if isinstance(text, _Text) else _Text(text)
-    hits = doc.spans(rule.any)
-    if not hits:
+    words = words or DEFAULT_WORDS
+    found: list[tuple[int, int, str, tuple[int, int], tuple[int, int] | None]] = [(a, b, p, (a, b), None) for a, b, p in doc.spans(rule.any)]
+    for pair in rule.paired:
+        found.extend(_pair_spans(doc, pair))
+    loose = [u for pair in rule.paired for u in _unpaired_spans(doc, pair)] if unpaired else []
+    if not found and not loose:
         return []
     guards = doc.spans(rule.guards)
-    hits = [h for h in hits if not any(_overlaps(h[:2], g[:2]) for g in guards)]
-    if rule.sentence_guards and hits:
-        vetoed = {doc.sentence(g[0]) for g in doc.spans(rule.sentence_guards)}
-        hits = [h for h in hits if doc.sentence(h[0]) not in vetoed]
-    if rule.window is not None and population is not None and hits:
-        hits = [h for h in hits if _near(doc, h, population, rule.window)]
-    # one hit per span: the longest phrase wins where phrases overlap
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    kept: list[tuple[int, int, str]] = []
-    for h in hits:
-        if kept and _overlaps(kept[-1][:2], h[:2]):
-            continue
-        kept.append(h)
-    return kept
+    near = doc.phrase_tokens(rule.not_near) if rule.not_near else []
+    vetoed_sentences = {doc.sentence(g[0]) for g in doc.spans(rule.sentence_guards)} if rule.sentence_guards else set()
+    pop_spans = population if population_spans is None else population_spans
+    pop_tokens = [doc.token_range(p[0], p[1]) for p in (pop_spans or [])]
+    judged = [(a, b, phrase, _veto(doc, (a, b), cue, rule, guards, near, vetoed_sentences, population, pop_tokens, words, partner),
+               "cue" if partner is None else "paired")
+              for a, b, phrase, cue, partner in found]
+    # one candidate per span: a hit before a vetoed one, then the longest
+    judged.sort(key=lambda h: (bool(h[3]), -(h[1] - h[0]), h[0]))
+    out: list[tuple[int, int, str, str, str]] = []
+    for h in judged:
+        if not any(_overlaps(k[:2], h[:2]) for k in out):
+            out.append(h)
+    for a, b, phrase in loose:
+        if not any(_overlaps(k[:2], (a, b)) for k in out):
+            reason = _veto(doc, (a, b), (a, b), rule, guards, near, vetoed_sentences, population, pop_tokens, words)
+            out.append((a, b, phrase, reason or "no partner", "unpaired"))
+    out.sort(key=lambda h: h[0])
+    return out
+
+
+def _veto(doc: _Text, span: tuple[int, int], cue: tuple[int, int], rule: KeywordRule, guards, near, vetoed_sentences,
+          population, pop_tokens, words: ContextWords, partner: tuple[int, int] | None = None) -> str:
+    """Why the candidate at ``span`` (its cue at ``cue``) is not a hit; empty when it is."""
+    a, b = span
+    for g in guards:
+        if _overlaps(cue, g[:2]):
+            return f"guard '{g[2]}'"
+    if doc.sentence(a) in vetoed_sentences:
+        return "sentence guard"
+    t0, t1 = doc.token_range(*cue)
+    for n0, n1 in near:
+        if doc.clause[n0] == doc.clause[t0] and not (n1 < t0 - NEAR_WORDS - 1 or n0 > t1 + NEAR_WORDS + 1) and not (t0 <= n0 <= t1):
+            return f"near '{' '.join(doc.toks[n0:n1 + 1])}'"
+    if rule.window is not None and population is not None and not _near(doc, (a, b, ""), population, rule.window):
+        return "no population term nearby"
+    if rule.context:
+        reason = context_reason(doc, t0, t1, rule.context, words, pop_tokens)
+        if reason:
+            return reason
+        if "comparison" in rule.context and partner is not None:
+            # a partner inside a longer name of another group: "farm workers from Eastern Europe"
+            # (not "met clients", where the partner is the codebook's own word)
+            q0, q1 = doc.token_range(*partner)
+            for o0, o1 in doc.phrase_tokens(words["other_groups"]):
+                if o0 <= q1 and q0 <= o1 and (o0, o1) != (q0, q1) and not (o0 >= q0 and o1 <= q1):
+                    return f"describes another group ('{' '.join(doc.toks[o0:o1 + 1])}')"
+    return ""
 
 
 def _near(doc: _Text, hit: tuple[int, int, str], population: list[tuple[int, int, str]], window: int | str) -> bool:
@@ -200,7 +382,11 @@ class KeywordMatcher:
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         rules = [codebook.population] + [c.keywords for d in codebook.dimensions.values() for c in d.codes.values()]
-        phrases = {p for r in rules for p in (*r.any, *r.guards, *r.sentence_guards)}
+        phrases = {p for r in rules for p in r.phrases}
+        self.words = ContextWords.build(getattr(codebook, "context", None))
+        for words in self.words.lists.values():
+            for phrase in words:
+                compile_phrase(phrase)
         exact: dict[str, set[str]] = {}
         stems: dict[str, set[str]] = {}
         for phrase in phrases:
@@ -242,21 +428,37 @@ class KeywordMatcher:
 
         With ``assume_population`` the text is taken to be about the population already
         (e.g. a finding extracted from an included study), so windows are not applied;
-        guards still are.
+        guards and context checks still are.
+        """
+        return [h for h in self.candidates(text, assume_population=assume_population) if not h.vetoed]
+
+    def candidates(self, text: str, *, assume_population: bool = False, unpaired: bool = False) -> list[Hit]:
+        """Every place a code's cues match, hits and vetoed ones (``Hit.vetoed`` says why).
+
+        With ``unpaired``, paired cues without their partner are listed too (vetoed
+        "no partner"): the textual evidence a learned code needs.
         """
         if not isinstance(text, str) or not text.strip():
             return []
         doc = self._prepare(text)
         present = doc.present or set()
-        population = None if assume_population else self.population_spans(doc)
-        hits: list[Hit] = []
+        spans = self.population_spans(doc)
+        population = None if assume_population else spans
+        out: list[Hit] = []
         for dim in self.codebook.dimensions.values():
+            hits: list[Hit] = []
             for code in dim.codes.values():
-                if not any(p in present for p in code.keywords.any):
+                rule = code.keywords
+                if not any(p in present for p in rule.any) and not any(p in present for pair in rule.paired for p in pair.cues):
                     continue
-                for start, end, phrase in rule_hits(doc, code.keywords, population):
-                    hits.append(Hit(dim.name, code.id, phrase, start, end, text[start:end]))
-        return hits
+                for start, end, phrase, reason, kind in rule_candidates(doc, rule, population, self.words, population_spans=spans, unpaired=unpaired):
+                    hits.append(Hit(dim.name, code.id, phrase, start, end, text[start:end], reason, kind))
+            found = {h.code for h in hits if not h.vetoed}
+            for i, h in enumerate(hits):
+                if not h.vetoed and dim.codes[h.code].keywords.alone and found - {h.code}:
+                    hits[i] = Hit(h.dimension, h.code, h.phrase, h.start, h.end, h.text, "another code of the dimension is found", h.kind)
+            out.extend(hits)
+        return out
 
     def codes(self, text: str, *, assume_population: bool = False) -> dict[str, list[str]]:
         """Codes suggested per dimension (each code once, codebook order)."""

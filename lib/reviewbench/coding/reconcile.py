@@ -17,30 +17,26 @@ The reconciliation log is append-only like every decision log::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 
 from ..errors import Problem, ValidationError
-from ..logs import append_rows, latest, read_log, utc_timestamp
+from ..logs import append_rows, check_log_rows, latest, read_log, utc_timestamp
+from ..project import Project
 from .codebook import Codebook, join_codes, load_codebook, parse_codes
 from .findings import CODER_NAME, read_findings
 from .studies import read_studies
 
 RECONCILIATION_COLUMNS = ["finding_id", "dimension", "codes", "note", "reconciler", "timestamp"]
-CONFIDENCE_ORDER = ["low", "medium", "high"]
 
 
-def reconciliation_file(project: Any) -> Path:
-    return Path(project.findings_dir) / "reconciliation.csv"
-
-
-def _ordered(codebook: Codebook, dimension: str, codes: set[str] | list[str]) -> list[str]:
+def ordered_codes(codebook: Codebook, dimension: str, codes: set[str] | list[str]) -> list[str]:
     order = {c: i for i, c in enumerate(codebook.dimensions[dimension].codes)}
     return sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
 
 
-def effective_codes(project: Any, codebook: Codebook | None = None) -> pd.DataFrame:
+def effective_codes(project: Project, codebook: Codebook | None = None) -> pd.DataFrame:
     """Every coder's findings with blank study-level dimensions filled from the study.
 
     One row per (finding_id, coder); dimension columns are lists in codebook order.
@@ -55,18 +51,19 @@ def effective_codes(project: Any, codebook: Codebook | None = None) -> pd.DataFr
             codes = row[name]
             if not codes and inherit and row["record_id"] in studies.index:
                 codes = studies.at[row["record_id"], name]
-            return _ordered(codebook, name, codes)
+            return ordered_codes(codebook, name, codes)
 
         coded[name] = coded.apply(fill, axis=1) if not coded.empty else coded[name]
     return coded
 
 
-def _decisions(project: Any) -> dict[tuple[str, str], list[str]]:
-    log = latest(read_log(reconciliation_file(project), RECONCILIATION_COLUMNS), ["finding_id", "dimension"])
+def decided_codes(project: Project) -> dict[tuple[str, str], list[str]]:
+    """(finding_id, dimension) -> the codes the reconciliation log settled on (latest row wins)."""
+    log = latest(read_log(project.reconciliation_file, RECONCILIATION_COLUMNS), ["finding_id", "dimension"])
     return {(r.finding_id, r.dimension): parse_codes(r.codes) for r in log.itertuples()}
 
 
-def disagreements(project: Any, codebook: Codebook | None = None) -> pd.DataFrame:
+def disagreements(project: Project, codebook: Codebook | None = None) -> pd.DataFrame:
     """Findings and dimensions on which coders differ, with their status.
 
     Columns: ``finding_id, record_id, finding, dimension, codes_by_coder`` (e.g.
@@ -75,7 +72,7 @@ def disagreements(project: Any, codebook: Codebook | None = None) -> pd.DataFram
     """
     codebook = codebook or load_codebook(project)
     coded = effective_codes(project, codebook)
-    decided = _decisions(project)
+    decided = decided_codes(project)
     rows = []
     for fid, group in coded.groupby("finding_id", sort=True):
         if len(group) < 2:
@@ -100,100 +97,55 @@ def disagreements(project: Any, codebook: Codebook | None = None) -> pd.DataFram
     return pd.DataFrame(rows, columns=columns)
 
 
-def reconcile(project: Any, finding_id: str, dimension: str, codes: list[str] | str, reconciler: str, note: str = "", *, codebook: Codebook | None = None) -> dict[str, str]:
-    """Record the agreed codes for one finding and dimension; return the row written.
-
-    Raises :class:`ValidationError` (nothing written) for an unknown dimension or code,
-    several codes in a single-valued dimension, or an empty reconciler.
-    """
-    codebook = codebook or load_codebook(project)
-    path = reconciliation_file(project)
-    codes = parse_codes(codes)
-    problems = []
-    if dimension not in codebook.dimensions:
-        problems.append(f"unknown dimension {dimension!r} (valid: {', '.join(codebook.dimensions)})")
+def row_problems(row: Mapping[str, Any], codebook: Codebook) -> list[str]:
+    """What is wrong with one row of the reconciliation log (an unknown dimension or code,
+    several codes in a single-valued dimension, an empty finding id, a reconciler who is
+    not a name): :func:`reconcile` refuses it, :func:`check_reconciliation_log` reports it."""
+    found = []
+    if not str(row.get("finding_id") or "").strip():
+        found.append("empty finding_id")
+    dim = str(row.get("dimension") or "")
+    if dim not in codebook.dimensions:
+        found.append(f"unknown dimension {dim!r} (valid: {', '.join(codebook.dimensions)})")
     else:
-        unknown = codebook.invalid_codes(dimension, codes)
-        if unknown:
-            problems.append(f"{dimension}: unknown code(s) {', '.join(unknown)}")
-        if not codebook.dimensions[dimension].multi and len(codes) > 1:
-            problems.append(f"{dimension}: one code allowed, found {len(codes)}")
-    if not str(finding_id).strip():
-        problems.append("empty finding_id")
-    if not CODER_NAME.match(str(reconciler or "")):
-        problems.append(f"reconciler {reconciler!r} must be a name (letters, digits, '.', '_' or '-')")
-    if problems:
-        raise ValidationError([Problem(str(path), None, p, str(finding_id) or None) for p in problems])
-    row = {
-        "finding_id": str(finding_id).strip(),
-        "dimension": dimension,
-        "codes": join_codes(codes),
-        "note": note,
-        "reconciler": reconciler,
-        "timestamp": utc_timestamp(),
-    }
-    append_rows(path, [row], RECONCILIATION_COLUMNS)
-    return row
-
-
-def coded_findings(project: Any) -> pd.DataFrame:
-    """The reconciled coded findings the outputs use, one row per finding.
-
-    Columns: ``finding_id, record_id, finding, location, coder`` (coders joined by
-    ``"; "``), one column per dimension holding a list of code ids (codebook order),
-    ``confidence`` (the lowest any coder gave), ``n_coders`` and ``unresolved``
-    (dimensions still in disagreement: their codes are the union of the coders' codes).
-    """
-    codebook = load_codebook(project)
-    coded = effective_codes(project, codebook)
-    decided = _decisions(project)
-    rows = []
-    for fid, group in coded.groupby("finding_id", sort=True):
-        first = group.iloc[0]
-        record_ids = [r for r in group["record_id"] if str(r).strip()]
-        row: dict[str, Any] = {
-            "finding_id": fid,
-            "record_id": record_ids[0] if record_ids else "",
-            "finding": first["finding"],
-            "location": first["location"],
-            "coder": "; ".join(group["coder"]),
-        }
-        unresolved = []
-        for name in codebook.dimensions:
-            sets = {tuple(c) for c in group[name]}
-            if len(sets) == 1:
-                row[name] = list(first[name])
-            elif (fid, name) in decided:
-                row[name] = _ordered(codebook, name, decided[(fid, name)])
-            else:
-                row[name] = _ordered(codebook, name, {c for codes in group[name] for c in codes})
-                unresolved.append(name)
-        levels = [c for c in group["confidence"] if c in CONFIDENCE_ORDER]
-        row["confidence"] = min(levels, key=CONFIDENCE_ORDER.index) if levels else ""
-        row["n_coders"] = len(group)
-        row["unresolved"] = unresolved
-        rows.append(row)
-    columns = ["finding_id", "record_id", "finding", "location", "coder", *codebook.dimensions, "confidence", "n_coders", "unresolved"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def check_reconciliation_log(path: Path, codebook: Codebook) -> list[Problem]:
-    """Problems in ``reconciliation.csv``, each with its line."""
-    from ..validate import check_log_rows
-
-    def row_problems(row: dict[str, str]) -> list[str]:
-        dim = row["dimension"]
-        if dim not in codebook.dimensions:
-            return [f"unknown dimension {dim!r} (valid: {', '.join(codebook.dimensions)})"]
-        found = []
-        codes = parse_codes(row["codes"])
+        codes = parse_codes(row.get("codes"))
         unknown = codebook.invalid_codes(dim, codes)
         if unknown:
             found.append(f"{dim}: unknown code(s) {', '.join(unknown)}")
         if not codebook.dimensions[dim].multi and len(codes) > 1:
             found.append(f"{dim}: one code allowed, found {len(codes)}")
-        if not row["reconciler"].strip():
-            found.append("empty reconciler")
-        return found
+    reconciler = str(row.get("reconciler") or "")
+    if not reconciler.strip():
+        found.append("empty reconciler")
+    elif not CODER_NAME.match(reconciler):
+        found.append(f"reconciler {reconciler!r} must be a name (letters, digits, '.', '_' or '-')")
+    return found
 
-    return check_log_rows(path, RECONCILIATION_COLUMNS, row_problems, "finding_id")
+
+def reconcile(project: Project, finding_id: str, dimension: str, codes: list[str] | str, reconciler: str, note: str = "", *, codebook: Codebook | None = None) -> dict[str, str]:
+    """Record the agreed codes for one finding and dimension; return the row written.
+
+    Raises :class:`ValidationError` (nothing written) for a row :func:`row_problems` finds
+    wrong: an unknown dimension or code, several codes in a single-valued dimension, or
+    an empty reconciler.
+    """
+    codebook = codebook or load_codebook(project)
+    path = project.reconciliation_file
+    row = {
+        "finding_id": str(finding_id).strip(),
+        "dimension": dimension,
+        "codes": join_codes(parse_codes(codes)),
+        "note": note,
+        "reconciler": reconciler,
+        "timestamp": utc_timestamp(),
+    }
+    problems = row_problems(row, codebook)
+    if problems:
+        raise ValidationError([Problem(str(path), None, p, str(finding_id) or None) for p in problems])
+    append_rows(path, [row], RECONCILIATION_COLUMNS)
+    return row
+
+
+def check_reconciliation_log(path: Path, codebook: Codebook) -> list[Problem]:
+    """Problems in ``reconciliation.csv``, each with its line."""
+    return check_log_rows(path, RECONCILIATION_COLUMNS, lambda row: row_problems(row, codebook), "finding_id")

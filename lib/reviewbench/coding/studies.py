@@ -10,12 +10,13 @@ study design, setting, region, subgroups studied) and free fields::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 
 from ..errors import Problem, ValidationError
-from ..logs import append_rows, latest, read_log, utc_timestamp
+from ..logs import append_rows, check_log_rows, latest, read_log, utc_timestamp
+from ..project import Project
 from .codebook import Codebook, join_codes, parse_codes
 
 FREE_FIELDS = ["country", "sample_size", "note"]
@@ -31,12 +32,9 @@ def study_columns(codebook: Codebook) -> list[str]:
     return ["record_id", *study_dimensions(codebook), *FREE_FIELDS, "coder", "timestamp"]
 
 
-def studies_file(project: Any) -> Path:
-    return Path(project.findings_dir) / "studies.csv"
-
-
-def study_problems(row: Mapping[str, Any], codebook: Codebook) -> list[str]:
-    """What is wrong with one study row."""
+def row_problems(row: Mapping[str, Any], codebook: Codebook) -> list[str]:
+    """What is wrong with one study row: :func:`record_study` refuses it,
+    :func:`check_studies_log` reports it."""
     problems = []
     for key in ("record_id", "coder"):
         if not str(row.get(key) or "").strip():
@@ -55,7 +53,7 @@ def study_problems(row: Mapping[str, Any], codebook: Codebook) -> list[str]:
     return problems
 
 
-def record_study(project: Any, codebook: Codebook, row: Mapping[str, Any]) -> dict[str, str]:
+def record_study(project: Project, codebook: Codebook, row: Mapping[str, Any]) -> dict[str, str]:
     """Validate and append one study's characteristics; return the row written."""
     out: dict[str, str] = {}
     for col in study_columns(codebook):
@@ -64,55 +62,23 @@ def record_study(project: Any, codebook: Codebook, row: Mapping[str, Any]) -> di
             value = join_codes(parse_codes(value))
         out[col] = "" if value is None else str(value).strip()
     out["timestamp"] = out["timestamp"] or utc_timestamp()
-    problems = study_problems(out, codebook)
+    problems = row_problems(out, codebook)
     if problems:
-        raise ValidationError([Problem(str(studies_file(project)), None, p, out["record_id"] or None) for p in problems])
-    append_rows(studies_file(project), [out], study_columns(codebook))
+        raise ValidationError([Problem(str(project.studies_file), None, p, out["record_id"] or None) for p in problems])
+    append_rows(project.studies_file, [out], study_columns(codebook))
     return out
 
 
-def read_studies(project: Any, codebook: Codebook) -> pd.DataFrame:
+def read_studies(project: Project, codebook: Codebook) -> pd.DataFrame:
     """Current study characteristics: one row per record_id, dimension columns as lists,
     ``sample_size`` as a nullable integer."""
-    df = latest(read_log(studies_file(project), study_columns(codebook)), "record_id")
+    df = latest(read_log(project.studies_file, study_columns(codebook)), "record_id")
     for name in study_dimensions(codebook):
         df[name] = df[name].map(parse_codes)
     df["sample_size"] = pd.to_numeric(df["sample_size"].replace("", None), errors="coerce").astype("Int64")
     return df.sort_values("record_id", kind="stable").reset_index(drop=True)
 
 
-def study_characteristics(project: Any, record_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """One row per study: ``record_id``, the study-level dimensions (lists),
-    ``country``, ``sample_size``, ``note``, ``coder``, ``n_findings`` (findings
-    extracted from it, after reconciliation) and ``coded`` (whether its characteristics
-    have been recorded).
-
-    The studies are those with characteristics or findings; pass ``record_ids`` (e.g.
-    the included studies) to get exactly one row for each of them, in that order,
-    uncoded ones with empty values.
-    """
-    from .codebook import load_codebook
-    from .reconcile import coded_findings
-
-    codebook = load_codebook(project)
-    studies = read_studies(project, codebook).drop(columns=["timestamp"])
-    studies["coded"] = True
-    findings = coded_findings(project)
-    counts = findings[findings["record_id"] != ""].groupby("record_id").size() if not findings.empty else pd.Series(dtype="int64")
-    ids = list(record_ids) if record_ids is not None else sorted(set(studies["record_id"]) | set(counts.index))
-    studies = studies.set_index("record_id").reindex(ids)
-    studies.index.name = "record_id"
-    for name in study_dimensions(codebook):
-        studies[name] = studies[name].map(lambda v: v if isinstance(v, list) else [])
-    for name in ("country", "note", "coder"):
-        studies[name] = studies[name].fillna("")
-    studies["coded"] = studies["coded"].eq(True)
-    studies["n_findings"] = studies.index.map(counts).fillna(0).astype(int)
-    return studies.reset_index()
-
-
 def check_studies_log(path: Path, codebook: Codebook) -> list[Problem]:
     """Problems in ``studies.csv``, each with its line."""
-    from ..validate import check_log_rows
-
-    return check_log_rows(path, study_columns(codebook), lambda row: study_problems(row, codebook), "record_id")
+    return check_log_rows(path, study_columns(codebook), lambda row: row_problems(row, codebook), "record_id")

@@ -1,81 +1,180 @@
-"""Code suggestions for free text: keyword rules first, then the trained classifier.
+"""Code suggestions for free text: cues in context, a classifier, calibrated confidence.
 
-Output: one row per suggestion, ``id, dimension, code, confidence, rule``. A keyword
-suggestion's confidence is the precision its rule had on the findings already coded
-(smoothed towards 0.8 when there are few), so a rule that often misfires in this
-project says so; a classifier suggestion's confidence is its probability. When both
-suggest the same code, the row keeps the higher confidence and names both sources.
+Output: one row per suggestion, ``id, dimension, code, confidence, rule``.
+
+* **Evidence first.** A code is suggested only where the text holds evidence for it: a
+  keyword hit that passed its guards and context checks (:mod:`.keywords`,
+  :mod:`.context`), or a paired cue standing without its partner ("men" with no "sold
+  sex" nearby) that the classifier backs. A learned code never appears on text with no
+  span for it, and a vetoed hit ("no trans participants") cannot be brought back by it.
+* **The classifier** (:mod:`.classifier`) is trained on the project's coded findings; its
+  probability is one piece of evidence.
+* **Confidence is calibrated** (:mod:`.calibration`): for findings already coded, each is
+  suggested codes by a suggester fitted on the other studies' findings (grouped
+  cross-validation), and a small model learns how often suggestions with this evidence
+  were right. A suggestion shown at 0.9 was right about nine times in ten there.
+* **The rule** column names every span that triggered the suggestion, e.g. ``keyword
+  'men + sold sex' matched 'men who sold sex' at 12-28; classifier p=0.71``.
+
+Only suggestions at or above ``threshold`` (:data:`MIN_CONFIDENCE`, more likely right
+than wrong) are written. The coding form pre-selects only those whose own confidence is
+at least :data:`PRESELECT_THRESHOLD` (0.9: each one expected right nine times in ten),
+so that a coder accepts little unchecked; ``benchmarks/suggestions.py`` reports how often
+pre-selected suggestions were right on sentences the rules were not written from.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
 
 import pandas as pd
+from sklearn.model_selection import GroupKFold, KFold
 
+from .calibration import FEATURES, Calibrator, feature_row
 from .classifier import CodeClassifier
 from .codebook import Codebook
-from .keywords import KeywordMatcher
+from .keywords import Hit, KeywordMatcher
 
 SUGGESTION_COLUMNS = ["id", "dimension", "code", "confidence", "rule"]
-PRIOR_PRECISION = 0.8
-PRIOR_WEIGHT = 2.0
+MIN_CONFIDENCE = 0.5
+PRESELECT_THRESHOLD = 0.9
+KIND_ORDER = {"cue": 0, "paired": 1, "unpaired": 2}
 
 
-def keyword_precision(matcher: KeywordMatcher, training: pd.DataFrame, *, assume_population: bool = True) -> dict[tuple[str, str], float]:
-    """Smoothed precision of each code's keyword rule on coded findings."""
-    fired: dict[tuple[str, str], int] = {}
-    right: dict[tuple[str, str], int] = {}
-    for row in training.itertuples(index=False):
-        suggested = matcher.codes(getattr(row, "finding"), assume_population=assume_population)
-        for dim, codes in suggested.items():
-            actual = getattr(row, dim, None) or []
-            for code in codes:
-                fired[(dim, code)] = fired.get((dim, code), 0) + 1
-                right[(dim, code)] = right.get((dim, code), 0) + (code in actual)
-    return {k: (right[k] + PRIOR_PRECISION * PRIOR_WEIGHT) / (fired[k] + PRIOR_WEIGHT) for k in fired}
+@dataclass
+class Evidence:
+    """Everything that speaks for one code on one text."""
+
+    index: int
+    dimension: str
+    code: str
+    hits: list[Hit]
+    p_clf: float | None = None
+    rivals: int = 0
+    confidence: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return min((h.kind for h in self.hits), key=KIND_ORDER.__getitem__)
+
+    @property
+    def rule(self) -> str:
+        shown = [h for h in self.hits if h.kind == self.kind] or self.hits
+        parts = [h.rule for h in shown]
+        if self.p_clf is not None:
+            parts.append(f"classifier p={self.p_clf:.2f}")
+        return "; ".join(parts)
+
+    def features(self) -> list[float]:
+        return feature_row(self.kind, self.p_clf, self.rivals)
 
 
+@dataclass
 class Suggester:
-    """Keyword rules plus a classifier, both built from one codebook and coded findings."""
+    """Cues, a classifier and a calibrator, built from one codebook and the coded findings.
 
-    def __init__(self, codebook: Codebook, training: pd.DataFrame | None = None, *, use_classifier: bool = True, threshold: float = 0.5, seed: int = 0) -> None:
-        self.codebook = codebook
-        self.matcher = KeywordMatcher(codebook)
-        self.threshold = threshold
-        training = training if training is not None else pd.DataFrame(columns=["finding"])
-        self.precision = keyword_precision(self.matcher, training) if not training.empty and "finding" in training else {}
-        self.classifier = CodeClassifier(codebook, seed=seed).fit(training) if use_classifier and not training.empty else None
+    ``training`` is a frame of coded findings as :func:`reviewbench.coding.coded_findings`
+    returns it (a ``finding`` text, one list column per dimension, ``record_id`` to keep a
+    study's findings in one fold). Without it, confidence comes from a fixed prior.
+    """
+
+    codebook: Codebook
+    training: pd.DataFrame | None = None
+    use_classifier: bool = True
+    threshold: float = MIN_CONFIDENCE
+    seed: int = 0
+    folds: int = 5
+    preselect: float = PRESELECT_THRESHOLD
+    matcher: KeywordMatcher = field(init=False)
+    classifier: CodeClassifier | None = field(init=False, default=None)
+    calibrator: Calibrator = field(init=False, default_factory=Calibrator)
+    calibration_rows: pd.DataFrame = field(init=False, default_factory=pd.DataFrame)
+
+    def __post_init__(self) -> None:
+        self.matcher = KeywordMatcher(self.codebook)
+        training = self.training
+        if training is not None and not training.empty and "finding" in training:
+            self.fit(training)
+
+    # ------------------------------------------------------------------ fitting
+
+    def _dimensions(self, findings: pd.DataFrame) -> list[str]:
+        return [d for d in self.codebook.dimensions if d in findings.columns]
+
+    def fit(self, findings: pd.DataFrame) -> "Suggester":
+        """Train the classifier on ``findings`` and calibrate confidence on them out of fold."""
+        findings = findings.reset_index(drop=True)
+        self.classifier = CodeClassifier(self.codebook, seed=self.seed).fit(findings) if self.use_classifier else None
+        self.calibration_rows = self.out_of_fold(findings)
+        self.calibrator = Calibrator().fit(self.calibration_rows)
+        return self
+
+    def out_of_fold(self, findings: pd.DataFrame) -> pd.DataFrame:
+        """Evidence for each coded finding from a classifier fitted on the other folds, with
+        whether the coders kept the code (``right``): what the calibrator learns from."""
+        groups = findings["record_id"].astype(str) if "record_id" in findings else pd.Series(range(len(findings)), dtype=str)
+        n_splits = min(self.folds, groups.nunique())
+        columns = ["dimension", "code", "kind", *FEATURES, "right"]  # kind: cue, paired or unpaired
+        if n_splits < 2:
+            return pd.DataFrame(columns=columns)
+        splitter = GroupKFold(n_splits=n_splits) if "record_id" in findings else KFold(n_splits=n_splits, shuffle=True, random_state=self.seed)
+        dims = self._dimensions(findings)
+        rows = []
+        for train_idx, test_idx in splitter.split(findings, groups=groups):
+            train, test = findings.iloc[train_idx], findings.iloc[test_idx]
+            clf = CodeClassifier(self.codebook, seed=self.seed).fit(train) if self.use_classifier else None
+            texts = test["finding"].fillna("").astype(str).tolist()
+            for ev in self._evidence(texts, clf, assume_population=True):
+                if ev.dimension not in dims:
+                    continue
+                truth = test.iloc[ev.index][ev.dimension] or []
+                rows.append([ev.dimension, ev.code, ev.kind, *ev.features(), int(ev.code in truth)])
+        return pd.DataFrame(rows, columns=columns)
+
+    # ------------------------------------------------------------------ suggesting
+
+    def _evidence(self, texts: list[str], classifier: CodeClassifier | None, *, assume_population: bool) -> list[Evidence]:
+        proba = classifier.predict_proba(texts) if classifier is not None else pd.DataFrame(index=range(len(texts)))
+        out: list[Evidence] = []
+        for i, text in enumerate(texts):
+            by_code: dict[tuple[str, str], list[Hit]] = {}
+            for hit in self.matcher.candidates(text, assume_population=assume_population, unpaired=True):
+                if hit.vetoed and hit.vetoed != "no partner":
+                    continue
+                by_code.setdefault((hit.dimension, hit.code), []).append(hit)
+            found: list[Evidence] = []
+            for (dim, code), hits in by_code.items():
+                column = f"{dim}:{code}"
+                p = float(proba.at[i, column]) if column in proba.columns else None
+                ev = Evidence(i, dim, code, hits, p)
+                if ev.kind == "unpaired" and p is None:
+                    continue  # a cue without its partner needs the classifier's backing
+                found.append(ev)
+            strong = {}
+            for ev in found:
+                if ev.kind != "unpaired":
+                    strong.setdefault(ev.dimension, set()).add(ev.code)
+            for ev in found:
+                ev.rivals = len(strong.get(ev.dimension, set()) - {ev.code})
+                ev.confidence = self.calibrator.confidence(ev.dimension, ev.kind, ev.p_clf, ev.rivals)
+            out.extend(found)
+        return out
+
+    def evidence(self, texts: pd.DataFrame, *, assume_population: bool = False) -> list[Evidence]:
+        """Every code the texts hold evidence for, with its calibrated confidence (no threshold)."""
+        values = texts["text"].fillna("").astype(str).tolist()
+        return self._evidence(values, self.classifier, assume_population=assume_population)
 
     def suggest(self, texts: pd.DataFrame, *, assume_population: bool = False) -> pd.DataFrame:
-        """Suggestions for a frame with columns ``id`` and ``text``."""
+        """Suggestions for a frame with columns ``id`` and ``text`` (confidence at or above ``threshold``)."""
         ids = texts["id"].astype(str).tolist()
-        values = texts["text"].fillna("").astype(str).tolist()
-        found: dict[tuple[int, str, str], dict[str, Any]] = {}
-        for i, text in enumerate(values):
-            for hit in self.matcher.match(text, assume_population=assume_population):
-                key = (i, hit.dimension, hit.code)
-                if key in found:
-                    continue
-                found[key] = {"confidence": self.precision.get((hit.dimension, hit.code), PRIOR_PRECISION), "rule": [hit.rule]}
-        if self.classifier is not None:
-            proba = self.classifier.predict_proba(values)
-            for column in proba.columns:
-                dim, code = column.split(":", 1)
-                for i, p in enumerate(proba[column].tolist()):
-                    if p < self.threshold:
-                        continue
-                    entry = found.setdefault((i, dim, code), {"confidence": 0.0, "rule": []})
-                    entry["confidence"] = max(entry["confidence"], p)
-                    entry["rule"].append(f"classifier p={p:.2f}")
         order = {(d, c): (di, ci) for di, (d, dim) in enumerate(self.codebook.dimensions.items()) for ci, c in enumerate(dim.codes)}
-        rows = [
-            {"id": ids[i], "dimension": d, "code": c, "confidence": round(float(v["confidence"]), 3), "rule": "; ".join(v["rule"])}
-            for (i, d, c), v in sorted(found.items(), key=lambda kv: (kv[0][0], order[(kv[0][1], kv[0][2])]))
-        ]
+        found = [ev for ev in self.evidence(texts, assume_population=assume_population) if ev.confidence >= self.threshold]
+        found.sort(key=lambda ev: (ev.index, order[(ev.dimension, ev.code)]))
+        rows = [{"id": ids[ev.index], "dimension": ev.dimension, "code": ev.code, "confidence": round(ev.confidence, 3), "rule": ev.rule} for ev in found]
         return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
 
 
-def suggest_codes(texts: pd.DataFrame, codebook: Codebook, training: pd.DataFrame | None = None, *, assume_population: bool = False, use_classifier: bool = True, threshold: float = 0.5) -> pd.DataFrame:
+def suggest_codes(texts: pd.DataFrame, codebook: Codebook, training: pd.DataFrame | None = None, *, assume_population: bool = False, use_classifier: bool = True, threshold: float = MIN_CONFIDENCE) -> pd.DataFrame:
     """Suggest codes for ``texts`` (columns ``id``, ``text``); see the module docstring."""
     return Suggester(codebook, training, use_classifier=use_classifier, threshold=threshold).suggest(texts, assume_population=assume_population)

@@ -27,10 +27,11 @@ from .blocking import candidate_pairs
 from .compare import compare_pairs, shared_dois
 from .decisions import read_decisions
 from .normalise import prepare_records
-from .rules import classify, conflicts
+from .rules import MatchSettings, classify, conflicts
+from .score import Weights
 
 CLUSTER_COLUMNS = ["record_id", "cluster_id", "source_file", "rule", "score", "matched_record_id", "evidence", "linked_ids"]
-RULE_PRIORITY = {"human": 0, "doi": 1, "pmid": 2, "title_volume_pages": 3, "title_authors": 4, "title_bibliographic": 5, "title_part": 6, "same_citation": 7}
+RULE_PRIORITY = {"human": 0, "doi": 1, "pmid": 2}  # then every other link, strongest match weight first
 
 
 @dataclass
@@ -42,12 +43,14 @@ class Deduplication:
     :mod:`.compare`, ``decision``, ``rule`` and ``human`` (the human decision or "").
     ``keys``: the comparison keys of each record (:func:`.normalise.prepare_records`).
     ``refused``: links a consistency check refused (same columns as ``pairs``).
+    ``weights``: the match weights as re-estimated on this corpus (:mod:`.score`).
     """
 
     clusters: pd.DataFrame
     pairs: pd.DataFrame
     keys: pd.DataFrame
     refused: pd.DataFrame
+    weights: Weights
 
 
 class _UnionFind:
@@ -78,13 +81,34 @@ def _human_pairs(decisions: pd.DataFrame | None, position: dict[str, int]) -> pd
     return pd.DataFrame(rows, columns=["i", "j", "human"])
 
 
-def link_records(records: pd.DataFrame, decisions: pd.DataFrame | None = None) -> Deduplication:
-    """Compare, classify and cluster ``records`` (record schema; needs ``record_id``).
+def title_groups(keys: pd.DataFrame) -> np.ndarray:
+    """One integer per record, the same for records whose titles are the same once spaces are ignored."""
+    compact = [t.replace(" ", "") for t in keys["title_key"].tolist()]
+    codes, _ = pd.factorize(pd.Series(compact, dtype=object), sort=True)
+    return codes.astype(np.int64)
 
-    ``decisions`` is the human decision log as read by :func:`.decisions.read_decisions`;
-    ``same`` links two records whatever the rules say, ``different`` keeps them apart.
-    The result does not depend on the order of ``records``.
+
+@dataclass
+class Comparison:
+    """Every candidate pair of a corpus compared: the slow half of :func:`link_records`.
+
+    ``records`` sorted by id, their ``ids`` and comparison ``keys``, the pair ``features``
+    (:mod:`.compare`), the human decisions as row pairs (``human``), the DOIs shared by a
+    supplement (``shared``), the title group of each record, and the input order of ids.
     """
+
+    records: pd.DataFrame
+    ids: np.ndarray
+    keys: pd.DataFrame
+    features: pd.DataFrame
+    human: pd.DataFrame
+    shared: set[str]
+    title_groups: np.ndarray
+    input_ids: list[str]
+
+
+def compare_records(records: pd.DataFrame, decisions: pd.DataFrame | None = None) -> Comparison:
+    """Keys, candidate pairs (plus every pair a person decided) and their features."""
     if records["record_id"].duplicated().any():
         dup = records.loc[records["record_id"].duplicated(), "record_id"].iloc[0]
         raise ValueError(f"record_id {dup!r} occurs more than once; deduplication needs unique record ids")
@@ -98,25 +122,51 @@ def link_records(records: pd.DataFrame, decisions: pd.DataFrame | None = None) -
         i, j = codes // len(ids), codes % len(ids)
     features = compare_pairs(keys, i, j)
     shared = shared_dois(keys, i, j, features["title"].to_numpy())
-    pairs = classify(features)
+    return Comparison(
+        records=ordered, ids=ids, keys=keys, features=features, human=human, shared=shared,
+        title_groups=title_groups(keys), input_ids=records["record_id"].astype(str).tolist(),
+    )
+
+
+def decide(comparison: Comparison, settings: MatchSettings | None = None, prior: Weights | None = None) -> Deduplication:
+    """Classify the compared pairs, apply the human decisions and build consistent clusters."""
+    c = comparison
+    ids = c.ids
+    classified = classify(c.features, c.title_groups, settings, prior)
+    pairs = classified.pairs
     pairs["human"] = ""
-    if len(human):
-        pairs = pairs.drop(columns="human").merge(human, on=["i", "j"], how="left")
+    if len(c.human):
+        pairs = pairs.drop(columns="human").merge(c.human, on=["i", "j"], how="left")
         pairs["human"] = pairs["human"].fillna("")
 
     automatic = pairs[(pairs["decision"] == "duplicate") & (pairs["human"] == "")]
-    labels, refused = _consistent_clusters(len(ids), automatic, pairs, keys, shared)
+    labels, refused = _consistent_clusters(len(ids), automatic, pairs, c.keys, c.shared, settings)
     labels, refused_human = _apply_human_same(labels, pairs)
     refused = pd.concat([refused, refused_human], ignore_index=True) if len(refused_human) else refused
     edges = pd.concat([automatic, pairs[pairs["human"] == "same"]], ignore_index=True)
 
-    clusters = _cluster_table(ordered, ids, labels, edges, pairs)
-    clusters = clusters.set_index("record_id").loc[records["record_id"].astype(str)].reset_index()
+    clusters = _cluster_table(c.records, ids, labels, edges, pairs)
+    clusters = clusters.set_index("record_id").loc[c.input_ids].reset_index()
     pairs.insert(0, "record_id", ids[pairs["i"].to_numpy()])
     pairs.insert(1, "other_record_id", ids[pairs["j"].to_numpy()])
     refused = refused.assign(record_id=ids[refused["i"].to_numpy()], other_record_id=ids[refused["j"].to_numpy()])
-    keys = keys.set_index("record_id").loc[records["record_id"].astype(str)].reset_index()
-    return Deduplication(clusters=clusters[CLUSTER_COLUMNS], pairs=pairs, keys=keys, refused=refused)
+    keys = c.keys.set_index("record_id").loc[c.input_ids].reset_index()
+    return Deduplication(
+        clusters=clusters[CLUSTER_COLUMNS], pairs=pairs, keys=keys, refused=refused, weights=classified.weights
+    )
+
+
+def link_records(
+    records: pd.DataFrame, decisions: pd.DataFrame | None = None, settings: MatchSettings | None = None
+) -> Deduplication:
+    """Compare, classify and cluster ``records`` (record schema; needs ``record_id``).
+
+    ``decisions`` is the human decision log as read by :func:`.decisions.read_decisions`;
+    ``same`` links two records whatever the rules say, ``different`` keeps them apart.
+    ``settings``: the thresholds of :class:`.rules.MatchSettings` (defaults when ``None``).
+    The result does not depend on the order of ``records``.
+    """
+    return decide(compare_records(records, decisions), settings)
 
 
 def _apply_human_same(labels: np.ndarray, pairs: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
@@ -148,13 +198,15 @@ def _apply_human_same(labels: np.ndarray, pairs: pd.DataFrame) -> tuple[np.ndarr
 
 
 def _edge_order(edges: pd.DataFrame) -> pd.DataFrame:
-    """Strongest links first: human, then by rule, then title score, then position."""
-    priority = np.where(edges["human"] == "same", 0, edges["rule"].map(RULE_PRIORITY).fillna(9).to_numpy())
-    return edges.assign(_p=priority, _t=-edges["title"].to_numpy()).sort_values(["_p", "_t", "i", "j"], kind="stable")
+    """Strongest links first: human, then identifiers, then by match weight and title score, then position."""
+    priority = np.where(edges["human"] == "same", 0, edges["rule"].map(RULE_PRIORITY).fillna(3).to_numpy())
+    return edges.assign(_p=priority, _q=-edges["weight"].to_numpy(), _t=-edges["title"].to_numpy()).sort_values(
+        ["_p", "_q", "_t", "i", "j"], kind="stable"
+    )
 
 
 def _consistent_clusters(
-    n: int, edges: pd.DataFrame, pairs: pd.DataFrame, keys: pd.DataFrame, shared: set[str]
+    n: int, edges: pd.DataFrame, pairs: pd.DataFrame, keys: pd.DataFrame, shared: set[str], settings: MatchSettings | None
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Component labels (the smallest row position of each cluster) and the refused links."""
     if n == 0:
@@ -177,7 +229,7 @@ def _consistent_clusters(
     ii, jj = np.concatenate(ii), np.concatenate(jj)
     inner = compare_pairs(keys, ii, jj)
     inner = _apply_shared(inner, keys, shared)
-    blocked, _ = conflicts(inner)
+    blocked, _ = conflicts(inner, settings)
     human = pairs[pairs["human"] != ""].set_index(["i", "j"])["human"].to_dict()
     flags = [
         (h == "different") or (b and h != "same")
@@ -207,7 +259,7 @@ def _consistent_clusters(
     for c in bad:
         for row in members[c]:
             labels[row] = uf.find(int(row))
-    refused = pd.DataFrame(refused_rows, columns=list(edges.columns) + ["_p", "_t"]).drop(columns=["_p", "_t"])
+    refused = pd.DataFrame(refused_rows, columns=list(edges.columns) + ["_p", "_q", "_t"]).drop(columns=["_p", "_q", "_t"])
     return labels, refused
 
 
@@ -303,8 +355,8 @@ def find_duplicates(records: pd.DataFrame, decisions: pd.DataFrame | None = None
     """One row per record: ``record_id, cluster_id, source_file, rule, score, matched_record_id, evidence, linked_ids``.
 
     ``cluster_id`` is the smallest record id in the cluster; ``rule`` says how the record
-    joined it (``doi``, ``pmid``, ``title_authors``, ``title_volume_pages``,
-    ``title_bibliographic``, ``human``) or ``unique``; ``score`` is the title similarity
+    joined it (``doi``, ``pmid``, ``title_authors``, ``title_bibliographic``,
+    ``same_citation``, ``match_score``, ``human``: see :mod:`.rules`) or ``unique``; ``score`` is the title similarity
     of that link (0-1) and ``evidence`` all its scores. ``linked_ids`` lists clusters that
     are related but not the same publication (preprint, conference abstract, correction).
     """

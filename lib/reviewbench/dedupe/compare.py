@@ -4,14 +4,19 @@
 
 - ``title_part``: where volume and first page agree, how well the shorter title matches a
   part of the longer (0 elsewhere);
-- ``title``, ``authors``, ``first_author``: rapidfuzz similarities 0-100
-  (``authors``/``first_author`` NaN when either record lacks authors);
+- ``title``, ``authors``, ``first_author``, ``abstract``: rapidfuzz similarities 0-100
+  (``authors``/``first_author``/``abstract`` NaN when either record lacks them);
+- ``title_exact``: the titles are the same once spaces are ignored ("15N" and "(15)N");
+  ``title_empty``: either record has no title;
 - ``year_gap``: absolute year difference (NaN when unknown);
-- ``doi``, ``pmid``, ``volume``, ``issue``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown;
+- ``doi``, ``pmid``, ``volume``, ``issue``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown
+  (issues agree when their numbers overlap: "5-6" and "5");
 - ``numbers``: ``1`` when the titles hold the same numbers ("part 2", "2019"), else ``-1``;
 - ``journal``: ``1`` compatible names, ``-1`` incompatible, ``0`` unknown;
 - ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint);
-- ``bare_a``, ``bare_b``: the record gives neither volume nor first page.
+- ``bare_a``, ``bare_b``: the record gives neither volume nor first page; ``no_page_a``,
+  ``no_page_b``: it gives no first page; ``supplement_page_a``, ``supplement_page_b``: its pages
+  are numbered as a supplement's ("S72").
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ from rapidfuzz import fuzz, process
 from .normalise import journals_compatible
 
 FEATURE_COLUMNS = [
-    "i", "j", "title", "title_part", "authors", "first_author", "year_gap",
-    "doi", "pmid", "numbers", "volume", "issue", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "generic",
+    "i", "j", "title", "title_exact", "title_empty", "title_part", "authors", "first_author", "abstract", "year_gap",
+    "doi", "pmid", "numbers", "volume", "issue", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "no_page_a", "no_page_b",
+    "supplement_page_a", "supplement_page_b", "generic",
 ]
 
 
@@ -49,14 +55,47 @@ def shared_dois(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray, title_scores: 
     return set(doi[i][differ].tolist())
 
 
+def _overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Like :func:`_agreement` for space-separated number sets: ``1`` when they share a number."""
+    out = _agreement(a, b)
+    for k in np.flatnonzero(out == -1):
+        if set(a[k].split()) & set(b[k].split()):
+            out[k] = 1
+    return out
+
+
+def _issues(col: dict[str, np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Issue agreement.
+
+    A record without pages whose issue number is the other record's first page holds the
+    article number in its issue field (Embase): no conflict.
+    """
+    issue = _overlap(col["issue_numbers"][i], col["issue_numbers"][j])
+    page = col["page_key"]
+    for k in np.flatnonzero(issue == -1):
+        a, b = i[k], j[k]
+        if (not page[a] and page[b] in col["issue_numbers"][a].split()) or (
+            not page[b] and page[a] in col["issue_numbers"][b].split()
+        ):
+            issue[k] = 0
+    return issue
+
+
 def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     """Scores and agreements for the pairs of rows ``(i[k], j[k])`` of ``keys``."""
-    col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic")}
+    col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic", "supplement_page")}
     years = keys["year"].to_numpy(dtype=float)
     generic = keys["generic"].to_numpy(dtype=bool)
+    supplement = keys["supplement_page"].to_numpy(dtype=bool)
     bare = (col["volume_key"] == "") & (col["page_key"] == "")
 
     title = _pairwise(col["title_key"][i], col["title_key"][j], fuzz.ratio)
+    title_exact = np.fromiter(
+        (a == b or a.replace(" ", "") == b.replace(" ", "") for a, b in zip(col["title_key"][i], col["title_key"][j])),
+        dtype=bool, count=len(i),
+    ) & (col["title_key"][i] != "")
+    abstract = _pairwise(col["abstract_key"][i], col["abstract_key"][j], fuzz.token_set_ratio)
+    abstract[(col["abstract_key"][i] == "") | (col["abstract_key"][j] == "")] = np.nan
     authors = _pairwise(col["authors_key"][i], col["authors_key"][j], fuzz.token_set_ratio)
     authors[(col["authors_key"][i] == "") | (col["authors_key"][j] == "")] = np.nan
     fa_ratio = _pairwise(col["first_author"][i], col["first_author"][j], fuzz.ratio)
@@ -112,20 +151,27 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "i": i,
             "j": j,
             "title": title,
+            "title_exact": title_exact,
+            "title_empty": (col["title_key"][i] == "") | (col["title_key"][j] == ""),
             "title_part": title_part,
             "authors": authors,
             "first_author": first_author,
+            "abstract": abstract,
             "year_gap": np.abs(years[i] - years[j]),
             "doi": doi,
             "pmid": _agreement(col["pmid"][i], col["pmid"][j]),
             "numbers": numbers,
             "volume": volume,
-            "issue": _agreement(col["issue_key"][i], col["issue_key"][j]),
+            "issue": _issues(col, i, j),
             "pages": _agreement(col["page_key"][i], col["page_key"][j]),
             "journal": journal,
             "kind_a": col["kind"][i],
             "bare_a": bare[i],
             "bare_b": bare[j],
+            "no_page_a": col["page_key"][i] == "",
+            "no_page_b": col["page_key"][j] == "",
+            "supplement_page_a": supplement[i],
+            "supplement_page_b": supplement[j],
             "kind_b": col["kind"][j],
             "generic": generic[i] | generic[j],
         }

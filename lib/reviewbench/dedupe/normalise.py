@@ -20,19 +20,18 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
+from ..formats.normalise import MONTHS, author_names
+from ..formats.table import split_author_list
 from ..schema import normalise_doi
 
-KINDS = ("article", "erratum", "comment", "conference", "preprint")
-MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _TRAILING_BRACKET = re.compile(r"\s*[\[(][^\[\]()]{2,60}[\])]\s*\.?\s*$")
-_DOT_JOIN = re.compile(r"\.(?=[^\s\-.,;'’])")
-_INITIALS = re.compile(r"^(?:[A-Z](?:\.|-|\.-)?){1,4}$")
 _FIRST_NUMBER = re.compile(r"\d+")
 _VENUE_SUFFIX = re.compile(r"(?:\s+(?:supplements?|suppl|supp|conference|meeting abstracts|abstracts))+$")
-_AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+and\s+|\n")
+
 _DROP_ASCII_PUNCTUATION = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+_SPREADSHEET_ERROR = re.compile(r"#(?:NAME\?|VALUE!|REF!|N/A|DIV/0!|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!)", re.IGNORECASE)
 _STOP_WORDS = frozenset("of the and for in on a an de la le der die das und et y i fur".split())
 
 
@@ -123,20 +122,23 @@ def fold_text(text: Any) -> str:
         text = html.unescape(_TAGS.sub(" ", text))
     if not text.isascii():
         text = "".join(c if c.isascii() else _char_fold(c) for c in text)
-    text = text.lower().replace("'", "").replace("\u2019", "")
+    text = text.lower().replace("'", "").replace("\u2019", "").replace("&", " and ")
     return _NON_WORD.sub(" ", text).strip()
 
 
 def title_key(title: Any) -> str:
     """The title as comparable words.
 
-    A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
+    A spreadsheet's error value ("#NAME?": a title that began with "=" or "-", lost to a
+    formula) is no title. A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
     trailing bracketed or parenthesised note ("[Chinese]", "(author's transl)") is removed;
     case, punctuation, trailing periods, HTML and accents are folded away.
     """
     if title is None or (isinstance(title, float) and np.isnan(title)):
         return ""
     text = str(title).strip()
+    if text.startswith("#") and _SPREADSHEET_ERROR.fullmatch(text):
+        return ""
     if "<" in text or "&" in text:
         text = html.unescape(_TAGS.sub(" ", text))
     text = text.strip().rstrip(".").strip()
@@ -172,44 +174,40 @@ def is_generic_title(key: str) -> bool:
 
 # --- authors ----------------------------------------------------------------------------
 
+# Words that mark a group author ("ACTIVATION Study Group", "Writing Committee"): one
+# database lists the group, another the people, so a group never counts as a surname.
+GROUP_WORDS = frozenset(
+    "group groups committee collaboration collaborative collaborators consortium association society investigators "
+    "network team trialists writing working party organization organisation council institute agency foundation "
+    "commission board programme program project service services centre center department ministry".split()
+)
+_ET_AL = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?|[,;]?\s*\band others\b", re.IGNORECASE)
 
-def split_authors(value: Any, limit: int | None = None) -> list[str]:
-    """Author names from a list or a string in any common form.
 
-    Handles ``;``/`` and ``-separated lists and EndNote/Embase strings that run the names
-    together after the initials (``"Adeli K.Lewis G. F."`` -> two names). With ``limit``,
-    only the start of a long list is read (at least ``limit`` names).
+def author_list(value: Any) -> list[str]:
+    """Author names from the record schema's list, or from a string in any common form.
+
+    Strings are split and turned round by the importer's own rules
+    (:func:`reviewbench.formats.table.split_author_list`, then
+    :func:`reviewbench.formats.normalise.author_names`: ``;``/``and`` lists, EndNote strings
+    with the names run together, ``SmithJ.A.JonesB.C.`` with no separators at all); "et al."
+    is dropped.
     """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
     if isinstance(value, (list, tuple, np.ndarray)):
-        text = "; ".join(str(v) for v in value)
-    else:
-        text = str(value)
-    if limit:
-        text = text[: 40 * limit]  # enough for the first ``limit`` names of any list
-    if "." in text:
-        text = _DOT_JOIN.sub(".; ", text)
-    parts = _AUTHOR_SEPARATOR.split(text)
-    names: list[str] = []
-    for part in parts:
-        part = part.strip(" ,")
-        if part and part.lower() not in ("et al", "et al.", "others"):
-            names.append(part)
-    return _rejoin_split_names(names) if isinstance(value, (list, tuple, np.ndarray)) else names
+        # A list item may still hold several names run together ("Platt L.Grenfell P.").
+        return [name for v in value for name in author_names(str(v))]
+    text = _ET_AL.sub("", str(value)).strip(" ,;")
+    return [name for part in split_author_list(text) for name in author_names(part.strip(" ,"))]
 
 
-def _rejoin_split_names(names: list[str]) -> list[str]:
-    """Undo a split of "Lewis G., F." into "Lewis G." and ", F."-style initial fragments."""
-    out: list[str] = []
-    for name in names:
-        bare = name.replace(",", " ").strip()
-        if out and len(bare) <= 8 and _INITIALS.fullmatch(bare.replace(" ", "")) and len(bare.replace(" ", "")) <= 4 and not out[-1].endswith(";"):
-            if re.fullmatch(r"(?:[A-Z]\.?\s*)+", bare) and re.search(r"[A-Z]\.$", out[-1]):
-                out[-1] = f"{out[-1]} {bare}"
-                continue
-        out.append(name)
-    return out
+_GROUP_WORD = re.compile(r"\b(?:" + "|".join(sorted(GROUP_WORDS)) + r")\b", re.IGNORECASE)
+
+
+def is_group_author(name: str) -> bool:
+    """True for a group or corporate author ("The EPIC Study Group", "Writing Committee")."""
+    return " " in name.strip() and _GROUP_WORD.search(name) is not None
 
 
 def _is_initials(token: str) -> bool:
@@ -220,7 +218,9 @@ def _is_initials(token: str) -> bool:
 
 @lru_cache(maxsize=1 << 17)
 def author_surname(name: str) -> str:
-    """Folded family name of one author ("Mc Grath-Lone, Louise" -> "mcgrathlone")."""
+    """Folded family name of one author ("Mc Grath-Lone, Louise" -> "mcgrathlone"); "" for a group."""
+    if is_group_author(name):
+        return ""
     comma = name.find(",")
     if comma >= 0:
         family = name[:comma]
@@ -239,9 +239,35 @@ def author_surname(name: str) -> str:
     return fold_text(family).replace(" ", "")
 
 
+_RUN_TOGETHER = re.compile(r"\.\s?[A-Z][a-z]|[a-z][A-Z]\.")
+
+
+@lru_cache(maxsize=1 << 18)
+def _surnames(item: str) -> tuple[str, ...]:
+    """The usable surnames in one author-list item (one name, or several run together)."""
+    comma = item.find(",")
+    if comma > 0 and item.find(",", comma + 1) < 0 and not _RUN_TOGETHER.search(item):
+        names: tuple[str, ...] = (item,)  # "Family, Given": the importer's own form
+    else:
+        names = author_names(item)
+    return tuple(s for s in map(author_surname, names) if len(s) > 1)
+
+
 def authors_key(value: Any, limit: int = 8) -> str:
-    """Surnames of the first ``limit`` authors, folded, space separated."""
-    return " ".join(s for s in (author_surname(n) for n in split_authors(value, limit)[:limit]) if s)
+    """Surnames of the first ``limit`` personal authors, folded, space separated.
+
+    Group authors are left out, and so are one-letter "surnames" (a list of initials only,
+    "M; K; F"): they identify nobody, so such a list counts as no authors at all.
+    """
+    if isinstance(value, (list, tuple, np.ndarray)):
+        surnames: list[str] = []
+        for item in value:
+            surnames.extend(_surnames(item if type(item) is str else str(item)))
+            if len(surnames) >= limit:
+                break
+    else:
+        surnames = [s for s in (author_surname(n) for n in author_list(value)) if len(s) > 1]
+    return " ".join(surnames[:limit])
 
 
 # --- journal, volume, pages -------------------------------------------------------------
@@ -271,7 +297,8 @@ def journals_compatible(a: str, b: str) -> bool:
     Equal keys, renamed journals (data table), or one name an abbreviation of the other:
     each word of the shorter form is a prefix of the next significant word of the longer
     (``"am j physiol heart circ physiol"`` vs ``"american journal of physiology heart and
-    circulatory physiology"``), also when the shorter omits a trailing subtitle.
+    circulatory physiology"``), also when the shorter omits a trailing subtitle. A word of
+    the longer name left out in the middle makes another journal.
     """
     if not a or not b:
         return True
@@ -291,17 +318,12 @@ def journals_compatible(a: str, b: str) -> bool:
 
 
 def _abbreviates(short: list[str], long: list[str]) -> bool:
-    """Each word of ``short`` matches (as a prefix, either way) ``long``'s words in order; first words align."""
-    i = 0
-    for n, word in enumerate(short):
-        while i < len(long) and not (long[i].startswith(word) or word.startswith(long[i])):
-            if n == 0:
-                return False
-            i += 1
-        if i == len(long):
-            return False
-        i += 1
-    return True
+    """Each word of ``short`` matches (as a prefix, either way) the next word of ``long``.
+
+    No significant word of the longer name may be skipped ("european psychiatry" is not
+    "european child and adolescent psychiatry"); the longer may go on after the shorter ends.
+    """
+    return all(w.startswith(v) or v.startswith(w) for v, w in zip(short, long))
 
 
 def volume_key(volume: Any) -> str:
@@ -331,13 +353,26 @@ def volume_numbers(volume: Any, issue: Any) -> str:
 
 
 _ROMAN_PAGE = re.compile(r"([ivxlcdm]+)\.?\s*(?:[-\u2013\u2014]|$)", re.IGNORECASE)
+_WORDS = re.compile(r"[A-Za-z]+")
+_SEASONS = frozenset("spring summer autumn fall winter".split())
+
+
+def is_date_text(text: str) -> bool:
+    """True when a page or issue field holds a date ("2004 Mar", "March", "Spring 2011"), not numbers."""
+    words = [w.lower() for w in _WORDS.findall(text)]
+    return bool(words) and all(w in MONTHS or w in _SEASONS for w in words)
+
+
+# Pages numbered as a supplement's or an abstract book's: "S72", "A12", "i428", "P-102", "OP12".
+_SUPPLEMENT_PAGE = re.compile(r"\s*(?:S|A|i{1,3}|P|O|OP|PO)-?\d")
 
 
 def start_page(pages: Any) -> str:
     """The first page as digits ("e47-54" -> "47", "H2070-7" -> "2070", "Jan-13" -> "1").
 
     Front matter numbered in roman numerals keeps its numeral ("xiii-xv" -> "xiii"), so
-    it agrees with itself and differs from any arabic page.
+    it agrees with itself and differs from any arabic page. A date where the pages should
+    be ("2004 Mar", "March") gives no page: it says nothing about where the item starts.
     """
     text = str(pages or "").strip()
     if not text or text == "nan":
@@ -348,8 +383,71 @@ def start_page(pages: Any) -> str:
     month = re.match(r"([A-Za-z]{3})-(\d+)$", text)
     if month and month.group(1).lower() in MONTHS:
         return str(MONTHS[month.group(1).lower()])
+    if is_date_text(text):
+        return ""
     match = _FIRST_NUMBER.search(text)
     return (match.group(0).lstrip("0") or "0") if match else ""
+
+
+_IN_PARENTHESES = re.compile(r"\(([^()]*)\)")
+
+
+def issue_numbers(issue: Any, volume: Any = "", pages: Any = "") -> str:
+    """The numbers of an issue, space separated ("5-6" -> "5 6", "3 Pt 2" -> "2 3").
+
+    Embase writes the issue in parentheses in the volume field ("11 (3) (no pagination)")
+    and an article number in the issue field: the numbers in the volume's parentheses
+    count, and a number that is the record's own first page does not. A date ("Mar",
+    "Spring") or a year gives none: two issues conflict only when both give numbers and
+    they share none.
+    """
+    text = str(issue or "").strip()
+    numbers: set[str] = set()
+    if text and text != "nan" and not is_date_text(text):
+        numbers = {n.lstrip("0") or "0" for n in _FIRST_NUMBER.findall(text) if len(n) < 4}
+    for inside in _IN_PARENTHESES.findall(str(volume or "")):
+        inside = inside.strip()
+        if inside.isdigit() and len(inside) < 4:  # "(3)", not "(Suppl 1)" or "(no pagination)"
+            numbers.add(inside.lstrip("0") or "0")
+    page = start_page(pages)
+    if page and len(numbers) > 1:
+        numbers.discard(page)
+    return " ".join(sorted(numbers, key=lambda n: (len(n), n)))
+
+
+# --- citation strings in the journal field -------------------------------------------------
+
+# Ovid/Embase: "Circulation.92 (9 SUPPL.) ()(pp II447-II451) 1995.Date of Publication: ...".
+# The journal ends at the full stop before the volume (a digit) or a parenthesis.
+_OVID_SOURCE = re.compile(r"^(?P<journal>.+?)\.\s*(?=[\d(])(?P<blob>.*?)\(pp\.?\s*(?P<pages>[^()]*)\)\s*,?\s*(?P<year>\d{4})?")
+# MEDLINE source: "Bull Math Biol. 1995 Dec;57(1):137-156", pages sometimes left out.
+_MEDLINE_SOURCE = re.compile(
+    r"^(?P<journal>.+?)\.\s*(?P<year>(?:1[5-9]|20)\d\d)\b[^;]{0,30};(?P<blob>[^:]*)(?::\s*(?P<pages>[^\s.;,]+))?"
+)
+_LEADING_VOLUME = re.compile(r"^\s*(\d[\w\-]*)")
+_FIRST_PARENTHESES = re.compile(r"\(([^()]*[^()\s][^()]*)\)")
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_source(journal: str) -> dict[str, str]:
+    """The parts of a whole citation written into the journal field, or ``{}`` for a plain name.
+
+    Returns ``journal``, ``volume``, ``issue``, ``pages`` and ``year`` (each possibly ""):
+    the volume is the number that follows the journal, the issue what the first
+    parentheses after it hold.
+    """
+    if "(pp" not in journal and ";" not in journal:
+        return {}
+    match = _OVID_SOURCE.match(journal) or _MEDLINE_SOURCE.match(journal)
+    if not match:
+        return {}
+    parts = match.groupdict()
+    blob = parts.pop("blob") or ""
+    volume = _LEADING_VOLUME.match(blob)
+    issue = _FIRST_PARENTHESES.search(blob)
+    parts["volume"] = volume.group(1) if volume else ""
+    parts["issue"] = issue.group(1) if issue else ""
+    return {k: (parts.get(k) or "").strip() for k in ("journal", "volume", "issue", "pages", "year")}
 
 
 def pmid_key(value: Any) -> str:
@@ -358,6 +456,7 @@ def pmid_key(value: Any) -> str:
 
 
 _PUBMED_URL = re.compile(r"ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?.*?list_uids=)/?(\d{1,9})\b|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b")
+_DOI_IN_URL = re.compile(r"(?:doi\.org/|\bdoi[:=]|/doi/(?:abs/|full/|pdf/|epdf/)?)(10\.\d{4,9}/[^\s&?#\"<>]+)", re.IGNORECASE)
 
 
 def pmid_from_url(url: Any) -> str:
@@ -366,6 +465,28 @@ def pmid_from_url(url: Any) -> str:
         return ""
     match = _PUBMED_URL.search(url)
     return (match.group(1) or match.group(2)).lstrip("0") if match else ""
+
+
+_URL_VIEW = re.compile(r"(?:/(?:pdf|epdf|pdfdirect|abstract|abs|full|fulltext|html|references|summary|suppinfo|meta))+/?$")
+
+
+def doi_from_url(url: Any) -> str:
+    """A DOI found in a link: a resolver, a publisher's ``/doi/`` path or a link resolver's ``id=doi:``.
+
+    A publisher's view name after the DOI (``.../doi/10.1002/x.2604/pdf``) is not part of it.
+    """
+    if not isinstance(url, str) or "10." not in url:
+        return ""
+    match = _DOI_IN_URL.search(unquote(url) if "%" in url else url)
+    return _URL_VIEW.sub("", normalise_doi(match.group(1))) if match else ""
+
+
+def abstract_key(abstract: Any, words: int = 60) -> str:
+    """The first ``words`` folded words of an abstract; "" when it is too short to compare (under 20 words)."""
+    if not isinstance(abstract, str) or len(abstract) < 100:
+        return ""
+    folded = fold_text(abstract[: words * 12]).split()
+    return " ".join(folded[:words]) if len(folded) >= 20 else ""
 
 
 # --- record kind ------------------------------------------------------------------------
@@ -404,8 +525,14 @@ def record_kinds(fields: pd.DataFrame) -> list[str]:
 
 KEY_COLUMNS = [
     "record_id", "title_key", "title_numbers", "generic", "authors_key", "first_author", "year",
-    "journal_key", "volume_key", "issue_key", "volume_numbers", "page_key", "doi", "pmid", "kind",
+    "journal_key", "volume_key", "issue_key", "issue_numbers", "volume_numbers", "page_key", "supplement_page", "doi",
+    "pmid", "kind",
+    "abstract_key",
 ]
+
+
+def _texts(records: pd.DataFrame, name: str) -> list[str]:
+    return [str(v) if v is not None and str(v) != "nan" and v is not pd.NA else "" for v in _column(records, name)]
 
 
 def _column(records: pd.DataFrame, name: str) -> list[Any]:
@@ -427,15 +554,31 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     """One row of comparison keys per record, in the order of ``records``.
 
     Columns: :data:`KEY_COLUMNS`. ``year`` is a float (NaN when missing); every other key
-    is a string ("" when missing); ``generic`` is a bool.
+    is a string ("" when missing); ``generic`` and ``supplement_page`` (pages numbered as a
+    supplement's, "S72") are bools. A whole citation written into
+    the journal field (:func:`parse_source`) fills the volume, issue, pages and year the
+    record leaves empty, and its journal name is compared; a DOI given only in a link
+    (:func:`doi_from_url`) counts as the record's DOI.
     """
     titles = [title_key(t) for t in _column(records, "title")]
     authors = [authors_key(a) for a in _column(records, "authors")]
-    journals_raw = [str(j) if j is not None and str(j) != "nan" else "" for j in _column(records, "journal")]
-    volumes_raw = [str(v) if v is not None and str(v) != "nan" else "" for v in _column(records, "volume")]
-    issues_raw = [str(v) if v is not None and str(v) != "nan" else "" for v in _column(records, "issue")]
-    pages_raw = [str(v) if v is not None and str(v) != "nan" else "" for v in _column(records, "pages")]
+    journals_raw = _texts(records, "journal")
+    volumes_raw = _texts(records, "volume")
+    issues_raw = _texts(records, "issue")
+    pages_raw = _texts(records, "pages")
+    years_raw = _column(records, "year")
+    for k, journal in enumerate(journals_raw):
+        parts = parse_source(journal) if journal else None
+        if parts:
+            journals_raw[k] = parts["journal"]
+            volumes_raw[k] = volumes_raw[k] or parts["volume"]
+            issues_raw[k] = issues_raw[k] or parts["issue"]
+            pages_raw[k] = pages_raw[k] if start_page(pages_raw[k]) else parts["pages"]
+            if parts["year"] and pd.isna(pd.to_numeric(years_raw[k], errors="coerce")):
+                years_raw[k] = parts["year"]
+    urls = _column(records, "url")
     dois = [normalise_doi(unquote(d) if isinstance(d, str) and "%" in d else d) for d in _column(records, "doi")]
+    dois = [d or doi_from_url(u) for d, u in zip(dois, urls)]
     ref_types = _ref_types(records)
     journal_cache: dict[str, str] = {}
     journal_keys = []
@@ -444,7 +587,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
         if key is None:
             key = journal_cache[j] = journal_key(j)
         journal_keys.append(key)
-    years = pd.to_numeric(pd.Series(_column(records, "year"), dtype="object"), errors="coerce").to_numpy(dtype=float)
+    years = pd.to_numeric(pd.Series(years_raw, dtype="object"), errors="coerce").to_numpy(dtype=float)
     out = pd.DataFrame(
         {
             "record_id": records["record_id"].astype(str).tolist(),
@@ -457,16 +600,19 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             "journal_key": journal_keys,
             "volume_key": [volume_key(v) for v in volumes_raw],
             "issue_key": [volume_key(v) for v in issues_raw],
+            "issue_numbers": [issue_numbers(i, v, p) for i, v, p in zip(issues_raw, volumes_raw, pages_raw)],
             "volume_numbers": [volume_numbers(v, i) for v, i in zip(volumes_raw, issues_raw)],
             "page_key": [start_page(p) for p in pages_raw],
+            "supplement_page": [_SUPPLEMENT_PAGE.match(p) is not None for p in pages_raw],
             "doi": dois,
-            "pmid": [pmid_key(p) or pmid_from_url(u) for p, u in zip(_column(records, "pmid"), _column(records, "url"))],
+            "pmid": [pmid_key(p) or pmid_from_url(u) for p, u in zip(_column(records, "pmid"), urls)],
             "kind": record_kinds(
                 pd.DataFrame(
                     {"title": titles, "ref_type": ref_types, "journal": journals_raw, "volume": volumes_raw,
                      "issue": issues_raw, "pages": pages_raw, "doi": dois}
                 )
             ),
+            "abstract_key": [abstract_key(a) for a in _column(records, "abstract")],
         }
     )
     out["generic"] = out["generic"].astype(bool)

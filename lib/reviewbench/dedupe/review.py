@@ -18,20 +18,27 @@ from .clusters import Deduplication
 from .decisions import record_decisions
 
 REVIEW_FIELDS = ["title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "ref_type", "source_file", "abstract"]
-QUEUE_COLUMNS = ["record_id", "other_record_id", "rule", "title", "authors", "year_gap", "doi", "pmid", "volume", "pages", "journal"]
+QUEUE_COLUMNS = [
+    "record_id", "other_record_id", "rule", "weight", "title", "authors", "abstract", "year_gap", "doi", "pmid", "volume",
+    "issue", "pages", "journal",
+]
 
 
 def review_queue(result: Deduplication) -> pd.DataFrame:
     """Uncertain pairs still to decide: not in one cluster already, no human decision yet.
 
-    Sorted most similar first (title score, then ids), so the likeliest duplicates come first.
+    Sorted likeliest first (match weight, then title score, then ids). ``weight`` is the
+    pair's match weight in bits (:mod:`.score`); ``title``, ``authors``, ``abstract`` are
+    similarities 0-100, the other columns 1 (same), -1 (different) or 0 (unknown).
     """
     pairs = result.pairs
     cluster = result.clusters.set_index("record_id")["cluster_id"]
     todo = pairs[(pairs["decision"] == "uncertain") & (pairs["human"] == "")]
     apart = cluster.loc[todo["record_id"]].to_numpy() != cluster.loc[todo["other_record_id"]].to_numpy()
     todo = todo[apart]
-    todo = todo.sort_values(["title", "record_id", "other_record_id"], ascending=[False, True, True], kind="stable")
+    todo = todo.sort_values(
+        ["weight", "title", "record_id", "other_record_id"], ascending=[False, False, True, True], kind="stable"
+    )
     return todo[QUEUE_COLUMNS].reset_index(drop=True)
 
 

@@ -1,189 +1,461 @@
 """Decide each compared pair: ``duplicate``, ``linked``, ``uncertain`` or ``distinct``.
 
-Non-duplicate rules are checked first and always win over similarity: a false merge
-silently removes a study, a missed duplicate costs a reviewer a minute. Each decision
-names the rule that made it, so every link in the output carries its evidence.
+The decision has three layers, each a table of named rules with the general phenomenon it
+covers (and, in ``tests/dedupe/test_rules.py``, a test on a synthetic record of it):
 
-Non-duplicate rules (``distinct`` or ``linked``):
+1. :data:`NON_DUPLICATE` rules are checked first and always win: conflicting identifiers
+   or bibliographic details outweigh any similarity of title and authors, because a false
+   merge silently removes a study while a missed duplicate costs a reviewer a minute.
+   :data:`EXCEPTIONS` name the few cases where a conflict is known to be an error.
+2. :data:`IDENTITY` rules merge records that share an identifier and a similar title;
+   :data:`DUPLICATE` rules merge records that agree on title, authors and enough of the
+   citation to be one publication.
+3. Every other pair is scored (:mod:`.score`): its match weight, from Fellegi-Sunter
+   weights re-estimated on this corpus. At or above ``MatchSettings.match_weight`` bits it
+   merges, at or above ``review_weight`` it goes to a person. :data:`REVIEW` rules send
+   some pairs to a person instead of merging them.
 
-- ``different_pmid`` / ``different_doi``: both records carry an identifier and they differ
-  (a DOI shared by records with clearly different titles is a supplement DOI and is ignored);
-- ``years_apart``: publication years more than one apart (one year is allowed: online first);
-- ``different_volume`` / ``different_pages``: both records give a volume (first page) and they
-  differ, unless the same DOI comes with the same title, authors, journal and kind;
-- ``different_kind``: an erratum, comment/reply, conference abstract or preprint against
-  another kind; with similar titles the pair is ``linked`` (related, never merged);
-- ``different_numbers``: the titles differ in their numbers ("Part 2", "2019 update", "Type II"),
-  no identifier is shared and volume and first page do not both agree;
-- ``generic_title``: "Editorial", "Reply", "Untitled" ... without a shared identifier or the
-  same authors, journal, year, volume and first page;
-- ``shared_doi``: the same DOI on records whose titles clearly differ.
-
-Duplicate rules, for pairs no non-duplicate rule stops:
-
-- ``doi`` / ``pmid``: the same identifier and similar titles (>= 85);
-- ``title_authors``: near-identical titles (>= 95), matching authors and first author,
-  and at least one more agreement (same journal, volume or first page; the same year
-  only where a record gives neither volume nor page, since a conference abstract
-  stripped of its journal looks just like the later article); when the journal names
-  disagree, the same year and volume;
-- ``title_volume_pages``: similar titles (>= 90), matching authors, same volume and first page;
-- ``title_part``: one title is the other with a subtitle or series prefix left out (the
-  shorter, at least 30 characters, found whole in the longer), matching authors and the same
-  year, journal, volume and first page;
-- ``title_bibliographic``: near-identical titles (>= 97) with the same year, journal,
-  volume and first page, whatever the (often garbled) author strings say;
-- ``same_citation``: articles by the same authors in the same journal, year, volume, issue
-  and first page, whatever the titles say (translated or reworded titles).
-
-Anything else with similar titles is ``uncertain`` and goes to the review queue.
+Every decision names the rule that made it, so every link in the output carries its evidence.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 
+from .score import Weights, comparison_levels, default_weights, estimate_weights, match_weight
+
 DECISIONS = ("duplicate", "linked", "uncertain", "distinct")
 LINKED_KINDS = {"erratum": "correction_of", "comment": "comment_on", "conference": "abstract_of", "preprint": "preprint_of"}
+Test = Callable[[pd.DataFrame], np.ndarray]
 
 
-def conflicts(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair: does a non-duplicate rule apply, and which (``""`` when none)."""
-    f = features
-    n = len(f)
-    rule = np.full(n, "", dtype=object)
-    strong_id = (f["doi"].to_numpy() == 1) | (f["pmid"].to_numpy() == 1)
-    kind_a, kind_b = f["kind_a"].to_numpy(dtype=object), f["kind_b"].to_numpy(dtype=object)
-    # A conference abstract and an article in the same journal, year and first page are one
-    # item that one database failed to label as an abstract, not an abstract and a later paper.
-    abstract_pair = ((kind_a == "conference") | (kind_b == "conference")) & ((kind_a == "article") | (kind_b == "article"))
-    pages, volume = f["pages"].to_numpy(), f["volume"].to_numpy()
-    # The "article" side counts as that abstract when nothing identifies it as a paper of its
-    # own: no volume and no pages (an incomplete export of the abstract itself).
-    bare_a, bare_b = f["bare_a"].to_numpy(dtype=bool), f["bare_b"].to_numpy(dtype=bool)
-    bare_article = ((kind_a == "article") & bare_a) | ((kind_b == "article") & bare_b)
-    journal = f["journal"].to_numpy()
-    same_place = (
-        (f["year_gap"].to_numpy() == 0) & (pages != -1) & (volume != -1)
-        & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
-        & ((pages == 1) | (volume == 1) | bare_article)
+@dataclass(frozen=True)
+class Rule:
+    """One named rule: the pairs it applies to (``test``) and the phenomenon it covers."""
+
+    name: str
+    phenomenon: str
+    test: Test
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Thresholds of the decision, chosen by leave-one-set-out in ``benchmarks/dedup.py``.
+
+    ``match_weight``: merge at or above this match weight (bits); ``review_weight``: queue at
+    or above; ``em_strength``: how many pseudo-pairs of the default weights the corpus' own EM
+    estimate is shrunk towards (``inf``: keep the defaults); ``identity_title``: the title
+    similarity a shared DOI or PMID needs; ``disabled``: rule names switched off (to measure
+    what each rule is worth).
+    """
+
+    match_weight: float = 8.0
+    review_weight: float = 0.0
+    em_strength: float = 1000.0
+    identity_title: float = 85.0
+    disabled: frozenset[str] = field(default_factory=frozenset)
+
+    def without(self, *names: str) -> "MatchSettings":
+        return replace(self, disabled=self.disabled | frozenset(names))
+
+
+# --- features as arrays -------------------------------------------------------------------
+
+
+def _a(f: pd.DataFrame, name: str) -> np.ndarray:
+    return f[name].to_numpy()
+
+
+def _filled(f: pd.DataFrame, name: str, default: float) -> np.ndarray:
+    return np.nan_to_num(f[name].to_numpy(dtype=float), nan=default)
+
+
+def _authors_match(f: pd.DataFrame, level: float = 80) -> np.ndarray:
+    return (_filled(f, "authors", 0) >= level) & (_filled(f, "first_author", 0) >= level)
+
+
+def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
+    """A conference abstract and an "article" that are one item one export failed to label as an abstract.
+
+    The same journal and year and the same first page or volume; or, where the "article"
+    gives no first page (or a supplement's page, "S72", where the abstract gives none) and
+    no volume that can be compared (left out, or only the supplement's number), a
+    near-identical title by the same authors in the same journal and year.
+    """
+    pages, volume, journal = _a(f, "pages"), _a(f, "volume"), _a(f, "journal")
+    bare_article = ((_a(f, "kind_a") == "article") & _a(f, "bare_a").astype(bool)) | (
+        (_a(f, "kind_b") == "article") & _a(f, "bare_b").astype(bool)
     )
-    kind_differs = (kind_a != kind_b) & ~(abstract_pair & same_place)
-    authors = f["authors"].to_numpy()
-    # A wrong DOI (another article's, or a garbled one) on a record that agrees on everything
-    # else: the same title, journal, year and first page, and the same authors (or none on
-    # either side, as for unsigned editorial matter) where the volume agrees too.
-    identical = (
-        (f["title"].to_numpy() >= 98) & (pages == 1) & (f["journal"].to_numpy() == 1) & (f["year_gap"].to_numpy() == 0)
+    # The "article" gives no page, or a supplement's page where the abstract gives none.
+    article_a = (_a(f, "kind_a") == "article") & (
+        _a(f, "no_page_a").astype(bool) | (_a(f, "supplement_page_a").astype(bool) & _a(f, "no_page_b").astype(bool))
+    )
+    article_b = (_a(f, "kind_b") == "article") & (
+        _a(f, "no_page_b").astype(bool) | (_a(f, "supplement_page_b").astype(bool) & _a(f, "no_page_a").astype(bool))
+    )
+    article_without_page = article_a | article_b
+    nothing_to_compare = (
+        article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
+    )
+    gap = _a(f, "year_gap")
+    # The meeting's year and the supplement's may be one apart where the first page agrees.
+    year = (gap == 0) | ((gap == 1) & (pages == 1))
+    return (
+        year & (pages != -1) & (volume != -1)
+        & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
+        & ((pages == 1) | (volume == 1) | bare_article | nothing_to_compare)
+    )
+
+
+def _abstract_pair(f: pd.DataFrame) -> np.ndarray:
+    kind_a, kind_b = _a(f, "kind_a"), _a(f, "kind_b")
+    return ((kind_a == "conference") | (kind_b == "conference")) & ((kind_a == "article") | (kind_b == "article"))
+
+
+def _kind_differs(f: pd.DataFrame, exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> np.ndarray:
+    exempted = _abstract_pair(f) & (exempt("unlabelled_abstract", f) | exempt("identifier_outweighs_label", f))
+    return (_a(f, "kind_a") != _a(f, "kind_b")) & ~exempted
+
+
+def _strong_id(f: pd.DataFrame) -> np.ndarray:
+    return (_a(f, "doi") == 1) | (_a(f, "pmid") == 1)
+
+
+# --- exceptions: conflicts known to be export errors ---------------------------------------
+
+
+def _wrong_doi_on_identical_record(f: pd.DataFrame) -> np.ndarray:
+    authors = f["authors"].to_numpy(dtype=float)
+    pages, volume = _a(f, "pages"), _a(f, "volume")
+    return (
+        (_a(f, "title") >= 98) & (pages == 1) & (_a(f, "journal") == 1) & (_a(f, "year_gap") == 0)
         & (
-            ((np.nan_to_num(authors, nan=0) >= 95) & (volume != -1))
-            & ~np.isnan(authors)
+            ((np.nan_to_num(authors, nan=0) >= 95) & (volume != -1) & ~np.isnan(authors))
             | ((np.nan_to_num(authors, nan=100) >= 90) & (volume == 1))
         )
     )
-    # The same DOI on records with the same title, authors and kind outweighs a volume or
-    # page typo (the DOI is checked against the title; shared DOIs do not count), and a
-    # wrong journal name or volume where the first page agrees as well.
-    doi_identity = (
-        (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() >= 95) & (kind_a == kind_b)
-        & (np.nan_to_num(authors, nan=0) >= 90) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
-        & (f["year_gap"].to_numpy() <= 1) & ((f["journal"].to_numpy() != -1) | (pages == 1))
+
+
+def _doi_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
+    return (
+        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b"))
+        & (_filled(f, "authors", 0) >= 90) & (_filled(f, "first_author", 0) >= 80)
+        & (_a(f, "year_gap") <= 1) & ((_a(f, "journal") != -1) | (_a(f, "pages") == 1))
     )
-    # "Editorial" by the same authors in the same journal (or one without a journal), year,
-    # volume and first page is one item.
-    full_citation = (
-        (f["journal"].to_numpy() != -1) & (volume == 1) & (pages == 1) & (f["year_gap"].to_numpy() == 0)
-        & (np.nan_to_num(authors, nan=0) >= 80) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 80)
+
+
+def _full_citation(f: pd.DataFrame) -> np.ndarray:
+    return (
+        (_a(f, "journal") != -1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1) & (_a(f, "year_gap") == 0)
+        & (_filled(f, "authors", 0) >= 80) & (_filled(f, "first_author", 0) >= 80)
     )
-    checks = [  # the first that applies names the reason; a different kind is the most telling
-        ("different_kind", kind_differs),
-        ("different_pmid", f["pmid"].to_numpy() == -1),
-        ("different_doi", (f["doi"].to_numpy() == -1) & ~identical),
-        ("years_apart", f["year_gap"].to_numpy() > 1),
-        ("different_volume", (volume == -1) & ~doi_identity),
-        ("different_pages", (pages == -1) & ~doi_identity),
-        ("different_numbers", (f["numbers"].to_numpy() == -1) & ~strong_id & ~((volume == 1) & (pages == 1))),
-        ("generic_title", f["generic"].to_numpy() & ~strong_id & ~full_citation),
-        ("shared_doi", (f["doi"].to_numpy() == 1) & (f["title"].to_numpy() < 70)),
+
+
+def _identifier_outweighs_label(f: pd.DataFrame) -> np.ndarray:
+    return _strong_id(f) & (_a(f, "title") >= 95)
+
+
+EXCEPTIONS = [
+    Rule(
+        "unlabelled_abstract",
+        "one export labels a conference abstract as such (a supplement, an abstract number) and another does not: "
+        "the same journal and year and the same first page or volume make them one item",
+        _abstract_is_the_item,
+    ),
+    Rule(
+        "identifier_outweighs_label",
+        "one export labels a conference abstract as such and another does not: the same DOI or PMID and a "
+        "near-identical title make them one item",
+        _identifier_outweighs_label,
+    ),
+    Rule(
+        "wrong_doi_on_identical_record",
+        "a database gives another article's or a garbled DOI on a record identical in title, journal, year, "
+        "first page and authors (or neither has authors and the volume agrees): the DOIs do not count",
+        _wrong_doi_on_identical_record,
+    ),
+    Rule(
+        "doi_outweighs_typo",
+        "the same DOI with the same title, authors and kind outweighs a typo in the volume, issue or first page",
+        _doi_outweighs_typo,
+    ),
+    Rule(
+        "full_citation",
+        "a generic title (\"Editorial\") by the same authors at the same journal, year, volume and first page is one item",
+        _full_citation,
+    ),
+]
+_EXCEPTION = {r.name: r for r in EXCEPTIONS}
+
+
+# --- layer 1: non-duplicate rules -------------------------------------------------------
+
+
+def _non_duplicate_rules(exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> list[Rule]:
+    return [
+        Rule("different_kind", "an erratum, comment, conference abstract or preprint beside another kind of record "
+             "(linked when the titles are similar, never merged)", lambda f: _kind_differs(f, exempt)),
+        Rule("different_pmid", "two different PubMed ids", lambda f: _a(f, "pmid") == -1),
+        Rule("different_doi", "two valid, different DOIs (a DOI shared by records with different titles is a "
+             "supplement's and does not count)",
+             lambda f: (_a(f, "doi") == -1) & ~exempt("wrong_doi_on_identical_record", f)),
+        Rule("years_apart", "publication years more than one apart (one is allowed: online first, then in an issue)",
+             lambda f: _a(f, "year_gap") > 1),
+        Rule("different_volume", "two different volumes (a supplement or issue number moved into the volume field "
+             "is no conflict)", lambda f: (_a(f, "volume") == -1) & ~exempt("doi_outweighs_typo", f)),
+        Rule("different_issue", "different issue numbers in one volume: the same front matter in each issue",
+             lambda f: (_a(f, "issue") == -1) & (_a(f, "volume") != -1) & ~exempt("doi_outweighs_typo", f)),
+        Rule("different_pages", "two different first pages", lambda f: (_a(f, "pages") == -1) & ~exempt("doi_outweighs_typo", f)),
+        Rule("different_numbers", "titles that differ in their numbers (\"Part 2\", \"2019 update\", \"Type II\") "
+             "with no shared identifier or citation",
+             lambda f: (_a(f, "numbers") == -1) & ~_strong_id(f) & ~((_a(f, "volume") == 1) & (_a(f, "pages") == 1))),
+        Rule("generic_title", "a title that names a kind of item (\"Editorial\", \"Reply\") with no shared "
+             "identifier or full citation", lambda f: _a(f, "generic").astype(bool) & ~_strong_id(f) & ~exempt("full_citation", f)),
+        Rule("shared_doi", "the same DOI on records whose titles clearly differ (an issue's or a supplement's DOI)",
+             lambda f: (_a(f, "doi") == 1) & (_a(f, "title") < 70)),
     ]
-    for name, hit in checks:
-        rule = np.where((rule == "") & hit, name, rule)
+
+
+def non_duplicate_rules(settings: MatchSettings | None = None) -> list[Rule]:
+    """The non-duplicate rules in order (the first that applies names the reason), with ``settings.disabled`` applied."""
+    settings = settings or MatchSettings()
+
+    def exempt(name: str, f: pd.DataFrame) -> np.ndarray:
+        return np.zeros(len(f), dtype=bool) if name in settings.disabled else _EXCEPTION[name].test(f)
+
+    return [r for r in _non_duplicate_rules(exempt) if r.name not in settings.disabled]
+
+
+NON_DUPLICATE = non_duplicate_rules()
+
+
+def conflicts(features: pd.DataFrame, settings: MatchSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: does a non-duplicate rule apply, and which (``""`` when none)."""
+    rule = np.full(len(features), "", dtype=object)
+    for r in non_duplicate_rules(settings):
+        rule = np.where((rule == "") & r.test(features), r.name, rule)
     return rule != "", rule
 
 
-def same_citation_authors(features: pd.DataFrame) -> np.ndarray:
-    """Articles by the same authors at the same place: journal, year, volume, issue and first page.
-
-    Two papers cannot start on one page of one issue, so the title may differ (a translated
-    or reworded title, a running title). Conference abstracts are left out (several by one
-    group can share a page) and the issues must not disagree (pages restart in each issue).
-    """
-    f = features
-    kind_a, kind_b = f["kind_a"].to_numpy(dtype=object), f["kind_b"].to_numpy(dtype=object)
-    return (
-        (f["year_gap"].to_numpy() == 0) & (f["journal"].to_numpy() == 1) & (f["volume"].to_numpy() == 1)
-        & (f["pages"].to_numpy() == 1) & (f["issue"].to_numpy() != -1)
-        & (np.nan_to_num(f["authors"].to_numpy(), nan=0) >= 95) & (np.nan_to_num(f["first_author"].to_numpy(), nan=0) >= 95)
-        & (kind_a == "article") & (kind_b == "article") & ~f["generic"].to_numpy(dtype=bool)
-    )
+# --- layer 2: identifiers ----------------------------------------------------------------
 
 
-def classify(features: pd.DataFrame) -> pd.DataFrame:
-    """Add ``decision`` and ``rule`` columns to the pair features."""
-    f = features
-    title = f["title"].to_numpy()
-    authors = f["authors"].to_numpy()
-    first = f["first_author"].to_numpy()
-    year_gap = f["year_gap"].to_numpy()
-    doi, pmid = f["doi"].to_numpy(), f["pmid"].to_numpy()
-    volume, pages, journal = f["volume"].to_numpy(), f["pages"].to_numpy(), f["journal"].to_numpy()
-    kind_a, kind_b = f["kind_a"].to_numpy(dtype=object), f["kind_b"].to_numpy(dtype=object)
+def identity_rules(settings: MatchSettings) -> list[Rule]:
+    t = settings.identity_title
 
-    blocked, why = conflicts(f)
-    authors_match = (np.nan_to_num(authors, nan=0) >= 80) & (np.nan_to_num(first, nan=0) >= 80)
-    # The same year is corroboration enough only where a record gives no volume or page to
-    # compare (books, reports, a bare hand-searched entry): where both do and none agree,
-    # it may be an abstract stripped of its journal beside the later article.
-    either_bare = f["bare_a"].to_numpy(dtype=bool) | f["bare_b"].to_numpy(dtype=bool)
-    corroborated = (journal == 1) | (volume == 1) | (pages == 1) | ((year_gap == 0) & either_bare)
+    def similar(f: pd.DataFrame) -> np.ndarray:
+        # A DOI or PMID on records of two different journals is an error in one of them,
+        # unless the titles are near-identical.
+        title = _a(f, "title")
+        return (title >= t) & ((_a(f, "journal") != -1) | (title >= 95))
 
-    duplicate_rules = [
-        ("doi", (doi == 1) & (title >= 85)),
-        ("pmid", (pmid == 1) & (title >= 85)),
-        ("title_authors", (title >= 95) & authors_match & (journal != -1) & corroborated),
-        ("title_authors", (title >= 95) & authors_match & (journal == -1) & (volume == 1) & (year_gap == 0)),
-        ("title_volume_pages", (title >= 90) & authors_match & (volume == 1) & (pages == 1)),
-        ("title_bibliographic", (title >= 97) & (year_gap == 0) & (journal == 1) & (volume == 1) & (pages == 1)),
-        ("title_part", (f["title_part"].to_numpy() >= 100) & authors_match & (year_gap == 0) & (journal == 1) & (volume == 1) & (pages == 1)),
-        ("same_citation", same_citation_authors(f)),
+    rules = [
+        Rule("doi", "the same DOI and a similar title (near-identical where the journals differ)",
+             lambda f: (_a(f, "doi") == 1) & similar(f)),
+        Rule("pmid", "the same PubMed id and a similar title (near-identical where the journals differ)",
+             lambda f: (_a(f, "pmid") == 1) & similar(f)),
     ]
-    decision = np.full(len(f), "distinct", dtype=object)
-    rule = np.full(len(f), "dissimilar", dtype=object)
-    for name, hit in reversed(duplicate_rules):
-        decision = np.where(hit, "duplicate", decision)
-        rule = np.where(hit, name, rule)
+    return [r for r in rules if r.name not in settings.disabled]
 
-    # Same year, journal, volume and first page with matching authors: a translated or
-    # reworded title of the same paper, perhaps; a person should look.
-    same_citation = (year_gap == 0) & (journal != -1) & (volume == 1) & (pages == 1) & (np.nan_to_num(authors, nan=0) >= 80)
-    similar = (title >= 80) | (doi == 1) | (pmid == 1) | same_citation
-    unsure = (decision != "duplicate") & similar & ((np.nan_to_num(authors, nan=100) >= 50) | (doi == 1) | (pmid == 1))
-    decision = np.where(unsure, "uncertain", decision)
-    rule = np.where(unsure, "review", rule)
 
-    kind_rule = np.array(
-        [LINKED_KINDS.get(b if a == "article" else a, "related") for a, b in zip(kind_a, kind_b)], dtype=object
+IDENTITY = identity_rules(MatchSettings())
+
+
+def _title_authors(f: pd.DataFrame) -> np.ndarray:
+    title, journal, volume, pages, gap = _a(f, "title"), _a(f, "journal"), _a(f, "volume"), _a(f, "pages"), _a(f, "year_gap")
+    # The same year corroborates only where a record gives no volume or page to compare
+    # (books, reports, a bare hand-searched entry): where both do and none agree, it may be
+    # an abstract stripped of its journal beside the later article.
+    either_bare = _a(f, "bare_a").astype(bool) | _a(f, "bare_b").astype(bool)
+    corroborated = (journal == 1) | (volume == 1) | (pages == 1) | ((gap == 0) & either_bare)
+    match = (title >= 95) & _authors_match(f)
+    return (match & (journal != -1) & corroborated) | (match & (journal == -1) & (volume == 1) & (gap == 0))
+
+
+def _same_citation(f: pd.DataFrame) -> np.ndarray:
+    return (
+        (_a(f, "year_gap") == 0) & (_a(f, "journal") == 1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1)
+        & (_a(f, "issue") != -1) & _authors_match(f, 95)
+        & (_a(f, "kind_a") == "article") & (_a(f, "kind_b") == "article") & ~_a(f, "generic").astype(bool)
     )
-    linked = blocked & (why == "different_kind") & (title >= 85)
+
+
+def _same_place(f: pd.DataFrame) -> np.ndarray:
+    """The same journal, year, volume and first page."""
+    return (_a(f, "year_gap") == 0) & (_a(f, "journal") == 1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1)
+
+
+DUPLICATE = [
+    Rule("title_authors", "near-identical titles (95) by the same authors, with the journal, volume or first page "
+         "agreeing (the same year where a record has no citation to compare)", _title_authors),
+    Rule("title_bibliographic", "near-identical titles (97) at the same journal, year, volume and first page, whatever "
+         "the (often garbled) author strings say", lambda f: (_a(f, "title") >= 97) & _same_place(f)),
+    Rule("same_citation", "articles by the same authors at the same journal, year, volume, issue and first page, "
+         "whatever the titles say (translated or reworded): two papers cannot start on one page", _same_citation),
+]
+
+
+# --- layer 3: review rules ---------------------------------------------------------------
+
+# Conflicts that, between otherwise near-identical records, may be a typo.
+TYPO_CONFLICTS = ("different_doi", "different_volume", "different_issue", "different_pages", "years_apart")
+
+
+def _item_conflicts(f: pd.DataFrame) -> np.ndarray:
+    """How many of DOI, PMID, volume, issue, first page and year conflict."""
+    count = sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages"))
+    return count + (_a(f, "year_gap") > 1).astype(int)
+
+
+def ambiguous_pairs(features: pd.DataFrame, title_groups: np.ndarray) -> np.ndarray:
+    """Per pair: does either record carry a title this corpus shows to name several items?
+
+    Two records with the same title, of the same kind, that conflict on two or more of DOI,
+    PMID, volume, issue, first page and year (the same "Editor's comments" in issues 1 and
+    2; one conflict alone may be a typo): that title alone cannot tell a third record which
+    item it is.
+    """
+    i, j = _a(features, "i"), _a(features, "j")
+    proven = features["title_exact"].to_numpy(dtype=bool) & (_a(features, "kind_a") == _a(features, "kind_b"))
+    proven &= _item_conflicts(features) >= 2
+    if not proven.any():
+        return np.zeros(len(features), dtype=bool)
+    groups = np.union1d(title_groups[i[proven]], title_groups[j[proven]])
+    return np.isin(title_groups[i], groups) | np.isin(title_groups[j], groups)
+
+
+def _review_ambiguous(f: pd.DataFrame) -> np.ndarray:
+    return f["_ambiguous"].to_numpy(dtype=bool) & (_a(f, "pages") != 1)
+
+
+def _review_other_venue(f: pd.DataFrame) -> np.ndarray:
+    return (_a(f, "journal") == -1) & (_a(f, "pages") != 1) & (_a(f, "volume") != 1)
+
+
+def _review_no_anchor(f: pd.DataFrame) -> np.ndarray:
+    # An issue number alone (1 to 12, mostly) agrees by chance too often to anchor anything.
+    anchored = (_a(f, "journal") == 1) | (_a(f, "volume") == 1) | (_a(f, "pages") == 1)
+    bare = _a(f, "bare_a").astype(bool) | _a(f, "bare_b").astype(bool)
+    return (f["rule"].to_numpy() == "match_score") & ~anchored & ~((_a(f, "year_gap") == 0) & bare)
+
+
+def _review_no_title(f: pd.DataFrame) -> np.ndarray:
+    lost = f["title_empty"].to_numpy(dtype=bool)
+    return lost | (_a(f, "generic").astype(bool) & ~_full_citation(f))
+
+
+# Review rules see the pair features plus ``_ambiguous`` (:func:`ambiguous_pairs`) and the
+# ``rule`` that would merge the pair; each applies only to pairs a duplicate rule or the
+# score would merge without an identifier.
+REVIEW = [
+    Rule("ambiguous_title", "a title the corpus shows to name several items (the same front matter in several "
+         "issues) merges only with a shared identifier or first page; otherwise a person decides", _review_ambiguous),
+    Rule("other_venue", "the same work in two journals (an abstract in one, the paper a year later in another; a "
+         "reprint) merges only with a shared identifier or an agreeing volume or first page; otherwise a person decides",
+         _review_other_venue),
+    Rule("no_anchor", "a scored match with nothing of the citation to agree on (no journal, volume or first "
+         "page in common, and the years apart or both records giving them) goes to a person: an abstract and the later "
+         "paper can share title, authors and abstract", _review_no_anchor),
+    Rule("no_title", "a record whose title is missing or lost (a spreadsheet error such as \"#NAME?\") merges only on "
+         "an identifier, a generic title (\"Preface\") only on an identifier or the same authors, journal, year, volume "
+         "and first page; otherwise a person decides", _review_no_title),
+]
+
+
+def review_typo(f: pd.DataFrame, why: np.ndarray) -> np.ndarray:
+    """Near-identical records (title 95, the same authors) kept apart by one DOI, volume, issue, first page or year.
+
+    Records that share a DOI or PMID go to a person however many citation details conflict:
+    the identifier and the citation cannot both be right.
+    """
+    one_conflict = (_item_conflicts(f) == 1) | _strong_id(f)
+    return np.isin(why, TYPO_CONFLICTS) & one_conflict & (_a(f, "title") >= 95) & _authors_match(f) & (_a(f, "year_gap") <= 2)
+
+
+# --- the decision --------------------------------------------------------------------------
+
+
+@dataclass
+class Classified:
+    """The decided pairs (features plus ``decision``, ``rule``, ``weight``) and the corpus' weights."""
+
+    pairs: pd.DataFrame
+    weights: Weights
+
+
+def open_pairs(features: pd.DataFrame, title_groups: np.ndarray | None, settings: MatchSettings) -> dict[str, np.ndarray]:
+    """The masks the decision is built from: ``blocked`` (and ``why``), ``identity``, ``ambiguous`` and ``scored``.
+
+    ``scored`` are the pairs whose comparison vectors EM learns the corpus' weights from:
+    no rule stops or merges them and their title is neither generic nor ambiguous.
+    """
+    blocked, why = conflicts(features, settings)
+    identity = np.zeros(len(features), dtype=bool)
+    for r in identity_rules(settings):
+        identity |= r.test(features)
+    identity &= ~blocked
+    ambiguous = ambiguous_pairs(features, title_groups) if title_groups is not None else np.zeros(len(features), dtype=bool)
+    scored = ~blocked & ~identity & ~ambiguous & ~_a(features, "generic").astype(bool)
+    return {"blocked": blocked, "why": why, "identity": identity, "ambiguous": ambiguous, "scored": scored}
+
+
+def classify(
+    features: pd.DataFrame,
+    title_groups: np.ndarray | None = None,
+    settings: MatchSettings | None = None,
+    prior: Weights | None = None,
+) -> Classified:
+    """Decide every compared pair (see the module docstring for the layers).
+
+    ``title_groups``: one integer per record (same value for the same title), used to find
+    titles that name several items; ``prior``: the default weights the corpus' EM starts from.
+    """
+    settings = settings or MatchSettings()
+    f = features
+    n = len(f)
+    masks = open_pairs(f, title_groups, settings)
+    blocked, why, identity = masks["blocked"], masks["why"], masks["identity"]
+
+    levels = comparison_levels(f)
+    weights = estimate_weights(levels[masks["scored"]], levels[identity], prior or default_weights(), settings.em_strength)
+    weight = match_weight(levels, weights)
+
+    decision = np.full(n, "distinct", dtype=object)
+    rule = np.full(n, "dissimilar", dtype=object)
+    open_ = ~blocked & ~identity
+    unsure = open_ & (weight >= settings.review_weight)
+    decision[unsure], rule[unsure] = "uncertain", "review"
+    scored = open_ & (weight >= settings.match_weight) & ("match_score" not in settings.disabled)
+    decision[scored], rule[scored] = "duplicate", "match_score"
+    for r in reversed([r for r in DUPLICATE if r.name not in settings.disabled]):
+        hit = open_ & r.test(f)
+        decision[hit], rule[hit] = "duplicate", r.name
+    for r in reversed(identity_rules(settings)):
+        hit = identity & r.test(f)
+        decision[hit], rule[hit] = "duplicate", r.name
+
+    context = f.assign(_ambiguous=masks["ambiguous"], rule=rule.copy())
+    for r in REVIEW:
+        if r.name in settings.disabled:
+            continue
+        weak = (decision == "duplicate") & ~identity & r.test(context)
+        decision[weak], rule[weak] = "uncertain", r.name
+
+    kind_a, kind_b = _a(f, "kind_a"), _a(f, "kind_b")
+    kind_rule = np.array([LINKED_KINDS.get(b if a == "article" else a, "related") for a, b in zip(kind_a, kind_b)], dtype=object)
+    linked = blocked & (why == "different_kind") & (_a(f, "title") >= 85)
     decision = np.where(blocked, np.where(linked, "linked", "distinct"), decision)
     rule = np.where(blocked, np.where(linked, kind_rule, why), rule)
-    # Near-identical records kept apart only by one bibliographic field may be a typo: ask.
-    typo = np.isin(why, ["different_doi", "different_volume", "different_pages", "years_apart"])
-    ask = blocked & typo & (title >= 95) & authors_match & (year_gap <= 2)
-    decision = np.where(ask, "uncertain", decision)
-    rule = np.where(ask, "review_" + why.astype(str), rule)
+    if "review_typo" not in settings.disabled:
+        ask = blocked & review_typo(f, why)
+        decision = np.where(ask, "uncertain", decision)
+        rule = np.where(ask, "review_" + why.astype(str), rule)
     out = f.copy()
     out["decision"] = decision
     out["rule"] = rule
-    return out
+    out["weight"] = np.round(weight, 3)
+    return Classified(pairs=out, weights=weights)

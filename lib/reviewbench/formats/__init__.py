@@ -1,9 +1,10 @@
 """Read search exports into the record schema, and write records back out.
 
 ``read_files(paths)`` is the one entry point for reading: each file is decoded
-(:mod:`.encoding`), its format detected from content (:mod:`.detect`), parsed by the
-format's module into raw field dicts, normalised (:mod:`.normalise`), given stable ids
-and conformed to :data:`reviewbench.schema.RECORD_COLUMNS`. Problems inside a file are
+(:mod:`.encoding`), its format detected from content (:mod:`.registry`, where each
+format is declared once), parsed by the format's module into raw field dicts,
+normalised (:mod:`.normalise`), given stable ids and conformed to
+:data:`reviewbench.schema.RECORD_COLUMNS`. Problems inside a file are
 collected in the :class:`ImportReport`; a file that cannot be read at all raises
 :class:`reviewbench.errors.InputFileError`.
 

@@ -21,7 +21,7 @@ from pybtex.database.input.bibtex import LowLevelParser, month_names
 from pybtex.scanner import PybtexError
 from pybtex.utils import CaseInsensitiveDict
 
-from ..errors import Problem
+from ..errors import SKIPPED, WARNING, Problem
 from .latex import latex_to_text
 
 # Schema field -> BibTeX/BibLaTeX fields in priority order.
@@ -41,7 +41,6 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "language": ("language", "langid"),
     "source_db": ("source",),
 }
-PERSON_FIELDS = ("author", "editor")
 # Fields whose values are plain identifiers, not LaTeX text.
 RAW_FIELDS = {"doi", "url", "pmid", "isbn", "issn", "eid", "art_number"}
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]", re.M)
@@ -53,6 +52,25 @@ _IN_LINE = re.compile(r" in line \d+")
 _FIELD_START = re.compile(r"^\s*[A-Za-z][\w+.:-]*\s*=\s*[{\"]")
 _ESCAPED = re.compile(r"\\([_&%#$~])")
 _KEYWORD_SPLIT = re.compile(r"\s*[;,]\s*")
+# A brace written as ``\{`` or ``\}`` (an odd number of backslashes before it) is a literal
+# brace, not a group: pybtex would count it and read to the end of the file looking for the
+# group's end. It is held as a private-use character while the block is read.
+_LITERAL_BRACE = re.compile(r"(?<!\\)((?:\\\\)*)\\([{}])")
+_HELD = {"{": "\ue000", "}": "\ue001"}
+_RELEASED = str.maketrans({v: k for k, v in _HELD.items()})
+
+
+def hold_literal_braces(text: str) -> str:
+    """``text`` with every escaped brace (``\\{``, ``\\}``) replaced by a placeholder
+    character, so brace counting sees only real groups (see :func:`release_literal_braces`)."""
+    if "\\" not in text:
+        return text
+    return _LITERAL_BRACE.sub(lambda m: m.group(1) + _HELD[m.group(2)], text)
+
+
+def release_literal_braces(text: str) -> str:
+    """The placeholders of :func:`hold_literal_braces` back as literal braces."""
+    return text.translate(_RELEASED)
 
 
 def looks_like(text: str) -> bool:
@@ -61,8 +79,12 @@ def looks_like(text: str) -> bool:
     return bool(_ENTRY_START.search(head)) and "=" in head
 
 
+_NEXT_ON_LINE = re.compile(r"[})][ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]")
+
+
 def split_entries(text: str) -> list[tuple[int, str, str]]:
-    """(line number, entry type, block text) for each block starting ``@type{`` on a line."""
+    """(line number, entry type, block text) for each block starting ``@type{`` on a line,
+    or on the line where the entry before it closed (``...}, year = 2020} @article{next,``)."""
     starts = [(m.start(), m.group(1).lower()) for m in _ENTRY_START.finditer(text)]
     out = []
     line, last = 1, 0
@@ -70,8 +92,31 @@ def split_entries(text: str) -> list[tuple[int, str, str]]:
         line += text.count("\n", last, pos)
         last = pos
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        out.append((line, kind, text[pos:end]))
+        block = text[pos:end]
+        if _NEXT_ON_LINE.search(block):
+            out += [(line + block.count("\n", 0, at), k or kind, part) for at, k, part in _split_closed(block)]
+        else:
+            out.append((line, kind, block))
     return out
+
+
+def _split_closed(block: str) -> list[tuple[int, str, str]]:
+    """(offset, entry type, text) of each entry in ``block``: a new entry starts where
+    ``@type{`` follows the brace or parenthesis that closed the entry before it."""
+    held = _LITERAL_BRACE.sub(lambda m: m.group(1) + "  ", block)  # same length, literal braces blanked
+    cuts = [(0, "")]
+    depth = 0
+    closers = {m.start(): m for m in _NEXT_ON_LINE.finditer(held)}
+    for i, ch in enumerate(held):
+        if ch in "{(":
+            depth += 1
+        elif ch in "})":
+            depth -= 1
+            if depth == 0 and i in closers:
+                m = closers[i]
+                cuts.append((m.start() + m.group(0).index("@"), m.group(1).lower()))
+    bounds = [c[0] for c in cuts] + [len(block)]
+    return [(start, kind, block[start:end]) for (start, kind), end in zip(cuts, bounds[1:]) if block[start:end].strip()]
 
 
 class _Block:
@@ -118,6 +163,7 @@ def _read_block(chunk: str, macros: CaseInsensitiveDict) -> _Block:
     The citation key is taken from the first line here (pybtex refuses empty keys and
     keys with spaces), and the rest is read by pybtex as a key-less entry.
     """
+    chunk = hold_literal_braces(chunk)
     head = _HEAD.match(chunk)
     if head and head.group(1).lower() not in _SKIP_TYPES:
         key = head.group(3).strip()
@@ -178,16 +224,16 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
         where = line
         if kind in _SKIP_TYPES:
             if block.errors:
-                problems.append(Problem(path, where, f"@{kind} not read: {messages}"))
+                problems.append(Problem(path, where, f"@{kind} not read: {messages}", kind=WARNING))
             continue
         label = f"@{kind}{{{block.key or ''}"
         if block.fatal:
             problems.append(
-                Problem(path, where, f"entry skipped ({label}): {messages or 'no fields'}", record=block.key or None)
+                Problem(path, where, f"entry skipped ({label}): {messages or 'no fields'}", record=block.key or None, kind=SKIPPED)
             )
             continue
         if block.errors:
-            problems.append(Problem(path, where, f"entry read in part ({label}): {messages}", record=block.key or None))
+            problems.append(Problem(path, where, f"entry read in part ({label}): {messages}", record=block.key or None, kind=WARNING))
         records.append(to_record(block.kind, block.key or "", block.fields, line))
     _resolve_crossrefs(records)
     return records, problems
@@ -234,7 +280,7 @@ def to_record(kind: str, key: str, raw_fields: list[tuple[str, str]], line: int)
                 continue
             if field == "journal" and name in ("publisher", "school", "institution") and kind.lower() == "article":
                 continue
-            rec[field] = _raw(value) if name in RAW_FIELDS else latex_to_text(value)
+            rec[field] = release_literal_braces(_raw(value) if name in RAW_FIELDS else latex_to_text(value))
             used.add(name)
             break
     if "keywords" in rec:
@@ -249,7 +295,10 @@ def to_record(kind: str, key: str, raw_fields: list[tuple[str, str]], line: int)
     rec["_latex_done"] = True
     if rec.get("pages"):
         rec["pages"] = rec["pages"].replace("--", "-")
-    rec["extra"] = {k: v for k, v in fields.items() if k not in used and v} | extra
+    rec["authors"] = [release_literal_braces(a) for a in rec["authors"]]
+    rec["extra"] = {k: release_literal_braces(v) for k, v in ({k: v for k, v in fields.items() if k not in used and v} | extra).items()}
+    if rec.get("source_id"):
+        rec["source_id"] = release_literal_braces(rec["source_id"])
     return rec
 
 

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from ..errors import InputFileError, Problem
+from ..errors import SKIPPED, WARNING, InputFileError, Problem
 
 FIELD_MAP: dict[str, tuple[str, ...]] = {
     "source_id": ("id", "citation-key"),
@@ -33,12 +33,18 @@ DATE_KEYS = ("issued", "published-print", "published-online", "created", "origin
 NAME_KEYS = ("author", "editor", "collection-editor", "container-author")
 
 
+_EMPTY_ITEMS = re.compile(r"\[\s*(?:\{\s*\}\s*(?:,\s*\{\s*\}\s*)*)?\]|\{\s*\}")
+
+
 def looks_like(text: str) -> bool:
-    """True when the text is a JSON array or object whose items carry CSL keys."""
+    """True when the text is a JSON array or object whose items carry CSL keys, or a list
+    of items that have no fields at all (each is read as a record with no title)."""
     head = text[:20000].lstrip()
     if not head.startswith(("[", "{")):
         return False
-    return bool(re.search(r'"(type|title|author|issued|DOI|container-title)"\s*:', head))
+    if re.search(r'"(type|title|author|issued|DOI|container-title)"\s*:', head):
+        return True
+    return bool(_EMPTY_ITEMS.fullmatch(text.strip()))
 
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
@@ -52,9 +58,12 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     problems: list[Problem] = []
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            problems.append(Problem(path, None, f"item skipped: a {type(item).__name__}, not an object", record=str(n)))
+            problems.append(Problem(path, None, f"item skipped: a {type(item).__name__}, not an object", record=str(n), kind=SKIPPED))
             continue
         records.append(to_record(item, n))
+        if not _text(item.get("title")).strip():
+            what = "has no fields" if not item else "has no title"
+            problems.append(Problem(path, None, f"item {what}: read as a record with no title", record=str(n), kind=WARNING))
     return records, problems
 
 

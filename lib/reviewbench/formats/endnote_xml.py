@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from ..errors import InputFileError, Problem
+from ..errors import WARNING, InputFileError, Problem
 
 # Schema field -> paths inside <record>, in priority order.
 FIELD_MAP: dict[str, tuple[str, ...]] = {
@@ -60,7 +60,7 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
         line = exc.position[0] if exc.position else None
         if not records:
             raise InputFileError(path, f"not well-formed XML: {exc}", line=line, expected="EndNote XML") from None
-        problems.append(Problem(path, line, f"XML broken here ({exc}); {len(records)} record(s) before it were read"))
+        problems.append(Problem(path, line, f"XML broken here ({exc}); {len(records)} record(s) before it were read", kind=WARNING))
     return records, problems
 
 

@@ -2,7 +2,10 @@
 six-space continuation lines, records starting at ``PMID-`` and separated by blank lines.
 
 Files without a final newline or blank line, and stray untagged lines (joined to the
-field above), are read; see :mod:`.tagged` for the shared line reader.
+field above), are read; see :mod:`.tagged` for the shared line reader. MEDLINE has no
+end-of-record tag, but PubMed writes the citation (``SO``) last in every record: a last
+record without it, in a file whose other records have it, is reported as cut off (a
+download or copy that did not finish) and read as far as it goes.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import Problem
+from ..errors import SKIPPED, WARNING, Problem
 from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
 
 SYNTAX = TaggedSyntax(
@@ -38,8 +41,8 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
 }
 # A record needs at least one of these (else its lines are reported, not read).
 _RECORD_TAGS = frozenset({"TI", "PMID", "AU", "FAU", "BTI"})
-# Authors written "Family, Given" (FAU) need no turning round; AU is "Family Initials".
-FULL_NAME_TAGS = {"FAU", "FED"}
+#: The tag PubMed writes last in every record (the citation).
+LAST_TAG = "SO"
 
 
 def looks_like(text: str) -> bool:
@@ -51,12 +54,22 @@ def looks_like(text: str) -> bool:
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from MEDLINE text."""
 
+    last: list[TaggedRecord] = []  # the latest record read
+    ended = 0  # records with their LAST_TAG
+
     def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
+        nonlocal ended
         if _RECORD_TAGS.isdisjoint(record.tags):
-            return Problem(path, record.line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)")
+            return Problem(path, record.line, "lines skipped: not a MEDLINE record (no PMID, TI or AU tag)", kind=SKIPPED)
+        last[:] = [record]
+        ended += LAST_TAG in record.tags
         return to_record(record)
 
-    return split_records(text, SYNTAX, path, convert)
+    records, problems = split_records(text, SYNTAX, path, convert)
+    if last and LAST_TAG not in last[0].tags and ended:
+        problems.append(Problem(path, last[0].line, f"the last record stops before its {LAST_TAG} line (the file may be cut off: "
+                                "a download or copy that did not finish); read what was there", kind=WARNING))
+    return records, problems
 
 
 def to_record(record: TaggedRecord) -> dict[str, Any]:

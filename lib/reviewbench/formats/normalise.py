@@ -41,9 +41,18 @@ GROUP_WORDS = {
     "service", "services", "team", "project", "programme", "program", "of", "for", "and", "the",
 }
 _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
-_CONCATENATED = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z\u00c0-\u024f])")
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_CONCATENATED = re.compile(r"(?<=[A-Z]\.)(?=[A-Z](?:[a-z\u00c0-\u024f]|['\u2019][A-Z]))")
+# "SmithJ.A.": a family name run into its initials, with no space (EndNote/Embase lists
+# that lost every separator). The family name ends in a lower-case letter.
+_FAMILY_THEN_INITIALS = re.compile(r"([A-Z][\w'\u2019-]*[a-z\u00df-\u024f])((?:[A-Z]\.-?){1,4})")
+#: Month names and their three-letter forms -> month numbers: the one month table of the package.
+MONTHS = {
+    name: number
+    for number, month in enumerate(
+        "january february march april may june july august september october november december".split(), start=1
+    )
+    for name in (month, month[:3])
+}
 _TRAILING_AND = re.compile(r"(?:,?\s+(?:and|&)|,?\s+et al\.?|,)$", re.I)
 _GLUED_NAMES = re.compile(r"(?<=[a-z\u00df-\u024f])(?=(?:Prof\.|Dr\.|[A-Z][a-z\u00df-\u024f]*\.? ))")
 _HONORIFIC = re.compile(r"^(?:(?:Prof|Dr|Mr|Mrs|Ms|Sir)\.?\s+)+")
@@ -133,8 +142,8 @@ def expand_pages(pages: object) -> str:
     if excel:
         a, b = excel.groups()
         day, month = (a, b) if a.isdigit() else (b, a)
-        if month.lower() in _MONTHS:
-            first, second = (int(day), _MONTHS[month.lower()]) if a.isdigit() else (_MONTHS[month.lower()], int(day))
+        if month.lower() in MONTHS:
+            first, second = (int(day), MONTHS[month.lower()]) if a.isdigit() else (MONTHS[month.lower()], int(day))
             return f"{first}-{second}"
     match = _PREFIXED_RANGE.fullmatch(text)
     if not match:
@@ -147,6 +156,8 @@ def expand_pages(pages: object) -> str:
 
 def split_authors(authors: list[str]) -> list[str]:
     """Split EndNote-concatenated author strings: ``"Adeli K.Lewis G. F."`` -> two names.
+
+    The one EndNote author splitter of the package: every record is read through it.
 
     A string is split only where an initial's full stop runs into a capitalised word and
     every piece still holds a family name, so ``"A.B.Smith"`` stays whole.
@@ -192,7 +203,8 @@ def normalise_author(name: str) -> str:
         return f"{family.strip()}, {given.strip()}" if given.strip() else family.strip()
     tokens = name.split(" ")
     if len(tokens) == 1:
-        return name
+        glued = _FAMILY_THEN_INITIALS.fullmatch(name)
+        return f"{glued.group(1)}, {glued.group(2)}" if glued else name
     n_initials = 0
     for token in reversed(tokens[1:]):
         if _INITIALS.fullmatch(token):
@@ -260,12 +272,12 @@ def clean_authors(rec: dict[str, Any]) -> dict[str, Any]:
     if rec.pop("_authors_done", False):
         rec["authors"] = [_SPACE.sub(" ", fix_mojibake(a)).strip() for a in authors if a.strip()]
     else:
-        rec["authors"] = [name for a in authors for name in _author_names(a)]
+        rec["authors"] = [name for a in authors for name in author_names(a)]
     return rec
 
 
 @lru_cache(maxsize=100_000)
-def _author_names(author: str) -> tuple[str, ...]:
+def author_names(author: str) -> tuple[str, ...]:
     """The names in one author string, split and turned round (names repeat across records)."""
     if not author.strip():
         return ()

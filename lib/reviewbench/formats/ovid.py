@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import Problem
+from ..errors import SKIPPED, Problem
 from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
 
 SYNTAX = TaggedSyntax(
@@ -54,7 +54,7 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
         if not record.tags:
             return None
         if not any(t in record.tags for t in ("TI", "AU", "UI", "SO")):
-            return Problem(path, record.line, "record skipped: no title, author, UI or source")
+            return Problem(path, record.line, "record skipped: no title, author, UI or source", kind=SKIPPED)
         return to_record(record)
 
     return split_records(text, SYNTAX, path, convert)

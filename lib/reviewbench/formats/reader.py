@@ -3,37 +3,22 @@
 from __future__ import annotations
 
 import gc
-import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputFileError, Problem, UnknownFormatError
+from ..errors import SKIPPED, InputFileError, Problem, UnknownFormatError
+from ..project import NOT_EXPORTS, exports_in
 from ..schema import LIST_COLUMNS, RECORD_COLUMNS, assign_record_ids, empty_records
-from . import bibtex, csl_json, endnote_xml, medline, ovid, proquest, ris, table, wos
-from .detect import EXPECTED, FORMAT_NAMES, detect_format
 from .encoding import decode_bytes
 from .normalise import normalise_record
+from .registry import BY_NAME, EXPECTED, binary_format, detect_format, label
 
-Parser = Callable[[str, str], "tuple[list[dict[str, Any]], list[Problem]]"]
-PARSERS: dict[str, Parser] = {
-    "ris": ris.parse,
-    "bibtex": bibtex.parse,
-    "medline": medline.parse,
-    "wos": wos.parse,
-    "ovid": ovid.parse,
-    "proquest": proquest.parse,
-    "endnote_xml": endnote_xml.parse,
-    "csl_json": csl_json.parse,
-    "table": table.parse,
-}
-_SKIPPED = re.compile(r"^(record|entry|item|lines|row)s? skipped", re.I)
-_ZIP = b"PK\x03\x04"
 PROGRESS_MIN_BYTES = 2_000_000
 _SCHEMA_KEYS = frozenset(RECORD_COLUMNS)
 
@@ -50,7 +35,7 @@ class FileReport:
     @property
     def skipped(self) -> int:
         """Records (or runs of lines) that could not be read at all."""
-        return sum(1 for p in self.problems if _SKIPPED.match(p.message))
+        return sum(1 for p in self.problems if p.kind == SKIPPED)
 
     @property
     def warnings(self) -> int:
@@ -60,9 +45,10 @@ class FileReport:
 
 @dataclass
 class ImportReport:
-    """Per-file reports of one import run."""
+    """Per-file reports of one import run, and notes on the inputs (files skipped)."""
 
     files: list[FileReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -79,7 +65,7 @@ class ImportReport:
         for f in self.files:
             name = Path(f.path).name
             name = name if len(name) <= 44 else name[:41] + "..."
-            fmt = FORMAT_NAMES.get(f.format, f.format)
+            fmt = label(f.format)
             lines.append(f"{name:<44} {fmt:<11} {f.records:>8} {f.skipped:>8} {f.warnings:>8}")
         if len(self.files) > 1:
             lines.append(f"{'total':<44} {'':<11} {self.records:>8} {sum(f.skipped for f in self.files):>8} "
@@ -89,6 +75,7 @@ class ImportReport:
                 lines.append(f"  ! {p}")
             if len(f.problems) > max_problems:
                 lines.append(f"  ! {Path(f.path).name}: {len(f.problems) - max_problems} more problem(s) not shown")
+        lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -143,7 +130,7 @@ def _finish(raw: list[dict[str, Any]], path: str, fmt: str, problems: list[Probl
             raise InputFileError(
                 path, f"no record could be read ({len(problems)} problem(s); first: {first.message})", line=first.line
             )
-        raise InputFileError(path, f"looks like {FORMAT_NAMES.get(fmt, fmt)} but holds no records", expected="at least one complete record")
+        raise InputFileError(path, f"looks like {label(fmt)} but holds no records", expected="at least one complete record")
     name = Path(path).name
     keep_ids = fmt == "table" and all(r.get("record_id") for r in raw)
     for rec in raw:
@@ -200,16 +187,17 @@ def _parse_text(box: list[str], path: str, fmt: str | None) -> tuple[pd.DataFram
     if not text or text.isspace():
         raise InputFileError(path, "the file is empty", expected="bibliographic records")
     fmt = fmt or detect_format(text, path)
-    if fmt is None or fmt not in PARSERS:
+    reader = BY_NAME.get(fmt) if fmt else None
+    if reader is None or reader.binary:
         first = text.strip().split("\n", 1)[0][:60]
         raise UnknownFormatError(path, f"not a recognised bibliographic export (first line: {first!r})", line=1, expected=EXPECTED)
     try:
-        raw, problems = PARSERS[fmt](text, path)
+        raw, problems = reader.parse(text, path)
         del text  # the records hold what they need; a 200 MB export need not stay in memory
     except InputFileError:
         raise
     except RecursionError:
-        raise InputFileError(path, f"the {FORMAT_NAMES.get(fmt, fmt)} content is nested too deeply to read") from None
+        raise InputFileError(path, f"the {reader.label} content is nested too deeply to read") from None
     return _finish(raw, path, fmt, problems)
 
 
@@ -218,11 +206,12 @@ def read_bytes(data: bytes, path: str | Path, fmt: str | None = None) -> tuple[p
     path = str(path)
     if not data or data.isspace():
         raise InputFileError(path, "the file is empty", expected="bibliographic records")
-    if data.startswith(_ZIP) or fmt == "xlsx":
+    binary = binary_format(data, fmt)
+    if binary is not None:
         if b"xl/" not in data[:4096] and b"[Content_Types].xml" not in data[:4096]:
             raise InputFileError(path, "this is a ZIP archive, not an export", expected="an .xlsx workbook or a text export")
-        raw, problems = table.parse_xlsx(data, path)
-        return _finish(raw, path, "xlsx", problems)
+        raw, problems = binary.parse(data, path)
+        return _finish(raw, path, binary.name, problems)
     return _parse([decode_bytes(data, path)], path, fmt)
 
 
@@ -235,21 +224,45 @@ def read_file(path: str | Path, fmt: str | None = None) -> tuple[pd.DataFrame, F
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read: {exc.strerror}") from None
-    if not data or data.isspace() or data.startswith(_ZIP) or fmt == "xlsx":
+    if not data or data.isspace() or binary_format(data, fmt) is not None:
         return read_bytes(data, path, fmt)
     box = [decode_bytes(data, path)]
     del data  # only the decoded text is needed from here on
     return _parse(box, str(path), fmt)
 
 
+def export_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """The exports that ``paths`` name, and a note for each input skipped.
+
+    A folder stands for every export in it (sorted by name; ``searches.yml``, ``README.md``,
+    hidden files and sub-folders are not exports); a file named like the search log, as
+    the shell gives it for ``bibliography/*``, is skipped with a note. A folder without
+    exports raises :class:`InputFileError`.
+    """
+    files: list[Path] = []
+    notes: list[str] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = exports_in(path)
+            if not found:
+                raise InputFileError(path, "the folder holds no search exports", expected="export files such as .ris, .nbib, .bib or .csv")
+            files += found
+        elif path.name in NOT_EXPORTS and path.is_file():
+            notes.append(f"{path} skipped: {path.name} describes the searches; it is not an export")
+        else:
+            files.append(path)
+    return files, notes
+
+
 def read_files(paths: Iterable[str | Path], progress: bool | None = None) -> tuple[pd.DataFrame, ImportReport]:
     """Read several exports into one record table (rows in file order, then record order).
 
-    ``progress`` shows a tqdm bar on standard error; by default only when standard error
-    is a terminal and the import is long (several files or megabytes).
+    Folders are read as every export in them (see :func:`export_paths`). ``progress``
+    shows a tqdm bar on standard error; by default only when standard error is a
+    terminal and the import is long (several files or megabytes).
     """
-    paths = [Path(p) for p in paths]
-    report = ImportReport()
+    paths, notes = export_paths(paths)
+    report = ImportReport(notes=notes)
     frames = []
     sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
     if progress is None:

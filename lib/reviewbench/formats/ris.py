@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import Problem
+from ..errors import SKIPPED, Problem
 from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
 
 SYNTAX = TaggedSyntax(
@@ -58,7 +58,7 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
 
     def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if len(record.tags) <= 1 and not record.first("TI", "T1", "AU", "A1"):
-            return Problem(path, record.line, "record skipped: no fields after TY")
+            return Problem(path, record.line, "record skipped: no fields after TY", kind=SKIPPED)
         return to_record(record)
 
     return split_records(text, SYNTAX, path, convert)

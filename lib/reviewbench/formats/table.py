@@ -5,18 +5,22 @@ Column names are compared after lower-casing and turning punctuation into spaces
 (``publication_year`` = ``Publication Year``), then matched against
 :data:`COLUMN_SYNONYMS`, whose order is the priority when several columns could fill
 one field. Every other column is kept in ``extra`` (label columns included). A row with
-more or fewer cells than the header is read and reported.
+more or fewer cells than the header is read and reported. A cell may be of any length
+(an abstract of 200 kB too); a quote that is never closed would swallow the rest of the
+file into one cell, so its row is read as one line, reported, and reading goes on with
+the next line. A worksheet that cannot be read names the sheet and the workbook.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from typing import Any, Iterable
 
-from ..errors import InputFileError, Problem
+from ..errors import SKIPPED, WARNING, InputFileError, Problem
 from ..schema import RECORD_COLUMNS
 
 # Schema field -> normalised column names, best first.
@@ -41,6 +45,11 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 PAGE_START = ("start page", "page start", "first page", "beginning page", "bp", "sp", "biblio first page")
 PAGE_END = ("end page", "page end", "last page", "ending page", "ep", "biblio last page")
+#: Cells of any length are read: exports hold long abstracts, and the csv module's
+#: default limit of 128 KiB would stop the whole table at the first longer one.
+FIELD_LIMIT = 2**31 - 1
+_QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _NORMALISE = re.compile(r"[^0-9a-z]+")
 _LIST_SPLIT = re.compile(r"\s*(?:;|\|)\s*")
 _FAMILY_INITIALS = re.compile(r"^[^\s,]+(?: [^\s,]+)*? (?:[A-Z]\.?-?){1,4}$")
@@ -74,11 +83,20 @@ def is_record_table(header: list[str]) -> bool:
     return set(RECORD_COLUMNS) <= {h.strip() for h in header}
 
 
+def _cells(line: str, delimiter: str) -> list[str]:
+    """The cells of one line (none when it cannot be read as delimited text)."""
+    csv.field_size_limit(FIELD_LIMIT)
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
 def _delimiter(first_line: str) -> str:
     """The delimiter that splits the header into the most columns with a title among them."""
     best, best_score = ",", -1
     for delimiter in (",", "\t", ";", "|"):
-        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        cells = _cells(first_line, delimiter)
         score = len(cells) + (1000 if "title" in match_columns(cells) else 0)
         if len(cells) > 1 and score > best_score:
             best, best_score = delimiter, score
@@ -93,16 +111,78 @@ def _first_line(text: str) -> str:
 def looks_like(text: str) -> bool:
     """True when the first line is a delimited header with a title (or record-id) column."""
     first = _first_line(text)
-    cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
+    cells = _cells(first, _delimiter(first))
     return len(cells) > 1 and ("title" in match_columns(cells) or is_record_table(cells))
 
 
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from delimited text (CSV, TSV, semicolon-separated)."""
-    first = _first_line(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    rows = ((reader.line_num, row) for row in reader)
-    return parse_rows(rows, path)
+    problems: list[Problem] = []
+    records, found = parse_rows(delimited_rows(text, _delimiter(_first_line(text)), path, problems), path)
+    return records, sorted(problems + found, key=lambda p: p.line or 0)
+
+
+def delimited_rows(text: str, delimiter: str, path: str, problems: list[Problem]):
+    """``(line, cells)`` of each row of delimited ``text``, ``line`` the one it starts on.
+
+    Never stops early: a row the csv module cannot read is skipped and a row whose quote
+    is never closed is read as the one line it starts on, each reported in
+    ``problems`` with its line; reading goes on with the next line.
+    """
+    csv.field_size_limit(FIELD_LIMIT)
+    buf = io.StringIO(text, newline="")
+    base = 0  # lines read before the current reader started
+    size = len(text)
+    while True:
+        reader = csv.reader(buf, delimiter=delimiter)
+        start = base + 1
+        try:
+            for row in reader:
+                end = base + reader.line_num
+                if end > start and buf.tell() == size:
+                    offset = _line_offset(text, start)
+                    if _open_quote(text, offset, delimiter):
+                        break
+                yield start, row
+                start = end + 1
+            else:
+                return
+        except csv.Error as exc:
+            base += reader.line_num
+            problems.append(Problem(path, start, f"row skipped, it cannot be read ({exc}); read on from line {base + 1}", kind=SKIPPED))
+            continue
+        # The row from ``start`` runs to the end of the file inside one quoted cell: read
+        # its first line alone (a line ends where the csv module's reader ends one).
+        line_end = _LINE_END.search(text, offset)
+        problems.append(Problem(path, start, "a quote opened on this line is never closed; the row is read as this one line "
+                                "and the lines after it as rows of their own", kind=WARNING))
+        yield start, _cells(text[offset:line_end.start()], delimiter)
+        buf.seek(line_end.end())
+        base = start
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Where line ``line`` (from 1) of ``text`` starts, lines ending as the csv module ends them."""
+    if line == 1:
+        return 0
+    return next(itertools.islice(_LINE_END.finditer(text), line - 2, None)).end()
+
+
+def _open_quote(text: str, offset: int, delimiter: str) -> bool:
+    """Whether the row at ``offset`` ends inside a quoted cell (a quote never closed),
+    read as the csv module does: a quote opens a cell only at the cell's start."""
+    pos, end = offset, len(text)
+    while pos < end:
+        if text[pos] == '"':
+            closed = _QUOTED.match(text, pos)
+            if closed is None:
+                return True
+            pos = closed.end()
+        next_cell = text.find(delimiter, pos)
+        if next_cell < 0:
+            return False
+        pos = next_cell + 1
+    return False
 
 
 def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
@@ -134,12 +214,12 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[d
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(Problem(path, None, f"table could not be read further: {exc}"))
+            problems.append(Problem(path, None, f"table could not be read further: {exc}", kind=WARNING))
             break
         if not any(cell and not str(cell).isspace() for cell in row):
             continue
         if len(row) != width:
-            problems.append(Problem(path, line, f"row has {len(row)} cells, header has {width}; read what matched"))
+            problems.append(Problem(path, line, f"row has {len(row)} cells, header has {width}; read what matched", kind=WARNING))
         rec: dict[str, Any] = {"_line": line}
         extra: dict[str, Any] = {}
         for i, cell in enumerate(row):
@@ -231,10 +311,13 @@ def parse_xlsx(data: bytes, path: str) -> tuple[list[dict[str, Any]], list[Probl
         raise InputFileError(path, f"the workbook cannot be opened: {exc}", expected="an .xlsx export") from None
     try:
         for sheet in book.worksheets:
-            rows = [
-                (n, ["" if c is None else str(c) for c in row])
-                for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
+            try:
+                rows = [
+                    (n, ["" if c is None else str(c) for c in row])
+                    for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+                ]
+            except Exception as exc:  # a damaged sheet: XML, zip or value errors of many types
+                raise InputFileError(path, f"the worksheet {sheet.title!r} cannot be read: {exc}", expected="an .xlsx export") from None
             if rows and "title" in match_columns(rows[0][1]) or (rows and is_record_table(rows[0][1])):
                 return parse_rows(rows, path)
     finally:

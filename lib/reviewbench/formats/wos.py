@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import Problem
+from ..errors import SKIPPED, Problem
 from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
 
 SYNTAX = TaggedSyntax(
@@ -55,7 +55,7 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
 
     def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if not any(t in record.tags for t in ("TI", "AU", "AF", "UT")):
-            return Problem(path, record.line, "record skipped: no title, author or UT")
+            return Problem(path, record.line, "record skipped: no title, author or UT", kind=SKIPPED)
         return to_record(record)
 
     return split_records(text, SYNTAX, path, convert)

@@ -161,6 +161,18 @@ def _bibtex_escape(text: str) -> str:
     return text.replace("{", "").replace("}", "").replace("\\", "\\textbackslash{}")
 
 
+#: What a URL may not hold unencoded (RFC 3986) that LaTeX or BibTeX would read as
+#: markup or as a brace to balance, and ``~`` (which pybtex writes as a LaTeX command):
+#: a DOI or URL means the same with these percent-encoded.
+_URL_UNSAFE = re.compile(r'[\\{}^~`<>|"\s]')
+
+
+def _bibtex_url(text: str) -> str:
+    """A DOI or URL safe for BibTeX and LaTeX: ``10.1234/a{b`` -> ``10.1234/a%7Bb``, so
+    no brace is left unbalanced and no command (``\\input{...}``) reaches a document."""
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+
+
 _AND_WORD = re.compile(r"\b(and)\b", re.IGNORECASE)
 
 
@@ -210,7 +222,7 @@ def bibtex_entries(records: pd.DataFrame) -> BibliographyData:
             if field == "pages":
                 text = text.replace("-", "--")
             if text:
-                fields[name] = text if field in ("url", "doi") else _bibtex_escape(text)
+                fields[name] = _bibtex_url(text) if field in ("url", "doi") else _bibtex_escape(text)
         persons = {}
         authors = [_text(a) for a in row.get("authors") or [] if _text(a)]
         if authors:

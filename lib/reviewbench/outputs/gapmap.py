@@ -148,13 +148,15 @@ def screening_progress_figure(progress: pd.DataFrame, total_records: int):
     return fig
 
 
-def write_gap_maps(findings: pd.DataFrame, codebook: Any, folder: str | Path, rows: tuple[str, ...] = (),
-                   tiers: tuple[str, ...] = (), layers: tuple[str, ...] = ()) -> list[Path]:
-    """Write the subgroup x prevention tier and subgroup x determinant layer gap maps (SVG + PNG)."""
+def write_gap_maps(findings: pd.DataFrame, codebook: Any, folder: str | Path,
+                   selected: dict[str, tuple[str, ...]] | None = None) -> list[Path]:
+    """Write each gap map the codebook declares (``gap_maps:``) as SVG + PNG,
+    ``gap-map-<rows>-<columns>``; ``selected``: the codes a filter keeps, by dimension."""
     folder = Path(folder)
+    selected = selected or {}
     paths: list[Path] = []
-    for col_dim, cols in (("prevention_tier", tiers), ("determinant_layer", layers)):
-        if dimension_codes(codebook, "subgroup") and dimension_codes(codebook, col_dim):
-            fig = gap_map_figure(findings, codebook, "subgroup", col_dim, rows, cols)
-            paths += save_figure(fig, folder / f"gap-map-subgroup-{col_dim}".replace("_", "-"))
+    for row_dim, col_dim in getattr(getattr(codebook, "report", None), "gap_maps", ()):
+        if dimension_codes(codebook, row_dim) and dimension_codes(codebook, col_dim):
+            fig = gap_map_figure(findings, codebook, row_dim, col_dim, selected.get(row_dim, ()), selected.get(col_dim, ()))
+            paths += save_figure(fig, folder / f"gap-map-{row_dim}-{col_dim}".replace("_", "-"))
     return paths

@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import nbformat
 
-from ..errors import ReviewbenchError
+from ..errors import NotebookError
 from ..outputs_io import write_text
 
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
@@ -68,10 +68,6 @@ def _filtered_stderr():
                 print("\n".join(kept), file=sys.stderr)
 
 
-class NotebookError(ReviewbenchError):
-    """A notebook stopped with an error; the message names the notebook and the error."""
-
-
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove run-specific metadata (timestamps, durations, kernel state) in place."""
     for key in VOLATILE_NOTEBOOK_KEYS:
@@ -94,9 +90,12 @@ def _error_summary(exc: Exception) -> str:
 
 
 def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mapping[str, Any],
-                     cwd: str | Path, kernel_name: str = "python3", timeout: int | None = 1800) -> Path:
+                     cwd: str | Path, kernel_name: str = "python3", timeout: int | None = 1800,
+                     shown_as: Mapping[str, str] | None = None) -> Path:
     """Run ``notebook`` with ``parameters`` (papermill) and save the executed copy to ``output``.
 
+    ``shown_as``: parameters whose value differs from run to run (a staging folder) and
+    is shown in the executed copy's injected-parameters cell as the text given instead.
     A notebook that raises stops the run with :class:`NotebookError` carrying the
     notebook name and the error message (the executed copy, with the traceback, is
     still saved for inspection).
@@ -114,19 +113,28 @@ def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mappi
                 progress_bar=False, log_output=False, report_mode=False, execution_timeout=timeout,
             )
     except PapermillExecutionError as exc:
-        _save_clean(tmp, output)
+        _save_clean(tmp, output, shown_as)
         raise NotebookError(f"{notebook.name} stopped: {_error_summary(exc)}") from None
     except Exception as exc:  # kernel died, missing kernel, bad notebook JSON
         tmp.unlink(missing_ok=True)
         raise NotebookError(f"{notebook.name} could not be executed: {_error_summary(exc)}") from None
-    return _save_clean(tmp, output)
+    return _save_clean(tmp, output, shown_as)
 
 
-def _save_clean(tmp: Path, output: Path) -> Path:
+def _show_parameters_as(nb: nbformat.NotebookNode, shown_as: Mapping[str, str]) -> None:
+    """Rewrite ``name = value`` lines of the injected-parameters cell as ``shown_as`` says."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            for name, text in shown_as.items():
+                cell.source = re.sub(rf"(?m)^{re.escape(name)} = .*$", lambda _m: f"{name} = {text!r}", cell.source)
+
+
+def _save_clean(tmp: Path, output: Path, shown_as: Mapping[str, str] | None = None) -> Path:
     if not tmp.exists():
         return output
     nb = nbformat.read(str(tmp), as_version=4)
     strip_volatile(nb)
+    _show_parameters_as(nb, shown_as or {})
     write_text(nbformat.writes(nb) + "\n", output)
     tmp.unlink(missing_ok=True)
     return output

@@ -10,7 +10,6 @@ BibTeX and RIS of the included studies come from :mod:`reviewbench.formats`.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from ..outputs_io import write_text
 from .safe import as_text, escape_html, escape_latex, latex_chars, markdown_chars, one_line
 
 STYLES = ("author-year", "numbered")
+#: What follows the citation and the reference of a study that is not yet finally included.
+PROVISIONAL_MARK = "(provisional)"
 BACKENDS = {"md": MarkdownBackend, "html": HtmlBackend, "tex": None, "txt": TextBackend}
 
 
@@ -225,13 +226,15 @@ def _formatted(records: pd.DataFrame, style: str) -> list[FormattedEntry]:
     return list(style_obj.format_bibliography(bibliography_data(records)))
 
 
-def _render(formatted: list[FormattedEntry], style: str, fmt: str) -> str:
+def _render(formatted: list[FormattedEntry], style: str, fmt: str, provisional: frozenset[str] = frozenset()) -> str:
     backend = BACKENDS[fmt]()
     items = []
     for entry in formatted:
         body = entry.text.render(backend).strip()
         if not body.endswith("."):
             body += "."
+        if entry.key in provisional:
+            body += f" {PROVISIONAL_MARK}"
         items.append((entry.key, entry.label, body))
     return _document(items, style, fmt)
 
@@ -266,14 +269,15 @@ def _document(items: list[tuple[str, str, str]], style: str, fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_references(records: pd.DataFrame, folder: str | Path) -> list[Path]:
-    """Write both styles in every format plus ``included-studies.bib`` and ``.ris``."""
+def write_references(records: pd.DataFrame, folder: str | Path, provisional: frozenset[str] = frozenset()) -> list[Path]:
+    """Write both styles in every format plus ``included-studies.bib`` and ``.ris``; the
+    entries of the record ids in ``provisional`` end with :data:`PROVISIONAL_MARK`."""
     folder = Path(folder)
     written = []
     for style in STYLES:
         formatted = _formatted(records, style)
         for fmt in BACKENDS:
-            written.append(write_text(_render(formatted, style, fmt), folder / f"references-{style}.{fmt}"))
+            written.append(write_text(_render(formatted, style, fmt, provisional), folder / f"references-{style}.{fmt}"))
     ordered = sort_references(records)
     written.extend(_write_bibtex_ris(ordered, folder))
     return written
@@ -297,8 +301,3 @@ def _fallback_bibtex_ris(records: pd.DataFrame, folder: Path) -> list[Path]:  # 
         for r in records.itertuples()
     ])
     return [write_text(bib, folder / "included-studies.bib"), write_text(ris, folder / "included-studies.ris")]
-
-
-def markdown_inline(text: str) -> str:
-    """Collapse a rendered Markdown reference onto one line (for table cells)."""
-    return re.sub(r"\s+", " ", text).strip()

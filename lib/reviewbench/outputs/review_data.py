@@ -1,31 +1,29 @@
 """Everything the evidence outputs are computed from, loaded once per run.
 
-:func:`load_review_data` calls the other steps of the pipeline (import, dedupe,
-screening decisions, coded findings) and maps every record id to its publication
-(the dedup cluster id), so tables, PRISMA and the gap map count the same things.
+:func:`load_review_data` takes the linked inputs from
+:func:`reviewbench.pipeline.review_inputs` (import, dedupe, screening decisions, coded
+findings, every record id mapped to its publication, the dedup cluster id), so tables,
+PRISMA and the gap map count the same things, and caches them for the notebooks of a run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import ProjectError
-from ..logs import read_log
-from ..outputs_io import write_bytes
-from ..project import SCREENING_STAGES, Project
+from .. import pipeline
+from ..coding.codebook import load_codebook
+from ..project import Project
+from ..screening.decisions import SCREENING_COLUMNS
 
-DECISION_COLUMNS = ["record_id", "decision", "reason", "retrieval"]
 #: Record columns no output uses; dropped so the cached review stays small.
 HEAVY_COLUMNS = ("abstract", "keywords", "extra")
-LOG_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
 
 
 @dataclass
-class ReviewData:
+class ReviewData(pipeline.ReviewState):
     """The inputs of every evidence output, with record ids mapped to publications.
 
     ``records``: every imported record (record schema). ``clusters``: ``record_id,
@@ -37,6 +35,7 @@ class ReviewData:
     parsed ``searches.yml``. ``screening_log``: title/abstract log rows of every reviewer
     (for the progress plot). ``review``: ``review.yml``. ``stops``: stage -> the team's
     decision in force to stop screening early (see :mod:`reviewbench.screening.stopping_log`).
+    ``required``: stage -> reviewers each record needs (``reviewers_per_record``).
     """
 
     records: pd.DataFrame
@@ -47,57 +46,29 @@ class ReviewData:
     codebook: Any
     characteristics: pd.DataFrame = field(default_factory=pd.DataFrame)
     searches: dict[str, Any] = field(default_factory=dict)
-    screening_log: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LOG_COLUMNS))
+    screening_log: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCREENING_COLUMNS))
     review: dict[str, Any] = field(default_factory=dict)
     stops: dict[str, dict[str, Any]] = field(default_factory=dict)
+    required: dict[str, int] = field(default_factory=dict)
 
     def cluster_of(self, ids: pd.Series) -> pd.Series:
         """Map record ids (any member of a cluster) to cluster ids."""
-        mapping = dict(zip(self.clusters["record_id"], self.clusters["cluster_id"]))
-        return ids.map(lambda rid: mapping.get(rid, rid))
+        return pipeline.to_cluster_ids(ids, self.clusters)
 
-    def included(self, stage: str = "full_text") -> pd.DataFrame:
-        """Unique records included at ``stage``, sorted by record id."""
-        decisions = self.decisions.get(stage)
-        if decisions is None or decisions.empty:
-            return self.unique.iloc[0:0]
-        ids = set(decisions.loc[decisions["decision"] == "include", "record_id"])
-        out = self.unique[self.unique["record_id"].isin(ids)]
-        return out.sort_values("record_id").reset_index(drop=True)
+    @property
+    def complete(self) -> bool:
+        """Whether ``review.yml`` says the review is complete (``status: complete``)."""
+        return review_is_complete(self.review)
 
 
-def _import(module: str, name: str, what: str) -> Any:
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module, __package__), name)
-    except (ImportError, AttributeError) as exc:
-        raise ProjectError(f"cannot build the evidence outputs: {what} is not available ({exc})") from None
+def review_is_complete(review: dict[str, Any] | None) -> bool:
+    """``status: complete`` in ``review.yml``: every open state is then an error."""
+    return str((review or {}).get("status") or "").strip().lower() == "complete"
 
 
 def project_codebook(project: Project) -> Any:
     """The project's codebook (parsed once per text of the file, see ``load_codebook``)."""
-    load_codebook = _import("..coding", "load_codebook", "the codebook loader (reviewbench.coding.load_codebook)")
     return load_codebook(project)
-
-
-def _normalise_decisions(df: pd.DataFrame, data_clusters: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in DECISION_COLUMNS:
-        if col not in out.columns:
-            out[col] = ""
-    out = out[DECISION_COLUMNS].fillna("").astype(str)
-    mapping = dict(zip(data_clusters["record_id"], data_clusters["cluster_id"]))
-    out["record_id"] = out["record_id"].map(lambda rid: mapping.get(rid, rid))
-    # Two member records of one publication decided differently stay visible as a conflict.
-    rows = []
-    for rid, group in out.groupby("record_id", sort=True):
-        decisions = set(group["decision"])
-        row = group.iloc[-1].to_dict()
-        if len(decisions) > 1:
-            row["decision"] = "conflict"
-        rows.append(row)
-    return pd.DataFrame(rows, columns=DECISION_COLUMNS)
 
 
 FINDING_COLUMNS = ["finding_id", "record_id", "finding", "location", "coder"]
@@ -115,98 +86,32 @@ def conform_findings(findings: pd.DataFrame, codebook: Any) -> pd.DataFrame:
     return out
 
 
-def _screening_log(project: Project) -> pd.DataFrame:
-    folder = project.screening_dir("title_abstract")
-    frames = [
-        read_log(path, LOG_COLUMNS)
-        for path in sorted(folder.glob("*.csv"))
-        if path.name != "resolutions.csv"
-    ] if folder.is_dir() else []
-    frames = [f[LOG_COLUMNS] for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=LOG_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
-
-
-def _inputs_key(project: Project) -> str:
-    """A hash of every input file and of the library code (name, size, modification time)."""
-    import hashlib
-
-    h = hashlib.sha1()
-    package = Path(__file__).resolve().parents[1]
-    for base in (project.bibliography, project.evidence, package):
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                stat = path.stat()
-                h.update(f"{path.relative_to(base)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
-
-
 def load_review_data(project: Project, cache: bool = True) -> ReviewData:
     """Load and link the whole review (import, dedupe, decisions, findings, codebook).
 
     With ``cache`` the result is kept in ``.cache/outputs/`` under a hash of every input
-    file and of the library code, so the notebooks of one run load the review once.
+    file and of the library code (:func:`reviewbench.pipeline.cached`), so the notebooks
+    of one run load the review once.
     """
-    if not cache:
-        return _load_review_data(project)
-    import pickle
-
-    folder = project.cache / "outputs"
-    path = folder / f"review-data-{_inputs_key(project)}.pickle"
-    if path.is_file():
-        try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # a cache from another version: recompute
-            pass
-    data = _load_review_data(project)
-    try:
-        for old in folder.glob("review-data-*.pickle"):
-            old.unlink(missing_ok=True)
-        write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), path)
-    except OSError:  # a read-only project still works, just without the cache
-        pass
-    return data
+    return pipeline.cached(project, "outputs", lambda: _load_review_data(project), cache)
 
 
 def _load_review_data(project: Project) -> ReviewData:
-    load_records = _import("..pipeline", "load_records", "reviewbench.pipeline.load_records")
-    deduplicate_project = _import("..pipeline", "deduplicate_project", "reviewbench.pipeline.deduplicate_project")
-    final_decisions = _import("..screening.decisions", "final_decisions", "screening decisions (reviewbench.screening.decisions)")
-    coded_findings = _import("..coding", "coded_findings", "coded findings (reviewbench.coding.coded_findings)")
-
-    records, _report = load_records(project)
-    clusters, unique = deduplicate_project(project, records)
-    clusters = clusters[["record_id", "cluster_id"]].copy()
-    decisions = {}
-    for stage in SCREENING_STAGES:
-        decisions[stage] = _normalise_decisions(final_decisions(project, stage), clusters)
-    codebook = project_codebook(project)
-    findings = conform_findings(coded_findings(project), codebook)
-    mapping = dict(zip(clusters["record_id"], clusters["cluster_id"]))
-    findings["record_id"] = findings["record_id"].map(lambda rid: mapping.get(rid, rid))
-    characteristics = pd.DataFrame()
-    try:
-        study_characteristics = _import("..coding", "study_characteristics", "study characteristics")
-        characteristics = study_characteristics(project)
-    except ProjectError:
-        pass
+    inputs = pipeline.review_inputs(project)
     searches = project.searches() if project.searches_file.is_file() else {}
     return ReviewData(
-        records=records[[c for c in records.columns if c not in HEAVY_COLUMNS]],
-        clusters=clusters,
-        unique=unique[[c for c in unique.columns if c not in HEAVY_COLUMNS]],
-        decisions=decisions,
-        findings=findings,
-        codebook=codebook,
-        characteristics=characteristics,
+        records=inputs.records[[c for c in inputs.records.columns if c not in HEAVY_COLUMNS]],
+        clusters=inputs.clusters,
+        unique=inputs.unique[[c for c in inputs.unique.columns if c not in HEAVY_COLUMNS]],
+        decisions=inputs.decisions,
+        findings=conform_findings(inputs.findings, inputs.codebook),
+        codebook=inputs.codebook,
+        characteristics=inputs.characteristics,
         searches=searches,
-        screening_log=_screening_log(project),
-        review=project.review(),
-        stops=_import("..screening.stopping_log", "current_stops", "the stopping log")(project),
+        screening_log=inputs.screening_log,
+        review=inputs.review,
+        stops=inputs.stops,
+        required=inputs.required,
     )
 
 

@@ -1,8 +1,12 @@
-"""Evidence tables: characteristics of included studies and coded findings cross-tabulated.
+"""Evidence tables: characteristics of included studies and the tables the codebook declares.
 
 Every function takes DataFrames and returns :class:`~.writers.Table` objects; nothing
-here writes files. Rows follow the codebook's code order or the reference-list order
-(first author, year, title), so the same inputs always give the same tables.
+here writes files. Which tables a report has, on which dimensions, is declared in the
+codebook (``tables:``, see :mod:`reviewbench.coding.report_spec`): cross-tabulations of
+two dimensions, findings per code of one, one table of findings per code. Rows follow
+the codebook's code order or the reference-list order (first author, year, title), so
+the same inputs always give the same tables. While the review is in progress, studies
+not yet finally included are shown too, marked ``(provisional)``.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ from typing import Any
 
 import pandas as pd
 
-from .params import FILTER_DIMENSIONS, ReportParams
-from .references import citation_labels, sort_references
+from ..coding.report_spec import TableSpec
+from ..pipeline import OPEN_STATES, PROVISIONAL
+from .params import ReportParams
+from .references import PROVISIONAL_MARK, citation_labels, sort_references
 from .review_data import ReviewData, dimension_codes, dimension_label
 from .safe import as_text, one_line
 from .writers import Table
 
-FINDING_DETAIL_DIMENSIONS = ("subgroup", "prevention_tier", "determinant_layer", "health_theme")
+PROVISIONAL_NOTE = (f"Studies marked {PROVISIONAL_MARK} are not yet finally included: "
+                    "a screening decision on them is still open.")
 
 
 def code_list(value: Any) -> list[str]:
@@ -44,7 +51,7 @@ def select_findings(data: ReviewData, params: ReportParams, studies: pd.DataFram
     A finding matches a filter on a dimension when at least one of its codes is selected.
     """
     if studies is None:
-        studies = data.included(params.stage)
+        studies = data.studies(params.stage, params.final)
         studies = studies[[_year_ok(y, params) for y in studies["year"]]]
     findings = data.findings
     if findings.empty or "record_id" not in findings.columns:
@@ -62,9 +69,10 @@ def select_findings(data: ReviewData, params: ReportParams, studies: pd.DataFram
 
 
 def select_studies(data: ReviewData, params: ReportParams) -> pd.DataFrame:
-    """Included studies (at ``params.stage``) in the year range; with code filters set,
-    only studies with at least one matching finding. Reference-list order."""
-    studies = data.included(params.stage)
+    """Included studies (at ``params.stage``; provisional ones too unless ``params.final``)
+    in the year range; with code filters set, only studies with at least one matching
+    finding. Reference-list order; ``status`` and ``open`` say where each stands."""
+    studies = data.studies(params.stage, params.final)
     studies = studies[[_year_ok(y, params) for y in studies["year"]]]
     if params.filters():
         ids = set(select_findings(data, params, studies)["record_id"])
@@ -83,9 +91,19 @@ def _join_labels(value: Any, labels: dict[str, str]) -> str:
     return "; ".join(labels.get(c, c) for c in code_list(value))
 
 
+def citations(studies: pd.DataFrame) -> dict[str, str]:
+    """Author-year citation per study, provisional ones marked (see :data:`PROVISIONAL_NOTE`)."""
+    labels = citation_labels(studies)
+    if "status" in studies.columns:
+        for rid in studies.loc[studies["status"] == PROVISIONAL, "record_id"]:
+            labels[rid] = f"{labels[rid]} {PROVISIONAL_MARK}"
+    return labels
+
+
 def characteristics_table(data: ReviewData, studies: pd.DataFrame, findings: pd.DataFrame,
                           cites: dict[str, str]) -> Table:
-    """One row per included study: citation, title, year, source, study-level codes, number of findings."""
+    """One row per study: citation, title, year, source, study-level codes, number of
+    findings; while some are provisional, a ``Screening`` column says what is open."""
     rows = []
     chars = data.characteristics
     if not chars.empty and "record_id" in chars.columns:
@@ -97,6 +115,7 @@ def characteristics_table(data: ReviewData, studies: pd.DataFrame, findings: pd.
             "timestamp", "confidence"}
     extra_cols = [c for c in chars.columns if c not in skip] if not chars.empty else []
     count = findings.groupby("record_id").size().to_dict() if not findings.empty else {}
+    provisional = "status" in studies.columns and bool((studies["status"] == PROVISIONAL).any())
     for _, study in studies.iterrows():
         rid = study["record_id"]
         row = {
@@ -111,15 +130,18 @@ def characteristics_table(data: ReviewData, studies: pd.DataFrame, findings: pd.
             header = dimension_label(data.codebook, col) if labels else str(col).replace("_", " ").capitalize()
             row[header] = _join_labels(value, labels) if labels else one_line(as_text(value))
         row["Findings"] = int(count.get(rid, 0))
+        if provisional:
+            row["Screening"] = OPEN_STATES.get(study.get("open") or "", "included") if study.get("status") == PROVISIONAL else "included"
         row["Record id"] = rid
         rows.append(row)
     columns = ["Study", "Title", "Year", "Source"]
     for col in extra_cols:
         labels = dimension_codes(data.codebook, col)
         columns.append(dimension_label(data.codebook, col) if labels else str(col).replace("_", " ").capitalize())
-    columns += ["Findings", "Record id"]
+    columns += ["Findings", *(["Screening"] if provisional else []), "Record id"]
     frame = pd.DataFrame(rows, columns=columns)
-    return Table("characteristics-of-included-studies", "Characteristics of included studies", frame)
+    return Table("characteristics-of-included-studies", "Characteristics of included studies", frame,
+                 PROVISIONAL_NOTE if provisional else "", sheet="characteristics")
 
 
 def _exploded(findings: pd.DataFrame, dim: str) -> pd.DataFrame:
@@ -135,13 +157,15 @@ def _cite_list(ids: set[str], cites: dict[str, str], order: dict[str, int]) -> s
 
 
 def crosstab_tables(findings: pd.DataFrame, codebook: Any, row_dim: str, col_dim: str, cites: dict[str, str],
-                    order: dict[str, int], params: ReportParams) -> list[Table]:
-    """Findings by ``row_dim`` x ``col_dim``: a counts table and a table of ``n: citations`` cells.
+                    order: dict[str, int], params: ReportParams, citations: bool = True, sheet: str = "",
+                    title: str = "") -> list[Table]:
+    """Findings by ``row_dim`` x ``col_dim``: a counts table and (with ``citations``) a
+    table of ``n: citations`` cells.
 
     Every code of both dimensions appears, so empty cells (gaps) are visible.
     """
-    rows = _labels(codebook, row_dim, getattr(params, row_dim, ()) if row_dim in FILTER_DIMENSIONS else ())
-    cols = _labels(codebook, col_dim, getattr(params, col_dim, ()) if col_dim in FILTER_DIMENSIONS else ())
+    rows = _labels(codebook, row_dim, params.selected(row_dim))
+    cols = _labels(codebook, col_dim, params.selected(col_dim))
     if not rows or not cols:
         return []
     a, b = _exploded(findings, row_dim), _exploded(findings, col_dim)
@@ -160,32 +184,42 @@ def crosstab_tables(findings: pd.DataFrame, codebook: Any, row_dim: str, col_dim
         counts.append(crow)
         cited.append(trow)
     base = f"findings-by-{row_dim}-and-{col_dim}".replace("_", "-")
-    title = f"Findings by {row_title.lower()} and {dimension_label(codebook, col_dim).lower()}"
+    title = title or f"Findings by {row_title.lower()} and {dimension_label(codebook, col_dim).lower()}"
     note = "Number of coded findings per cell; a finding coded with several codes counts in each. Empty cells are evidence gaps."
-    return [
-        Table(f"{base}-counts", title + " (counts)", pd.DataFrame(counts), note),
-        Table(base, title + " (citations)", pd.DataFrame(cited), "Each cell: number of findings, then the studies reporting them."),
-    ]
+    tables = [Table(f"{base}-counts", title + " (counts)", pd.DataFrame(counts), note, sheet=f"{sheet}-counts" if sheet else "")]
+    if citations:
+        tables.append(Table(base, title + " (citations)", pd.DataFrame(cited),
+                            _with_provisional("Each cell: number of findings, then the studies reporting them.", cites),
+                            sheet=sheet))
+    return tables
 
 
-def layer_table(findings: pd.DataFrame, codebook: Any, cites: dict[str, str], order: dict[str, int],
-                params: ReportParams, dim: str = "determinant_layer") -> list[Table]:
-    """Findings per code of one dimension (default: determinant layer) with studies and citations."""
-    codes = _labels(codebook, dim, getattr(params, dim, ()) if dim in FILTER_DIMENSIONS else ())
+def _with_provisional(note: str, cites: dict[str, str]) -> str:
+    """``note``, and what the provisional mark means when a cited study carries it."""
+    if not any(c.endswith(PROVISIONAL_MARK) for c in cites.values()):
+        return note
+    return f"{note} {PROVISIONAL_NOTE}".strip()
+
+
+def by_code_table(findings: pd.DataFrame, codebook: Any, cites: dict[str, str], order: dict[str, int],
+                  params: ReportParams, dim: str, sheet: str = "", title: str = "") -> list[Table]:
+    """Findings per code of one dimension, with the studies reporting them and their citations."""
+    codes = _labels(codebook, dim, params.selected(dim))
     if not codes:
         return []
     ex = _exploded(findings, dim)
-    title = dimension_label(codebook, dim)
+    label_of_dim = dimension_label(codebook, dim)
     rows = []
     for code, label in codes.items():
         group = ex[ex[dim] == code]
         rows.append({
-            title: label,
+            label_of_dim: label,
             "Findings": group["finding_id"].nunique(),
             "Studies": group["record_id"].nunique(),
             "Citations": _cite_list(set(group["record_id"]), cites, order),
         })
-    return [Table(f"findings-by-{dim}".replace("_", "-"), f"Findings by {title.lower()}", pd.DataFrame(rows))]
+    return [Table(f"findings-by-{dim}".replace("_", "-"), title or f"Findings by {label_of_dim.lower()}", pd.DataFrame(rows),
+                  _with_provisional("", cites), sheet=sheet)]
 
 
 def _finding_rows(findings: pd.DataFrame, codebook: Any, cites: dict[str, str], order: dict[str, int],
@@ -208,11 +242,20 @@ def _finding_rows(findings: pd.DataFrame, codebook: Any, cites: dict[str, str], 
 
 
 def per_code_tables(findings: pd.DataFrame, codebook: Any, cites: dict[str, str], order: dict[str, int],
-                    params: ReportParams, dim: str, prefix: str, detail: tuple[str, ...]) -> list[Table]:
-    """One table of findings per code of ``dim`` (codes without findings get an empty table)."""
-    codes = _labels(codebook, dim, getattr(params, dim, ()) if dim in FILTER_DIMENSIONS else ())
+                    params: ReportParams, dim: str, prefix: str = "", detail: tuple[str, ...] | None = None,
+                    sheet: str = "") -> list[Table]:
+    """One table of findings per code of ``dim`` (codes without findings get an empty table).
+
+    ``prefix`` names the files (default ``findings-<dim>``); ``detail``: the dimensions
+    shown for each finding (default: every other dimension coded per finding).
+    """
+    codes = _labels(codebook, dim, params.selected(dim))
     if dim not in findings.columns and not codes:
         return []
+    prefix = prefix or f"findings-{dim}"
+    if detail is None:
+        dims = getattr(codebook, "dimensions", {}) or {}
+        detail = tuple(name for name, d in dims.items() if getattr(d, "applies_to_findings", True))
     tables = []
     for code, label in codes.items():
         if dim in findings.columns:
@@ -220,23 +263,31 @@ def per_code_tables(findings: pd.DataFrame, codebook: Any, cites: dict[str, str]
         else:
             subset = findings.iloc[0:0]
         frame = _finding_rows(subset, codebook, cites, order, tuple(d for d in detail if d != dim))
-        tables.append(Table(f"{prefix}-{code}".replace("_", "-"), f"{dimension_label(codebook, dim)}: {label}", frame))
+        tables.append(Table(f"{prefix}-{code}".replace("_", "-"), f"{dimension_label(codebook, dim)}: {label}", frame,
+                            _with_provisional("", cites), sheet=f"{sheet or dim.replace('_', ' ')} {code.replace('_', '-')}"))
     return tables
 
 
+def declared_tables(spec: TableSpec, findings: pd.DataFrame, codebook: Any, cites: dict[str, str],
+                    order: dict[str, int], params: ReportParams) -> list[Table]:
+    """The tables one declaration of the codebook's ``tables:`` gives."""
+    if spec.kind == "crosstab":
+        return crosstab_tables(findings, codebook, spec.dims[0], spec.dims[1], cites, order, params,
+                               citations=spec.citations, sheet=spec.sheet, title=spec.title)
+    if spec.kind == "by_code":
+        return by_code_table(findings, codebook, cites, order, params, spec.dims[0], sheet=spec.sheet, title=spec.title)
+    return per_code_tables(findings, codebook, cites, order, params, spec.dims[0], spec.name, spec.columns, spec.sheet)
+
+
 def evidence_tables(data: ReviewData, params: ReportParams) -> list[Table]:
-    """Every evidence table of a report, in the order they are presented."""
+    """The characteristics of the studies, then every table the codebook declares, in its order."""
     studies = select_studies(data, params)
     findings = select_findings(data, params, studies)
-    cites = citation_labels(data.included(params.stage))
-    order = {rid: i for i, rid in enumerate(sort_references(data.included(params.stage))["record_id"])}
+    shown = data.studies(params.stage, params.final)
+    cites = citations(shown)
+    order = {rid: i for i, rid in enumerate(sort_references(shown)["record_id"])}
     cb = data.codebook
     tables = [characteristics_table(data, studies, findings, cites)]
-    tables += crosstab_tables(findings, cb, "subgroup", "prevention_tier", cites, order, params)
-    tables += layer_table(findings, cb, cites, order, params, "determinant_layer")
-    tables += crosstab_tables(findings, cb, "subgroup", "determinant_layer", cites, order, params)[:1]
-    tables += per_code_tables(findings, cb, cites, order, params, "subgroup", "findings-subgroup",
-                              FINDING_DETAIL_DIMENSIONS)
-    tables += per_code_tables(findings, cb, cites, order, params, "recommendation_area", "findings-recommendation",
-                              FINDING_DETAIL_DIMENSIONS)
+    for spec in getattr(getattr(cb, "report", None), "tables", ()):
+        tables += declared_tables(spec, findings, cb, cites, order, params)
     return tables

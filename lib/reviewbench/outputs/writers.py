@@ -28,12 +28,14 @@ _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms
 
 @dataclass(frozen=True)
 class Table:
-    """One evidence table: a file-name stem, a human title, the rows and an optional note."""
+    """One evidence table: a file-name stem, a human title, the rows, an optional note and
+    an optional sheet name for the workbook (else one is made from the file name)."""
 
     name: str
     title: str
     frame: pd.DataFrame
     note: str = ""
+    sheet: str = ""
 
 
 def _cell(value: object) -> object:
@@ -134,21 +136,21 @@ def fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-#: Shorter sheet names (Excel allows 31 characters): table-name fragment -> replacement.
+#: Shorter sheet names (Excel allows 31 characters) for tables that do not name their
+#: sheet: table-name fragment -> replacement.
 SHEET_ABBREVIATIONS = (
     ("characteristics-of-included-studies", "characteristics"),
-    ("findings-recommendation-", "rec "),
-    ("findings-subgroup-", "subgroup "),
     ("findings-by-", ""),
-    ("prevention-tier", "tier"),
-    ("determinant-layer", "layer"),
     ("-and-", " x "),
 )
 
 
-def _sheet_title(name: str, used: set[str]) -> str:
-    for long, short in SHEET_ABBREVIATIONS:
-        name = name.replace(long, short)
+def _sheet_title(table: Table, used: set[str]) -> str:
+    name = table.sheet
+    if not name:
+        name = table.name
+        for long, short in SHEET_ABBREVIATIONS:
+            name = name.replace(long, short)
     base = re.sub(r"[\[\]:*?/\\']", "-", name)[:31].strip() or "table"
     title, n = base, 2
     while title.lower() in used:
@@ -167,7 +169,7 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
     wb.remove(wb.active)
     used: set[str] = set()
     for table in tables:
-        ws = wb.create_sheet(_sheet_title(table.name, used))
+        ws = wb.create_sheet(_sheet_title(table, used))
         frame = spreadsheet_frame(table.frame)
         ws.append([neutralise_formula(one_line(table.title))])
         ws["A1"].font = Font(bold=True)

@@ -16,6 +16,10 @@ The keys read here (all optional)::
       exclude: [protocol, editorial]
 
 A stage's own ``exclusion_reasons`` replace the top-level ones for that stage.
+
+A language model screens as the reviewer ``assist-<model>`` (see :mod:`reviewbench.assist`,
+which also reads the ``assist:`` block); its log counts among the decisions only when
+``reviewers:`` lists that name.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from ..project import SCREENING_STAGES, Project
 
 _REVIEWER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 RESERVED_NAMES = {"resolutions"}
+#: Reviewer names starting with this are language models (:func:`model_reviewer_name`).
+MODEL_PREFIX = "assist-"
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,18 @@ def check_reviewer_name(name: str) -> str:
             "reviewer", name, ["a name of letters, digits, '_', '.' or '-' (not 'resolutions'), e.g. alex"]
         )
     return name
+
+
+def model_reviewer_name(model: str) -> str:
+    """The reviewer name (and log file stem) of a language model: ``assist-`` and the
+    model's id with each run of characters other than letters, digits, ``_ . -`` as ``-``."""
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(model or "").strip()).strip("-.")
+    return check_reviewer_name((MODEL_PREFIX + slug)[:64])
+
+
+def is_model_reviewer(name: str) -> bool:
+    """Whether the reviewer ``name`` is a language model (see :func:`model_reviewer_name`)."""
+    return str(name).startswith(MODEL_PREFIX)
 
 
 def _reasons(value: Any) -> dict[str, str]:
@@ -140,21 +158,44 @@ def load_stage_settings(project: Project, stage: str) -> StageSettings:
 
 
 def resolve_reviewer(project: Project | None = None, reviewer: str | None = None) -> str:
-    """Who is screening: the ``reviewer`` argument (e.g. a notebook parameter), else the
-    environment variable ``REVIEWBENCH_REVIEWER``, else ``reviewer:`` in ``review.yml``,
-    else the only screener listed there. Raises :class:`ProjectError` when none is set.
+    """Who is screening: the ``reviewer`` argument, else the environment variable
+    ``REVIEWBENCH_REVIEWER``, else ``reviewer:`` in ``review.yml``, else the only screener
+    listed there. A name from the environment must be one of ``review.yml``'s reviewers
+    when it lists any. Raises :class:`ProjectError` when none is set.
     """
-    name = (reviewer or "").strip() or os.environ.get("REVIEWBENCH_REVIEWER", "").strip()
+    name = (reviewer or "").strip()
+    review = project.review() if project is not None else {}
+    team = _names(review.get("reviewers"))
+    if not name:
+        name = os.environ.get("REVIEWBENCH_REVIEWER", "").strip()
+        if name and team and name not in team:
+            raise ProjectError(f"REVIEWBENCH_REVIEWER={name} is not one of the reviewers in review.yml ({', '.join(team)})")
     if not name and project is not None:
-        review = project.review()
         name = str(review.get("reviewer") or "").strip()
         if not name:
             screeners = stage_settings(review, SCREENING_STAGES[0]).screeners
             if len(screeners) == 1:
                 name = screeners[0]
     if not name:
+        among = f" (one of review.yml's reviewers: {', '.join(team)})" if team else " (a reviewer listed in review.yml)"
         raise ProjectError(
-            "no reviewer set: pass reviewer='yourname' in the notebook's parameters, or set the "
-            "environment variable REVIEWBENCH_REVIEWER before starting Jupyter"
+            f"no reviewer set: start JupyterLab with the environment variable REVIEWBENCH_REVIEWER set to your id{among}, "
+            "e.g. `REVIEWBENCH_REVIEWER=yourid jupyter lab`"
         )
     return check_reviewer_name(name)
+
+
+def session_reviewer(project: Project) -> str:
+    """Who works in this notebook session (see :func:`resolve_reviewer`), or ``""`` when no
+    one is set: the notebooks then show read-only views, as under ``reviewbench run``."""
+    try:
+        return resolve_reviewer(project)
+    except (ProjectError, ParameterError):
+        return ""
+
+
+def reviewer_role(project: Project, name: str) -> str:
+    """The ``role`` of ``name`` among ``review.yml``'s reviewers (``screener`` when not given)."""
+    reviewers = project.review().get("reviewers") or {}
+    info = reviewers.get(name) if isinstance(reviewers, dict) else None
+    return str(info.get("role") or "screener") if isinstance(info, dict) else "screener"

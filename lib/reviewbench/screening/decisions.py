@@ -23,10 +23,10 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..errors import ParameterError
-from ..logs import append_rows, read_log, utc_timestamp
-from ..project import Project
-from .criteria import StageSettings, check_reviewer_name, check_stage, load_stage_settings
+from ..errors import ParameterError, Problem
+from ..logs import RowProblem, append_rows, check_log_rows, read_log, utc_timestamp
+from ..project import RESOLUTIONS, Project
+from .criteria import StageSettings, check_reviewer_name, check_stage, is_model_reviewer, load_stage_settings
 
 SCREENING_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
 FULL_TEXT_COLUMNS = SCREENING_COLUMNS + ["retrieval", "pdf"]
@@ -37,7 +37,8 @@ LOG_DECISIONS = DECISIONS + (RETRACT,)
 RETRIEVAL = ("retrieved", "not_retrieved")
 FINAL_COLUMNS = ["record_id", "decision", "reason", "retrieval"]
 CONFLICT = "conflict"
-RESOLUTIONS_FILE = "resolutions.csv"
+#: Final title/abstract decisions that send a record on to full-text assessment.
+FORWARD = ("include", "maybe")
 
 
 def log_columns(stage: str) -> list[str]:
@@ -47,12 +48,12 @@ def log_columns(stage: str) -> list[str]:
 
 def log_path(project: Project, stage: str, reviewer: str) -> Path:
     """``evidence/screening/<stage>/<reviewer>.csv``."""
-    return project.screening_dir(check_stage(stage)) / f"{check_reviewer_name(reviewer)}.csv"
+    return project.screening_log_file(check_stage(stage), check_reviewer_name(reviewer))
 
 
 def resolutions_path(project: Project, stage: str) -> Path:
     """``evidence/screening/<stage>/resolutions.csv``."""
-    return project.screening_dir(check_stage(stage)) / RESOLUTIONS_FILE
+    return project.resolutions_file(check_stage(stage))
 
 
 def _reason_code(reason: str, reasons: Mapping[str, str]) -> str:
@@ -63,6 +64,51 @@ def _reason_code(reason: str, reasons: Mapping[str, str]) -> str:
         if reason == label:
             return code
     return ""
+
+
+def row_problems(row: Mapping[str, str], settings: StageSettings, *, resolution: bool = False) -> list[RowProblem]:
+    """What is wrong with one row of a decision log at ``settings.stage`` (empty: valid).
+
+    The one set of rules for a decision: :func:`make_row` refuses a row that breaks one,
+    ``reviewbench validate`` reports each. ``resolution``: a row of ``resolutions.csv``,
+    which may not retract and may give a not-retrieved reason for an exclusion.
+    """
+    cell = lambda c: str(row.get(c) or "").strip()  # noqa: E731
+    found: list[RowProblem] = []
+    if not cell("record_id"):
+        found.append(RowProblem("record_id", cell("record_id"), "empty record_id", ("the id of a record being screened",)))
+    decision, reason, retrieval, pdf = cell("decision"), cell("reason"), cell("retrieval"), cell("pdf")
+    # A reviewer may withdraw a decision (undo of a first decision); an arbiter may not.
+    allowed = DECISIONS if resolution else LOG_DECISIONS
+    if decision not in allowed:
+        found.append(RowProblem("decision", decision, f"decision {decision!r} is not one of {', '.join(allowed)}", allowed))
+    if settings.stage != "full_text" and (retrieval or pdf):
+        found.append(RowProblem("retrieval", retrieval or pdf, "retrieval and pdf belong to the full_text stage",
+                                ("empty: retrieval and pdf belong to the full_text stage",)))
+    elif retrieval and retrieval not in RETRIEVAL:
+        found.append(RowProblem("retrieval", retrieval, f"retrieval {retrieval!r} is not one of retrieved, not_retrieved (or empty)", RETRIEVAL))
+    if decision == RETRACT:
+        pass
+    elif retrieval == "not_retrieved":
+        if decision != "exclude":
+            found.append(RowProblem("decision", decision, f"decision {decision!r}: a report not retrieved cannot be assessed, so it is an exclusion",
+                                    ("exclude (a report not retrieved cannot be assessed for eligibility)",)))
+        valid = tuple(settings.not_retrieved_reasons)
+        if not reason or (valid and reason not in valid):
+            found.append(RowProblem("reason", reason, f"reason {reason!r} is not one of the not_retrieved_reasons of review.yml ({', '.join(valid)})"
+                                    if reason else "a report not retrieved needs a reason", valid or ("why the report could not be obtained",)))
+    elif decision == "exclude":
+        reasons = settings.exclusion_reasons
+        if reason and reasons and reason not in reasons and not (resolution and reason in settings.not_retrieved_reasons):
+            found.append(RowProblem("reason", reason, f"reason {reason!r} is not an exclusion reason of review.yml ({', '.join(sorted(reasons))})", tuple(reasons)))
+        if not reason and settings.reason_required:
+            found.append(RowProblem("reason", reason, f"an exclusion at {settings.stage} needs a reason" + (f" ({', '.join(reasons)})" if reasons else ""),
+                                    tuple(reasons) or ("a reason for the exclusion",)))
+    try:
+        check_reviewer_name(cell("reviewer"))
+    except ParameterError as exc:
+        found.append(RowProblem("reviewer", exc.value, f"reviewer {exc.value!r} is not a name of letters, digits, '_', '.' or '-' (nor 'resolutions')", tuple(exc.valid or ())))
+    return found
 
 
 def make_row(
@@ -78,57 +124,53 @@ def make_row(
     resolution: bool = False,
     timestamp: str | None = None,
 ) -> dict[str, str]:
-    """One validated log row. Raises :class:`ParameterError` saying what is wrong.
+    """One log row, checked by :func:`row_problems`. Raises :class:`ParameterError` saying
+    what is wrong.
 
-    Exclusions at a stage with ``reason_required`` (full text by default) need a reason
-    from ``review.yml``; a report not retrieved needs one of ``not_retrieved_reasons``.
+    The decision may be in any case, and an exclusion reason may be given by its
+    description: both are written in the log's own spelling. Exclusions at a stage with
+    ``reason_required`` (full text by default) need a reason from ``review.yml``; a report
+    not retrieved needs one of ``not_retrieved_reasons``.
     """
-    stage = settings.stage
-    record_id = str(record_id or "").strip()
-    if not record_id:
-        raise ParameterError("record_id", record_id, ["the id of a record being screened"])
     decision = str(decision or "").strip().lower()
-    allowed = DECISIONS if resolution else LOG_DECISIONS
-    if decision not in allowed:
-        raise ParameterError("decision", decision, list(allowed))
     reason = str(reason or "").strip()
     retrieval = str(retrieval or "").strip()
     pdf = str(pdf or "").strip()
-    if stage != "full_text" and (retrieval or pdf):
-        raise ParameterError("retrieval", retrieval or pdf, ["empty: retrieval and pdf belong to the full_text stage"])
-    if retrieval and retrieval not in RETRIEVAL:
-        raise ParameterError("retrieval", retrieval, list(RETRIEVAL))
     if decision == RETRACT:
-        reason, retrieval, pdf = "", "", ""
-    elif retrieval == "not_retrieved":
-        if decision != "exclude":
-            raise ParameterError(
-                "decision", decision, ["exclude (a report not retrieved cannot be assessed for eligibility)"]
-            )
-        valid = list(settings.not_retrieved_reasons)
-        if not reason or (valid and reason not in valid):
-            raise ParameterError("reason", reason, valid or ["why the report could not be obtained"])
-    elif decision == "exclude":
-        reasons = settings.exclusion_reasons
-        if reason and reasons:
-            code = _reason_code(reason, reasons)
-            if not code and not (resolution and reason in settings.not_retrieved_reasons):
-                raise ParameterError("reason", reason, list(reasons))
-            reason = code or reason
-        if not reason and settings.reason_required:
-            raise ParameterError("reason", reason, list(reasons) or ["a reason for the exclusion"])
+        reason = ""
+    elif decision == "exclude" and retrieval != "not_retrieved" and reason:
+        reason = _reason_code(reason, settings.exclusion_reasons) or reason
     row = {
-        "record_id": record_id,
+        "record_id": str(record_id or "").strip(),
         "decision": decision,
         "reason": reason,
         "note": str(note or "").replace("\r\n", "\n").strip(),
-        "reviewer": check_reviewer_name(reviewer),
+        "reviewer": str(reviewer or "").strip(),
         "timestamp": timestamp or utc_timestamp(),
     }
-    if stage == "full_text" and not resolution:
-        row["retrieval"] = retrieval
-        row["pdf"] = pdf
+    problems = row_problems({**row, "retrieval": retrieval, "pdf": pdf}, settings, resolution=resolution)
+    if problems:
+        raise problems[0].error()
+    if settings.stage == "full_text" and not resolution:
+        row["retrieval"], row["pdf"] = ("", "") if decision == RETRACT else (retrieval, pdf)
     return row
+
+
+def check_decision_log(path: Path, settings: StageSettings) -> list[Problem]:
+    """Problems in one decision log of ``settings.stage`` (a reviewer's or ``resolutions.csv``),
+    each with its line: the header, :func:`row_problems` of every row, the timestamps,
+    and rows naming another reviewer than the file's."""
+    resolution = path.stem == RESOLUTIONS
+    expected = RESOLUTION_COLUMNS if resolution else log_columns(settings.stage)
+
+    def problems(row: dict[str, str]) -> list[RowProblem | str]:
+        found: list[RowProblem | str] = list(row_problems(row, settings, resolution=resolution))
+        reviewer = row.get("reviewer", "").strip()
+        if not resolution and reviewer and reviewer != path.stem:
+            found.append(f"reviewer {reviewer!r} differs from the file's reviewer {path.stem!r} (each reviewer writes only their own log)")
+        return found
+
+    return check_log_rows(path, expected, problems, "record_id", allow_extra=settings.stage == "full_text")
 
 
 def record_decision(
@@ -165,11 +207,16 @@ def read_reviewer_log(project: Project, stage: str, reviewer: str) -> pd.DataFra
 
 
 def reviewers_with_logs(project: Project, stage: str) -> list[str]:
-    """Names of the reviewers who have a log at ``stage`` (sorted)."""
+    """Names of the reviewers who have a log at ``stage`` (sorted). A language model's log
+    (``assist-<model>.csv``) counts only when ``review.yml`` lists the model as a reviewer."""
     folder = project.screening_dir(check_stage(stage))
     if not folder.is_dir():
         return []
-    return sorted(p.stem for p in folder.glob("*.csv") if p.name != RESOLUTIONS_FILE)
+    names = sorted(p.stem for p in folder.glob("*.csv") if p.stem != RESOLUTIONS)
+    if any(is_model_reviewer(name) for name in names):
+        listed = set(load_stage_settings(project, stage).screeners)
+        names = [name for name in names if not is_model_reviewer(name) or name in listed]
+    return names
 
 
 def _latest_effective(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -229,22 +276,28 @@ def _agreed_reason(reasons: list[str]) -> str:
     return next(r for r in reasons if counts.get(r) == best)
 
 
-def final_decisions(project: Project, stage: str, clusters: pd.DataFrame | None = None) -> pd.DataFrame:
+def final_decisions(project: Project, stage: str, clusters: pd.DataFrame | None = None, *, humans_only: bool = False) -> pd.DataFrame:
     """One row per screened record: ``record_id, decision, reason, retrieval``.
 
     A record's decision is the resolution in ``resolutions.csv`` if there is one, else the
     reviewers' decision when they agree (or only one has screened it), else ``conflict``.
+    A language model listed as a reviewer never decides alone: a record only models have
+    screened has no decision yet. ``humans_only``: leave the models' decisions out.
     Reasons: the resolution's, else the reason most reviewers gave (ties: the first
     reviewer in alphabetical order). ``retrieval`` (full text only, else empty) is
     ``not_retrieved`` for an exclusion that a reviewer logged as not retrieved, else
     ``retrieved``. Sorted by ``record_id``.
     """
     current = current_decisions(project, stage, clusters=clusters)
+    by_model = current["reviewer"].map(is_model_reviewer).astype(bool)
+    if humans_only:
+        current, by_model = current[~by_model], by_model[~by_model]
+    alone = set(current.loc[by_model, "record_id"]) - set(current.loc[~by_model, "record_id"])
     resolved = read_resolutions(project, stage, clusters=clusters).set_index("record_id")
     settings = load_stage_settings(project, stage)
     not_retrieved_reasons = set(settings.not_retrieved_reasons)
     out: list[dict[str, str]] = []
-    ids = sorted(set(current["record_id"]) | set(resolved.index))
+    ids = sorted((set(current["record_id"]) - alone) | set(resolved.index))
     by_record = {rid: grp for rid, grp in current.groupby("record_id", sort=False)} if not current.empty else {}
     for rid in ids:
         grp = by_record.get(rid)

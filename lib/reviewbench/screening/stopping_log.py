@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, Problem
-from ..logs import append_rows, latest, read_log, utc_timestamp
+from ..logs import RowProblem, append_rows, check_log_rows, latest, read_log, utc_timestamp
 from ..project import Project
 from .criteria import check_reviewer_name
 
@@ -37,7 +37,7 @@ STOPPABLE_STAGES = ("title_abstract",)
 
 def stopping_log_path(project: Project) -> Path:
     """Where the stop decisions of a project are kept."""
-    return project.evidence / "screening" / "stopping.csv"
+    return project.stopping_log_file
 
 
 def record_stop(
@@ -70,23 +70,21 @@ def _append(
     project: Project, stage: str, reviewer: str, decision: str, *,
     criterion: str = "", estimated_recall: float | None = None, screened: int | None = None, note: str = "",
 ) -> dict[str, str]:
-    """Check one row of the stopping log and append it (nothing is written if it is wrong)."""
-    if stage not in STOPPABLE_STAGES:
-        raise ParameterError("stage", stage, list(STOPPABLE_STAGES))
-    if estimated_recall is not None and not (0.0 <= float(estimated_recall) <= 1.0):
-        raise ParameterError("estimated_recall", estimated_recall, ["a share between 0 and 1"])
-    if screened is not None and int(screened) < 0:
-        raise ParameterError("screened", screened, ["a number of records, 0 or more"])
+    """Check one row of the stopping log (:func:`row_problems`) and append it (nothing is
+    written if it is wrong)."""
     row = {
         "stage": stage,
         "decision": decision,
         "criterion": criterion,
         "estimated_recall": "" if estimated_recall is None else f"{float(estimated_recall):.4f}",
         "screened": "" if screened is None else str(int(screened)),
-        "reviewer": check_reviewer_name(reviewer),
+        "reviewer": str(reviewer or "").strip(),
         "note": note,
         "timestamp": utc_timestamp(),
     }
+    problems = row_problems(row)
+    if problems:
+        raise problems[0].error()
     append_rows(stopping_log_path(project), [row], STOP_COLUMNS)
     return row
 
@@ -111,13 +109,16 @@ def sample_start(project: Project, stage: str, reviewer: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def stop_problems(row: dict[str, str]) -> list[str]:
-    """What is wrong with one row of the stopping log (empty when it is valid)."""
+def row_problems(row: dict[str, str], settings: None = None) -> list[RowProblem]:
+    """What is wrong with one row of the stopping log (empty when it is valid): the rules
+    the writer refuses a row by and ``reviewbench validate`` reports. The log has no
+    settings of its own."""
     found = []
-    if row.get("stage") not in STOPPABLE_STAGES:
-        found.append(f"stage {row.get('stage')!r} cannot be stopped early (only {', '.join(STOPPABLE_STAGES)})")
-    if row.get("decision") not in STOP_DECISIONS:
-        found.append(f"decision {row.get('decision')!r} is not one of {', '.join(STOP_DECISIONS)}")
+    stage, decision = row.get("stage", ""), row.get("decision", "")
+    if stage not in STOPPABLE_STAGES:
+        found.append(RowProblem("stage", stage, f"stage {stage!r} cannot be stopped early (only {', '.join(STOPPABLE_STAGES)})", STOPPABLE_STAGES))
+    if decision not in STOP_DECISIONS:
+        found.append(RowProblem("decision", decision, f"decision {decision!r} is not one of {', '.join(STOP_DECISIONS)}", STOP_DECISIONS))
     recall = row.get("estimated_recall", "")
     if recall:
         try:
@@ -125,19 +126,23 @@ def stop_problems(row: dict[str, str]) -> list[str]:
         except ValueError:
             value = math.nan
         if not 0.0 <= value <= 1.0:  # also false for nan
-            found.append(f"estimated_recall {recall!r} is not a share between 0 and 1")
+            found.append(RowProblem("estimated_recall", recall, f"estimated_recall {recall!r} is not a share between 0 and 1", ("a share between 0 and 1",)))
     screened = row.get("screened", "")
     if screened and not screened.isdigit():
-        found.append(f"screened {screened!r} is not a number of records")
-    elif not screened and row.get("decision") == "sample":
-        found.append("a random sample needs 'screened': the number of decisions before it began")
-    if not row.get("reviewer"):
-        found.append("no reviewer: name who decided to stop")
+        found.append(RowProblem("screened", screened, f"screened {screened!r} is not a number of records", ("a number of records, 0 or more",)))
+    elif not screened and decision == "sample":
+        found.append(RowProblem("screened", screened, "a random sample needs 'screened': the number of decisions before it began", ("a number of records, 0 or more",)))
+    reviewer = row.get("reviewer", "")
+    if not reviewer:
+        found.append(RowProblem("reviewer", reviewer, "no reviewer: name who decided to stop", ("the name of who decided",)))
+    else:
+        try:
+            check_reviewer_name(reviewer)
+        except ParameterError as exc:
+            found.append(RowProblem("reviewer", reviewer, f"reviewer {reviewer!r} is not a name of letters, digits, '_', '.' or '-'", tuple(exc.valid or ())))
     return found
 
 
 def check_stopping_log(path: Path) -> list[Problem]:
     """Problems in the stopping log, each with its line."""
-    from ..validate import check_log_rows
-
-    return check_log_rows(path, STOP_COLUMNS, stop_problems, "")  # rows name no record
+    return check_log_rows(path, STOP_COLUMNS, row_problems, "")  # rows name no record

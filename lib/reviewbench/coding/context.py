@@ -1,0 +1,450 @@
+"""Context checks: whether a cue that matched is a cue where it stands.
+
+A keyword such as "migrant", "trans" or "online" matches many sentences that are not
+about that group: "no trans participants took part" (negation), "migrant farm workers
+formed the comparison group" (another group), "recruited online" (a study method),
+"the search term 'trafficking'" (a word mentioned, not used), "trans-Pennine" (a prefix).
+Each check below looks at the words around a hit and returns the reason it is not a
+cue in context, or ``None``. A dimension names the checks its hits go through
+(``context: [negation, comparison, methods, prefixes]`` in the codebook); nothing here
+knows any dimension or code.
+
+The checks read words, not parses. They work on tokens (runs of letters and digits)
+grouped into clauses: a clause ends at ``; : . ! ?`` or brackets and before a word of
+:data:`CLAUSE_WORDS` ("but", "although", "whereas" ...); commas separate phrases.
+
+The word lists are data: :data:`ENGLISH` holds the built-in lists, in the codebook's
+phrase language (``*`` ends a stem); a codebook's top-level ``context`` mapping adds
+its own words to any list (``other_groups`` is empty until a review names the groups
+it compares its population with, e.g. clients or farm workers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+# --------------------------------------------------------------------------- word lists
+
+ENGLISH: dict[str, tuple[str, ...]] = {
+    # words that negate the noun phrase after them ("no trans participants")
+    "negators": ("no", "none", "neither", "nor", "not", "never", "zero", "rather than", "instead of", "absence of",
+                 "no one", "nobody"),
+    # predicates saying a group was (or was not) in a study
+    "participation": ("recruit*", "includ*", "enrol*", "enroll*", "sampled", "interviewed", "surveyed",
+                      "took part", "take part", "taking part", "takes part", "participat*", "responded",
+                      "represented", "in the sample", "in the study", "completed the survey*", "were present",
+                      "part of the study", "part of this study", "part of the sample", "part of the survey",
+                      "among the participants", "among participants", "among the respondents", "among those interviewed",
+                      "was present", "identified", "consented"),
+    # verbs a study uses to say whom it covered or told apart ("did not distinguish migrants")
+    "sampling_verbs": ("includ*", "recruit*", "sampl*", "interview*", "survey*", "enrol*", "distinguish*",
+                       "separat*", "disaggregat*", "stratif*", "analys*", "analyz*", "record*", "report*",
+                       "identif*", "collect*", "ask*", "differentiat*", "break down", "broken down", "examin*",
+                       "captur*", "measur*", "count*", "results by", "results for", "data by", "figures by",
+                       "results separately", "breakdown by", "broken down by"),
+    # person nouns: a modifier followed by one of these describes people
+    "people": ("women", "woman", "men", "man", "people", "person*", "worker*", "participant*", "girls",
+               "girl", "boys", "boy", "adults", "individuals", "respondents", "interviewees", "youth*",
+               "mothers", "residents", "clients", "users", "patients", "attendees", "survivors"),
+    # groups that are not the review's population (a review adds its own)
+    "other_groups": (),
+    # markers of a comparison or control group
+    "comparison": ("comparison group*", "control group*", "controls", "control participants",
+                   "reference group*", "comparator*", "comparison sample*", "control sample*"),
+    # nouns of study methods: a cue right before one describes the method ("online survey")
+    "methods_nouns": ("survey", "surveys", "questionnaire", "questionnaires", "interview", "interviews",
+                      "focus group*", "panel", "panels", "version", "versions", "recruitment", "sampling",
+                      "data collection", "consultation", "consultations", "form", "forms", "consent", "study",
+                      "studies", "fieldwork", "search", "searches"),
+    # verbs of study methods: a cue right after one describes how ("recruited online")
+    "methods_verbs": ("recruit*", "interview*", "survey*", "sampled", "contacted", "conducted", "administered",
+                      "completed", "collected", "distributed", "held", "approached"),
+    # words that introduce a term mentioned rather than used ("the search term 'trafficking'")
+    "mention": ("term", "terms", "word", "words", "keyword*", "label", "labelled", "labeled", "called",
+                "search string*"),
+}
+
+# Words in the checks' own logic (grammar, not cues): kept here, not in the codebook.
+CLAUSE_WORDS = frozenset({"but", "yet", "although", "though", "whereas", "while", "whilst", "however",
+                          "because", "despite", "unlike"})
+# a clause opened by one of these ends at its first comma ("Although X, Y")
+SUBORDINATORS = frozenset({"although", "though", "whereas", "while", "whilst", "because", "despite", "unlike",
+                           "if", "since", "when"})
+# after a negated subject ("none of the participants"), what says the group is absent
+IDENTIFYING = ("were", "was", "are", "is", "identified as", "identify as", "identifying as", "described themselves as",
+               "reported being", "said they were", "had been")
+AUXILIARIES = frozenset({"was", "were", "is", "are", "be", "been", "being", "had", "has", "have", "did",
+                         "do", "does", "could", "would", "should", "will", "may", "might", "can", "ever"})
+PREPOSITIONS = frozenset({"between", "in", "at", "on", "from", "to", "with", "by", "for", "than", "among",
+                          "amongst", "after", "before", "during", "about", "across", "into", "over", "under",
+                          "within", "without", "through", "via", "against", "towards", "around", "since"})
+RELATIVES = frozenset({"who", "whom", "whose", "that", "which", "where", "when"})
+PRONOUNS = frozenset({"they", "them", "their", "she", "he", "her", "his", "it", "its", "we", "our", "i"})
+COMMON_VERBS = frozenset({"said", "took", "made", "gave", "felt", "saw", "went", "found", "got", "told",
+                          "knew", "thought", "came", "left", "became", "kept", "sold", "paid", "met", "ran",
+                          "say", "report", "reports", "describe", "describes", "said", "feel", "feels"})
+# "n't" splits into a token such as "didn" and a "t"
+SHORT_NEGATIVES = frozenset({"didn", "wasn", "weren", "isn", "aren", "hadn", "hasn", "haven", "couldn",
+                             "wouldn", "don", "doesn", "cannot", "shouldn", "won"})
+NOT_NEGATING_AFTER = {"no": frozenset({"longer", "doubt", "matter", "less", "more"}),
+                      "not": frozenset({"only", "just", "least", "all", "always", "necessarily", "yet"})}
+CONJUNCTIONS = frozenset({"and", "or", "but", "so", "then", "while", "nor"})
+PREFIXES = frozenset({"anti", "counter", "non"})  # "anti-trafficking", "non-migrant": not the group
+GAP_WORDS = frozenset({"via", "through", "by", "using", "the", "an", "a", "on"})  # "recruited via the internet"
+FAILING = frozenset({"without", "failed", "unable", "fail", "fails"})  # "failed to recruit", "without including"
+CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor", "absence"})  # negate what follows, whatever the verb
+QUANTIFIERS = frozenset({"many", "most", "some", "all", "several", "half", "few", "of", "both", "each"})
+NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
+VERB_ENDINGS = ("ed",)
+
+
+@dataclass(frozen=True)
+class ContextWords:
+    """The word lists the checks read: the built-in English lists plus a codebook's own."""
+
+    lists: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def build(cls, extra: Mapping[str, Any] | None = None) -> "ContextWords":
+        merged = {key: tuple(words) for key, words in ENGLISH.items()}
+        for key, words in (extra or {}).items():
+            merged[key] = merged.get(key, ()) + tuple(words or ())
+        return cls(merged)
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        return self.lists.get(key, ())
+
+    def __hash__(self) -> int:  # lists are fixed once built
+        return id(self)
+
+
+DEFAULT_WORDS = ContextWords.build()
+
+
+# --------------------------------------------------------------------------- helpers
+# ``doc`` is a :class:`reviewbench.coding.keywords._Text`: tokens, their clauses and the
+# separators between them, and phrase spans as token ranges.
+
+
+def _is_verbish(doc: Any, i: int) -> bool:
+    tok = doc.toks[i]
+    if tok in AUXILIARIES or tok in COMMON_VERBS or tok in SHORT_NEGATIVES:
+        return True
+    return len(tok) > 4 and tok.endswith(VERB_ENDINGS) and not doc.joined(i)
+
+
+def _negator_ranges(doc: Any, words: ContextWords) -> list[tuple[int, int]]:
+    """Token ranges of negators, less "no longer", "not only" and the like; "didn't" too."""
+    out = []
+    for s, e in doc.phrase_tokens(words["negators"]):
+        after = NOT_NEGATING_AFTER.get(doc.toks[s])
+        if after and e + 1 < len(doc.toks) and doc.toks[e + 1] in after:
+            continue
+        out.append((s, e))
+    for i, tok in enumerate(doc.toks):
+        if tok in SHORT_NEGATIVES:
+            end = i + 1 if i + 1 < len(doc.toks) and doc.toks[i + 1] == "t" else i
+            out.append((i, end))
+    return out
+
+
+def _starts(ranges: list[tuple[int, int]]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for a, b in ranges:
+        out[a] = max(b, out.get(a, b))
+    return out
+
+
+# --------------------------------------------------------------------------- negation
+
+
+def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
+    """Reason when tokens ``a..b`` are inside a negation that says the group is absent.
+
+    Four shapes, all within one clause:
+
+    * a negated noun phrase: "no trans participants", "none of the migrant women", "not
+      street-based", "rather than on the street", "the absence of trans women" — when it is
+      the object, or the subject of a verb of taking part ("no male sex workers were
+      recruited"); "no migrant women reported violence" still speaks about migrant women,
+      so there the phrase is kept;
+    * a clause that opens with a negated subject whose verb is one of taking part or of
+      being: "no women who sold sex from flats took part", "none of the participants
+      identified as trans";
+    * the subject of a negated verb of taking part: "trans women were not recruited",
+      "migrant men did not take part", "... were excluded";
+    * the object of a negated verb of sampling or telling apart: "did not include trans
+      people", "did not report results by migration status, setting or gender",
+      "excluded migrants".
+    """
+    negators = _negator_ranges(doc, words)
+    negator_at = {k for s0, e0 in negators for k in range(s0, e0 + 1)}
+    negator_by_end = {e0: s0 for s0, e0 in negators}
+    participation = _starts(doc.phrase_tokens(words["participation"]))
+    clause = doc.clause[a]
+    # 1. a negated noun phrase: walk back over the phrase's own words to its determiner
+    i, steps = a - 1, 0
+    while i >= 0 and steps < 6 and doc.clause[i] == clause and doc.sep[i + 1] not in (",", "strong"):
+        if i in negator_by_end:
+            first = doc.toks[negator_by_end[i]]
+            if first in CONTRASTIVE:
+                return f"negated ('{' '.join(doc.toks[negator_by_end[i]:i + 1])} ...')"
+            if first == "not" and (i != a - 1 or (i > 0 and doc.toks[i - 1] in ("did", "do", "does"))):
+                break  # "not" negates the word right after it, and "did not" a verb
+            if _np_negation_holds(doc, a, b, clause, participation, words):
+                return f"negated ('{' '.join(doc.toks[negator_by_end[i]:i + 1])} ...')"
+            break
+        tok = doc.toks[i]
+        if tok in PREPOSITIONS and i - 1 in negator_by_end and doc.toks[negator_by_end[i - 1]] in CONTRASTIVE:
+            i -= 1  # "rather than on the street"
+            continue
+        if tok in AUXILIARIES or tok in PREPOSITIONS or tok in RELATIVES or tok in PRONOUNS or tok in COMMON_VERBS:
+            break
+        if tok not in NP_JOINERS and _is_verbish(doc, i):
+            break
+        i -= 1
+        steps += 1
+    # 1b. a clause that opens with a negated subject: "no women who sold sex from flats took
+    # part", "there were no ... in the sample", "none of the participants identified as trans"
+    opener = _clause_negator(doc, a, clause, negators, words)
+    if opener is not None and doc.toks[opener] == "absence":
+        return "negated ('absence of ...')"  # "the absence of women who sold sex from flats"
+    if opener is not None:
+        if any(k in participation and not _reduced_relative(doc, k, participation[k], clause)
+               for k in range(b + 1, min(len(doc.toks), b + 13)) if doc.clause[k] == clause):
+            return f"negated ('{doc.toks[opener]} ...')"
+        identifying = doc.phrase_tokens(IDENTIFYING)
+        if any(opener < s0 and e0 < a and doc.clause[s0] == clause for s0, e0 in identifying):
+            return f"negated ('{doc.toks[opener]} ...')"
+    # 2. the subject of a negated verb of taking part
+    j = b + 1
+    end = min(len(doc.toks), b + 10)
+    while j < end and doc.clause[j] == clause and doc.sep[j] != ",":
+        k = participation.get(j)
+        if k is not None and any(n in negator_at for n in range(max(a + 1, j - 3), j) if doc.clause[n] == clause):
+            return f"subject of a negated '{' '.join(doc.toks[j:k + 1])}'"
+        if doc.toks[j] in ("excluded", "absent", "missing", "omitted") and doc.toks[j - 1] in AUXILIARIES:
+            return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}'"
+        j += 1
+    # 3. the object of a negated verb of sampling or telling apart
+    sampling = _starts(doc.phrase_tokens(words["sampling_verbs"]))
+    i = a - 1
+    while i >= 0 and i >= a - 12 and doc.clause[i] == clause:
+        if doc.sep[i + 1] == "," and doc.toks[i + 1] in CONJUNCTIONS:
+            break
+        if doc.toks[i] in ("excluded", "excluding", "omitted", "omitting"):
+            return f"object of '{doc.toks[i]}'"
+        if i in sampling and any((n in negator_at or doc.toks[n] in FAILING) for n in range(max(0, i - 3), i) if doc.clause[n] == clause):
+            return f"object of a negated '{doc.toks[i]}'"
+        i -= 1
+    return None
+
+
+def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int]], words: ContextWords) -> int | None:
+    """The negator that opens the clause of token ``a`` ("No ...", "but none of ...",
+    "There were no ..."), when it stands before ``a``."""
+    first = a
+    while first > 0 and doc.clause[first - 1] == clause:
+        first -= 1
+    lead = first + (1 if doc.toks[first] in CLAUSE_WORDS or doc.toks[first] in CONJUNCTIONS else 0)
+    if doc.toks[lead:lead + 2] in (["there", "were"], ["there", "was"], ["there", "are"], ["there", "is"]):
+        lead += 2
+    if lead < a and doc.toks[lead] in ("the", "an"):
+        lead += 1
+    if lead >= a:
+        return None
+    people = {p0 for p0, _ in doc.phrase_tokens(words["people"])}
+    for s0, e0 in negators:
+        if s0 != lead or s0 >= a:
+            continue
+        if doc.toks[s0] in ("no", "none", "neither", "nobody"):
+            return s0
+        if doc.toks[s0] == "absence" and any(k in people for k in range(e0 + 1, min(a + 1, e0 + 3))):
+            return s0  # "the absence of women who ...", not "the absence of services for migrant women"
+    return None
+
+
+def _reduced_relative(doc: Any, k: int, end: int, clause: int) -> bool:
+    """Whether the verb of taking part at ``k..end`` qualifies a noun ("the women interviewed
+    had ..."): no auxiliary before it, and another verb right after it."""
+    if k > 0 and doc.toks[k - 1] in AUXILIARIES:
+        return False
+    after = end + 1
+    return after < len(doc.toks) and doc.clause[after] == clause and doc.sep[after] not in (",", "strong") and _is_verbish(doc, after)
+
+
+def _np_negation_holds(doc: Any, a: int, b: int, clause: int, participation: dict[int, int], words: ContextWords) -> bool:
+    """After "no X": negated unless X names people and is the subject of a verb other than
+    taking part ("no migrant women reported ..." still speaks about migrant women, "no video
+    sessions were delivered" says there were none)."""
+    j, steps = b + 1, 0
+    n = len(doc.toks)
+    while j < n and steps < 4 and doc.clause[j] == clause and doc.sep[j] not in (",", "strong"):
+        tok = doc.toks[j]
+        if tok in AUXILIARIES or tok in PREPOSITIONS or tok in RELATIVES or _is_verbish(doc, j) or j in participation:
+            break
+        j += 1
+        steps += 1
+    if j >= n or doc.clause[j] != clause or doc.sep[j] in (",", "strong") or doc.toks[j] in PREPOSITIONS:
+        return True  # the phrase is an object or stands alone: "a sample with no trans participants"
+    if doc.toks[j] in RELATIVES:  # "no men who sold sex took part": look for the clause's verb of taking part
+        return any(k in participation for k in range(j + 1, min(n, j + 9)) if doc.clause[k] == clause)
+    k = j
+    while k < n and doc.toks[k] in AUXILIARIES and doc.clause[k] == clause:
+        k += 1
+    people = {p0 for p0, _ in doc.phrase_tokens(words["people"])}
+    if k > j and not any(t in people for t in range(a, j)):
+        return True  # a thing, not people, in the passive: "no video sessions were delivered"
+    if k < n and k in participation:
+        # "no migrant women interviewed reported ...": a participle right after the phrase,
+        # then the clause's own verb: the sentence speaks about them
+        return not (k == j and _reduced_relative(doc, k, participation[k], clause))
+    return False
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[tuple[int, int]]) -> str | None:
+    """Reason when tokens ``a..b`` describe a group other than the population.
+
+    * the cue modifies one of the review's ``other_groups`` ("migrant farm workers",
+      "male clients");
+    * the group is said not to be the population ("refugee women who had never sold
+      sex", "non-sex-working migrants");
+    * the cue stands by a comparison-group marker and is not tied to a population term
+      ("migrant women formed the comparison group").
+    """
+    clause = doc.clause[a]
+    pop_starts = {p0 for p0, _ in population}
+    # 1. the cue modifies another group: look along its noun phrase, up to its verb
+    others = _starts(doc.phrase_tokens(words["other_groups"]))
+    j = b + 1
+    while j < len(doc.toks) and j <= b + 3 and doc.clause[j] == clause and doc.sep[j] not in (",", "strong", "'"):
+        if j in pop_starts or doc.toks[j] in RELATIVES or (j not in others and _is_verbish(doc, j)):
+            break
+        if j in others:
+            return f"describes another group ('{' '.join(doc.toks[a:others[j] + 1])}')"
+        j += 1
+    # "their clients, many of whom were migrants": a relative clause about another group
+    ends = {e for _, e in doc.phrase_tokens(words["other_groups"])}
+    for r in range(a - 1, max(-1, a - 7), -1):
+        if doc.toks[r] in ("whom", "who", "them") and doc.clause[r] == clause:
+            e = r - 1  # the noun the relative is about, past "many of", "most of" ...
+            while e >= 0 and doc.toks[e] in QUANTIFIERS:
+                e -= 1
+            if e in ends:
+                return f"describes another group ('{' '.join(doc.toks[e:b + 1])}')"
+            break
+    # "street cleaners and other outdoor workers": one of the same kind as another group
+    if a >= 2 and doc.toks[a - 1] == "other" and doc.toks[a - 2] in ("and", "or", "like", "as"):
+        if a - 3 in ends and doc.clause[a - 3] == clause:
+            return f"describes another group ('{' '.join(doc.toks[a - 3:b + 1])}')"
+    # 2. the group is said not to be the population
+    for p0, p1 in population:
+        if doc.clause[p0] != clause or not _population_negated(doc, p0):
+            continue
+        if p0 > b and p0 - b <= 10:
+            return f"a group that is not the population ('{' '.join(doc.toks[p0 - 2:p1 + 1])}')"
+        if p1 < a and a - p1 <= 3:
+            return f"a group that is not the population ('{' '.join(doc.toks[max(0, p0 - 1):p1 + 1])}')"
+    # 3. a comparison or control group: next to the cue, or the subject of its clause
+    first = a
+    while first > 0 and doc.clause[first - 1] == clause:
+        first -= 1
+    for m0, m1 in doc.phrase_tokens(words["comparison"]):
+        if doc.clause[m0] == clause and m0 - first <= 2 and m1 < a and not any(p0 > m1 and p1 < a for p0, p1 in population):
+            return f"in a comparison group ('{' '.join(doc.toks[m0:m1 + 1])}' ... '{' '.join(doc.toks[a:b + 1])}')"
+    tied = any(0 < p0 - b <= 3 or (p0 <= a <= p1) for p0, p1 in population if doc.clause[p0] == clause and not _population_negated(doc, p0))
+    if not tied:
+        for m0, m1 in doc.phrase_tokens(words["comparison"]):
+            if doc.clause[m0] == clause and (0 <= m0 - b <= 5 or 0 <= a - m1 <= 5):
+                return f"in a comparison group ('{' '.join(doc.toks[m0:m1 + 1])}')"
+    return None
+
+
+def _population_negated(doc: Any, p0: int) -> bool:
+    """Whether a population term is negated: "never sold sex", "did not sell sex", "non-sex-working"."""
+    if p0 > 0 and doc.toks[p0 - 1] == "non" and doc.sep[p0] == "-":
+        return True
+    for n in range(max(0, p0 - 2), p0):
+        tok = doc.toks[n]
+        if tok in ("never", "not") or tok in SHORT_NEGATIVES or (tok == "t" and n > 0 and doc.toks[n - 1] in SHORT_NEGATIVES):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def methods(doc: Any, a: int, b: int, words: ContextWords, population: list[tuple[int, int]]) -> str | None:
+    """Reason when tokens ``a..b`` describe how a study was done, or name a word.
+
+    * the cue right before a methods noun ("online survey", "online-interviews");
+    * the cue right after a methods verb, as an adverb: "recruited online", "recruited via
+      the internet" — but "recruited street-based women" names the people recruited and
+      "recruited via migrant organisations" the organisations;
+    * the cue is a term mentioned: "the search term 'trafficking'".
+    """
+    clause = doc.clause[a]
+    n = len(doc.toks)
+    nouns = _starts(doc.phrase_tokens(words["methods_nouns"]))
+    people = {p0 for p0, _ in doc.phrase_tokens(words["people"])} | {p0 for p0, _ in population}
+    if b not in people and b + 1 < n and doc.clause[b + 1] == clause and doc.sep[b + 1] in ("", "-") and b + 1 in nouns:
+        return f"a study method ('{' '.join(doc.toks[a:nouns[b + 1] + 1])}')"
+    verbs = doc.phrase_tokens(words["methods_verbs"])
+    followed_by_people = any(k in people for k in range(b + 1, min(n, b + 3)) if doc.clause[k] == clause)
+    nxt = b + 1
+    adverbial = nxt >= n or doc.clause[nxt] != clause or doc.sep[nxt] in (",", "strong") or doc.toks[nxt] in PREPOSITIONS \
+        or doc.toks[nxt] in CONJUNCTIONS or nxt in nouns or doc.toks[nxt] in AUXILIARIES
+    if adverbial and not followed_by_people:
+        for v0, v1 in verbs:
+            gap = range(v1 + 1, a)
+            if doc.clause[v1] == clause and 0 <= a - v1 - 1 <= 2 and all(doc.toks[g] in GAP_WORDS for g in gap) \
+                    and all(doc.sep[g] not in (",", "strong") for g in range(v1 + 1, a + 1)):
+                return f"how the study was done ('{' '.join(doc.toks[v0:b + 1])}')"
+    mentions = doc.phrase_tokens(words["mention"])
+    quoted = doc.quoted(a, b)
+    for m0, m1 in mentions:
+        # "the term trafficking", "the search terms 'escort' and 'brothel'"
+        if doc.clause[m1] == clause and 0 <= a - m1 - 1 <= (5 if quoted else 0):
+            return f"a word mentioned ('{' '.join(doc.toks[m0:b + 1])}')"
+    return None
+
+
+# --------------------------------------------------------------------------- prefixes
+
+
+def prefixes(doc: Any, a: int, b: int) -> str | None:
+    """Reason when the cue is a word part: "trans-Pennine" (prefix before a proper noun),
+    "anti-trafficking", "counter-trafficking", "non-migrant" (against or not the group)."""
+    after = doc.tok_ends[b]
+    text = doc.text
+    if after + 1 < len(text) and text[after] == "-" and text[after + 1].isupper() and a == b:
+        return f"a prefix ('{text[doc.tok_starts[a]:doc.tok_ends[min(b + 1, len(doc.toks) - 1)]]}')"
+    if a > 0 and doc.sep[a] == "-" and doc.toks[a - 1] in PREFIXES and not doc.toks[a].startswith("non"):
+        return f"'{doc.toks[a - 1]}-' before the cue"
+    return None
+
+
+CHECKS = ("negation", "comparison", "methods", "prefixes")
+
+
+def context_reason(doc: Any, a: int, b: int, checks: tuple[str, ...], words: ContextWords,
+                   population: list[tuple[int, int]]) -> str | None:
+    """The first reason the named checks give for tokens ``a..b``, or None (a cue in context)."""
+    for check in checks:
+        if check == "negation":
+            reason = negation(doc, a, b, words)
+        elif check == "comparison":
+            reason = comparison(doc, a, b, words, population)
+        elif check == "methods":
+            reason = methods(doc, a, b, words, population)
+        elif check == "prefixes":
+            reason = prefixes(doc, a, b)
+        else:
+            reason = None
+        if reason:
+            return reason
+    return None

@@ -1,0 +1,163 @@
+"""Context checks (negation, comparison and other groups, study methods, word prefixes) on
+sentences written for these tests, with a small rule that names no codebook's codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewbench.coding.codebook import KeywordRule, Pairing
+from reviewbench.coding.context import ContextWords
+from reviewbench.coding.keywords import _Text, compile_phrase, rule_candidates
+
+POPULATION = ("sex work*", "sold sex", "sell sex", "selling sex", "women who sell")
+WORDS = ContextWords.build({"other_groups": ["farm work*", "clients", "residents", "partners", "cleaner*"]})
+RULE = KeywordRule(
+    any=("migrant*", "refugee*", "trans women", "street-based", "trafficking", "online", "non-binary"),
+    paired=(Pairing(("men", "male"), ("sold sex", "sell sex", "sex workers"), 3),
+            Pairing(("trans",), ("women", "people", "workers", "participants"), 2)),
+    context=("negation", "comparison", "methods", "prefixes"),
+)
+
+
+def reasons(text: str, rule: KeywordRule = RULE) -> list[tuple[str, str]]:
+    """(matched text, reason or 'hit') for each candidate."""
+    population = [(m.start(), m.end(), p) for p in POPULATION for m in compile_phrase(p).finditer(text)]
+    return [(text[a:b], reason or "hit") for a, b, _p, reason, _k in rule_candidates(_Text(text), rule, None, WORDS, population_spans=population)]
+
+
+def kept(text: str) -> list[str]:
+    return [t for t, r in reasons(text) if r == "hit"]
+
+
+NEGATED = [
+    "No trans women took part in the study.",
+    "The sample included no migrant sex workers.",
+    "There were no migrant women in the sample.",
+    "Trans women were not recruited, despite several attempts.",
+    "Migrant women did not take part in the interviews.",
+    "Refugee women were excluded from the analysis.",
+    "The survey did not include any trans women.",
+    "We did not recruit refugees who sold sex.",
+    "The report did not give results by migrant status, age or setting.",
+    "The clinic didn't record whether women were migrants.",
+    "Neither migrant nor trans women were interviewed.",
+    "None of the trans women were recruited.",
+    "None of the participants identified as trans women.",
+    "No one in the sample identified as non-binary.",
+    "The team failed to recruit any trans women.",
+    "The absence of trans women limited the analysis.",
+    "Most participants were not migrants.",
+    "Studies excluding migrant women were dropped from the review.",
+    "No men who sold sex took part.",
+    "No migrant women were among the participants.",
+    "Women who worked from flats rather than street-based sites were interviewed.",
+]
+
+
+STILL_THERE = [
+    # the negation is about something else, or the group is still what the sentence is about
+    ("No migrant women reported being forced into sex work by a partner.", "migrant"),
+    ("None of the trans women interviewed had been offered PrEP.", "trans women"),
+    ("There was no difference between migrant and UK-born women who sell sex.", "migrant"),
+    ("Clinics did not reach street-based women, who rarely had a phone.", "street-based"),
+    ("Street-based women did not report violence to the police.", "street-based"),
+    ("Migrant women were not registered with a GP.", "migrant"),
+    ("Only two studies reported results separately for trans women.", "trans women"),
+    ("Few migrant women said they had been trafficked.", "migrant"),
+    ("Women no longer street-based described leaving.", "street-based"),
+    ("Although no clinic took part, migrant women were interviewed at the drop-in.", "migrant"),
+    ("The absence of services for migrant women was a gap.", "migrant"),
+]
+
+
+@pytest.mark.parametrize("text, cue", STILL_THERE)
+def test_negation_elsewhere_keeps_the_group(text, cue):
+    assert any(cue.lower() in t.lower() for t in kept(text)), reasons(text)
+
+
+OTHER_GROUPS = [
+    "Migrant farm workers formed the comparison group.",
+    "Rates were compared with a control group of migrant women.",
+    "The comparison group were refugee women from the same clinic.",
+    "Refugee women who had never sold sex formed the reference group.",
+    "Migrant women who did not sell sex were recruited as controls.",
+    "Non-sex-working migrant women were interviewed too.",
+    "Male clients of sex workers were rarely asked about condoms.",
+    "Their clients, many of whom were migrants, paid more.",
+    "Injury rates were compared with street cleaners and other migrant workers in the council.",
+    "Migrant residents complained about the managed area.",
+]
+
+
+SAME_POPULATION = [
+    ("Street-based women reported more violence than migrant women working in saunas.", ["Street-based", "migrant"]),
+    ("Compared with UK-born sex workers, migrant sex workers had less access to GPs.", ["migrant"]),
+    ("Sex workers, many of whom were migrants, paid high rents.", ["migrants"]),
+    ("Escorts reported less client violence than women who worked street-based.", ["street-based"]),
+    ("Men who sold sex to migrant clients were rarely reached.", ["men who sold sex"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SAME_POPULATION)
+def test_comparisons_within_the_population_keep_both(text, expected):
+    found = kept(text)
+    for cue in expected:
+        assert any(cue.lower() in t.lower() for t in found), reasons(text)
+
+
+METHODS = [
+    "Participants were recruited online through community forums.",
+    "An online survey of 240 sex workers asked about violence.",
+    "Interviews were conducted online during the pandemic.",
+    "The online questionnaire took twenty minutes.",
+    "Women were interviewed online and by phone.",
+    "Records found by the search term 'trafficking' were screened.",
+    "The word 'migrant' returned many unrelated records.",
+    "The search terms 'online' and 'street-based' were combined with sex work terms.",
+]
+
+
+def test_methods_verbs_keep_the_people_they_name():
+    assert kept("Outreach workers recruited street-based women at night.") == ["street-based"]
+    assert kept("Women were recruited via migrant community organisations.") == ["migrant"]
+    assert kept("Sex workers who advertise online took part.") == ["online"]
+
+
+PREFIXES = [
+    "A trans-Pennine partnership ran the outreach van for sex workers.",
+    "Anti-trafficking raids were opposed by sex worker groups.",
+    "Counter-trafficking teams visited the flats.",
+    "Non-migrant women were the majority.",
+]
+NOT_CUES = [(family, text) for family, texts in (("negated", NEGATED), ("other group", OTHER_GROUPS), ("method", METHODS),
+                                                  ("prefix", PREFIXES)) for text in texts]
+
+
+@pytest.mark.parametrize("family, text", NOT_CUES)
+def test_words_that_are_not_cues_in_context(family, text):
+    assert kept(text) == [], (family, reasons(text))
+
+
+def test_a_cue_standing_for_itself_after_non_is_kept():
+    assert kept("Non-binary sex workers described clinics as unwelcoming.") == ["Non-binary"]
+
+
+def test_subordinate_clause_ends_at_its_comma():
+    assert kept("Although trans women were not recruited, migrant women took part.") == ["migrant"]
+    assert kept("Migrant women took part, but no trans women were recruited.") == ["Migrant"]
+
+
+def test_every_vetoed_candidate_says_why():
+    found = dict(reasons("No trans women took part; migrant farm workers formed the comparison group."))
+    assert found["trans women"].startswith("negated")
+    assert found["migrant"].startswith("describes another group")
+
+
+def test_codebook_words_extend_the_built_in_lists():
+    words = ContextWords.build({"negators": ["hardly any"], "other_groups": ["bus drivers"]})
+    assert "no" in words["negators"] and "hardly any" in words["negators"]
+    rule = KeywordRule(any=("migrant*",), context=("negation", "comparison"))
+    population = []
+    text = "Migrant bus drivers took part; hardly any migrant women were recruited."
+    got = [r for *_x, r, _k in rule_candidates(_Text(text), rule, None, words, population_spans=population)]
+    assert all(got), got

@@ -1,0 +1,185 @@
+"""Every rule of the decision tables, each shown on a synthetic pair of the phenomenon it names.
+
+The records are invented for these tests (no benchmark record is copied). Each case gives
+the records, the pair to look at, and the decision and rule that pair must get; a last test
+checks that every rule in the tables has a case here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewbench.dedupe import link_records
+from reviewbench.dedupe.rules import DUPLICATE, EXCEPTIONS, IDENTITY, NON_DUPLICATE, REVIEW, MatchSettings
+
+from .helpers import make_records
+
+PAPER = {
+    "title": "Peer outreach and sexual health service use among women who sell sex in northern cities",
+    "authors": ["Okafor, Adaeze", "Lindqvist, Maja", "Pereira, Tomas"],
+    "year": 2017,
+    "journal": "Journal of Urban Health",
+    "volume": "94",
+    "issue": "3",
+    "pages": "410-419",
+    "doi": "10.1007/s11524-017-0101-x",
+    "abstract": " ".join(
+        "We interviewed women who sell sex about outreach by peers and how often they used sexual health "
+        "services in the year before and after a peer programme began in three cities".split()
+    ),
+}
+
+
+def like(base: dict, **changes) -> dict:
+    row = dict(base)
+    row.update(changes)
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def pair(records: list[dict], a: str = "r1", b: str = "r2", settings: MatchSettings | None = None) -> tuple[str, str]:
+    result = link_records(make_records(records), settings=settings)
+    p = result.pairs
+    row = p[((p["record_id"] == a) & (p["other_record_id"] == b)) | ((p["record_id"] == b) & (p["other_record_id"] == a))]
+    assert len(row) == 1, f"{a} and {b} were not compared"
+    return row["decision"].iloc[0], row["rule"].iloc[0]
+
+
+NO_IDS = like(PAPER, doi=None)
+OTHERS = ["Okafor, Adaeze", "Brennan, Ciara"]  # the same first author, then others: not the same author list
+ABSTRACT = like(NO_IDS, volume="94 (Suppl 1)", issue=None, pages="S12", abstract=None)
+
+CASES = {
+    # non-duplicate rules
+    "different_kind": ([NO_IDS, like(NO_IDS, title="Erratum: " + PAPER["title"], pages="999")], "linked", "correction_of"),
+    "different_pmid": ([like(NO_IDS, pmid="28400001"), like(NO_IDS, pmid="28400002")], "distinct", "different_pmid"),
+    "different_doi": ([PAPER, like(PAPER, doi="10.1007/s11524-017-0999-z", pages="420-429", abstract=None)],
+                      "distinct", "different_doi"),
+    "years_apart": ([like(NO_IDS, volume=None, issue=None, pages=None), like(NO_IDS, year=2020, volume=None, issue=None, pages=None)],
+                    "distinct", "years_apart"),
+    "different_volume": ([NO_IDS, like(NO_IDS, volume="95", abstract=None, authors=OTHERS)], "distinct", "different_volume"),
+    "different_issue": ([NO_IDS, like(NO_IDS, issue="4", abstract=None, authors=OTHERS)], "distinct", "different_issue"),
+    "different_pages": ([NO_IDS, like(NO_IDS, pages="510-519", abstract=None, authors=OTHERS)], "distinct", "different_pages"),
+    "different_numbers": (
+        [like(NO_IDS, title=PAPER["title"] + ": part 1", pages=None), like(NO_IDS, title=PAPER["title"] + ": part 2", pages=None)],
+        "distinct", "different_numbers",
+    ),
+    "generic_title": (
+        [like(NO_IDS, title="Editorial", abstract=None, pages=None, issue=None),
+         like(NO_IDS, title="Editorial", abstract=None, pages=None, issue=None, authors=OTHERS)],
+        "distinct", "generic_title",
+    ),
+    "shared_doi": (
+        [like(PAPER, doi="10.1007/s11524-017-supp"), like(PAPER, title="Hepatitis B vaccination in prisons", doi="10.1007/s11524-017-supp",
+                                                         pages="300-309", abstract=None)],
+        "distinct", "different_pages",
+    ),
+    # exceptions
+    "unlabelled_abstract": ([ABSTRACT, like(ABSTRACT, volume="94", ref_type="Journal Article")], "duplicate", "title_authors"),
+    "identifier_outweighs_label": (
+        [like(ABSTRACT, doi="10.1007/s11524-017-0101-x"),
+         like(NO_IDS, doi="10.1007/s11524-017-0101-x", journal=None, volume=None, issue=None, pages=None)],
+        "duplicate", "doi",
+    ),
+    "wrong_doi_on_identical_record": ([PAPER, like(PAPER, doi="10.1007/s11524-016-0777-q")], "duplicate", "title_authors"),
+    "doi_outweighs_typo": ([PAPER, like(PAPER, pages="401-419")], "duplicate", "doi"),
+    "full_citation": (
+        [like(NO_IDS, title="Editorial", abstract=None), like(NO_IDS, title="Editorial", abstract=None, journal="J Urban Health")],
+        "duplicate", "title_authors",
+    ),
+    # identifiers
+    "doi": ([PAPER, like(PAPER, volume=None, issue=None, pages=None, journal=None, authors=None, abstract=None)], "duplicate", "doi"),
+    "pmid": ([like(NO_IDS, pmid="28400001"), like(NO_IDS, pmid="28400001", volume=None, issue=None, pages=None, journal=None,
+                                                  authors=None, abstract=None)], "duplicate", "pmid"),
+    # duplicate rules
+    "title_authors": ([NO_IDS, like(NO_IDS, abstract=None, volume=None, issue=None, pages=None)], "duplicate", "title_authors"),
+    "title_bibliographic": (
+        [NO_IDS, like(NO_IDS, authors=["Adaeze, O", "Maja, L", "Tomas, P"], abstract=None, title=PAPER["title"] + ".")],
+        "duplicate", "title_bibliographic",
+    ),
+    "same_citation": (
+        [NO_IDS, like(NO_IDS, title="Recours des travailleuses du sexe aux services de sante sexuelle", abstract=None)],
+        "duplicate", "same_citation",
+    ),
+    # review rules
+    "ambiguous_title": None,  # needs a corpus: see test_a_title_that_names_several_items_needs_a_page
+    "other_venue": (
+        [like(NO_IDS, journal="Drug and Alcohol Review", volume="35", issue=None, pages="87", year=2016),
+         like(NO_IDS, volume=None, issue=None, pages=None)],
+        "uncertain", "other_venue",
+    ),
+    "no_anchor": None,  # needs a low threshold: see test_a_score_with_nothing_of_the_citation_in_common_asks_a_person
+    "no_title": ([like(NO_IDS, title="#NAME?"), NO_IDS], "uncertain", "no_title"),
+}
+
+
+@pytest.mark.parametrize("name", [n for n, case in CASES.items() if case is not None])
+def test_rule_on_its_phenomenon(name: str) -> None:
+    records, decision, rule = CASES[name]
+    assert pair(records) == (decision, rule)
+
+
+@pytest.mark.parametrize("name", [r.name for r in NON_DUPLICATE])
+def test_non_duplicate_rule_switched_off_lets_the_pair_through(name: str) -> None:
+    """Without its rule, the pair of each case is not kept apart for that reason."""
+    records, _, _ = CASES[name]
+    _, rule = pair(records, settings=MatchSettings().without(name))
+    assert rule not in (name, f"review_{name}")
+
+
+@pytest.mark.parametrize("name", [n for n, case in CASES.items() if case is not None and n in {r.name for r in EXCEPTIONS}])
+def test_exception_switched_off_changes_the_decision(name: str) -> None:
+    """Each exception is what makes its case merge: without it the pair is not a duplicate."""
+    records, _, _ = CASES[name]
+    decision, _ = pair(records, settings=MatchSettings().without(name))
+    assert decision != "duplicate"
+
+
+def test_a_title_that_names_several_items_needs_a_page() -> None:
+    """The same editor's "Notes on this issue" in issues 1 and 2, each with its DOI and page; a bare copy goes to a person."""
+    item = {"title": "Notes on this issue", "authors": ["Haddad, Rana"], "year": 2015, "journal": "Health Policy Review",
+            "volume": "12"}
+    records = [
+        like(item, issue="1", pages="1-2", doi="10.5555/hpr.2015.12.1.1"),
+        like(item, issue="2", pages="101-102", doi="10.5555/hpr.2015.12.2.101"),
+        like(item),  # no DOI, issue or page: which issue's notes?
+        like(item, issue="2", pages="101-102"),  # the same page as r2: one item
+    ]
+    assert pair(records, "r1", "r3")[1] in {"ambiguous_title", "review"}
+    assert pair(records, "r2", "r3")[1] in {"ambiguous_title", "review"}
+    assert pair(records, "r2", "r4")[0] == "duplicate"
+    assert pair(records, "r1", "r2") == ("distinct", "different_doi")
+    clusters = link_records(make_records(records)).clusters.set_index("record_id")["cluster_id"]
+    assert clusters["r3"] == "r3"  # never merged with either issue
+    assert clusters["r1"] != clusters["r2"]
+
+
+def test_every_rule_has_a_case() -> None:
+    names = {r.name for table in (NON_DUPLICATE, EXCEPTIONS, IDENTITY, DUPLICATE, REVIEW) for r in table}
+    assert names <= set(CASES), f"rules without a case: {sorted(names - set(CASES))}"
+
+
+def test_a_typo_in_one_field_goes_to_a_person() -> None:
+    decision, rule = pair([NO_IDS, like(NO_IDS, pages="401-410")])
+    assert (decision, rule) == ("uncertain", "review_different_pages")
+
+
+def test_match_score_merges_a_pair_no_rule_covers() -> None:
+    """Title, abstract, journal, volume and issue agree; one export left out the authors and the pages."""
+    other = like(NO_IDS, authors=None, pages=None)
+    assert pair([NO_IDS, other]) == ("duplicate", "match_score")
+
+
+def test_disabled_rules_are_not_applied() -> None:
+    records, _, _ = CASES["title_authors"]
+    decision, rule = pair(records, settings=MatchSettings().without("title_authors"))
+    assert rule != "title_authors"
+
+
+def test_a_score_with_nothing_of_the_citation_in_common_asks_a_person() -> None:
+    """The abstract (no journal, volume or page) a year before the paper: title, authors and abstract alike."""
+    abstract = like(NO_IDS, journal=None, volume=None, issue=None, pages=None, year=2016)
+    low = MatchSettings(match_weight=2.0)
+    assert pair([abstract, NO_IDS], settings=low) == ("uncertain", "no_anchor")
+    assert pair([abstract, NO_IDS], settings=low.without("no_anchor")) == ("duplicate", "match_score")
+    # the same year and one record bare of any citation: nothing contradicts, they merge
+    assert pair([like(abstract, year=2017), NO_IDS], settings=low)[0] == "duplicate"

@@ -1,0 +1,71 @@
+"""notebooks/02-screening.ipynb: stored clean, runs under papermill, never writes a decision."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+NOTEBOOK = REPO / "notebooks" / "02-screening.ipynb"
+
+pytestmark = pytest.mark.slow
+
+
+def test_stored_without_outputs_and_with_a_parameters_cell():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    for name in ("stage", "order", "calibration_n"):
+        assert f"{name} =" in params[0].source
+    assert "reviewer =" not in params[0].source  # reviewers come from review.yml, never typed here
+
+
+def _shown(nb, cell_start: str) -> str:
+    """Everything the code cell starting with ``cell_start`` showed (text, Markdown, HTML,
+    and a widget's text form, which begins with its header), one output after another."""
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith(cell_start))
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append(out.get("text", ""))
+        data = out.get("data", {})
+        parts += [data[kind] for kind in ("text/markdown", "text/html", "text/plain") if isinstance(data.get(kind), str)]
+        if "application/vnd.jupyter.widget-view+json" in data:
+            parts.append("<widget>")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    "reviewer, parameters, view, agreement",
+    [
+        # as in `reviewbench run`: no reviewer, so a note instead of the view, and the team's table
+        ("", {}, ["No screening view", "REVIEWBENCH_REVIEWER"], ["No two reviewers have screened", "No conflicts"]),
+        # the view of the stage for the reviewer; nobody has screened everything, so agreement is blinded
+        ("alex", {"stage": "full_text"}, ["<widget>", "<b>Full-text assessment</b> · reviewer <b>alex</b>"], ["Blinded"]),
+        ("sam", {"order": "active", "calibration_n": 3},
+         ["<widget>", "<b>Title and abstract screening</b> · reviewer <b>sam</b>"], ["Blinded"]),
+    ],
+)
+def test_runs_under_papermill_shows_the_view_and_writes_nothing(project, tmp_path, monkeypatch, reviewer, parameters, view, agreement):
+    if reviewer:  # who screens comes from the environment, as one of review.yml's reviewers
+        monkeypatch.setenv("REVIEWBENCH_REVIEWER", reviewer)
+    notebooks = project.root / "notebooks"
+    notebooks.mkdir(exist_ok=True)
+    shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
+    out = tmp_path / "out.ipynb"
+    nb = papermill.execute_notebook(
+        str(notebooks / NOTEBOOK.name), str(out), parameters=parameters, cwd=str(notebooks), progress_bar=False,
+        kernel_name="python3",
+    )
+    shown = _shown(nb, "view = start_screening(")
+    assert all(part in shown for part in view), shown
+    if not reviewer:
+        assert "<widget>" not in shown
+    shown = _shown(nb, "team_agreement(")
+    assert all(part in shown for part in agreement), shown
+    assert not (project.evidence / "screening").exists()
