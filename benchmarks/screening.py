@@ -331,10 +331,12 @@ def latency(n_records: int, n_labelled: int = 1_000, options: dict | None = None
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--datasets", nargs="*", help="dataset names (default: all in the data folder)")
-    ap.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3])
+    ap.add_argument("--seeds", nargs="*", type=int, help="seeds (default 1-3; 1-10 with --stopping)")
     ap.add_argument("--configs", nargs="*", help="candidates to include (default: all)")
     ap.add_argument("--select", action="store_true", help="run every candidate not cached yet")
     ap.add_argument("--stopping", action="store_true", help="compare the stopping methods")
+    ap.add_argument("--full-traces", action="store_true",
+                    help="with --stopping: step every run to the end (slow) for the score model and the live sample phase")
     ap.add_argument("--latency", action="store_true", help="time one step at 20,000 and 100,000 records")
     ap.add_argument("--jobs", type=int, default=1, help="simulations at a time (default 1)")
     ap.add_argument("--more-seeds", nargs="*", type=int, default=list(range(1, 11)),
@@ -347,10 +349,13 @@ def main() -> None:
             print(latency(n), flush=True)
         return
     if args.stopping:
-        from stopping_benchmark import stopping_report  # noqa: PLC0415 (a sibling script)
+        from stopping_benchmark import FULL, stopping_report  # noqa: PLC0415 (a sibling script)
 
-        print(stopping_report(sets, list(range(1, 11)) if args.seeds == [1, 2, 3] else args.seeds, args.jobs))
+        FULL["traces"] = args.full_traces
+
+        print(stopping_report(sets, args.seeds or list(range(1, 11)), args.jobs))
         return
+    args.seeds = args.seeds or [1, 2, 3]
     tasks = [("asreview", "", d, s) for d in sets for s in args.seeds]
     if args.select:
         tasks += [("ours", c, d, s) for c in configs for d in sets for s in args.seeds]

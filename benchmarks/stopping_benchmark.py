@@ -53,8 +53,19 @@ def _folder() -> Path:
     return bench.RESULTS / "stopping" / bench._slug(MODEL)
 
 
+#: Whether :func:`trace` steps every run to the end (``--full-traces``) or reuses the WSS runs.
+FULL = {"traces": False}
+
+
 def trace(dataset: Path, seed: int) -> dict:
-    """One full simulation of the default model: order, and per step the score model's estimate."""
+    """One simulation of the default model: its order, and per step the score model's estimate.
+
+    Without ``--full-traces`` the order is the WSS benchmark's cached run (exact, stepping
+    the loop, until 95 % recall; the rest in the last ranking), with no score estimates.
+    """
+    if not FULL["traces"] and not (_folder() / f"{dataset.stem}-{seed}.json").is_file():
+        run = bench.run_ours(MODEL, dataset, seed)
+        return {"labels": run["labels"], "ids": None, "score_mu": None, "seconds": run["seconds"]}
 
     def compute() -> dict:
         records, labels = load_labelled(dataset, bench.LABEL)
@@ -95,7 +106,8 @@ def rates(dataset: Path, seed: int) -> dict:
             out["weibull_high"].append(round(high, 4))
         return out
 
-    return bench.cached(_folder() / "rates" / f"{dataset.stem}-{seed}.json", compute)
+    full = FULL["traces"] or (_folder() / f"{dataset.stem}-{seed}.json").is_file()
+    return bench.cached(_folder() / ("rates" if full else "rates-until95") / f"{dataset.stem}-{seed}.json", compute)
 
 
 def sample_phase_run(dataset: Path, seed: int, trigger: tuple[str, dict]) -> dict:
@@ -155,9 +167,11 @@ def outcomes(dataset: Path, seed: int, methods: dict) -> list[dict]:
     labels = bench.labels_of(t).astype(int)
     n = len(labels)
     seen = np.cumsum(labels)
-    order = pd.DataFrame({"rank": np.arange(1, n + 1), "record_id": t["ids"], "label": labels})
+    order = pd.DataFrame({"rank": np.arange(1, n + 1), "record_id": t["ids"] or range(n), "label": labels})
     rows = []
     for name, (kind, params) in methods.items():
+        if kind in NEED_FULL and t["score_mu"] is None:
+            continue  # needs the scores of every step or a second live run: --full-traces
         if kind == "label":
             at, _ = first_stop(labels, params["criterion"], n, TARGET, CONFIDENCE, start=3,
                                **{k: v for k, v in params.items() if k != "criterion"})
@@ -165,7 +179,8 @@ def outcomes(dataset: Path, seed: int, methods: dict) -> list[dict]:
         elif kind == "rate":
             out = _outcome(labels, first_allowed(seen, _array(rates(dataset, seed)["power"])))
         elif kind == "default":
-            out = _outcome(labels, default_stop(labels, rates(dataset, seed), **params))
+            setting = {k: v for k, v in params.items() if k != "rate"}
+            out = _outcome(labels, default_stop(labels, rates(dataset, seed), **setting))
         elif kind == "score":
             mu = _array(t["score_mu"][str(params["window"])])
             full = np.full(n, np.nan)  # step k of the loop judged the first k + 2 labels (two priors)
@@ -181,6 +196,10 @@ def outcomes(dataset: Path, seed: int, methods: dict) -> list[dict]:
         rows.append({"method": name, "review": dataset.stem, "seed": seed,
                      "share95": records_for_recall(labels, TARGET) / n, **out})
     return rows
+
+
+#: Methods judged only on full traces (``--full-traces``).
+NEED_FULL = ("score", "sample_phase")
 
 
 def _prepare(run: tuple[Path, int]) -> None:
@@ -273,7 +292,12 @@ def stopping_report(sets: list[Path], seeds: list[int], jobs: int = 1) -> str:
     per_review = held.assign(past95=held["share"] - held["share95"]).groupby("review").agg(
         reached=("reached", "mean"), screened=("share", "mean"), share95=("share95", "mean"), past95=("past95", "mean"))
     per_review["picked on the other 7"] = [str(picks[r]) for r in per_review.index]
+    skipped = [name for name, (kind, _p) in methods(trigger).items()
+               if kind in NEED_FULL and name not in set(table.index)]
+    source = ("full traces (every run stepped to the end)" if FULL["traces"] else
+              "the WSS runs: the loop stepped until 95% recall, the rest of each order in the last ranking")
     lines = [
+        f"orders: {source}",
         f"stopping methods, target recall {TARGET:.0%} at {CONFIDENCE:.0%} confidence, {len(sets)} reviews x "
         f"{len(seeds)} seeds, model {MODEL!r}; reached = share of runs whose true recall at the stop >= target; "
         "screened = mean share of records screened at the stop (check samples included; never fired = all); "
@@ -283,4 +307,6 @@ def stopping_report(sets: list[Path], seeds: list[int], jobs: int = 1) -> str:
         f"SHIPPED SETTING (picked most often by the outer folds): poisson_process {params}",
         f"(trigger of the random-sample row: {trigger[0]} with that setting)",
     ]
+    if skipped:
+        lines.append("not run on these orders (they need --full-traces): " + "; ".join(skipped))
     return "\n".join(lines)
