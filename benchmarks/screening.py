@@ -9,6 +9,7 @@ installed by this script into ``benchmarks/.envs/asreview``.
     .venv/bin/python benchmarks/screening.py                  # held-out table (below), seeds 1-3
     .venv/bin/python benchmarks/screening.py --select         # run every candidate, then the table
     .venv/bin/python benchmarks/screening.py --stopping       # stopping methods, 8 reviews x 10 seeds
+    .venv/bin/python benchmarks/screening.py --stopping --full-traces   # + score model, live sample phase (slow)
     .venv/bin/python benchmarks/screening.py --latency        # re-rank time at 20,000 and 100,000 records
     options: --seeds 1 2 3, --asreview-seeds 1 2 3, --datasets NAME ..., --jobs N
 
@@ -22,16 +23,12 @@ figure (the candidate chosen on all eight, measured on the same eight) is printe
 The shipped default is the candidate the outer folds picked most often (ties: larger slack
 on all eight).
 
-**Stopping.** ``--stopping`` runs the default model once per review and seed, stepping to
-the end, and judges every criterion of :mod:`reviewbench.screening.engine.stopping` on the
-same runs: the label-only ones on every prefix, the score model at every step, the target
-and quantile methods with their independent random sample, and the hypergeometric test
-once more with the random-sample phase live screening uses (started where the default
-criterion first fires). For each it prints the share of runs whose true recall at the stop
+**Stopping.** ``--stopping`` judges every criterion of
+:mod:`reviewbench.screening.engine.stopping` on the default model's runs (see
+``stopping_benchmark.py``): for each, the share of runs whose true recall at the stop
 reached the target, the mean share of records screened at the stop, and how far past the
-point where 95 % recall was actually reached that is. The default criterion's inflation is
-chosen the same nested way (inner: the smallest inflation with >= 95 % of inner runs
-reaching the target).
+point where 95 % recall was actually reached that is. The settings of the Weibull Poisson
+process are chosen the same nested way. The printed tables are in ``benchmarks/README.md``.
 
 Results are cached in ``benchmarks/results/screening/`` (git-ignored), one file per
 simulation, so an interrupted run resumes; delete a file or folder to rerun it.

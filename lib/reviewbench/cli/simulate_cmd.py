@@ -29,8 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--prior-included", type=int, default=1, metavar="N", help="random included priors (default 1)")
     parser.add_argument("--prior-excluded", type=int, default=1, metavar="N", help="random excluded priors (default 1)")
     parser.add_argument("--prior-ids", nargs="+", metavar="ID", help="use these record ids as priors instead")
-    parser.add_argument("--stop-report", metavar="STOP.json", help="write where the default stopping criterion fires")
-    parser.add_argument("--plot", metavar="PNG", help="draw the recall curve against random order")
+    parser.add_argument("--stop-report", metavar="STOP.json",
+                        help="write where the default stopping criterion fires (its recall estimate and interval; "
+                        "the other criteria under 'others')")
+    parser.add_argument("--plot", metavar="PNG", help="draw the recall curve with the default criterion's estimate, interval and stop (PNG or SVG)")
     parser.set_defaults(func=_run)
 
 
