@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from reviewbench.screening.engine import Step
+from reviewbench.screening.engine.stopping import StopDecision
+
 
 class FakeRanker:
     """Ranks records by a fixed preference; remembers what it was trained on."""
@@ -20,5 +25,15 @@ class FakeRanker:
         return [r for r in reversed(self.ids) if r not in self.labels]
 
     def stopping(self):
-        return {"criterion": "fake", "target_recall": 0.95, "confidence": 0.95,
-                "stop": len(self.labels) >= 3, "estimated_recall": min(1.0, len(self.labels) / 4)}
+        return self.stop_decision().as_dict()
+
+    def stop_decision(self):
+        n = len(self.labels)
+        return StopDecision("fake", 0.95, 0.95, stop=n >= 3, estimated_recall=min(1.0, n / 4),
+                            recall_interval=(min(1.0, n / 5), min(1.0, n / 3)))
+
+    def step(self, labels, sample_start=None):
+        """The same contract as :meth:`reviewbench.screening.engine.Ranker.step`."""
+        self.sample_start = sample_start
+        self.fit(labels)
+        return Step(self.rank(), np.zeros(len(self.ids)), self.stop_decision(), True)

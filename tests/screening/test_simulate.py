@@ -8,7 +8,9 @@ import pytest
 
 from reviewbench.cli import main
 from reviewbench.errors import InputFileError, ParameterError
-from reviewbench.screening.simulate import choose_priors, load_labelled, simulate
+from reviewbench.screening.engine import Ranker
+from reviewbench.screening.engine.recall_figure import recall_curve_bytes
+from reviewbench.screening.simulate import check_sample_stop, choose_priors, load_labelled, plot_recall_curve, simulate
 
 TOY = Path(__file__).resolve().parents[1] / "fixtures" / "screening" / "toy.csv"
 
@@ -59,7 +61,7 @@ def test_bad_priors_raise():
 def test_stop_reports_are_judged_from_the_prefix():
     records, labels = load_labelled(TOY, "label_included")
     result = simulate(records, labels, seed=1, run_length=20)
-    heuristic = result.stops["consecutive_irrelevant"]
+    heuristic = result.stops["consecutive_irrelevant"]  # judged on every prefix of the order
     at = heuristic["stopped_at"]
     assert at is not None
     seen = result.labels[:at]
@@ -106,12 +108,74 @@ def test_cli_reports_bad_input_without_traceback(tmp_path, capsys):
     assert "toy.csv" in err and "nope" in err and "Traceback" not in err
 
 
-def test_retrain_always_and_adaptive_give_complete_orders():
+def test_the_step_gives_the_same_order_as_the_simulation():
+    """The loop of the screening view (one Ranker.step per decision, first record of the
+    ranking shown next) replays the simulated order from the same decisions."""
     records, labels = load_labelled(TOY, "label_included")
-    always = simulate(records, labels, seed=1, retrain="always").order
-    adaptive = simulate(records, labels, seed=1, retrain="adaptive").order
-    for order in (always, adaptive):
-        assert sorted(order["record_id"]) == sorted(records["record_id"])
-        assert order["label"].iloc[:12].sum() == 10
-    with pytest.raises(ParameterError, match="retrain"):
-        simulate(records, labels, retrain="sometimes")
+    result = simulate(records, labels, seed=4)
+    order = result.order["record_id"].tolist()
+    ranker = Ranker(records, seed=4)
+    decisions = {rid: int(labels[rid]) for rid in order[:2]}
+    last_relevant = int(result.order.loc[result.order["label"] == 1, "rank"].max())
+    for shown in order[2:last_relevant]:
+        step = ranker.step(decisions)
+        assert step.ranking[0] == shown
+        decisions[shown] = int(labels[shown])
+    assert ranker.step(decisions).ranking == order[len(decisions):]  # the rest, as the last ranking has it
+
+
+def test_the_random_sample_phase_runs_as_it_does_live():
+    records, labels = load_labelled(TOY, "label_included")
+    result = simulate(records, labels, seed=2, sample_when="consecutive_irrelevant", run_length=3, full=True)
+    start = result.sample_start
+    assert start is not None and start > 2
+    order = result.order["record_id"].tolist()
+    ranker = Ranker(records, seed=2)
+    decisions = {rid: int(labels[rid]) for rid in order[:start]}
+    ranker.step(decisions)
+    for shown in order[start:start + 10]:
+        step = ranker.step(decisions, sample_start=start)
+        assert step.ranking[0] == shown
+        decisions[shown] = int(labels[shown])
+    # the hypergeometric test then rests on that sample
+    assert result.stops["hypergeometric"]["stopped_at"] is None or result.stops["hypergeometric"]["stopped_at"] > start
+
+
+def test_stop_reports_keep_the_contract_and_the_estimates_are_kept_per_step():
+    records, labels = load_labelled(TOY, "label_included")
+    result = simulate(records, labels, seed=1)
+    report = result.stop_report()
+    assert report["criterion"] == result.criterion
+    assert {"criterion", "target_recall", "confidence", "stopped_at", "estimated_recall"} <= set(report)
+    assert all(o["criterion"] != result.criterion for o in report["others"])
+    est = result.estimates
+    assert list(est.columns) == ["screened", "estimated_recall", "recall_low", "recall_high", "stop"]
+    assert est["screened"].is_monotonic_increasing and est["screened"].iloc[0] == 2
+    known = est.dropna(subset=["estimated_recall"])
+    assert ((known["recall_low"] <= known["estimated_recall"] + 1e-9) & (known["estimated_recall"] <= known["recall_high"] + 1e-9)).all()
+
+
+def test_check_sample_methods_count_the_sample_as_screened():
+    records, labels = load_labelled(TOY, "label_included")
+    result = simulate(records, labels, seed=1)
+    for name in ("target", "quantile"):
+        stop = check_sample_stop(result.order, name, seed=1)
+        # ten relevant records cannot make a 59-record target set: the sample is the whole set
+        assert stop["sample_size"] == 80 and stop["screened"] == 80 and stop["recall"] == 1.0
+    small = check_sample_stop(result.order, "target", seed=1, target_set=5, positives=5)
+    assert small["stopped_at"] is not None and small["sample_size"] < 80
+    assert small["screened"] >= small["stopped_at"]
+
+
+def test_recall_figure_is_deterministic(tmp_path):
+    records, labels = load_labelled(TOY, "label_included")
+    result = simulate(records, labels, seed=1)
+    a, b = tmp_path / "a.svg", tmp_path / "b.svg"
+    plot_recall_curve(result, a, title="toy")
+    plot_recall_curve(result, b, title="toy")
+    assert a.read_bytes() == b.read_bytes()
+    svg = a.read_text()
+    assert "estimated total relevant" in svg and "stopping point" in svg and "all relevant (known)" in svg
+    png = recall_curve_bytes("png", labels=result.labels[:30], n_total=80, estimates=result.estimates.iloc[:25])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png == recall_curve_bytes("png", labels=result.labels[:30], n_total=80, estimates=result.estimates.iloc[:25])

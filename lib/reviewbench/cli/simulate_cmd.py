@@ -29,8 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--prior-included", type=int, default=1, metavar="N", help="random included priors (default 1)")
     parser.add_argument("--prior-excluded", type=int, default=1, metavar="N", help="random excluded priors (default 1)")
     parser.add_argument("--prior-ids", nargs="+", metavar="ID", help="use these record ids as priors instead")
-    parser.add_argument("--stop-report", metavar="STOP.json", help="write where the default stopping criterion fires")
-    parser.add_argument("--plot", metavar="PNG", help="draw the recall curve against random order")
+    parser.add_argument("--stop-report", metavar="STOP.json",
+                        help="write where the default stopping criterion fires (its recall estimate and interval; "
+                        "the other criteria under 'others')")
+    parser.add_argument("--plot", metavar="PNG", help="draw the recall curve with the default criterion's estimate, interval and stop (PNG or SVG)")
     parser.set_defaults(func=_run)
 
 
@@ -60,16 +62,20 @@ def _run(args: argparse.Namespace) -> int:
     ]
     for name, stop in result.stops.items():
         where = "never" if stop["stopped_at"] is None else f"at record {stop['stopped_at']}"
-        est = "" if stop["estimated_recall"] is None else f", estimated recall {stop['estimated_recall']:.3f}"
+        est = ""
+        if stop["estimated_recall"] is not None:
+            est = f", estimated recall {stop['estimated_recall']:.3f}"
+            if stop.get("recall_interval"):
+                low, high = stop["recall_interval"]
+                est += f" ({low:.3f}-{high:.3f})"
         true = ""
         if stop["stopped_at"] is not None:
             true = f", true recall {result.labels[: stop['stopped_at']].sum() / figures['relevant']:.3f}"
-        lines.append(f"stop ({name}): {where}{est}{true}")
+        default = " [default]" if name == result.criterion else ""
+        lines.append(f"stop ({name}){default}: {where}{est}{true}")
     print("\n".join(lines))
     if args.stop_report:
-        default = dict(result.stops["hypergeometric"])
-        default["others"] = [s for n, s in result.stops.items() if n != "hypergeometric"]
-        write_text(json.dumps(default, indent=2, sort_keys=False) + "\n", args.stop_report)
+        write_text(json.dumps(result.stop_report(), indent=2, sort_keys=False) + "\n", args.stop_report)
     if args.plot:
-        plot_recall_curve(result.labels, args.plot, title=Path(args.dataset).name)
+        plot_recall_curve(result, args.plot, title=Path(args.dataset).name)
     return 0

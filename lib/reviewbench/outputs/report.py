@@ -24,6 +24,7 @@ from .gapmap import screening_progress, screening_progress_figure, write_gap_map
 from .figures import save_figure
 from .params import ReportParams, validate_params
 from .prisma import PrismaCounts, check_prisma, prisma_counts, prisma_notes, write_prisma
+from .recall_estimate import write_recall_estimate as write_recall_estimate_figure
 from .references import write_references
 from .retrieval import retrieval_table
 from .review_data import ReviewData, dimension_codes, load_review_data, project_codebook, review_is_complete
@@ -110,6 +111,14 @@ def write_gap_map_figures(project: Project, data: ReviewData, params: ReportPara
     return write_gap_maps(findings, data.codebook, output_path(project, params, "figures"), params.filters())
 
 
+def write_recall_estimate(project: Project, data: ReviewData, params: ReportParams,
+                          progress: pd.DataFrame | None = None) -> list[Path]:
+    """The recall curve with the stopping criterion's estimate and its interval (title/abstract)."""
+    progress = screening_progress(data) if progress is None else progress
+    return write_recall_estimate_figure(progress, len(data.unique),
+                                        output_path(project, params, "figures", "screening-recall-estimate"))
+
+
 def write_screening_progress(project: Project, data: ReviewData, params: ReportParams) -> tuple[pd.DataFrame, list[Path]]:
     """The screening-progress and recall plot (title/abstract stage)."""
     progress = screening_progress(data)
@@ -127,6 +136,7 @@ __all__ = [
     "write_evidence_tables",
     "write_gap_map_figures",
     "write_prisma_diagram",
+    "write_recall_estimate",
     "write_reference_lists",
     "write_screening_progress",
 ]

@@ -149,3 +149,71 @@ def test_feature_cache_is_incremental(tmp_path, toy):
     # a cache written with other settings is ignored, not reused
     other = text_features(toy, FeatureSettings(word_ngrams=(1, 1)), cache)
     assert other.nnz < fresh.nnz
+
+
+def test_step_returns_ranking_scores_and_a_verdict(toy):
+    ranker = Ranker(toy, seed=1)
+    step = ranker.step({"T003": 1, "T000": 0})
+    assert step.fitted and len(step.scores) == len(toy)
+    assert step.ranking == ranker.rank() and len(step.ranking) == len(toy) - 2
+    assert step.stop.criterion == "hypergeometric" and step.stop.screened == 2
+    cold = Ranker(toy, seed=1).step({"T003": 1})
+    assert not cold.fitted and len(cold.ranking) == len(toy) - 1
+
+
+def test_a_sample_phase_is_random_and_does_not_refit(toy):
+    ranker = Ranker(toy, seed=3)
+    labels = {"T003": 1, "T000": 0}
+    ranked = ranker.step(labels).ranking
+    model = ranker.model
+    sampled = ranker.step({**labels, ranked[0]: 1}, sample_start=3)
+    assert ranker.model is model  # the order is random: the model is not needed
+    assert sorted(sampled.ranking) == sorted(ranked[1:]) and sampled.ranking != ranked[1:]
+    assert ranker.history().sample_start == 3
+
+
+@pytest.mark.parametrize("options", [
+    {"members": ({"classifier": "svm"}, {"classifier": "nb", "features": FeatureSettings(word_ngrams=(1, 1), char_ngrams=(3, 4))})},
+    {"presumed_negatives": 20},
+    {"undersample": 2},
+])
+def test_model_averaging_presumed_exclusions_and_undersampling_rank_the_toy(toy, options):
+    truth = _truth(toy)
+    labels = {"T003": 1, "T000": 0, "T011": 1, "T001": 0}
+    ranking = Ranker(toy, seed=1, **options).step(labels).ranking
+    assert sum(truth[r] for r in ranking[:8]) == 8
+
+
+def test_the_score_a_record_had_when_shown_is_kept(toy):
+    ranker = Ranker(toy, seed=1)
+    first = ranker.step({"T003": 1, "T000": 0})
+    shown = first.ranking[0]
+    before = float(first.scores[ranker.position[shown]])
+    ranker.step({"T003": 1, "T000": 0, shown: 1})
+    history = ranker.history()
+    assert np.isnan(history.shown_scores[:2]).all()  # priors were not shown by a model
+    assert history.shown_scores[2] == pytest.approx(before)
+    assert len(history.pool_scores) == len(toy) - 3
+
+
+def test_the_default_averages_three_models_and_a_named_classifier_is_used_alone(toy):
+    from reviewbench.screening.engine.ranker import DEFAULT_MEMBERS
+
+    assert [m["classifier"] for m in Ranker(toy).members] == [m["classifier"] for m in DEFAULT_MEMBERS]
+    assert [m["classifier"] for m in Ranker(toy, classifier="nb").members] == ["nb"]
+
+
+def test_fitting_on_the_training_columns_gives_the_full_fit():
+    import scipy.sparse as sp
+    from sklearn.svm import LinearSVC
+
+    from reviewbench.screening.engine.classifiers import fit_and_score
+
+    rng = np.random.default_rng(0)
+    X = sp.random(200, 500, density=0.02, random_state=1, format="csr", dtype=np.float32)
+    rows = np.arange(0, 200, 4)
+    y = (rng.random(len(rows)) < 0.3).astype(int)
+    weights = np.ones(len(rows))
+    _, scores = fit_and_score("svm", 1, {"C": 0.1}, X, rows, y, weights)
+    full = LinearSVC(C=0.1, random_state=1).fit(X[rows].astype(np.float64), y, sample_weight=weights)
+    assert np.allclose(scores, full.decision_function(X.astype(np.float64)), atol=1e-5)

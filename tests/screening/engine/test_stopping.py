@@ -1,4 +1,4 @@
-"""Stopping criteria against closed-form hypergeometric values."""
+"""Stopping criteria against closed-form values; one signature for all of them."""
 
 import math
 
@@ -10,6 +10,17 @@ from scipy.special import comb
 from scipy.stats import hypergeom
 
 from reviewbench.screening.engine import stopping
+from reviewbench.screening.engine.stopping import STOPPERS, CheckSample, ScreeningHistory, StopDecision, judge
+from reviewbench.screening.engine.stopping.heuristics import knee_point
+from reviewbench.screening.engine.stopping.rate import expected_remaining
+from reviewbench.screening.engine.stopping.samples import quantile_index, target_size
+from reviewbench.screening.engine.stopping.scores import fit_logistic
+
+
+def _judge(name, labels, n_total, target=0.95, confidence=0.95, **kw):
+    history_keys = {"sample_start", "pool_scores", "shown_scores", "check"}
+    hist = ScreeningHistory.of(labels, n_total, **{k: v for k, v in kw.items() if k in history_keys})
+    return judge(name, hist, target, confidence, **{k: v for k, v in kw.items() if k not in history_keys})
 
 
 def test_missed_for_target():
@@ -42,21 +53,22 @@ def test_random_sample_with_hits_matches_scipy():
 
 def test_test_stops_on_a_long_empty_sample_and_reports_claimable_recall():
     labels = [1] * 50 + [0] * 50 + [0] * 1000
-    decision = stopping.hypergeometric_test(labels, 1500, 0.95, 0.95, sample_start=100)
+    decision = _judge("hypergeometric", labels, 1500, sample_start=100)
     # 3 missed would put recall below 95 %; an urn of 1400 with 3 relevant, 1000 drawn, none seen
     p_target = comb(1397, 1000, exact=True) / comb(1400, 1000, exact=True)
     assert decision.p_value == pytest.approx(p_target)
     assert p_target < 0.05 and decision.stop
     # the claimed recall is r / (r + m) for the largest m with p(m) >= 0.05
     m = max(m for m in range(0, 60) if hypergeom.cdf(0, 1400, m, 1000) >= 0.05)
-    assert decision.estimated_recall == pytest.approx(50 / (50 + m))
+    assert decision.recall_interval[0] == pytest.approx(50 / (50 + m))
+    assert decision.recall_interval[0] <= decision.estimated_recall <= decision.recall_interval[1]
 
 
 def test_small_sample_does_not_stop():
     labels = [1] * 50 + [0] * 10
-    decision = stopping.hypergeometric_test(labels, 2000, 0.95, 0.95, sample_start=50)
+    decision = _judge("hypergeometric", labels, 2000, sample_start=50)
     assert not decision.stop
-    assert decision.estimated_recall < 0.95
+    assert decision.recall_interval[0] < 0.95
 
 
 def _brute_force_min_p(labels, n_total, target):
@@ -88,26 +100,132 @@ def test_ranked_variant_equals_minimum_over_every_tail(labels, extra, target):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.integers(0, 1), min_size=1, max_size=120), st.integers(0, 500))
 def test_stops_exactly_when_claimable_recall_reaches_target(labels, extra):
-    decision = stopping.hypergeometric_test(labels, len(labels) + extra, 0.95, 0.95)
+    decision = _judge("hypergeometric", labels, len(labels) + extra)
     if decision.relevant_seen:
-        assert decision.stop == (decision.estimated_recall >= 0.95)
+        assert decision.stop == (decision.recall_interval[0] >= 0.95)
     else:
         assert not decision.stop and decision.estimated_recall is None
 
 
 def test_consecutive_irrelevant_fires_at_run_length():
     labels = [1, 0, 1] + [0] * 49
-    assert not stopping.consecutive_irrelevant(labels, 1000, run_length=50).stop
-    decision = stopping.consecutive_irrelevant(labels + [0], 1000, run_length=50)
+    assert not _judge("consecutive_irrelevant", labels, 1000, run_length=50).stop
+    decision = _judge("consecutive_irrelevant", labels + [0], 1000, run_length=50)
     assert decision.stop
     # remaining 947 records at rate 1 / (50 + 2)
     assert decision.estimated_recall == pytest.approx(2 / (2 + 947 / 52))
 
 
 def test_consecutive_irrelevant_needs_a_relevant_record():
-    assert not stopping.consecutive_irrelevant([0] * 100, 1000, run_length=50).stop
+    assert not _judge("consecutive_irrelevant", [0] * 100, 1000, run_length=50).stop
 
 
 def test_default_run_length():
     assert stopping.default_run_length(300) == 50
     assert stopping.default_run_length(20000) == 1000
+
+
+# -- one signature, every criterion ---------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 1), min_size=1, max_size=150), st.integers(0, 400), st.sampled_from(sorted(STOPPERS)))
+def test_every_criterion_answers_with_an_estimate_inside_its_interval(labels, extra, name):
+    n_total = len(labels) + extra
+    rng = np.random.default_rng(len(labels))
+    hist = ScreeningHistory.of(
+        labels, n_total, pool_scores=rng.normal(-1, 1, extra), shown_scores=rng.normal(0, 1, len(labels)),
+        check=CheckSample(size=min(n_total, 80), positives=3, found=min(3, sum(labels))),
+    )
+    decision = STOPPERS[name](hist, 0.95, 0.95)
+    assert isinstance(decision, StopDecision) and decision.criterion == name
+    assert decision.screened == len(labels) and decision.relevant_seen == sum(labels)
+    if not sum(labels):
+        assert not decision.stop
+    if decision.estimated_recall is not None:
+        low, high = decision.recall_interval
+        assert 0 <= low <= decision.estimated_recall + 1e-9 <= high + 2e-9 <= 1 + 3e-9
+    report = decision.as_dict()
+    assert {"criterion", "target_recall", "confidence", "stop", "estimated_recall", "recall_interval"} <= set(report)
+
+
+def test_knee_finds_the_bend_and_needs_150_records():
+    labels = [1] * 20 + [0] * 10 + [1] * 5 + [0] * 200
+    i, ratio = knee_point(np.array(labels))
+    assert i == 35  # the last relevant record before the long flat stretch
+    assert ratio == pytest.approx((25 / 35) / (1 / 200))
+    assert _judge("knee", labels, 2000).stop
+    assert not _judge("knee", labels[:100], 2000).stop  # fewer than 150 screened
+
+
+def test_target_set_size_and_quantile_index():
+    assert target_size(0.95, 0.95) == 59  # 0.95 ** 59 < 0.05 <= 0.95 ** 58
+    assert target_size(0.7, 0.95) == 9
+    assert quantile_index(59, 0.95, 0.95) == 59
+    assert quantile_index(20, 0.95, 0.95) is None
+    # j is the smallest count whose binomial upper tail is <= 5 %
+    j = quantile_index(100, 0.8, 0.95)
+    from scipy.stats import binom
+
+    assert binom.sf(j - 1, 100, 0.8) <= 0.05 < binom.sf(j - 2, 100, 0.8)
+
+
+def test_target_method_stops_once_every_sample_positive_is_found():
+    labels = [1] * 60 + [0] * 40
+    short = CheckSample(size=500, positives=59, found=58)
+    assert not _judge("target", labels, 2000, check=short).stop
+    done = CheckSample(size=500, positives=59, found=59)
+    assert _judge("target", labels, 2000, check=done).stop
+    too_few = _judge("target", labels, 2000, check=CheckSample(size=500, positives=10, found=10))
+    assert not too_few.stop and "59 relevant" in too_few.needs
+    assert too_few.estimated_recall == pytest.approx(1.0)
+    assert _judge("quantile", labels, 2000, check=done).stop
+    assert _judge("target", labels, 2000).needs == "an independent random sample"
+
+
+def test_poisson_process_recovers_the_rate_of_a_power_law():
+    rng = np.random.default_rng(5)
+    n_total = 5000
+    x = np.arange(1, n_total + 1)
+    rate = 0.5 * x ** -0.6
+    labels = (rng.random(n_total) < rate).astype(int)
+    seen = 2000
+    expected = rate[seen:].sum()
+    assert expected_remaining(labels[:seen], n_total) == pytest.approx(expected, rel=0.35)
+    d = _judge("poisson_process", labels[:seen], n_total)
+    assert d.recall_interval[0] <= labels[:seen].sum() / labels.sum() + 0.02
+
+
+def test_logistic_fit_recovers_a_known_curve():
+    rng = np.random.default_rng(2)
+    x = rng.normal(0, 2, 4000)
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(-1.0 + 1.5 * x)))).astype(int)
+    a, b = fit_logistic(x, y)
+    assert a == pytest.approx(-1.0, abs=0.15) and b == pytest.approx(1.5, abs=0.15)
+
+
+def test_score_model_counts_the_likely_relevant_left():
+    labels = np.array([1, 0] * 50)
+    shown = np.where(labels == 1, 2.0, -2.0) + np.linspace(0, 0.1, 100)
+    few = _judge("score_distribution", labels, 200, shown_scores=shown, pool_scores=np.full(100, -3.0))
+    many = _judge("score_distribution", labels, 200, shown_scores=shown, pool_scores=np.full(100, 3.0))
+    assert few.estimated_recall > 0.9 and many.estimated_recall < 0.5
+    assert few.stop and not many.stop
+    assert _judge("score_distribution", labels, 200).needs  # no scores: it cannot judge
+
+
+def test_weibull_process_estimates_what_is_left_of_a_finite_set():
+    from reviewbench.screening.engine.stopping.rate import remaining_estimates, weibull_profile
+
+    rng = np.random.default_rng(11)
+    n_total, relevant = 3000, 60
+    positions = np.sort(np.ceil(rng.weibull(0.8, relevant) * 300)).astype(int)
+    positions = positions[positions <= n_total]
+    labels = np.zeros(n_total, dtype=int)
+    labels[np.unique(positions) - 1] = 1
+    seen = 600
+    left = labels[seen:].sum()
+    mu, high = remaining_estimates(labels[:seen], n_total, "weibull")
+    assert abs(mu - left) <= max(3, 0.5 * left) and high >= mu
+    loglik, remaining = weibull_profile(np.flatnonzero(labels[:seen]) + 1.0, seen, n_total)
+    assert np.isfinite(loglik).all() and (remaining >= 0).all()
+    decision = _judge("poisson_process", labels[:seen], n_total, rate="weibull", quiet=0.5)
+    assert not decision.stop and decision.details["quiet_run"] < 0.5 * n_total

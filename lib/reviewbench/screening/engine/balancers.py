@@ -2,8 +2,9 @@
 
 Inclusions are usually 1-5 % of a search. Without weighting, a classifier trained on
 the labelled set learns to call everything irrelevant. :func:`balanced_weights` gives
-the included class a total weight ``ratio`` times smaller than the excluded class
-(``ratio=1`` is classic "balanced" weighting), rescaled so the mean weight is 1.
+the included class a total weight ``ratio`` times that of the excluded class (``ratio=1``
+is classic "balanced" weighting; ASReview's default uses 9.8), rescaled so the mean
+weight is 1.
 """
 
 from __future__ import annotations

@@ -74,8 +74,57 @@ def make_classifier(name: str, seed: int = 0, **params: Any) -> BaseEstimator:
     return CLASSIFIERS[name](seed, **params)
 
 
+#: Models whose weight on a feature absent from every training row is exactly 0 (L2-regularised
+#: linear models), so they can be fitted on the training rows' own columns only: the same
+#: solution, found faster. Naive Bayes is not among them (its smoothing spans every feature).
+FIT_ON_TRAINING_COLUMNS = {"svm", "logistic", "sgd"}
+
+
+def linear_form(model: BaseEstimator) -> tuple[np.ndarray, float] | None:
+    """``(w, b)`` with relevance ``X @ w + b`` for the linear models (None for the others).
+
+    The SVM, logistic and SGD models are linear by construction; for the naive Bayes models
+    the log-odds of inclusion is linear in the counts too, ``X @ (log p1 - log p0) + prior``.
+    Scoring through this form works in the matrix's own precision (float32), so the feature
+    matrix is never copied to float64.
+    """
+    if hasattr(model, "coef_") and getattr(model, "coef_", None) is not None and model.coef_.shape[0] == 1:
+        return np.asarray(model.coef_[0], dtype=float), float(np.ravel(model.intercept_)[0])
+    if isinstance(model, (MultinomialNB, ComplementNB)) and len(model.classes_) == 2:
+        w = model.feature_log_prob_[1] - model.feature_log_prob_[0]
+        b = 0.0 if isinstance(model, ComplementNB) else float(model.class_log_prior_[1] - model.class_log_prior_[0])
+        return np.asarray(w, dtype=float), b
+    return None
+
+
+def linear_scores(X: sp.csr_matrix, w: np.ndarray, b: float) -> np.ndarray:
+    """``X @ w + b`` in the matrix's precision, returned as float64."""
+    return np.asarray(X @ w.astype(X.dtype), dtype=float).ravel() + b
+
+
+def fit_and_score(name: str, seed: int, params: dict, X: sp.csr_matrix, rows: np.ndarray, y: np.ndarray,
+                  weights: np.ndarray) -> tuple[BaseEstimator, np.ndarray]:
+    """Fit registry model ``name`` on ``X[rows]``; return it and every row's relevance score."""
+    model = make_classifier(name, seed, **params)
+    train = X[rows]
+    if name in FIT_ON_TRAINING_COLUMNS:
+        columns, local = np.unique(train.indices, return_inverse=True)
+        compact = sp.csr_matrix((train.data.astype(np.float64), local.ravel(), train.indptr),
+                                shape=(train.shape[0], len(columns)))
+        model.fit(compact, y, sample_weight=weights)
+        w, b = linear_form(model)
+        full = np.zeros(X.shape[1])
+        full[columns] = w
+        return model, linear_scores(X, full, b)
+    model.fit(train.astype(np.float64), y, sample_weight=weights)
+    return model, relevance_scores(model, X)
+
+
 def relevance_scores(model: BaseEstimator, X: sp.csr_matrix) -> np.ndarray:
     """Larger is more likely relevant."""
+    form = linear_form(model)
+    if form is not None:
+        return linear_scores(X, *form)
     if hasattr(model, "decision_function"):
         return np.asarray(model.decision_function(X), dtype=float).ravel()
     log_proba = model.predict_log_proba(X)

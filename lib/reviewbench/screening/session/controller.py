@@ -9,9 +9,12 @@ Order of records:
 
 - ``active``: most likely relevant first, from :class:`reviewbench.screening.engine.Ranker`,
   retrained on the reviewer's own include/exclude decisions in a background thread
-  (:mod:`.trainer`) after each decision, so the next record appears at once (from the
-  ranking of the previous round). Until the first ranking is ready, and if the engine cannot be
-  loaded, records come in file order.
+  (:mod:`.trainer`) after each decision by one :meth:`Ranker.step
+  <reviewbench.screening.engine.Ranker.step>`, the loop ``reviewbench simulate`` replays.
+  The next record is the top of the new ranking when it is ready within
+  ``next_ranking_wait`` seconds (re-ranking takes well under that up to 20,000 records),
+  else the next of the previous ranking, so the reviewer never waits longer. Until the
+  first ranking is ready, and if the engine cannot be loaded, records come in file order.
 - ``file``: the order of the records as imported.
 - ``random``: a random order fixed by ``seed`` (the same for every reviewer).
 
@@ -119,6 +122,7 @@ class ScreeningController:
         ranker_factory: Callable[..., Any] | None = None,
         ranker_options: dict[str, Any] | None = None,
         first_ranking_wait: float = 1.0,
+        next_ranking_wait: float = 0.5,
     ) -> None:
         self.project = project
         self.stage = check_stage(stage)
@@ -155,6 +159,7 @@ class ScreeningController:
                 "exclude": list(self.settings.exclude_terms),
             }
         self._background = background
+        self.next_ranking_wait = next_ranking_wait
         self._trainer = BackgroundTrainer(self._train_once, self._lock)
         self.reload()
         # After how many decisions this reviewer began the random sample for the stopping test.
@@ -244,8 +249,13 @@ class ScreeningController:
             self.decisions.pop(rid, None)
             if row["decision"] != RETRACT:
                 self.decisions[rid] = row
-            self.current_id = self.next_id()
-        self._after_change()
+            shown = self.current_id = self.next_id()  # from the ranking so far, should the new one be late
+        self._request_ranking()
+        self._trainer.wait(self.next_ranking_wait)
+        with self._lock:
+            if self.current_id == shown:  # the top of the new ranking: the step ``simulate`` replays
+                self.current_id = self.next_id()
+        self._notify()
         return row
 
     def include(self, note: str = "", **kw: str) -> dict[str, str]:
@@ -341,11 +351,9 @@ class ScreeningController:
             if self.ranker is None:
                 self.ranker = self._ranker_factory(self.records, self.seed, **self._ranker_options)
             labels = self.labels()
-            if self._sample_start is not None:
-                self.ranker.sample_start = min(self._sample_start, len(labels))
-            self.ranker.fit(labels)
-            ranking = [str(r) for r in self.ranker.rank()]
-            stopping = dict(self.ranker.stopping())
+            step = self.ranker.step(labels, self._sample_start)  # the loop ``reviewbench simulate`` runs
+            ranking = [str(r) for r in step.ranking]
+            stopping = step.stop.as_dict()
         except Exception as exc:  # the view falls back to file order and says why
             log.warning("ranking unavailable, showing records in file order: %s", exc)
             with self._lock:
@@ -396,6 +404,24 @@ class ScreeningController:
         )
 
     # -- stopping early --------------------------------------------------------------
+    def stop_estimate(self) -> dict[str, Any]:
+        """The stopping criterion's latest verdict: ``criterion``, ``stop``, ``estimated_recall``
+        and ``recall_interval`` (``[low, high]`` at ``confidence``), ...; empty before a ranking."""
+        with self._lock:
+            return dict(self._stopping)
+
+    def stop_line(self) -> str:
+        """The verdict in one line for the view ("" before a ranking)."""
+        s = self.stop_estimate()
+        if s.get("estimated_recall") is None:
+            return f"stopping ({s['criterion']}): no estimate yet" if s.get("criterion") else ""
+        line = f"stopping ({s['criterion']}): estimated recall {s['estimated_recall']:.0%}"
+        if s.get("recall_interval"):
+            low, high = s["recall_interval"]
+            line += f" ({s.get('confidence') or 0.95:.0%} interval {low:.0%}-{high:.0%})"
+        target = s.get("target_recall")
+        return line + (f", target {target:.0%}" if target else "") + (" · you may stop" if s.get("stop") else " · not yet")
+
     def stopped(self) -> bool:
         """True while the team's decision to stop screening this stage early is in force."""
         return self.stage in current_stops(self.project)

@@ -223,7 +223,8 @@ class ScreeningView(widgets.VBox):
         self.header.value = (
             f"<b>{html.escape(self.settings.label)}</b> · reviewer <b>{html.escape(c.reviewer)}</b>{unlisted}"
         )
-        self.progress_html.value = f'<div class="rb-progress">{html.escape(c.progress().summary())}</div>'
+        self.progress_html.value = (f'<div class="rb-progress">{html.escape(c.progress().summary())}</div>'
+                                    f'<div class="rb-stop-estimate">{html.escape(c.stop_line())}</div>')
         self.record_html.value = self._record_html()
         self.b_undo.disabled = not c.can_undo
         self._stop_button()

@@ -1,0 +1,317 @@
+"""Stopping methods compared on the same simulations (``benchmarks/screening.py --stopping``).
+
+For every review and seed the default model's run is judged by every criterion of
+:mod:`reviewbench.screening.engine.stopping`:
+
+- label-only criteria (hypergeometric on the ranked sequence, Poisson process, knee,
+  consecutive irrelevant) on every prefix of the order;
+- the target and quantile methods with their own independent random sample
+  (:func:`reviewbench.screening.simulate.check_sample_stop`);
+- with ``--full-traces`` only (every run stepped to the end, slow): the score model at
+  every step, from the scores the loop had then, and the hypergeometric test with the
+  random-sample phase of live screening begun where the Weibull process first fires (a
+  second simulation, ``sample_when``).
+
+Without ``--full-traces`` the orders are the WSS benchmark's cached runs: the loop stepped
+until 95 % recall, the rest of each order in the last ranking. Whether a stop reaches 95 %
+recall is decided within the stepped part; only the cost of late stops rests on the tail.
+
+A stop's cost is every record screened by then (the check sample included); a run whose
+criterion never fires screened everything.
+
+The candidate for an earlier default (a Weibull Poisson process, :mod:`...stopping.rate`,
+with an inflation of its expected remaining count and a quiet stretch) has settings; they
+are chosen by nested leave-one-review-out like the model: for each review the inner loop
+picks, on the other seven, the setting that stops earliest on average among those whose
+stops reach the target in >= 95 % of the inner runs; the held-out review is judged with it.
+It would replace the hypergeometric test as the default only if that held-out share reached
+95 %; it does not (see ``benchmarks/README.md``). Results are cached per run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import poisson
+
+import screening as bench
+from reviewbench.screening.engine.stopping.rate import remaining_estimates
+from reviewbench.screening.engine.stopping.scores import expected_missed_from_scores
+from reviewbench.screening.metrics import records_for_recall
+from reviewbench.screening.simulate import check_sample_stop, choose_priors, first_stop, load_labelled, simulate
+
+TARGET, CONFIDENCE = 0.95, 0.95
+WINDOWS = (300, 1000)
+#: The candidate of ``screening.CANDIDATES`` that is the shipped default model.
+MODEL = "avg svm word, svm char 3-4, nb"
+#: Settings of the default criterion the nested selection chooses from.
+INFLATIONS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+QUIET = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12)
+PROFILE = (False, True)
+
+
+def _folder() -> Path:
+    return bench.RESULTS / "stopping" / bench._slug(MODEL)
+
+
+#: Whether :func:`trace` steps every run to the end (``--full-traces``) or reuses the WSS runs.
+FULL = {"traces": False}
+
+
+def trace(dataset: Path, seed: int) -> dict:
+    """One simulation of the default model: its order, and per step the score model's estimate.
+
+    Without ``--full-traces`` the order is the WSS benchmark's cached run (exact, stepping
+    the loop, until 95 % recall; the rest in the last ranking), with no score estimates.
+    """
+    if not FULL["traces"]:
+        run = bench.run_ours(MODEL, dataset, seed)
+        return {"labels": run["labels"], "ids": None, "score_mu": None, "seconds": run["seconds"]}
+
+    def compute() -> dict:
+        records, labels = load_labelled(dataset, bench.LABEL)
+        scores = {w: [] for w in WINDOWS}
+
+        def record(ranker, step) -> None:
+            history = ranker.history()
+            for w in WINDOWS:
+                mu = expected_missed_from_scores(history, w)
+                scores[w].append(None if mu is None else round(mu, 4))
+
+        res = simulate(records, labels, seed=seed, prior_ids=choose_priors(labels, 1, 1, seed), full=True,
+                       on_step=record, stopping="consecutive_irrelevant", other_criteria=(),
+                       **bench.CANDIDATES[MODEL])
+        return {"labels": "".join(map(str, res.labels)), "ids": res.order["record_id"].tolist(),
+                "score_mu": {str(w): v for w, v in scores.items()}, "seconds": res.seconds}
+
+    return bench.cached(_folder() / f"{dataset.stem}-{seed}.json", compute)
+
+
+def rates(dataset: Path, seed: int) -> dict:
+    """Per prefix of the traced order: the power and Weibull rates' expected remaining records."""
+
+    def compute() -> dict:
+        labels = bench.labels_of(trace(dataset, seed))
+        n = len(labels)
+        out = {"power": [], "weibull": [], "weibull_high": []}
+        for k in range(1, n + 1):
+            prefix = labels[:k]
+            if prefix.sum() == 0:
+                for v in out.values():
+                    v.append(None)
+                continue
+            power, _ = remaining_estimates(prefix, n, "power")
+            mu, high = remaining_estimates(prefix, n, "weibull")
+            out["power"].append(round(power, 4))
+            out["weibull"].append(round(mu, 4))
+            out["weibull_high"].append(round(high, 4))
+        return out
+
+    return bench.cached(_folder() / ("rates" if FULL["traces"] else "rates-until95") / f"{dataset.stem}-{seed}.json", compute)
+
+
+def sample_phase_run(dataset: Path, seed: int, trigger: tuple[str, dict]) -> dict:
+    """The hypergeometric test with a live random-sample phase begun where ``trigger`` fires."""
+
+    def compute() -> dict:
+        records, labels = load_labelled(dataset, bench.LABEL)
+        res = simulate(records, labels, seed=seed, prior_ids=choose_priors(labels, 1, 1, seed),
+                       sample_when=trigger, stopping="hypergeometric", other_criteria=(),
+                       **bench.CANDIDATES[MODEL])
+        stop = res.stops["hypergeometric"]
+        return {"labels": "".join(map(str, res.labels)), "sample_start": res.sample_start,
+                "stopped_at": stop["stopped_at"], "seconds": res.seconds}
+
+    key = bench._slug(f"{dataset.stem}-{seed}-{trigger}") + ".json"
+    return bench.cached(_folder() / "sample_phase" / key, compute)
+
+
+def _array(values: list) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def first_allowed(seen: np.ndarray, mu: np.ndarray, start: int = 3, ok: np.ndarray | None = None) -> int | None:
+    """First prefix length >= ``start`` where the Poisson quantile of ``mu`` allows the target."""
+    finite = np.isfinite(mu)
+    high = np.where(finite, poisson.ppf(CONFIDENCE, np.where(finite, mu, 0)), np.inf)
+    allowed = (seen > 0) & (seen / (seen + high) >= TARGET)
+    if ok is not None:
+        allowed &= ok
+    allowed[: start - 1] = False
+    hits = np.flatnonzero(allowed)
+    return int(hits[0]) + 1 if len(hits) else None
+
+
+def _quiet(labels: np.ndarray) -> np.ndarray:
+    pos = np.arange(1, len(labels) + 1)
+    return pos - np.maximum.accumulate(np.where(labels == 1, pos, 0))
+
+
+def default_stop(labels: np.ndarray, rate: dict, inflation: float, quiet: float, profile: bool) -> int | None:
+    """Where the default criterion with these settings stops on a traced order (post hoc, exact)."""
+    mu = _array(rate["weibull_high" if profile else "weibull"]) * inflation
+    return first_allowed(np.cumsum(labels), mu, ok=_quiet(labels) >= quiet * len(labels))
+
+
+def _outcome(labels: np.ndarray, stopped_at: int | None, screened: int | None = None, found: float | None = None) -> dict:
+    n, r = len(labels), labels.sum()
+    at = n if stopped_at is None else int(stopped_at)
+    screened = at if screened is None else screened
+    recall = labels[:at].sum() / r if found is None else found
+    return {"reached": bool(recall >= TARGET - 1e-12), "share": screened / n, "fired": stopped_at is not None}
+
+
+def outcomes(dataset: Path, seed: int, methods: dict) -> list[dict]:
+    """Every method's outcome on one run."""
+    t = trace(dataset, seed)
+    labels = bench.labels_of(t).astype(int)
+    n = len(labels)
+    seen = np.cumsum(labels)
+    order = pd.DataFrame({"rank": np.arange(1, n + 1), "record_id": t["ids"] or range(n), "label": labels})
+    rows = []
+    for name, (kind, params) in methods.items():
+        if kind in NEED_FULL and t["score_mu"] is None:
+            continue  # needs the scores of every step or a second live run: --full-traces
+        if kind == "label":
+            at, _ = first_stop(labels, params["criterion"], n, TARGET, CONFIDENCE, start=3,
+                               **{k: v for k, v in params.items() if k != "criterion"})
+            out = _outcome(labels, at)
+        elif kind == "rate":
+            out = _outcome(labels, first_allowed(seen, _array(rates(dataset, seed)["power"])))
+        elif kind == "default":
+            setting = {k: v for k, v in params.items() if k != "rate"}
+            out = _outcome(labels, default_stop(labels, rates(dataset, seed), **setting))
+        elif kind == "score":
+            mu = _array(t["score_mu"][str(params["window"])])
+            full = np.full(n, np.nan)  # step k of the loop judged the first k + 2 labels (two priors)
+            full[1: 1 + len(mu)] = mu[: n - 1]
+            out = _outcome(labels, first_allowed(seen, full))
+        elif kind == "check":
+            stop = check_sample_stop(order, params["criterion"], seed, TARGET, CONFIDENCE,
+                                     **{k: v for k, v in params.items() if k != "criterion"})
+            out = _outcome(labels, stop["stopped_at"], stop["screened"], stop["recall"])
+        elif kind == "sample_phase":
+            run = sample_phase_run(dataset, seed, params["trigger"])
+            out = _outcome(bench.labels_of(run).astype(int), run["stopped_at"])
+        rows.append({"method": name, "review": dataset.stem, "seed": seed,
+                     "share95": records_for_recall(labels, TARGET) / n, **out})
+    return rows
+
+
+#: Methods judged only on full traces (``--full-traces``).
+NEED_FULL = ("score", "sample_phase")
+
+
+def _prepare(run: tuple[Path, int]) -> None:
+    trace(*run)
+    rates(*run)
+    print(f"  traced {run[0].stem} seed {run[1]}", file=sys.stderr, flush=True)
+
+
+def settings_grid() -> list[dict]:
+    return [{"inflation": k, "quiet": q, "profile": p} for k, q, p in itertools.product(INFLATIONS, QUIET, PROFILE)]
+
+
+def nested_stop_selection(sets: list[Path], seeds: list[int]) -> tuple[pd.DataFrame, dict, dict]:
+    """Held-out outcomes of the default criterion, the setting shipped, and the per-fold picks."""
+    grid = settings_grid()
+    results = {}  # (review, seed, i) -> outcome
+    for d in sets:
+        for s in seeds:
+            labels = bench.labels_of(trace(d, s)).astype(int)
+            rate = rates(d, s)
+            share95 = records_for_recall(labels, TARGET) / len(labels)
+            for i, g in enumerate(grid):
+                results[(d.stem, s, i)] = {**_outcome(labels, default_stop(labels, rate, **g)), "share95": share95}
+
+    def pick(reviews: list[str]) -> int:
+        best, best_key = 0, None
+        for i in range(len(grid)):
+            outs = [results[(r, s, i)] for r in reviews for s in seeds]
+            reached = np.mean([o["reached"] for o in outs])
+            share = np.mean([o["share"] for o in outs])
+            key = (reached >= 0.95, -share if reached >= 0.95 else reached)
+            if best_key is None or key > best_key:
+                best, best_key = i, key
+        return best
+
+    names = [d.stem for d in sets]
+    rows, picks = [], []
+    for review in names:
+        i = pick([r for r in names if r != review])
+        picks.append(i)
+        for s in seeds:
+            rows.append({"review": review, "seed": s, **results[(review, s, i)], "setting": i})
+    counts = pd.Series(picks).value_counts()
+    full = pick(names)
+    shipped = max(counts.index, key=lambda i: (counts[i], i == full))
+    return pd.DataFrame(rows), grid[shipped], {names[k]: grid[i] for k, i in enumerate(picks)}
+
+
+def methods(trigger: tuple[str, dict]) -> dict[str, tuple[str, dict]]:
+    return {
+        "hypergeometric, ranked (CMH 2020; the default)": ("label", {"criterion": "hypergeometric"}),
+        "hypergeometric, random sample begun where the Weibull fires (CMH 2020)": ("sample_phase", {"trigger": trigger}),
+        "target, T=59 (Cormack & Grossman 2016)": ("check", {"criterion": "target"}),
+        "target, T=10 as published for 70% recall": ("check", {"criterion": "target", "target_set": 10, "positives": 10}),
+        "quantile QBCB (Lewis, Yang & Frieder 2021)": ("check", {"criterion": "quantile"}),
+        "Poisson process, power rate (Sneyd & Stevenson 2021)": ("rate", {}),
+        "score model, window 300": ("score", {"window": 300}),
+        "score model, window 1000": ("score", {"window": 1000}),
+        "knee (Cormack & Grossman 2016)": ("label", {"criterion": "knee"}),
+        "consecutive irrelevant (5% of records)": ("label", {"criterion": "consecutive_irrelevant"}),
+        "Weibull Poisson process, setting picked on all 8 (in sample)": ("default", trigger[1]),
+    }
+
+
+def summarise(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.assign(past95=df["share"] - df["share95"])
+    return df.groupby("method", sort=False).agg(
+        runs=("reached", "size"), reached=("reached", "mean"), fired=("fired", "mean"),
+        screened=("share", "mean"), share95=("share95", "mean"), past95=("past95", "mean"))
+
+
+def stopping_report(sets: list[Path], seeds: list[int], jobs: int = 1) -> str:
+    runs = sorted(((d, s) for d in sets for s in seeds), key=lambda r: -r[0].stat().st_size)
+    if jobs > 1:  # the traces first, longest first (cached)
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(_prepare, runs))
+    for run in runs:
+        _prepare(run)
+    held, shipped, picks = nested_stop_selection(sets, seeds)
+    params = {"rate": "weibull", **shipped}
+    trigger = ("poisson_process", params)
+    rows = []
+    for d in sets:
+        for s in seeds:
+            rows += outcomes(d, s, methods(("poisson_process", params)))
+            print(f"  stopping {d.stem} seed {s}", file=sys.stderr, flush=True)
+    held = held.assign(method="Weibull Poisson process, held out (nested leave-one-review-out)")
+    table = pd.concat([summarise(held), summarise(pd.DataFrame(rows))])
+    fmt = lambda v: f"{v:.3f}"  # noqa: E731
+    per_review = held.assign(past95=held["share"] - held["share95"]).groupby("review").agg(
+        reached=("reached", "mean"), screened=("share", "mean"), share95=("share95", "mean"), past95=("past95", "mean"))
+    per_review["picked on the other 7"] = [str(picks[r]) for r in per_review.index]
+    skipped = [name for name, (kind, _p) in methods(trigger).items()
+               if kind in NEED_FULL and name not in set(table.index)]
+    source = ("full traces (every run stepped to the end)" if FULL["traces"] else
+              "the WSS runs: the loop stepped until 95% recall, the rest of each order in the last ranking")
+    lines = [
+        f"orders: {source}",
+        f"stopping methods, target recall {TARGET:.0%} at {CONFIDENCE:.0%} confidence, {len(sets)} reviews x "
+        f"{len(seeds)} seeds, model {MODEL!r}; reached = share of runs whose true recall at the stop >= target; "
+        "screened = mean share of records screened at the stop (check samples included; never fired = all); "
+        "share95 = mean share at which 95% recall was actually reached; past95 = screened - share95",
+        table.to_string(float_format=fmt), "",
+        "Weibull Poisson process held out, per review:", per_review.to_string(float_format=fmt), "",
+        f"setting picked most often by the outer folds: poisson_process {params}",
+        f"(trigger of the random-sample row: {trigger[0]} with that setting)",
+    ]
+    if skipped:
+        lines.append("not run on these orders (they need --full-traces): " + "; ".join(skipped))
+    return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""Stopping: when may the reviewer stop screening, and what recall can they claim?
+
+Every criterion has the same signature, ``criterion(history, target_recall, confidence,
+**params) -> StopDecision`` (:mod:`.history`), and is registered by name in
+:data:`STOPPERS`; each returns its recall estimate with an interval, so the view can show
+them.
+
+=========================  ====================================================================
+``hypergeometric``         Callaghan & Müller-Hansen 2020: a hypergeometric test on a random
+                           sample (or, without one, on every tail of the ranked sequence)
+``target``                 Cormack & Grossman 2016: a random target set, then rank until all
+                           of its relevant records are found
+``quantile``               Lewis, Yang & Frieder 2021 (QBCB): a random sample, then rank until
+                           a binomial quantile of its relevant records is found
+``poisson_process``        Sneyd & Stevenson 2021: a Poisson process with a falling rate
+                           fitted to where relevant records turned up
+``score_distribution``     a logistic model of relevance given the ranking score, applied to
+                           the scores of the records left
+``knee``                   Cormack & Grossman 2016: the gain curve's knee (heuristic)
+``consecutive_irrelevant`` a run of irrelevant records (heuristic)
+=========================  ====================================================================
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .heuristics import consecutive_irrelevant, default_run_length, knee
+from .history import CheckSample, ScreeningHistory, StopDecision, missed_for_target
+from .hypergeometric import hypergeometric, hypergeometric_p
+from .rate import poisson_process
+from .samples import quantile, target
+from .scores import score_distribution
+
+Stopper = Callable[..., StopDecision]
+
+STOPPERS: dict[str, Stopper] = {
+    "hypergeometric": hypergeometric,
+    "target": target,
+    "quantile": quantile,
+    "poisson_process": poisson_process,
+    "score_distribution": score_distribution,
+    "knee": knee,
+    "consecutive_irrelevant": consecutive_irrelevant,
+}
+
+
+def judge(name: str, history: ScreeningHistory, target_recall: float = 0.95, confidence: float = 0.95,
+          **params) -> StopDecision:
+    """The verdict of the criterion registered as ``name`` on ``history``."""
+    return STOPPERS[name](history, target_recall, confidence, **params)
+
+
+__all__ = [
+    "STOPPERS", "CheckSample", "ScreeningHistory", "StopDecision", "Stopper", "judge",
+    "default_run_length", "hypergeometric_p", "missed_for_target",
+]
