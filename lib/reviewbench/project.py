@@ -102,6 +102,11 @@ class Project:
         return self.screening_root / "stopping.csv"
 
     @property
+    def team_log_file(self) -> Path:
+        """``evidence/screening/team.csv``: who joined or left a stage's screening once it began."""
+        return self.screening_root / "team.csv"
+
+    @property
     def dedup_decisions_file(self) -> Path:
         return self.evidence / "dedup" / "decisions.csv"
 

@@ -44,9 +44,10 @@ def _shown(nb, cell_start: str) -> str:
     "reviewer, parameters, view, agreement",
     [
         # as in `reviewbench run`: no reviewer, so a note instead of the view, and the team's table
-        ("", {}, ["No screening view", "REVIEWBENCH_REVIEWER"], ["No two reviewers have screened", "No conflicts"]),
-        # the view of the stage for the reviewer; nobody has screened everything, so agreement is blinded
-        ("alex", {"stage": "full_text"}, ["<widget>", "<b>Full-text assessment</b> · reviewer <b>alex</b>"], ["Blinded"]),
+        ("", {}, ["No screening view", "REVIEWBENCH_REVIEWER"], ["Blinded", "alex 0 of 12, sam 0 of 12"]),
+        # the view of the stage for the reviewer; at title/abstract nobody has screened everything, so it is blinded
+        ("alex", {"stage": "full_text"}, ["<widget>", "<b>Full-text assessment</b> · reviewer <b>alex</b>"],
+         ["No two reviewers have screened at full-text assessment", "No conflicts"]),  # no records there yet
         ("sam", {"order": "active", "calibration_n": 3},
          ["<widget>", "<b>Title and abstract screening</b> · reviewer <b>sam</b>"], ["Blinded"]),
     ],
@@ -69,3 +70,26 @@ def test_runs_under_papermill_shows_the_view_and_writes_nothing(project, tmp_pat
     shown = _shown(nb, "team_agreement(")
     assert all(part in shown for part in agreement), shown
     assert not (project.evidence / "screening").exists()
+
+
+def test_the_executed_report_of_a_blinded_project_holds_no_reviewers_decisions(project, tmp_path):
+    """As ``reviewbench run`` writes ``outputs/notebooks/02-screening.html``: alex has
+    finished, sam has not, and they disagree; nothing of either one's decisions is in it."""
+    from reviewbench.outputs.notebook_runner import notebook_html
+    from reviewbench.pipeline import screening_records
+    from reviewbench.screening.decisions import record_decision
+
+    ids = list(screening_records(project, "title_abstract")[0]["record_id"])
+    for rid in ids:
+        record_decision(project, "title_abstract", "alex", rid, "include", note="alexs-private-note")
+    for rid in ids[:5]:
+        record_decision(project, "title_abstract", "sam", rid, "exclude", reason="wrong_population", note="sams-private-note")
+    notebooks = project.root / "notebooks"
+    notebooks.mkdir(exist_ok=True)
+    shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(notebooks / NOTEBOOK.name), str(out), cwd=str(notebooks), progress_bar=False, kernel_name="python3")
+    page = notebook_html(out, tmp_path / "02-screening.html").read_text(encoding="utf-8")
+    assert "is blinded" in page and "alex 12 of 12, sam 5 of 12" in page
+    for leak in ("alexs-private-note", "sams-private-note", "wrong_population", "decision_alex", "decision_sam", "% agreement", "rb-agreement", "alex / sam"):
+        assert leak not in page, leak

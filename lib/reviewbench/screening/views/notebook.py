@@ -3,15 +3,14 @@ team's agreement and conflicts, each a note instead when the reviewer is not set
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
 
 from ...errors import ReviewbenchError
 from ...project import Project
-from ..agreement import agreement_report
-from ..conflicts import blinding_lifted, conflicts, screeners
+from ..agreement import agreement_note, agreement_table
+from ..conflicts import blinding, conflicts
 from ..criteria import resolve_reviewer
 from ..session import open_controller
 from .conflicts import ConflictsView
@@ -55,21 +54,26 @@ def team_agreement(
     project: Project, stage: str, reviewer: str | None, records: pd.DataFrame, clusters: pd.DataFrame | None = None
 ) -> Any:
     """Agreement and conflicts at ``stage`` over ``records`` (and the dedup ``clusters``
-    that map log rows to them): the conflicts view for a reviewer once blinding allows
-    it, a read-only table otherwise (e.g. in an executed report)."""
+    that map log rows to them), once blinding is lifted; while it holds, for everyone (a
+    screener, the arbiter, an executed report) only who has screened how many. Then the
+    agreement as a table, and the conflicts as cards for a reviewer (the conflicts view)
+    or as a read-only table in an executed report."""
     from IPython.display import HTML, Markdown
 
     try:
         name = resolve_reviewer(project, reviewer)
     except ReviewbenchError:
         name = None
-    names = screeners(project, stage)
-    if name in names and not blinding_lifted(project, stage, records["record_id"], names):
-        return Markdown("*Blinded:* agreement and conflicts appear once every screener has screened every record.")
-    report = agreement_report(project, stage)
-    parts = [HTML(f"<pre>{html.escape(report)}</pre>")]
+    state = blinding(project, stage, records["record_id"], clusters)
+    if state.holds:
+        return Markdown(f"*Blinded:* {state.summary()}")
+    table = agreement_table(project, stage)
+    if table.empty:
+        return Markdown(f"No two reviewers have screened at {state.label.lower()} yet. No conflicts.")
+    parts = [HTML(table.to_html(index=False, escape=True, classes="rb-agreement")),
+             Markdown(agreement_note(project, stage).replace("\n", "  \n"))]
     if name:
-        parts.append(ConflictsView(project, stage, name, records))
+        parts.append(ConflictsView(project, stage, name, records, clusters))
     else:
         table = conflicts(project, stage, clusters=clusters, include_resolved=True)
         parts.append(HTML(table.to_html(index=False, escape=True)) if not table.empty else Markdown("No conflicts."))
