@@ -134,6 +134,11 @@ class Project:
         return self.findings_dir / "reconciliation.csv"
 
     @property
+    def retractions_file(self) -> Path:
+        """``evidence/findings/retractions.csv``: findings their coder took back (or restored)."""
+        return self.findings_dir / "retractions.csv"
+
+    @property
     def cache(self) -> Path:
         """Derived data that is slow to recompute (never the source of truth; git-ignored)."""
         return self.root / ".cache"

@@ -29,7 +29,7 @@ from . import pipeline
 from .assist.config import assist_problems
 from .assist.log import check_coding_log, check_screening_log, coding_logs
 from .coding.codebook import Codebook, codebook_problems, load_codebook
-from .coding.findings import check_findings_log, coder_logs
+from .coding.findings import check_findings_log, check_retractions_log, coder_logs
 from .coding.reconcile import check_reconciliation_log
 from .coding.studies import check_studies_log
 from .dedupe.decisions import read_decisions
@@ -204,6 +204,8 @@ def _check_coding_logs(project: Project, codebook: Codebook) -> list[Problem]:
         problems += check_studies_log(project.studies_file, codebook)
     if project.reconciliation_file.exists():
         problems += check_reconciliation_log(project.reconciliation_file, codebook)
+    if project.retractions_file.exists():
+        problems += check_retractions_log(project.retractions_file)
     for path in coding_logs(project):
         problems += check_coding_log(path, codebook)
     return problems
