@@ -93,14 +93,14 @@ class ValidationError(ReviewbenchError):
 class ParameterError(ReviewbenchError):
     """A notebook or CLI parameter has a value outside its allowed set."""
 
-    def __init__(self, name: str, value: object, valid: list[str] | None = None) -> None:
+    def __init__(self, name: str, value: object, valid: list[str] | None = None, message: str | None = None) -> None:
         self.name = name
         self.value = value
         self.valid = valid
         msg = f"invalid value {value!r} for parameter {name!r}"
         if valid is not None:
             msg += "; valid values are: " + ", ".join(map(str, valid))
-        super().__init__(msg)
+        super().__init__(message or msg)  # ``message``: what a reviewer reads, in their words
 
 
 class ProjectError(ReviewbenchError):

@@ -75,7 +75,7 @@ class RowProblem:
     """What is wrong with one value of a log row: its column, the value, what is allowed.
 
     ``str()`` is the message ``reviewbench validate`` prints; a writer raises
-    :meth:`error` (a :class:`ParameterError` naming the column and the valid values).
+    :meth:`error` (a :class:`ParameterError` carrying the column and the valid values, saying ``message``).
     """
 
     column: str
@@ -87,7 +87,7 @@ class RowProblem:
         return self.message
 
     def error(self) -> ParameterError:
-        return ParameterError(self.column, self.value, list(self.valid) or None)
+        return ParameterError(self.column, self.value, list(self.valid) or None, message=self.message)
 
 
 RowCheck = Callable[[dict[str, str]], "Sequence[str | RowProblem]"]

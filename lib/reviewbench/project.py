@@ -102,6 +102,11 @@ class Project:
         return self.screening_root / "stopping.csv"
 
     @property
+    def team_log_file(self) -> Path:
+        """``evidence/screening/team.csv``: who joined or left a stage's screening once it began."""
+        return self.screening_root / "team.csv"
+
+    @property
     def dedup_decisions_file(self) -> Path:
         return self.evidence / "dedup" / "decisions.csv"
 
@@ -141,6 +146,11 @@ class Project:
     def fulltext_links_file(self) -> Path:
         """``evidence/fulltext/links.csv``: which PDF is the report of which record."""
         return self.evidence / "fulltext" / "links.csv"
+
+    @property
+    def retractions_file(self) -> Path:
+        """``evidence/findings/retractions.csv``: findings their coder took back (or restored)."""
+        return self.findings_dir / "retractions.csv"
 
     @property
     def cache(self) -> Path:

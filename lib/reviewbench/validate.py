@@ -31,7 +31,7 @@ from . import pipeline
 from .assist.config import assist_problems
 from .assist.log import check_coding_log, check_screening_log, coding_logs
 from .coding.codebook import Codebook, codebook_problems, load_codebook
-from .coding.findings import check_findings_log, coder_logs
+from .coding.findings import check_findings_log, check_retractions_log, coder_logs
 from .coding.reconcile import check_reconciliation_log
 from .coding.studies import check_studies_log
 from .dedupe.decisions import read_decisions
@@ -42,6 +42,7 @@ from .project import RESOLUTIONS, SCREENING_STAGES, Located, Project, load_locat
 from .screening.criteria import StageSettings, is_model_reviewer, stage_settings
 from .screening.decisions import RETRACT, check_decision_log
 from .screening.stopping_log import check_stopping_log, current_stops
+from .screening.team import check_team_log
 
 #: ``status`` in ``review.yml``: a review in progress reports open states as notes; a
 #: complete one treats any as an error.
@@ -206,6 +207,8 @@ def _check_coding_logs(project: Project, codebook: Codebook) -> list[Problem]:
         problems += check_studies_log(project.studies_file, codebook)
     if project.reconciliation_file.exists():
         problems += check_reconciliation_log(project.reconciliation_file, codebook)
+    if project.retractions_file.exists():
+        problems += check_retractions_log(project.retractions_file)
     for path in coding_logs(project):
         problems += check_coding_log(path, codebook)
     return problems
@@ -266,25 +269,20 @@ def _search_problems(project: Project, per_file: dict[str, int]) -> list[Problem
 
 
 def _screening_cross_checks(project: Project, review: dict[str, Any], status: pd.DataFrame, to_cluster: dict[str, str]) -> list[Problem]:
-    """Full-text decisions on records excluded at title/abstract, and resolutions whose
-    reason contradicts their decision. (Decisions on records that are not imported are
-    left to the PRISMA reconciliation, which names them.)"""
+    """Full-text decisions on records excluded at title/abstract. (A resolution whose reason
+    contradicts its decision is a row problem of the log; decisions on records that are not
+    imported are left to the PRISMA reconciliation, which names them.)"""
     problems = []
     ta = dict(zip(status["record_id"], status["ta"]))
     for stage, path in _screening_logs(project):
         if path.is_dir() or is_model_reviewer(path.stem):  # a model's answers are not the team's decisions
             continue
-        settings = _stage_settings(review, stage)
-        reasons = set(settings.exclusion_reasons) | set(settings.exclusion_reasons.values()) | set(settings.not_retrieved_reasons)
         for line, row in _current_rows(path, "record_id"):
             rid = row["record_id"]
             publication = to_cluster.get(rid)
             if stage == "full_text" and ta.get(publication) == "exclude":
                 problems.append(Problem(str(path), line, "full-text decision on a record excluded at title/abstract: retract it "
                                         "(the screening view's undo, or a 'retract' row) or settle the title/abstract decision", rid))
-            if path.stem == RESOLUTIONS and row.get("decision") in ("include", "maybe") and row.get("reason") in reasons:
-                problems.append(Problem(str(path), line, f"the resolution is {row['decision']!r} but its reason {row['reason']!r} "
-                                        "is a reason to exclude: one of the two is wrong (a note goes in 'note')", rid))
     return problems
 
 
@@ -388,6 +386,8 @@ def validate_project(project: Project) -> list[Problem]:
         problems += check_links_log(project.fulltext_links_file)
     if project.stopping_log_file.exists():
         problems += check_stopping_log(project.stopping_log_file)
+    if project.team_log_file.exists():
+        problems += check_team_log(project.team_log_file)
     if codebook is not None:
         problems += _check_coding_logs(project, codebook)
     elif project.findings_dir.is_dir() and any(project.findings_dir.glob("*.csv")):

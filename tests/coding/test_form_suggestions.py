@@ -19,7 +19,7 @@ def test_form_preselects_above_the_threshold_and_shows_spans(project):
     assert not found["preselected"].any() and form.fields["subgroup"].value == [], "shown, not pre-selected"
     assert "matched &#x27;on the streets&#x27;" in form.suggestions.value and "pre-selected (&ge; 0.90)" in form.suggestions.value
     suggester.preselect = 0.5
-    form.fields["tier"].text.value = "primary"
+    form.fields["tier"].value = ["primary"]
     found = form.suggest()
     assert form.fields["subgroup"].value == ["on_street"]
     assert form.fields["tier"].value == ["primary"], "a coder's own entry is never overwritten"

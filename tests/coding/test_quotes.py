@@ -39,15 +39,15 @@ def test_the_form_fills_the_location_of_a_quote_and_warns_when_it_is_not_there(p
     form = FindingForm(project, "kim", record_ids=["rec-a", "rec-b"])
     form.record_id.value = "rec-a"
     form.finding.value = "Indoor workers were tested for STIs at the clinic more often than street-based workers."
-    form.fields["subgroup"].text.value = "indoor"
-    form.fields["tier"].text.value = "secondary"
+    form.fields["subgroup"].value = ["indoor"]
+    form.fields["tier"].value = ["secondary"]
     assert form.save() is not None
     rows = read_findings(project, load_codebook(project))
     assert rows.loc[rows["coder"] == "kim", "location"].iloc[0] == "p. 2, right column, line 1"
     form.record_id.value = "rec-a"
     form.finding.value = "A paraphrase the PDF does not have, in other words."
-    form.fields["subgroup"].text.value = "indoor"
-    form.fields["tier"].text.value = "secondary"
+    form.fields["subgroup"].value = ["indoor"]
+    form.fields["tier"].value = ["secondary"]
     assert form.save() is not None
     assert "quote was not found" in form.message.value
     rows = read_findings(project, load_codebook(project))

@@ -89,11 +89,33 @@ def test_report_and_command(project, capsys):
     assert "0.50" in report  # kappa: p_o 0.75, p_e 0.5
     assert "Conflicts: 1 (1 resolved, 0 open)" in report
 
+
+
+def _command(project, capsys) -> str:
     parser = argparse.ArgumentParser()
     agreement_cmd.register(parser.add_subparsers())
     args = parser.parse_args(["agreement", "--stage", "title_abstract", "--project", str(project.root)])
     assert args.func(args) == 0
-    assert capsys.readouterr().out == report
+    return capsys.readouterr().out
+
+
+def test_the_command_shows_no_agreement_while_blinding_holds(project, records, capsys):
+    ids = list(records["record_id"])
+    for rid in ids:
+        record_decision(project, "title_abstract", "alex", rid, "include")
+    for rid in ids[:-1]:
+        record_decision(project, "title_abstract", "sam", rid, "exclude" if rid == ids[0] else "include")
+    out = _command(project, capsys)
+    assert "is blinded" in out and "alex 12 of 12, sam 11 of 12" in out
+    assert "kappa" not in out.lower() and "Conflicts" not in out and "alex / sam" not in out
+    record_decision(project, "title_abstract", "sam", ids[-1], "include")
+    out = _command(project, capsys)
+    assert out == agreement_report(project, "title_abstract") and "alex / sam" in out and "Conflicts: 1 (0 resolved, 1 open)" in out
+
+
+def test_the_command_needs_a_stage_or_codes(project):
+    parser = argparse.ArgumentParser()
+    agreement_cmd.register(parser.add_subparsers())
     with pytest.raises(SystemExit):
         parser.parse_args(["agreement", "--project", str(project.root)])  # --stage or --codes needed
     with pytest.raises(SystemExit):

@@ -65,7 +65,7 @@ def test_title_abstract_exclusion_reason_is_optional_but_checked(project):
 def test_not_retrieved_is_an_exclusion_with_a_retrieval_reason(project):
     row = decide(project, "full_text", "alex", "r1", "exclude", reason="thesis under embargo", retrieval="not_retrieved")
     assert row["retrieval"] == "not_retrieved"
-    with pytest.raises(ParameterError, match="exclude"):
+    with pytest.raises(ParameterError, match="so it is an exclusion"):
         decide(project, "full_text", "alex", "r2", "include", retrieval="not_retrieved", reason="thesis under embargo")
     with pytest.raises(ParameterError, match="reason"):
         decide(project, "full_text", "alex", "r2", "exclude", retrieval="not_retrieved")

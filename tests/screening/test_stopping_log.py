@@ -6,7 +6,8 @@ import pytest
 
 from reviewbench.errors import ParameterError
 from reviewbench.pipeline import screening_records
-from reviewbench.screening.session import ScreeningController
+from reviewbench.screening.session import ScreeningController, sample_rule
+from reviewbench.screening.session.actions import sample_run_needed
 from reviewbench.screening.stopping_log import (
     STOP_COLUMNS,
     check_stopping_log,
@@ -63,6 +64,14 @@ def test_the_controller_stops_with_what_the_stopping_rule_says(project, records)
     for _ in range(3):
         c.include()
     c.wait_for_ranking()
+    # the rule says stop for alex, but stopping is for the team: sam, listed, has not screened
+    assert not c.can_stop() and "not yet for sam (0 screened)" in c.stop_check()[1]
+    sam = ScreeningController(project, "title_abstract", "sam", records, order="active", ranker_factory=FakeRanker, background=False)
+    sam.include(); sam.include()
+    c.reload(); c._request_ranking(); c.wait_for_ranking()
+    assert not c.can_stop() and "sam (2 screened)" in c.stop_check()[1]
+    sam.include()
+    c._request_ranking(); c.wait_for_ranking()
     assert c.can_stop()
     row = c.stop_screening(note="team agreed")
     assert (row["criterion"], row["screened"], row["estimated_recall"], row["note"]) == ("fake", "3", "0.7500", "team agreed")
@@ -73,7 +82,14 @@ def test_the_controller_stops_with_what_the_stopping_rule_says(project, records)
     assert not full_text.can_stop()
 
 
-def test_the_stop_button_shows_when_the_rule_says_stop_and_then_offers_resume(project, records):
+def _teammate_screens(project, records, n=3):
+    sam = ScreeningController(project, "title_abstract", "sam", records, order="file", background=False)
+    for _ in range(n):
+        sam.include()
+
+
+def test_the_stop_button_asks_first_is_logged_with_who_and_can_be_undone(project, records):
+    _teammate_screens(project, records)
     c = ScreeningController(project, "title_abstract", "alex", records, order="active", ranker_factory=FakeRanker, background=False)
     v = ScreeningView(c)
     assert v.b_stop.layout.display == "none"
@@ -82,13 +98,34 @@ def test_the_stop_button_shows_when_the_rule_says_stop_and_then_offers_resume(pr
     c.wait_for_ranking()
     v.refresh()
     assert v.b_stop.layout.display == "" and v.b_stop.description == "Stop screening here"
-    v.note.value = "stopping point reached"
+    v.b_stop.click()  # asks: what it will change, Confirm / Cancel; nothing written yet
+    assert not stopping_log_path(project).exists() and v.confirm.layout.display == ""
+    assert "whole team" in v.confirm.text.value and "marked ineligible by automation tools" in v.confirm.text.value
+    v.confirm.b_cancel.click()
+    assert not stopping_log_path(project).exists() and v.confirm.layout.display == "none"
     v.b_stop.click()
-    assert current_stops(project)["title_abstract"]["note"] == "stopping point reached"
-    assert "automation tools" in v.message.value
+    v.confirm.note.value = "stopping point reached"
+    v.confirm.b_confirm.click()
+    stop = current_stops(project)["title_abstract"]
+    assert (stop["note"], stop["reviewer"]) == ("stopping point reached", "alex")
     assert v.b_stop.description == "Resume screening"
-    v.b_stop.click()
-    assert current_stops(project) == {} and "resumed" in v.message.value
+    v.confirm.b_undo.click()  # undo appends a resume row, the log keeps both
+    assert current_stops(project) == {}
+    lines = stopping_log_path(project).read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[1] for line in lines[1:]] == ["stop", "resume"] and lines[2].split(",")[5] == "alex"
+
+
+def test_stop_is_not_offered_while_another_listed_screener_is_unfinished(project, records):
+    c = ScreeningController(project, "title_abstract", "alex", records, order="active", ranker_factory=FakeRanker, background=False)
+    v = ScreeningView(c)
+    for _ in range(3):
+        v.b_include.click()
+    c.wait_for_ranking()
+    v.refresh()
+    assert c.progress().stop and v.b_stop.layout.display == "none"
+    with pytest.raises(Exception, match="not yet for sam"):
+        c.team_action("stop").confirm()
+    assert not stopping_log_path(project).exists()
 
 
 def test_a_random_sample_is_per_reviewer_and_does_not_touch_a_stop(project):
@@ -107,7 +144,7 @@ def test_the_random_sample_reaches_the_ranker_and_survives_a_restart(project, re
     assert not ScreeningController(project, "title_abstract", "jo", records, order="file").can_start_sample()  # no ranking
     c.include()
     c.wait_for_ranking()
-    assert c.can_start_sample() and not c.in_random_sample()
+    assert not c.can_start_sample() and not c.in_random_sample()  # one decision: the ranking has not run dry
     row = c.start_random_sample(note="ranking has found the obvious ones")
     assert row["screened"] == "1" and c.in_random_sample() and not c.can_start_sample()
     c.exclude(reason="wrong_population")
@@ -121,16 +158,42 @@ def test_the_random_sample_reaches_the_ranker_and_survives_a_restart(project, re
     assert not other.in_random_sample()
 
 
-def test_the_sample_button_shows_while_ranking_and_goes_once_sampling(project, records):
+def test_the_sample_rule_waits_for_the_ranking_to_run_dry():
+    assert sample_rule([], 4300) == (False, sample_rule([], 4300)[1]) and "included a record" in sample_rule([], 4300)[1]
+    early = [1, 0, 1] + [0] * 14  # 17 decisions: the ranking is still finding records
+    allowed, why = sample_rule(early, 4300)
+    assert not allowed and f"{sample_run_needed(4300)} records in a row" in why and "(now 14)" in why
+    assert sample_run_needed(4300) == 215 and sample_run_needed(71) == 50  # the engine's consecutive-irrelevant run
+    assert sample_rule([1] + [0] * 50, 71) == (True, "")
+    assert not sample_rule([1] + [0] * 49, 71)[0]
+
+
+def test_the_sample_button_shows_once_the_rule_allows_asks_and_undoes(project, records, monkeypatch):
+    from reviewbench.screening.session import actions
+
+    monkeypatch.setattr(actions, "default_run_length", lambda total: 2)  # the tiny project never runs 50 dry
     c = ScreeningController(project, "title_abstract", "alex", records, order="active", ranker_factory=FakeRanker, background=False)
     v = ScreeningView(c)
     v.b_include.click()
     c.wait_for_ranking()
     v.refresh()
+    assert v.b_sample.layout.display == "none"
+    v.reason.value = "wrong_population"
+    v.b_exclude.click()
+    v.reason.value = "wrong_population"
+    v.b_exclude.click()
+    c.wait_for_ranking()
+    v.refresh()
     assert v.b_sample.layout.display == ""
     v.b_sample.click()
-    assert sample_start(project, "title_abstract", "alex") == 1 and "Random sample started" in v.message.value
+    assert sample_start(project, "title_abstract", "alex") is None and "random order" in v.confirm.text.value
+    v.confirm.b_confirm.click()
+    assert sample_start(project, "title_abstract", "alex") == 3 and c.in_random_sample()
     assert v.b_sample.layout.display == "none"
+    v.confirm.b_undo.click()
+    assert sample_start(project, "title_abstract", "alex") is None and not c.in_random_sample()
+    decisions = [line.split(",")[1] for line in stopping_log_path(project).read_text(encoding="utf-8").splitlines()[1:]]
+    assert decisions == ["sample", "unsample"]
 
 
 def test_the_real_ranker_ranks_at_random_and_tests_the_sample_once_sampling(project):

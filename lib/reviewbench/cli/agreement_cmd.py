@@ -1,7 +1,8 @@
 """`reviewbench agreement --stage STAGE | --codes [--project DIR]`: agreement as a table.
 
 Screening: percent agreement, Cohen's kappa with its 95% confidence interval and PABAK
-for every pair of reviewers at one stage. Codes: agreement between coders of findings.
+for every pair of reviewers at one stage, once blinding is lifted (every screener of the
+stage has screened every record); until then only who has screened how many. Codes: agreement between coders of findings.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ def _run(args: argparse.Namespace) -> int:
 
         print(coding_report(project), end="")
         return 0
+    from ..pipeline import screening_records
     from ..screening.agreement import agreement_report
+    from ..screening.conflicts import blinding
 
-    print(agreement_report(project, args.stage, keep_maybe=args.keep_maybe), end="")
+    records, clusters = screening_records(project, args.stage)
+    state = blinding(project, args.stage, records["record_id"], clusters)  # nothing shown while it holds
+    print(agreement_report(project, args.stage, keep_maybe=args.keep_maybe, blinded=state.summary() if state.holds else ""), end="")
     return 0

@@ -25,8 +25,10 @@ def coded_findings(project: Project) -> pd.DataFrame:
 
     Columns: ``finding_id, record_id, finding, location, coder`` (coders joined by
     ``"; "``), one column per dimension holding a list of code ids (codebook order),
-    ``confidence`` (the lowest any coder gave), ``n_coders`` and ``unresolved``
-    (dimensions still in disagreement: their codes are the union of the coders' codes).
+    ``confidence`` (the lowest any coder gave), ``n_coders``, ``unresolved``
+    (dimensions still in disagreement: their codes are the union of the coders' codes)
+    and ``disputed`` (dimension -> the codes of that union some coder did not give: a
+    count, such as a gap map, leaves them out until the disagreement is resolved).
     """
     codebook = load_codebook(project)
     coded = effective_codes(project, codebook)
@@ -43,6 +45,7 @@ def coded_findings(project: Project) -> pd.DataFrame:
             "coder": "; ".join(group["coder"]),
         }
         unresolved = []
+        disputed: dict[str, list[str]] = {}
         for name in codebook.dimensions:
             sets = {tuple(c) for c in group[name]}
             if len(sets) == 1:
@@ -50,14 +53,17 @@ def coded_findings(project: Project) -> pd.DataFrame:
             elif (fid, name) in decided:
                 row[name] = ordered_codes(codebook, name, decided[(fid, name)])
             else:
-                row[name] = ordered_codes(codebook, name, {c for codes in group[name] for c in codes})
+                given = [set(codes) for codes in group[name]]
+                row[name] = ordered_codes(codebook, name, set().union(*given))
+                disputed[name] = ordered_codes(codebook, name, set().union(*given) - set.intersection(*given))
                 unresolved.append(name)
         levels = [c for c in group["confidence"] if c in CONFIDENCE_ORDER]
         row["confidence"] = min(levels, key=CONFIDENCE_ORDER.index) if levels else ""
         row["n_coders"] = len(group)
         row["unresolved"] = unresolved
+        row["disputed"] = disputed
         rows.append(row)
-    columns = ["finding_id", "record_id", "finding", "location", "coder", *codebook.dimensions, "confidence", "n_coders", "unresolved"]
+    columns = ["finding_id", "record_id", "finding", "location", "coder", *codebook.dimensions, "confidence", "n_coders", "unresolved", "disputed"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -11,7 +11,11 @@ Codes of a dimension are joined with ``"; "``. The latest row per ``finding_id``
 coder's log wins. Two coders code the same finding by using the same ``finding_id``;
 that overlap is what agreement is computed on. ``studies.csv`` and
 ``reconciliation.csv`` in the same folder are not coder logs (see :mod:`.studies` and
-:mod:`.reconcile`).
+:mod:`.reconcile`), nor is ``retractions.csv``: a coder takes a finding back by appending
+``finding_id, coder, action (retract|restore), note, timestamp`` there
+(:func:`retract_finding`); the latest row per (coder, finding_id) is in force, and a
+retracted finding is left out of :func:`read_findings`, so of agreement, reconciliation,
+tables and gap maps. Nothing is deleted.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from ..logs import append_rows, check_log_rows, latest, read_log, utc_timestamp
 from ..project import Project
 from .codebook import Codebook, join_codes, parse_codes
 
-RESERVED_LOGS = ("studies", "reconciliation")
+RESERVED_LOGS = ("studies", "reconciliation", "retractions")
+RETRACTION_COLUMNS = ["finding_id", "coder", "action", "note", "timestamp"]
+RETRACTION_ACTIONS = ("retract", "restore")
 CONFIDENCE = ("", "high", "medium", "low")
 CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -91,17 +97,59 @@ def record_finding(project: Project, codebook: Codebook, row: Mapping[str, Any])
     return out
 
 
+def retraction_problems(row: Mapping[str, Any]) -> list[str]:
+    """What is wrong with one row of ``retractions.csv`` (empty when valid)."""
+    problems = [f"empty {key}" for key in ("finding_id", "coder") if not str(row.get(key) or "").strip()]
+    if str(row.get("action") or "") not in RETRACTION_ACTIONS:
+        problems.append(f"action {row.get('action')!r} is not one of {', '.join(RETRACTION_ACTIONS)}")
+    return problems
+
+
+def retract_finding(project: Project, codebook: Codebook, coder: str, finding_id: str, note: str = "",
+                    restore: bool = False) -> dict[str, str]:
+    """Append that ``coder`` takes back their finding ``finding_id`` (``restore``: brings it
+    back); returns the row. Refused (nothing written) for a finding the coder has not saved."""
+    coder, finding_id = str(coder or "").strip(), str(finding_id or "").strip()
+    columns = finding_columns(codebook)
+    path = project.findings_file(coder) if CODER_NAME.match(coder) else None
+    own = latest(read_log(path, columns), "finding_id") if path is not None and path.exists() else pd.DataFrame(columns=columns)
+    if finding_id not in set(own["finding_id"]):
+        raise ValidationError([Problem(str(project.retractions_file), None, f"{coder or 'this coder'} has no finding {finding_id!r} to "
+                                       f"{'restore' if restore else 'retract'}", finding_id or None)])
+    row = {"finding_id": finding_id, "coder": coder, "action": "restore" if restore else "retract", "note": note,
+           "timestamp": utc_timestamp()}
+    append_rows(project.retractions_file, [row], RETRACTION_COLUMNS)
+    return row
+
+
+def retracted(project: Project) -> set[tuple[str, str]]:
+    """(coder, finding_id) of every finding currently retracted."""
+    path = project.retractions_file
+    if not path.exists():
+        return set()
+    log = latest(read_log(path, RETRACTION_COLUMNS), ["coder", "finding_id"])
+    return {(r.coder, r.finding_id) for r in log.itertuples() if r.action == "retract"}
+
+
+def check_retractions_log(path: Path) -> list[Problem]:
+    """Problems in ``retractions.csv``, each with its line."""
+    return check_log_rows(path, RETRACTION_COLUMNS, retraction_problems, "finding_id")
+
+
 def read_findings(project: Project, codebook: Codebook) -> pd.DataFrame:
     """Every coder's current findings, one row per (coder, finding_id).
 
-    Dimension columns hold lists of code ids. Raises :class:`ValidationError` for a
+    Findings their coder retracted are left out. Dimension columns hold lists of code ids. Raises :class:`ValidationError` for a
     log whose header does not match the codebook.
     """
     columns = finding_columns(codebook)
     frames = []
+    taken_back = retracted(project)
     for coder, path in coder_logs(project).items():
         df = latest(read_log(path, columns), "finding_id")
         df["coder"] = df["coder"].where(df["coder"].astype(str).str.strip() != "", coder)
+        if taken_back:
+            df = df[[(coder, fid) not in taken_back for fid in df["finding_id"]]]
         frames.append(df)
     if not frames:
         df = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})

@@ -1,10 +1,14 @@
 """Entry forms for JupyterLab (ipywidgets): findings and study characteristics.
 
-Codes are typed as text (``indoor; migrant``) and checked against the codebook on
-every keystroke: unknown codes are named with the closest valid ones, a second code
-in a single-valued dimension is refused, and **Save** stays disabled until every field
-is valid. Nothing is written until Save is pressed; each save appends one row to the
-coder's own log through :func:`reviewbench.coding.findings.record_finding`.
+Codes are chosen, not typed: each dimension of the review's codebook becomes a dropdown
+(one code) or a row of checkboxes (several codes), labelled with the codebook's labels,
+so any codebook gives its own form. The study is chosen by title from the included
+studies only. **Save** stays disabled until every field is valid. Nothing is written
+until Save is pressed; each save appends one row to the coder's own log through
+:func:`reviewbench.coding.findings.record_finding`. **Retract** takes back one of the
+coder's own findings by appending a row (:func:`reviewbench.coding.findings.retract_finding`).
+
+:func:`check_codes` still checks codes given as text (``indoor; migrant``), e.g. from a script.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import pandas as pd
 from ..errors import ReviewbenchError
 from ..project import Project
 from .codebook import Codebook, Dimension, join_codes, load_codebook, parse_codes
-from .findings import CODER_NAME, read_findings, record_finding
+from .findings import CODER_NAME, read_findings, record_finding, retract_finding
 from .quotes import quote_location
 from .reconcile import disagreements, reconcile
 from .studies import FREE_FIELDS, record_study, study_dimensions
@@ -44,48 +48,65 @@ def check_codes(dimension: Dimension, text: str) -> list[str]:
 
 
 class CodeField:
-    """A text box for one dimension's codes with live validation against the codebook."""
+    """One dimension's codes, chosen from the codebook: a dropdown for a dimension that
+    takes one code, a checkbox per code for one that takes several. ``value`` is the list
+    of chosen code ids."""
 
     def __init__(self, dimension: Dimension, on_change: Callable[[], None] | None = None) -> None:
         self.dimension = dimension
-        kind = "several codes, separated by ';'" if dimension.multi else "one code"
-        self.text = w.Combobox(
-            options=list(dimension.codes),
-            ensure_option=False,
-            placeholder=kind,
-            description=dimension.name,
-            continuous_update=True,
-            layout=w.Layout(width="420px"),
-            style={"description_width": "140px"},
-        )
-        self.status = w.HTML()
-        codes = ", ".join(f"<code>{html.escape(c)}</code>" for c in dimension.codes)
-        self.help = w.HTML(f"<small>{html.escape(dimension.label)}: {codes}</small>")
         self._on_change = on_change
-        self.text.observe(self._changed, names="value")
-        self.box = w.VBox([w.HBox([self.text, self.status]), self.help])
+        self._setting = False
+        label = w.HTML(f"<b>{html.escape(dimension.label)}</b> <small>({'several codes' if dimension.multi else 'one code'})</small>")
+        if dimension.multi:
+            self.checks = {code: w.Checkbox(value=False, description=c.label or code, indent=False,
+                                            layout=w.Layout(width="auto", margin="0 12px 0 0"))
+                           for code, c in dimension.codes.items()}
+            for code, box in self.checks.items():
+                box.add_class(f"rb-code-{code}")
+                box.observe(self._changed, names="value")
+            self.dropdown = None
+            control: w.Widget = w.Box(list(self.checks.values()), layout=w.Layout(flex_flow="row wrap"))
+        else:
+            self.checks = {}
+            self.dropdown = w.Dropdown(options=[("—", "")] + [(c.label or code, code) for code, c in dimension.codes.items()],
+                                       value="", layout=w.Layout(width="420px"))
+            self.dropdown.observe(self._changed, names="value")
+            control = self.dropdown
+        control.add_class(f"rb-dimension-{dimension.name}")
+        self.status = w.HTML()
+        self.box = w.VBox([label, control, self.status])
         self._changed()
 
     @property
     def value(self) -> list[str]:
-        return parse_codes(self.text.value)
+        if self.dropdown is not None:
+            return [self.dropdown.value] if self.dropdown.value else []
+        return [code for code, box in self.checks.items() if box.value]
 
     @value.setter
     def value(self, codes: list[str] | str) -> None:
-        self.text.value = join_codes(parse_codes(codes))
+        chosen = parse_codes(codes)
+        problems = check_codes(self.dimension, join_codes(chosen))
+        if problems:
+            raise ReviewbenchError(f"{self.dimension.label}: {'; '.join(problems)}")
+        self._setting = True
+        try:
+            if self.dropdown is not None:
+                self.dropdown.value = chosen[0] if chosen else ""
+            else:
+                for code, box in self.checks.items():
+                    box.value = code in chosen
+        finally:
+            self._setting = False
+        self._changed()
 
     def problems(self) -> list[str]:
-        return check_codes(self.dimension, self.text.value)
+        return check_codes(self.dimension, join_codes(self.value))
 
     def _changed(self, _change: Any = None) -> None:
-        problems = self.problems()
-        if problems:
-            self.status.value = f"<span style='color:#b00020'>&#10007; {html.escape('; '.join(problems))}</span>"
-        elif self.value:
-            labels = ", ".join(self.dimension.codes[c].label for c in self.value)
-            self.status.value = f"<span style='color:#1b5e20'>&#10003; {html.escape(labels)}</span>"
-        else:
-            self.status.value = ""
+        if self._setting:
+            return
+        self.status.value = ""
         if self._on_change:
             self._on_change()
 
@@ -99,7 +120,8 @@ def next_finding_id(existing: list[str], prefix: str = "F") -> str:
 class FindingForm:
     """Form to extract and code one finding at a time.
 
-    ``record_ids`` offers the included studies; "Code a finding of another coder" loads
+    ``record_ids`` are the included studies, chosen by their ``titles`` (record id ->
+    title); a finding on any other record is refused. "Code a finding of another coder" loads
     the text of a finding someone else extracted (not their codes), for double coding.
     ``suggester`` (a :class:`reviewbench.coding.suggest.Suggester`) fills blank
     dimensions from the finding text when **Suggest codes** is pressed.
@@ -107,7 +129,8 @@ class FindingForm:
     configures ``assist``) adds **Ask the model**: its codes and quote, shown beside.
     """
 
-    def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None, suggester: Any = None, model_suggester: Any = None) -> None:
+    def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None,
+                 suggester: Any = None, model_suggester: Any = None, titles: dict[str, str] | None = None) -> None:
         if not CODER_NAME.match(coder or ""):
             raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-'); it names evidence/findings/<coder>.csv")
         self.project = project
@@ -117,7 +140,9 @@ class FindingForm:
         self.saved: list[dict[str, str]] = []
         coded = read_findings(project, self.codebook)
         self._coded = coded
-        self.record_id = w.Combobox(options=sorted(record_ids or []), ensure_option=False, description="record_id", placeholder="included study", style={"description_width": "140px"}, layout=w.Layout(width="420px"))
+        self.record_id = study_picker(record_ids, titles)
+        self._studies = {v for _label, v in self.record_id.options}
+        self.record_id.observe(lambda _c: self._refresh(), names="value")
         self.finding_id = w.Text(description="finding_id", value=next_finding_id(list(coded["finding_id"])), style={"description_width": "140px"})
         self.finding = w.Textarea(description="finding", placeholder="the finding in your own words", layout=w.Layout(width="720px", height="80px"), style={"description_width": "140px"})
         self.location = w.Text(description="location", placeholder="page, table or figure", style={"description_width": "140px"})
@@ -128,6 +153,10 @@ class FindingForm:
         self.fields = {name: CodeField(dim, self._refresh) for name, dim in self.codebook.dimensions.items() if dim.applies_to_findings or dim.level == "study"}
         self.suggest_button = w.Button(description="Suggest codes", icon="magic", disabled=suggester is None)
         self.save_button = w.Button(description="Save finding", button_style="success", icon="check")
+        self.retract_pick = w.Dropdown(description="retract", style={"description_width": "140px"}, layout=w.Layout(width="720px"))
+        self.retract_button = w.Button(description="Retract finding", button_style="danger", icon="times",
+                                       tooltip="take back one of your findings (a row is appended; nothing is deleted)")
+        self.retract_button.on_click(lambda _b: self.retract())
         self.suggestions = w.HTML()
         self.message = w.HTML()
         self.model_suggester = model_suggester
@@ -145,7 +174,9 @@ class FindingForm:
             self.confidence,
             w.HBox([self.suggest_button, self.model_button, self.save_button]),
             w.HBox([self.suggestions, self.model_suggestions]), self.message,
+            w.HBox([self.retract_pick, self.retract_button]),
         ])
+        self._retract_options()
         self._refresh()
 
     def _ipython_display_(self) -> None:  # pragma: no cover - display hook
@@ -160,6 +191,10 @@ class FindingForm:
             problems.append("finding_id is empty")
         if not self.finding.value.strip():
             problems.append("the finding text is empty")
+        if not self.record_id.value:
+            problems.append("choose the study (by title) the finding comes from")
+        elif self.record_id.value not in self._studies:
+            problems.append(f"{self.record_id.value!r} is not one of the included studies")
         return problems
 
     def _refresh(self) -> None:
@@ -175,7 +210,8 @@ class FindingForm:
             return
         row = self._coded[self._coded["finding_id"] == fid].iloc[0]
         self.finding_id.value = fid
-        self.record_id.value = str(row["record_id"])
+        rid = str(row["record_id"])
+        self.record_id.value = rid if rid in self._studies else None
         self.finding.value = str(row["finding"])
         self.location.value = str(row["location"])
         for field in self.fields.values():
@@ -235,7 +271,7 @@ class FindingForm:
             self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape("; ".join(problems)) + "</span>"
             return None
         warning = self.locate_finding()
-        row = {"finding_id": self.finding_id.value.strip(), "record_id": self.record_id.value.strip(), "finding": self.finding.value.strip(), "location": self.location.value.strip(), "confidence": self.confidence.value, "coder": self.coder}
+        row = {"finding_id": self.finding_id.value.strip(), "record_id": str(self.record_id.value), "finding": self.finding.value.strip(), "location": self.location.value.strip(), "confidence": self.confidence.value, "coder": self.coder}
         row.update({name: join_codes(field.value) for name, field in self.fields.items()})
         try:
             written = record_finding(self.project, self.codebook, row)
@@ -253,19 +289,55 @@ class FindingForm:
         self.suggestions.value = self.model_suggestions.value = ""
         for field in self.fields.values():
             field.value = []
+        self._retract_options()
         return written
+
+    def _retract_options(self) -> None:
+        mine = self._coded[self._coded["coder"] == self.coder]
+        self.retract_pick.options = [("", "")] + [(f"{r.finding_id}: {str(r.finding)[:70]}", r.finding_id) for r in mine.itertuples()]
+        self.retract_pick.value = ""
+        self.retract_button.disabled = mine.empty
+
+    def retract(self, finding_id: str | None = None, note: str = "") -> dict[str, str] | None:
+        """Take back one of this coder's findings (``retract_pick``'s, by default): a row is
+        appended; the finding no longer counts anywhere. Returns the row (None: nothing chosen)."""
+        fid = finding_id or self.retract_pick.value
+        if not fid:
+            self.message.value = "<span style='color:#b00020'>Choose which of your findings to retract.</span>"
+            return None
+        try:
+            written = retract_finding(self.project, self.codebook, self.coder, fid, note)
+        except ReviewbenchError as exc:
+            self.message.value = "<span style='color:#b00020'>Not retracted: " + html.escape(str(exc)) + "</span>"
+            return None
+        self.message.value = f"<span style='color:#1b5e20'>Retracted {html.escape(fid)} (kept in your log as a retraction)</span>"
+        self._coded = read_findings(self.project, self.codebook)
+        self._retract_options()
+        return written
+
+
+def study_picker(record_ids: list[str] | None, titles: dict[str, str] | None = None) -> w.Dropdown:
+    """Choose a study by title among ``record_ids`` (the included studies) only."""
+    ids = list(dict.fromkeys(str(r) for r in (record_ids or [])))
+    titles = titles or {}
+    options = sorted(((f"{str(titles.get(r) or '(no title)')[:100]} [{r}]", r) for r in ids), key=lambda o: o[0].lower())
+    picker = w.Dropdown(options=options, value=None, description="study", style={"description_width": "140px"},
+                        layout=w.Layout(width="720px"))
+    picker.add_class("rb-study-picker")
+    return picker
 
 
 class StudyForm:
     """Form for one study's characteristics (design, region, setting, subgroups, country, size)."""
 
-    def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None) -> None:
+    def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None,
+                 titles: dict[str, str] | None = None) -> None:
         if not CODER_NAME.match(coder or ""):
             raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-')")
         self.project = project
         self.coder = coder
         self.codebook = codebook or load_codebook(project)
-        self.record_id = w.Combobox(options=sorted(record_ids or []), ensure_option=False, description="record_id", style={"description_width": "140px"})
+        self.record_id = study_picker(record_ids, titles)
         self.fields = {name: CodeField(self.codebook.dimensions[name], self._refresh) for name in study_dimensions(self.codebook)}
         self.free = {name: w.Text(description=name, style={"description_width": "140px"}) for name in FREE_FIELDS}
         self.save_button = w.Button(description="Save study", button_style="success", icon="check")
@@ -283,8 +355,8 @@ class StudyForm:
 
     def problems(self) -> list[str]:
         problems = [f"{name}: {p}" for name, field in self.fields.items() for p in field.problems()]
-        if not self.record_id.value.strip():
-            problems.append("record_id is empty")
+        if not self.record_id.value:
+            problems.append("choose the study (by title)")
         size = self.free["sample_size"].value.strip()
         if size and not size.isdigit():
             problems.append("sample_size must be a whole number")
@@ -298,7 +370,7 @@ class StudyForm:
         if self.problems():
             self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape("; ".join(self.problems())) + "</span>"
             return None
-        row = {"record_id": self.record_id.value.strip(), "coder": self.coder, **{k: v.value for k, v in self.free.items()}}
+        row = {"record_id": str(self.record_id.value), "coder": self.coder, **{k: v.value for k, v in self.free.items()}}
         row.update({name: join_codes(field.value) for name, field in self.fields.items()})
         written = record_study(self.project, self.codebook, row)
         self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['record_id'])}</span>"

@@ -27,6 +27,8 @@ def gap_matrix(findings: pd.DataFrame, codebook: Any, row_dim: str, col_dim: str
     """(findings, studies) counts per cell, indexed by code ids in codebook order.
 
     ``rows``/``cols`` restrict the codes shown (empty = every code of the dimension).
+    A code in dispute between coders (``disputed`` of
+    :func:`~reviewbench.coding.coded.coded_findings`) is not counted until resolved.
     """
     row_codes = [c for c in dimension_codes(codebook, row_dim) if not rows or c in rows]
     col_codes = [c for c in dimension_codes(codebook, col_dim) if not cols or c in cols]
@@ -35,9 +37,11 @@ def gap_matrix(findings: pd.DataFrame, codebook: Any, row_dim: str, col_dim: str
     if findings.empty or row_dim not in findings.columns or col_dim not in findings.columns:
         return n_find, n_study
     pairs = []
-    for fid, rid, rv, cv in zip(findings["finding_id"], findings["record_id"], findings[row_dim], findings[col_dim]):
-        for r in set(code_list(rv)):
-            for c in set(code_list(cv)):
+    disputed = findings["disputed"] if "disputed" in findings.columns else [{}] * len(findings)
+    for fid, rid, rv, cv, open_ in zip(findings["finding_id"], findings["record_id"], findings[row_dim], findings[col_dim], disputed):
+        open_ = open_ if isinstance(open_, dict) else {}
+        for r in set(code_list(rv)) - set(open_.get(row_dim, ())):
+            for c in set(code_list(cv)) - set(open_.get(col_dim, ())):
                 pairs.append((fid, rid, r, c))
     if not pairs:
         return n_find, n_study

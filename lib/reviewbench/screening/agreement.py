@@ -123,15 +123,12 @@ def _fmt(x: float, digits: int = 2) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
 
-def agreement_report(project: Project, stage: str, keep_maybe: bool = False) -> str:
-    """Agreement at ``stage`` as a printable table, with the count of conflicts."""
-    settings = load_stage_settings(project, stage)
+def agreement_table(project: Project, stage: str, keep_maybe: bool = False) -> pd.DataFrame:
+    """Agreement at ``stage`` as shown to people: one row per pair of reviewers
+    (``reviewers, records, agreed, % agreement, kappa, 95% CI, PABAK``), numbers formatted.
+    Empty when no two reviewers have screened. (Callers check blinding first.)"""
     table = pairwise_agreement(project, stage, keep_maybe=keep_maybe)
-    lines = [f"Agreement between reviewers: {settings.label} ({stage})"]
-    if table.empty:
-        lines.append("No two reviewers have screened at this stage yet.")
-        return "\n".join(lines) + "\n"
-    shown = pd.DataFrame({
+    return pd.DataFrame({
         "reviewers": table["reviewer_a"] + " / " + table["reviewer_b"],
         "records": table["n"],
         "agreed": table["agreed"],
@@ -139,15 +136,30 @@ def agreement_report(project: Project, stage: str, keep_maybe: bool = False) -> 
         "kappa": table["kappa"].map(_fmt),
         "95% CI": [f"{_fmt(lo)} to {_fmt(hi)}" for lo, hi in zip(table["kappa_low"], table["kappa_high"])],
         "PABAK": table["pabak"].map(_fmt),
-    })
-    lines.append(shown.to_string(index=False))
+    }, columns=["reviewers", "records", "agreed", "% agreement", "kappa", "95% CI", "PABAK"])
+
+
+def agreement_note(project: Project, stage: str, keep_maybe: bool = False) -> str:
+    """The count of conflicts and how agreement was computed, one line each."""
     all_conflicts = conflicts(project, stage, include_resolved=True)
     open_ = int((all_conflicts["resolution"] == "").sum())
-    lines.append(
-        f"Conflicts: {len(all_conflicts)} ({len(all_conflicts) - open_} resolved, {open_} open)."
-    )
-    lines.append(
-        ("Categories: include, exclude, maybe. " if keep_maybe else "Categories: include (with maybe), exclude. ")
-        + "Kappa interval: Fleiss, Cohen & Everitt (1969); PABAK: Byrt, Bishop & Carlin (1993)."
-    )
+    return (f"Conflicts: {len(all_conflicts)} ({len(all_conflicts) - open_} resolved, {open_} open).\n"
+            + ("Categories: include, exclude, maybe. " if keep_maybe else "Categories: include (with maybe), exclude. ")
+            + "Kappa interval: Fleiss, Cohen & Everitt (1969); PABAK: Byrt, Bishop & Carlin (1993).")
+
+
+def agreement_report(project: Project, stage: str, keep_maybe: bool = False, blinded: str = "") -> str:
+    """Agreement at ``stage`` as a printable table, with the count of conflicts. While
+    ``blinded`` (the sentence :meth:`~reviewbench.screening.conflicts.Blinding.summary`
+    says while blinding holds), only that sentence: no agreement, no conflicts."""
+    settings = load_stage_settings(project, stage)
+    lines = [f"Agreement between reviewers: {settings.label} ({stage})"]
+    if blinded:
+        return "\n".join(lines + [blinded]) + "\n"
+    shown = agreement_table(project, stage, keep_maybe=keep_maybe)
+    if shown.empty:
+        lines.append("No two reviewers have screened at this stage yet.")
+        return "\n".join(lines) + "\n"
+    lines.append(shown.to_string(index=False))
+    lines.append(agreement_note(project, stage, keep_maybe))
     return "\n".join(lines) + "\n"

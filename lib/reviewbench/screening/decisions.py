@@ -27,6 +27,7 @@ from ..errors import ParameterError, Problem
 from ..logs import RowProblem, append_rows, check_log_rows, read_log, utc_timestamp
 from ..project import RESOLUTIONS, Project
 from .criteria import StageSettings, check_reviewer_name, check_stage, is_model_reviewer, load_stage_settings
+from .team import left_reviewers
 
 SCREENING_COLUMNS = ["record_id", "decision", "reason", "note", "reviewer", "timestamp"]
 FULL_TEXT_COLUMNS = SCREENING_COLUMNS + ["retrieval", "pdf"]
@@ -97,6 +98,9 @@ def row_problems(row: Mapping[str, str], settings: StageSettings, *, resolution:
         if not reason or (valid and reason not in valid):
             found.append(RowProblem("reason", reason, f"reason {reason!r} is not one of the not_retrieved_reasons of review.yml ({', '.join(valid)})"
                                     if reason else "a report not retrieved needs a reason", valid or ("why the report could not be obtained",)))
+    elif decision in ("include", "maybe") and reason in {*settings.exclusion_reasons, *settings.exclusion_reasons.values(), *settings.not_retrieved_reasons}:
+        found.append(RowProblem("reason", reason, f"the {'resolution' if resolution else 'decision'} is {decision!r} but its reason {reason!r} is a reason to exclude: "
+                                "one of the two is wrong (a note goes in 'note')", ("empty: only an exclusion has a reason",)))
     elif decision == "exclude":
         reasons = settings.exclusion_reasons
         if reason and reasons and reason not in reasons and not (resolution and reason in settings.not_retrieved_reasons):
@@ -208,11 +212,13 @@ def read_reviewer_log(project: Project, stage: str, reviewer: str) -> pd.DataFra
 
 def reviewers_with_logs(project: Project, stage: str) -> list[str]:
     """Names of the reviewers who have a log at ``stage`` (sorted). A language model's log
-    (``assist-<model>.csv``) counts only when ``review.yml`` lists the model as a reviewer."""
+    (``assist-<model>.csv``) counts only when ``review.yml`` lists the model as a reviewer;
+    the log of a reviewer who left the stage (:mod:`.team`) does not count."""
     folder = project.screening_dir(check_stage(stage))
     if not folder.is_dir():
         return []
-    names = sorted(p.stem for p in folder.glob("*.csv") if p.stem != RESOLUTIONS)
+    left = left_reviewers(project, stage)
+    names = sorted(p.stem for p in folder.glob("*.csv") if p.stem != RESOLUTIONS and p.stem not in left)
     if any(is_model_reviewer(name) for name in names):
         listed = set(load_stage_settings(project, stage).screeners)
         names = [name for name in names if not is_model_reviewer(name) or name in listed]

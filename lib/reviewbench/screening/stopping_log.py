@@ -10,8 +10,9 @@ reviewer, note, timestamp`` with ``decision``
   (the latest of these rows for a stage wins);
 - ``sample``: the reviewer switches to a random sample of the records left after
   ``screened`` decisions, so that the stopping test (Callaghan and Mueller-Hansen's
-  hypergeometric test) rests on a true random sample rather than on the ranked tail
-  (the latest such row of a reviewer wins).
+  hypergeometric test) rests on a true random sample rather than on the ranked tail;
+  ``unsample`` withdraws it (records come in ranked order again). The latest of these
+  rows of a reviewer wins.
 
 While a stage is stopped, the PRISMA 2020 flow counts its records that no one screened
 as "Records marked as ineligible by automation tools" (removed before screening by the
@@ -31,7 +32,7 @@ from ..project import Project
 from .criteria import check_reviewer_name
 
 STOP_COLUMNS = ["stage", "decision", "criterion", "estimated_recall", "screened", "reviewer", "note", "timestamp"]
-STOP_DECISIONS = ("stop", "resume", "sample")
+STOP_DECISIONS = ("stop", "resume", "sample", "unsample")
 STOPPABLE_STAGES = ("title_abstract",)
 
 
@@ -64,6 +65,11 @@ def record_sample_start(project: Project, stage: str, reviewer: str, screened: i
     """Append that ``reviewer`` screens a random sample of the records left from now on,
     after ``screened`` decisions. Returns the row written."""
     return _append(project, stage, reviewer, "sample", screened=screened, note=note)
+
+
+def record_sample_end(project: Project, stage: str, reviewer: str, note: str = "") -> dict[str, str]:
+    """Append that ``reviewer`` withdraws their random sample (ranked order again). Returns the row."""
+    return _append(project, stage, reviewer, "unsample", note=note)
 
 
 def _append(
@@ -102,8 +108,8 @@ def current_stops(project: Project) -> dict[str, dict[str, Any]]:
 def sample_start(project: Project, stage: str, reviewer: str) -> int | None:
     """After how many decisions ``reviewer`` began the random sample at ``stage`` (None: not begun)."""
     log = read_log(stopping_log_path(project), STOP_COLUMNS)
-    log = log[(log["decision"] == "sample") & (log["stage"] == stage) & (log["reviewer"] == reviewer)]
-    if log.empty:
+    log = log[log["decision"].isin(("sample", "unsample")) & (log["stage"] == stage) & (log["reviewer"] == reviewer)]
+    if log.empty or log["decision"].iloc[-1] == "unsample":
         return None
     value = str(log["screened"].iloc[-1])
     return int(value) if value.isdigit() else None

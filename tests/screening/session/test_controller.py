@@ -200,14 +200,21 @@ def test_the_real_ranker_starts_cold_from_the_terms_of_review_yml(project):
     assert "active learning" in progress.ranking
 
 
-def test_blinding_until_both_reviewers_are_done(project, records):
+def test_blinding_until_both_reviewers_have_screened_the_whole_stage(project, records):
+    """Blinding is the stage's state: a calibration round of two records does not lift it."""
     ids = list(records["record_id"])
     alex = make(project, records, "alex", calibration_n=2)
     sam = make(project, records, "sam", calibration_n=2)
     alex.include(); alex.include()
-    sam.include()
+    sam.include(); sam.exclude()
     assert not alex.others_visible() and alex.other_decisions(ids[0]) == {}
-    sam.exclude()
+    alex, sam = make(project, records, "alex"), make(project, records, "sam")
+    for _ in ids[2:]:
+        alex.include()
+    for _ in ids[2:-1]:
+        sam.include()
+    assert not alex.others_visible() and alex.blinding().progress() == "alex 12 of 12, sam 11 of 12"
+    sam.include()
     assert alex.others_visible()
     assert alex.other_decisions(ids[1]) == {"sam": "exclude"}
 

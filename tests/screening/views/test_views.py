@@ -47,12 +47,17 @@ def test_buttons_and_keys_write_decisions(project, records):
 def test_full_text_needs_a_reason_and_records_retrieval(project, records):
     ids = list(records["record_id"])
     v = view_for(project, records, stage="full_text")
-    v.b_exclude.click()
-    assert "reason" in v.message.value and not decisions(project, "full_text")
-    v.retrieval.value = "not_retrieved"
-    assert [value for _label, value in v.reason.options][1:] == ["not available from library or author", "thesis under embargo"]
-    press(v, "2")
-    v.b_exclude.click()
+    v.b_exclude.click()  # no reason: a message in the reviewer's words, nothing saved
+    assert "Choose why this record is excluded" in v.message.value and "parameter" not in v.message.value
+    assert not decisions(project, "full_text")
+    # "Not retrieved" is its own button with its own reasons
+    assert [value for _label, value in v.not_retrieved_reason.options][1:] == ["not available from library or author", "thesis under embargo"]
+    assert "wrong_design" in [value for _label, value in v.reason.options]
+    v.b_not_retrieved.click()
+    assert "could not be obtained" in v.message.value and not decisions(project, "full_text")
+    v.not_retrieved_reason.value = "thesis under embargo"
+    v.b_not_retrieved.click()
+    assert v.not_retrieved_reason.value == ""  # empty again for the next record
     v.pdf.value = "pdfs/second.pdf"
     v.reason.value = "wrong_design"
     v.b_exclude.click()
@@ -64,6 +69,30 @@ def test_full_text_needs_a_reason_and_records_retrieval(project, records):
     assert "<code>pdfs/second.pdf</code>" in v.record_html.value
     v.jump(ids[0])
     assert "not retrieved" in v.record_html.value
+
+
+def test_nothing_left_disables_the_decisions_and_says_so(project, records):
+    v = view_for(project, records)
+    for _ in range(len(records)):
+        v.b_include.click()
+    assert v.b_include.disabled and v.b_exclude.disabled and v.b_maybe.disabled and v.b_skip.disabled
+    assert not v.b_undo.disabled
+    v.act("include")  # a key pressed anyway
+    assert "no record to decide on" in v.message.value and "parameter" not in v.message.value
+    v.b_undo.click()
+    assert not v.b_include.disabled
+
+
+def test_a_skipped_record_comes_back_only_after_the_others(project, records):
+    ids = list(records["record_id"])
+    v = view_for(project, records)
+    first = v.controller.current_id
+    v.b_skip.click()
+    v.b_include.click()
+    assert v.controller.current_id not in (first, None)
+    for _ in range(len(ids) - 2):
+        v.b_include.click()
+    assert v.controller.current_id == first
 
 
 def test_record_text_is_escaped_in_the_view(project, records):
@@ -104,26 +133,84 @@ def test_start_screening_with_the_reviewer_from_the_environment(project, records
     assert v.controller.reviewer == "sam"
 
 
-def test_conflicts_view_blinded_for_screeners_open_for_the_arbiter(project, records):
-    ids = list(records["record_id"])[:2]
-    two = records[records["record_id"].isin(ids)]
-    for rid, a, s in [(ids[0], "include", "exclude"), (ids[1], "include", "include")]:
-        record_decision(project, "title_abstract", "alex", rid, a)
-        record_decision(project, "title_abstract", "sam", rid, s)
-    arbiter = ConflictsView(project, "title_abstract", "jo", two)
-    assert list(arbiter.pick.options) == [ids[0]]
-    arbiter.decision.value = "include"
-    arbiter.note.value = "resolved by discussion"
-    arbiter.save.click()
-    assert final_decisions(project, "title_abstract").set_index("record_id").at[ids[0], "decision"] == "include"
-    assert "No open conflicts" in arbiter.children[0].value
-    blinded = ConflictsView(project, "title_abstract", "alex", records)  # alex has 10 records to go
-    assert "Blinded" in blinded.children[0].value
+def _three_conflicts(project, records):
+    ids = list(records["record_id"])
+    for rid in ids:
+        record_decision(project, "title_abstract", "alex", rid, "include", note=f"alex on {rid}")
+    for i, rid in enumerate(ids):
+        if i < 3:
+            record_decision(project, "title_abstract", "sam", rid, "exclude", reason="wrong_population", note="not sex workers")
+        elif i < len(ids) - 1:
+            record_decision(project, "title_abstract", "sam", rid, "include")
+    return ids
+
+
+def test_conflicts_are_hidden_from_everyone_while_a_screener_is_unfinished(project, records):
+    ids = _three_conflicts(project, records)  # sam has one record to go
+    for who in ("jo", "alex", "sam"):  # the arbiter too
+        view = ConflictsView(project, "title_abstract", who, records)
+        assert "is blinded" in view.children[0].value and "sam 11 of 12" in view.children[0].value
+        assert "not sex workers" not in view.children[0].value
+    shown = team_agreement(project, "title_abstract", "", records)
+    assert "Blinded" in shown.data and "wrong_population" not in shown.data
+    record_decision(project, "title_abstract", "sam", ids[-1], "include")
+    assert "3 open conflict(s)" in ConflictsView(project, "title_abstract", "jo", records).heading.value
+
+
+def test_conflicts_are_cards_and_the_form_starts_empty_after_each_save(project, records):
+    ids = _three_conflicts(project, records)
+    record_decision(project, "title_abstract", "sam", ids[-1], "include")
+    v = ConflictsView(project, "title_abstract", "jo", records)
+    ids = sorted(ids[:3])  # the cards come in record_id order
+    title = records.set_index("record_id").at[ids[0], "title"]
+    assert v.pick.options[0] == (f"{title[:90]} [{ids[0]}]", ids[0])  # picked by title
+    card = v.card.value
+    assert "rb-conflict-card" in card and "rb-abstract" in card and "tiny.ris" in card  # the record and its source
+    assert "<b>alex</b>: <span class=\"rb-decision\">include</span>" in card and f"note: alex on {ids[0]}" in card
+    assert "<b>sam</b>: <span class=\"rb-decision\">exclude</span>" in card and "Population is not people who sell" in card
+    v.decision.value = "exclude"
+    v.reason.value = "wrong_population"
+    v.note.value = "agreed with sam"
+    v.save.click()
+    assert "Saved" in v.message.value
+    assert (v.decision.value, v.reason.value, v.note.value) == (None, "", "")  # empty for the next card
+    assert v.pick.value == ids[1] and len(v.cards) == 2
+    v.decision.value = "include"
+    assert v.reason.layout.display == "none"  # an inclusion takes no reason
+    v.save.click()
+    assert (v.decision.value, v.reason.value, v.note.value) == (None, "", "")
+    v.save.click()  # nothing chosen: nothing written
+    assert "Choose the resolution" in v.message.value
+    final = final_decisions(project, "title_abstract").set_index("record_id")
+    assert final.at[ids[0], "decision"] == "exclude" and final.at[ids[1], "decision"] == "include"
+    assert final.at[ids[1], "reason"] == ""
+    resolutions = (project.screening_dir("title_abstract") / "resolutions.csv").read_text(encoding="utf-8").splitlines()
+    assert len(resolutions) == 3 and resolutions[2].split(",")[:3] == [ids[1], "include", ""]
+
+
+def test_an_include_resolution_with_an_exclusion_reason_is_refused_and_flagged(project, records):
+    from reviewbench.errors import ReviewbenchError
+    from reviewbench.screening.conflicts import resolve_conflict
+    from reviewbench.validate import validate_project
+
+    ids = list(records["record_id"])
+    try:
+        resolve_conflict(project, "title_abstract", ids[0], "include", "jo", reason="wrong_population")
+    except ReviewbenchError as exc:
+        assert "reason to exclude" in str(exc)
+    else:
+        raise AssertionError("an include resolution with an exclusion reason was written")
+    path = project.screening_dir("title_abstract") / "resolutions.csv"
+    resolve_conflict(project, "title_abstract", ids[0], "include", "jo")
+    with path.open("a", encoding="utf-8") as fh:  # as a hand edit would
+        fh.write(f"{ids[1]},include,wrong_population,,jo,2026-01-01T00:00:00Z\n")
+    problems = [p for p in validate_project(project) if p.path.endswith("resolutions.csv")]
+    assert any(p.line == 3 and "reason to exclude" in p.message for p in problems)
 
 
 def test_team_agreement_in_a_report_without_reviewer(project, records):
     shown = team_agreement(project, "title_abstract", "", records)
-    assert "No two reviewers" in shown.items[0].data
+    assert "Blinded" in shown.data and "alex 0 of 12, sam 0 of 12" in shown.data
 
 
 def test_full_text_before_any_title_abstract_inclusion(project):

@@ -25,8 +25,20 @@ With ``calibration_n=None`` N is the stage's ``calibration_records`` in ``review
 until the reviewer has screened those records; then the whole stage opens.
 
 Blinding: the controller reads and shows only its reviewer's own log. Other reviewers'
-decisions become visible (``other_decisions``) once every screener has screened every
-record of this controller's set.
+decisions become visible (``other_decisions``) once blinding of the stage is lifted:
+every member of its team has screened every record of the stage
+(:func:`reviewbench.screening.conflicts.blinding`).
+
+Skip: a skipped record goes to the end of this session's order; it comes back once the
+records not skipped are screened.
+
+Team actions: stopping the stage for the team and the reviewer's random sample are
+:class:`~.actions.TeamAction` objects (:meth:`ScreeningController.team_action`): they
+say what they change, are done only when confirmed, and can be undone. Stopping is
+offered when the stopping rule says so for every member of the team
+(:meth:`ScreeningController.stop_check`), the random sample once the ranking has stopped
+finding relevant records (:func:`~.actions.sample_rule`). The engine is called in one
+place, :func:`rank_step`, for the reviewer's own ranking and for the teammates' verdicts.
 
 Undo: each decision of this session can be undone, latest first. Undo appends a row
 that restores the previous state: the reviewer's previous decision on the record
@@ -44,13 +56,16 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ...errors import ParameterError
+from ...errors import ParameterError, ReviewbenchError
 from ...logs import utc_timestamp
 from ...project import Project
-from ..conflicts import blinding_lifted, screeners
+from ..conflicts import Blinding, Team, blinding, stage_team
 from ..criteria import StageSettings, check_reviewer_name, check_stage, load_stage_settings
 from ..decisions import RETRACT, append_row, current_decisions, make_row, read_reviewer_log
-from ..stopping_log import STOPPABLE_STAGES, current_stops, record_sample_start, record_stop, sample_start
+from ..stopping_log import (
+    STOPPABLE_STAGES, current_stops, record_sample_end, record_sample_start, record_stop, sample_start,
+)
+from .actions import TeamAction, join_action, sample_rule
 from .trainer import BackgroundTrainer
 
 ORDERS = ("active", "file", "random")
@@ -88,7 +103,7 @@ class Progress:
         if self.estimated_recall is not None:
             parts.append(f"estimated recall {self.estimated_recall:.0%}")
         if self.stop is not None:
-            parts.append(f"stopping signal ({self.criterion}): {'yes, you may stop' if self.stop else 'not yet'}")
+            parts.append(f"stopping signal ({self.criterion}): {'yes, for your screening' if self.stop else 'not yet'}")
         parts.append(f"order: {self.ranking}")
         if self.calibration:
             parts.append("calibration round")
@@ -99,6 +114,21 @@ def _default_ranker_factory(records: pd.DataFrame, seed: int, **options: Any) ->
     from ..engine import Ranker  # imported lazily: the engine is heavy, and the view works without it
 
     return Ranker(records, seed=seed, **options)
+
+
+def rank_step(ranker: Any, labels: dict[str, int], sample_start: int | None) -> tuple[list[str], dict[str, Any]]:
+    """One turn of the ranking loop: learn from ``labels`` (record id -> 1/0, in the order
+    decided), rank the records left, and the stopping criterion's verdict (a dict with
+    ``criterion``, ``stop``, ``estimated_recall``, ...). ``sample_start``: after how many
+    decisions the random sample began (``None``: ranked order). The only call into the
+    engine's loop (:meth:`Ranker.step`, the loop ``reviewbench simulate`` replays) from a session."""
+    step = ranker.step(labels, sample_start)
+    return [str(r) for r in step.ranking], step.stop.as_dict()
+
+
+def labels_of(decisions: dict[str, dict[str, str]]) -> dict[str, int]:
+    """Include (1) / exclude (0) decisions in decision order (``maybe`` left out)."""
+    return {r: int(d["decision"] == "include") for r, d in decisions.items() if d["decision"] in ("include", "exclude")}
 
 
 class ScreeningController:
@@ -140,9 +170,13 @@ class ScreeningController:
             raise ParameterError("records", "a table with repeated record_id", ["one row per record"])
         self._row = {rid: i for i, rid in enumerate(self.ids)}
         self._canonical = self._member_map(clusters)
+        self._clusters = pd.DataFrame({"record_id": list(self._canonical), "cluster_id": list(self._canonical.values())})
         self._random = [self.ids[i] for i in np.random.default_rng(seed).permutation(len(self.ids))]
         self.decisions: dict[str, dict[str, str]] = {}
         self._history: list[tuple[str, dict[str, str] | None]] = []
+        self._skipped: list[str] = []
+        self._team_verdicts: dict[str, dict[str, Any]] = {}  # teammate -> their stopping verdict
+        self._team_rankers: dict[str, Any] = {}
         self._lock = threading.RLock()
         self._listeners: list[Callable[[], None]] = []
         # ranking state (written by the trainer, read by the view)
@@ -210,17 +244,21 @@ class ScreeningController:
     # -- decisions -------------------------------------------------------------------
     def reload(self) -> None:
         """Re-read the reviewer's own log (e.g. after screening in another tab)."""
-        rows = read_reviewer_log(self.project, self.stage, self.reviewer)
+        decisions = self._decisions_of(self.reviewer)
+        with self._lock:
+            self.decisions = decisions
+
+    def _decisions_of(self, reviewer: str) -> dict[str, dict[str, str]]:
+        """A reviewer's current decisions on this set, in the order of their latest rows."""
         decisions: dict[str, dict[str, str]] = {}
-        for row in rows.to_dict("records"):
+        for row in read_reviewer_log(self.project, self.stage, reviewer).to_dict("records"):
             rid = self.canonical_id(row["record_id"])
             if rid is None:
                 continue
             decisions.pop(rid, None)  # keep insertion order = order of the latest decisions
             if row["decision"] != RETRACT:
                 decisions[rid] = {**row, "record_id": rid}
-        with self._lock:
-            self.decisions = decisions
+        return decisions
 
     def decision_for(self, record_id: str | None = None) -> dict[str, str] | None:
         """The reviewer's current decision on a record (``None`` when unscreened)."""
@@ -241,7 +279,10 @@ class ScreeningController:
         """
         rid = self.current_id
         if rid is None:
-            raise ParameterError("record", None, ["a record to screen: every record in this set is screened"])
+            raise ReviewbenchError("Every record in this set is screened: there is no record to decide on.")
+        if self.pending():
+            raise ReviewbenchError(f"Screening of this stage began before you were listed, so your decisions would change what the "
+                                   f"team sees and what is decided: join the stage first ({self.reviewer} is not counted yet).")
         row = make_row(self.settings, self.reviewer, rid, decision, reason, note, retrieval, pdf)
         append_row(self.project, self.stage, row)
         with self._lock:
@@ -249,6 +290,8 @@ class ScreeningController:
             self.decisions.pop(rid, None)
             if row["decision"] != RETRACT:
                 self.decisions[rid] = row
+            if rid in self._skipped:
+                self._skipped.remove(rid)
             shown = self.current_id = self.next_id()  # from the ranking so far, should the new one be late
         self._request_ranking()
         self._trainer.wait(self.next_ranking_wait)
@@ -270,6 +313,19 @@ class ScreeningController:
     def not_retrieved(self, reason: str, note: str = "", pdf: str = "") -> dict[str, str]:
         """Full text: the report was sought but could not be obtained (an exclusion)."""
         return self.decide("exclude", reason=reason, note=note, retrieval="not_retrieved", pdf=pdf)
+
+    def problem(self, decision: str, reason: str = "", retrieval: str = "") -> str:
+        """Why ``decision`` (with ``reason``) cannot be saved on the current record, in the
+        reviewer's words; ``""`` when it can."""
+        if self.current_id is None:
+            return "Every record in this set is screened: there is no record to decide on."
+        if retrieval == "not_retrieved":
+            if reason not in self.settings.not_retrieved_reasons:
+                return "Choose why the report could not be obtained, then press Not retrieved again."
+        elif decision == "exclude" and not reason and self.settings.reason_required:
+            return (f"Choose why this record is excluded (the list, or keys 1-9): at {self.settings.label.lower()} "
+                    "every exclusion needs a reason.")
+        return ""
 
     @property
     def can_undo(self) -> bool:
@@ -308,12 +364,15 @@ class ScreeningController:
         return rid
 
     def skip(self) -> str | None:
-        """Leave the current record unscreened for now and show the next one."""
+        """Leave the current record unscreened for now and show the next one; the skipped
+        record comes back after every record not skipped."""
         with self._lock:
-            order = [r for r in self._order() if r not in self.decisions]
-            if self.current_id in order and len(order) > 1:
-                i = order.index(self.current_id)
-                self.current_id = order[(i + 1) % len(order)]
+            rid = self.current_id
+            if rid is not None and rid not in self.decisions:
+                if rid in self._skipped:
+                    self._skipped.remove(rid)
+                self._skipped.append(rid)
+                self.current_id = self.next_id()
         self._notify()
         return self.current_id
 
@@ -329,14 +388,20 @@ class ScreeningController:
         return self.ids
 
     def next_id(self) -> str | None:
-        """The next unscreened record in the current order (``None`` when all are screened)."""
+        """The next unscreened record in the current order, skipped ones last in the order
+        they were skipped (``None`` when all are screened)."""
         with self._lock:
-            return next((r for r in self._order() if r not in self.decisions), None)
+            skipped = set(self._skipped)
+            fresh = next((r for r in self._order() if r not in self.decisions and r not in skipped), None)
+            if fresh is not None:
+                return fresh
+            scope = set(self._order())
+            return next((r for r in self._skipped if r not in self.decisions and r in scope), None)
 
     def labels(self) -> dict[str, int]:
         """The reviewer's include (1) / exclude (0) decisions in decision order (``maybe`` left out)."""
         with self._lock:
-            return {r: int(d["decision"] == "include") for r, d in self.decisions.items() if d["decision"] in ("include", "exclude")}
+            return labels_of(self.decisions)
 
     def _request_ranking(self) -> None:
         if self.order != "active" or self.calibration_ids or self.ranker_error or not self.ids:
@@ -351,9 +416,8 @@ class ScreeningController:
             if self.ranker is None:
                 self.ranker = self._ranker_factory(self.records, self.seed, **self._ranker_options)
             labels = self.labels()
-            step = self.ranker.step(labels, self._sample_start)  # the loop ``reviewbench simulate`` runs
-            ranking = [str(r) for r in step.ranking]
-            stopping = step.stop.as_dict()
+            ranking, stopping = rank_step(self.ranker, labels, self._sample_start)
+            verdicts = self._teammate_verdicts() if stopping.get("stop") and self.stage in STOPPABLE_STAGES else {}
         except Exception as exc:  # the view falls back to file order and says why
             log.warning("ranking unavailable, showing records in file order: %s", exc)
             with self._lock:
@@ -364,8 +428,27 @@ class ScreeningController:
         with self._lock:
             self._ranking = ranking
             self._stopping = stopping
+            self._team_verdicts = verdicts
             self._ranked_after = len(labels)
         self._notify()
+
+    def _teammate_verdicts(self) -> dict[str, dict[str, Any]]:
+        """The stopping verdict of each other member of the team, from their own decisions
+        (run in the trainer's thread, only once the reviewer's own verdict says stop)."""
+        out = {}
+        for name in self.team().members:
+            if name == self.reviewer:
+                continue
+            labels = labels_of(self._decisions_of(name))
+            if not labels:
+                out[name] = {"stop": False, "screened": 0}
+                continue
+            ranker = self._team_rankers.get(name)
+            if ranker is None:
+                ranker = self._team_rankers[name] = self._ranker_factory(self.records, self.seed, **self._ranker_options)
+            _ranking, verdict = rank_step(ranker, labels, sample_start(self.project, self.stage, name))
+            out[name] = {**verdict, "screened": len(labels)}
+        return out
 
     def wait_for_ranking(self, timeout: float = 60.0) -> bool:
         """Block until the background ranking is up to date (for tests and scripts)."""
@@ -403,7 +486,7 @@ class ScreeningController:
             calibration=bool(self.calibration_ids),
         )
 
-    # -- stopping early --------------------------------------------------------------
+    # -- team, stopping early, random sample ------------------------------------------
     def stop_estimate(self) -> dict[str, Any]:
         """The stopping criterion's latest verdict: ``criterion``, ``stop``, ``estimated_recall``
         and ``recall_interval`` (``[low, high]`` at ``confidence``), ...; empty before a ranking."""
@@ -422,18 +505,50 @@ class ScreeningController:
         target = s.get("target_recall")
         return line + (f", target {target:.0%}" if target else "") + (" · you may stop" if s.get("stop") else " · not yet")
 
+    def team(self) -> Team:
+        """The team of this stage (:func:`~reviewbench.screening.conflicts.stage_team`)."""
+        return stage_team(self.project, self.stage)
+
+    def pending(self) -> bool:
+        """True while this reviewer is listed but not yet counted at the stage: screening
+        began before they were, so joining is a team action (:meth:`team_action` ``"join"``)."""
+        return self.reviewer in self.team().pending
+
     def stopped(self) -> bool:
         """True while the team's decision to stop screening this stage early is in force."""
         return self.stage in current_stops(self.project)
 
+    def stop_check(self) -> tuple[bool, str]:
+        """Whether the team may stop screening this stage here, and why not: the stopping
+        rule must say so for every member of the team, each from their own decisions."""
+        if self.stage not in STOPPABLE_STAGES:
+            return False, "Only title/abstract screening can stop early: every report sought is assessed in full."
+        if self.stopped():
+            return False, "Screening of this stage is already stopped."
+        with self._lock:
+            own, verdicts = dict(self._stopping), dict(self._team_verdicts)
+        if not own:
+            return False, "Stopping is offered once the ranking is ready and its stopping rule says so."
+        if not own.get("stop"):
+            recall = own.get("estimated_recall")
+            said = f" (estimated recall {recall:.0%})" if recall is not None else ""
+            return False, f"The stopping rule does not say you may stop yet{said}."
+        waiting = [f"{name} ({verdicts.get(name, {}).get('screened', 0)} screened)"
+                   for name in self.team().members if name != self.reviewer and not verdicts.get(name, {}).get("stop")]
+        if waiting:
+            return False, ("Stopping is for the whole team, so the stopping rule must say so for every screener; "
+                           f"not yet for {', '.join(waiting)}.")
+        return True, ""
+
     def can_stop(self) -> bool:
-        """True where this stage may be stopped early and the stopping rule says so now."""
-        return self.stage in STOPPABLE_STAGES and bool(self.progress().stop)
+        """:meth:`stop_check` allows stopping now."""
+        return self.stop_check()[0]
 
     def stop_screening(self, note: str = "") -> dict[str, str]:
         """Record the decision to stop this stage here, with what the stopping rule says
         now; the records no one screened then count as marked ineligible by automation
-        tools in PRISMA 2020 (see :mod:`.stopping_log`). Returns the row written."""
+        tools in PRISMA 2020 (see :mod:`.stopping_log`). Returns the row written. (The
+        screening app asks first: :meth:`team_action` ``"stop"``.)"""
         p = self.progress()
         return record_stop(self.project, self.stage, self.reviewer, criterion=p.criterion,
                            estimated_recall=p.estimated_recall, screened=p.screened, note=note)
@@ -442,29 +557,108 @@ class ScreeningController:
         """True once this reviewer has begun the random sample for the stopping test."""
         return self._sample_start is not None
 
+    def sample_check(self) -> tuple[bool, str]:
+        """Whether this reviewer may begin the random sample now, and why not."""
+        if self.stage not in STOPPABLE_STAGES:
+            return False, "The random sample belongs to title/abstract screening."
+        if self._sample_start is not None:
+            return False, f"Your random sample began after {self._sample_start} decisions."
+        if self.order != "active" or self.calibration_ids:
+            return False, "The random sample follows a ranking: it is offered in active order, after any calibration round."
+        if self.ranker_error or self._ranked_after is None:
+            return False, "The random sample is offered once the ranking is ready."
+        return sample_rule(self.labels().values(), len(self.ids))
+
     def can_start_sample(self) -> bool:
-        """True where the random sample may begin: active order with a ranking, not yet sampling."""
-        return (self.stage in STOPPABLE_STAGES and self.order == "active" and not self.calibration_ids
-                and not self.ranker_error and self._ranked_after is not None and self._sample_start is None)
+        """:meth:`sample_check` allows the random sample now."""
+        return self.sample_check()[0]
 
     def start_random_sample(self, note: str = "") -> dict[str, str]:
         """From now on show the records left in random order, so that the stopping test
         (hypergeometric) rests on a random sample; kept in the stopping log. Returns the row."""
         screened = len(self.labels())
         row = record_sample_start(self.project, self.stage, self.reviewer, screened, note)
-        with self._lock:
-            self._sample_start = screened
-        self._request_ranking()
+        self._set_sample(screened)
         return row
+
+    def end_random_sample(self, note: str = "") -> dict[str, str]:
+        """Withdraw this reviewer's random sample: ranked order again. Returns the row."""
+        row = record_sample_end(self.project, self.stage, self.reviewer, note)
+        self._set_sample(None)
+        return row
+
+    def _set_sample(self, start: int | None) -> None:
+        with self._lock:
+            self._sample_start = start
+        self._request_ranking()
+        self._notify()
 
     def resume_screening(self, note: str = "") -> dict[str, str]:
         """Withdraw a decision to stop (screening goes on; PRISMA counts the rest as unscreened)."""
         return record_stop(self.project, self.stage, self.reviewer, note=note, resume=True)
 
+    def team_action(self, name: str) -> TeamAction:
+        """The planned action ``stop``, ``resume``, ``sample``, ``unsample`` or ``join`` of
+        this reviewer: what it will change, whether it is allowed now, confirm and undo."""
+        if name == "stop":
+            allowed, why = self.stop_check()
+            p = self.progress()
+            left = max(len(self.ids) - len(self._screened_by_anyone()), 0)
+            recall = f"estimated recall {p.estimated_recall:.0%}, " if p.estimated_recall is not None else ""
+            changes = [
+                f"{self.settings.label} stops for the whole team, not only for you.",
+                f"The {left} records no one has screened are counted in the PRISMA flow as marked ineligible by automation "
+                "tools, not as awaiting screening.",
+                f"What the stopping rule says now ({p.criterion}: {recall}{p.screened} screened by you) is kept with your "
+                "name in evidence/screening/stopping.csv.",
+            ]
+            return TeamAction("stop", "Stop screening here", changes, allowed, why, self.stop_screening,
+                              lambda: self.resume_screening(note="undo"))
+        if name == "resume":
+            allowed = self.stopped()
+            changes = [f"{self.settings.label} goes on for the whole team: the records no one has screened count as "
+                       "awaiting screening again.", "Kept with your name in evidence/screening/stopping.csv."]
+            return TeamAction("resume", "Resume screening", changes, allowed, "" if allowed else "Screening is not stopped.",
+                              self.resume_screening, lambda: self.stop_screening(note="undo"))
+        if name == "sample":
+            allowed, why = self.sample_check()
+            n = len(self.labels())
+            changes = [
+                "From your next record on, the records you have not screened come in random order, not the ranking's.",
+                f"The stopping test then rests on this random sample (it begins after your {n} include/exclude decisions).",
+                "Only your own order changes; it is kept with your name in evidence/screening/stopping.csv.",
+            ]
+            return TeamAction("sample", "Start random sample", changes, allowed, why, self.start_random_sample,
+                              lambda: self.end_random_sample(note="undo"))
+        if name == "unsample":
+            allowed = self.in_random_sample()
+            changes = ["Records come in the ranking's order again, and the stopping test goes back to the ranked sequence.",
+                       "Kept with your name in evidence/screening/stopping.csv."]
+            start = self._sample_start or 0
+            return TeamAction("unsample", "Back to ranked order", changes, allowed, "" if allowed else "You are not in a random sample.",
+                              self.end_random_sample, lambda: self._restart_sample(start))
+        if name == "join":
+            return join_action(self.project, self.stage, self.reviewer, self.reviewer, self.ids, self._clusters)
+        raise ParameterError("action", name, ["stop", "resume", "sample", "unsample", "join"])
+
+    def _restart_sample(self, start: int) -> dict[str, str]:
+        row = record_sample_start(self.project, self.stage, self.reviewer, start, "undo")
+        self._set_sample(start)
+        return row
+
+    def _screened_by_anyone(self) -> set[str]:
+        current = current_decisions(self.project, self.stage)
+        ids = {self.canonical_id(r) for r in current["record_id"]} if not current.empty else set()
+        return (ids - {None}) | set(self.decisions)
+
     def others_visible(self) -> bool:
-        """True once every screener has screened every record of this set (blinding lifted)."""
-        names = set(screeners(self.project, self.stage)) | {self.reviewer}
-        return blinding_lifted(self.project, self.stage, self._scope, names)
+        """True once blinding of the stage is lifted: every member of the team has screened
+        every record of the stage."""
+        return not self.blinding().holds and len(self.team().members) >= 2
+
+    def blinding(self) -> Blinding:
+        """Blinding at this stage over its records (:func:`~reviewbench.screening.conflicts.blinding`)."""
+        return blinding(self.project, self.stage, self.ids, self._clusters)
 
     def other_decisions(self, record_id: str | None = None) -> dict[str, str]:
         """Other reviewers' decisions on a record, reviewer -> decision; empty while blinded."""

@@ -9,7 +9,7 @@
 
 from .conflicts import ConflictsView
 from .keys import KEYS, KeyShortcuts
-from .notebook import start_screening, team_agreement
+from .notebook import ScreeningApp, start_screening, team_agreement, team_progress
 from .screening import ScreeningView
 
-__all__ = ["KEYS", "ConflictsView", "KeyShortcuts", "ScreeningView", "start_screening", "team_agreement"]
+__all__ = ["KEYS", "ConflictsView", "KeyShortcuts", "ScreeningApp", "ScreeningView", "start_screening", "team_agreement", "team_progress"]

@@ -27,6 +27,7 @@ from ...errors import ReviewbenchError
 from ..highlight import highlight
 from ..session import ScreeningController
 from ..stopping_log import STOPPABLE_STAGES
+from .confirm import ConfirmPanel
 from .fulltext import fulltext_panel
 from .keys import KEYS, KeyShortcuts
 
@@ -70,7 +71,11 @@ class ScreeningView(widgets.VBox):
         self.message = widgets.HTML()
         btn = lambda d, style, tip: widgets.Button(description=d, button_style=style, tooltip=tip)  # noqa: E731
         self.b_include = btn("Include", "success", "include (i)")
-        self.b_exclude = btn("Exclude", "danger", "exclude (e); choose a reason first")
+        self.b_exclude = btn("Exclude", "danger", "exclude (e); choose a reason first (1-9)" if self.settings.reason_required
+                             else "exclude (e); a reason (1-9) is optional here")
+        self.b_not_retrieved = btn("Not retrieved", "", "the report was sought but could not be obtained; choose why first")
+        self.b_not_retrieved.on_click(lambda _b: self.act("not_retrieved"))
+        self.b_not_retrieved.add_class("rb-not-retrieved")
         self.b_maybe = btn("Maybe", "warning", "maybe (m)")
         self.b_undo = btn("Undo", "", "undo the last decision (u)")
         self.b_skip = btn("Skip", "", "show the next record, leave this one for later (s)")
@@ -81,12 +86,15 @@ class ScreeningView(widgets.VBox):
             b.on_click(lambda _b, a=action: self.act(a))
         self.reason = widgets.Dropdown(description="Reason", layout=widgets.Layout(width="auto", min_width="22em"))
         self.note = widgets.Text(placeholder="note (optional)", description="Note", layout=widgets.Layout(width="40em"))
-        self.retrieval = widgets.Dropdown(
+        self.retrieval = widgets.Dropdown(  # kept for scripts; the view records "not retrieved" by its own button
             options=[("retrieved", "retrieved"), ("not retrieved", "not_retrieved")],
             value="retrieved", description="Full text",
         )
+        self.not_retrieved_reason = widgets.Dropdown(
+            options=[("— why not retrieved —", "")] + [(r, r) for r in self.settings.not_retrieved_reasons],
+            description="Not retrieved", style={"description_width": "initial"}, layout=widgets.Layout(width="auto", min_width="22em"),
+        )
         self.pdf = widgets.Text(placeholder="path or link to the PDF", description="PDF", layout=widgets.Layout(width="40em"))
-        self.retrieval.observe(lambda _ch: self._reason_options(), names="value")
         self.reason.observe(lambda _ch: self._refocus(), names="value")
         self.jump_box = widgets.Text(placeholder="record id", layout=widgets.Layout(width="18em"))
         self.b_sample = widgets.Button(
@@ -95,6 +103,7 @@ class ScreeningView(widgets.VBox):
         )
         self.b_sample.on_click(lambda _b: self.act("sample"))
         self.b_stop = widgets.Button(layout=widgets.Layout(display="none", width="auto"))
+        self.confirm = ConfirmPanel(on_change=self._after_team_action)
         self.b_stop.on_click(lambda _b: self.act("resume" if self.controller.stopped() else "stop"))
         self.b_jump = widgets.Button(description="Go to record", tooltip="show this record (screened or not)")
         self.b_jump.on_click(lambda _b: self.jump_box.value and self.jump(self.jump_box.value))
@@ -107,12 +116,13 @@ class ScreeningView(widgets.VBox):
                 label="Keys: i include · e exclude · m maybe · u undo · s skip · 1–9 reason (click here first)",
             )
             self.shortcuts.on_msg(self._on_key)
-        buttons = widgets.HBox([self.b_include, self.b_exclude, self.b_maybe, self.b_undo, self.b_skip])
+        decide = [self.b_include, self.b_exclude] + ([self.b_not_retrieved] if self.full_text else []) + [self.b_maybe, self.b_undo, self.b_skip]
+        buttons = widgets.HBox(decide)
         rows: list[widgets.Widget] = [self.header, self.progress_html, self.record_html, buttons, self.reason, self.note]
         if self.full_text:
-            rows[4:4] = [self.retrieval]
+            rows[5:5] = [self.not_retrieved_reason]
             rows.append(self.pdf)
-        rows += [widgets.HBox([self.jump_box, self.b_jump, self.b_sample, self.b_stop])]
+        rows += [widgets.HBox([self.jump_box, self.b_jump, self.b_sample, self.b_stop]), self.confirm]
         if self.shortcuts is not None:
             rows.append(self.shortcuts)
         rows.append(self.message)
@@ -133,30 +143,25 @@ class ScreeningView(widgets.VBox):
             elif action == "skip":
                 c.skip()
                 self._say("")
-            elif action == "stop":
-                c.stop_screening(note=self.note.value)
-                self._say("Screening stopped at the stopping point: the records no one has screened count as "
-                          "marked ineligible by automation tools in the PRISMA flow. Commit "
-                          "<code>evidence/screening/stopping.csv</code> with your log.")
-                self.note.value = ""
-                self._stop_button()
-            elif action == "sample":
-                c.start_random_sample(note=self.note.value)
-                self._say("Random sample started: the records left now come in random order, and the "
-                          "stopping test uses them.")
-                self.note.value = ""
-                self._stop_button()
-            elif action == "resume":
-                c.resume_screening(note=self.note.value)
-                self._say("Screening resumed: the records not yet screened count as still to screen.")
-                self.note.value = ""
-                self._stop_button()
+            elif action in ("stop", "sample", "resume"):
+                # a team action: say what it changes, and wait for Confirm (the panel logs and offers Undo)
+                self.confirm.ask(c.team_action(action))
+                self._say("")
             else:
                 rid = c.current_id
-                retrieval = self.retrieval.value if self.full_text else ""
-                c.decide(action, reason=self.reason.value or "", note=self.note.value,
-                         retrieval=retrieval if self.full_text else "", pdf=self.pdf.value if self.full_text else "")
-                self._say(f"Saved: {html.escape(str(rid))} → {action}.")
+                not_retrieved = action == "not_retrieved"
+                decision = "exclude" if not_retrieved else action
+                reason = (self.not_retrieved_reason.value if not_retrieved else self.reason.value) or ""
+                retrieval = ("not_retrieved" if not_retrieved else "retrieved") if self.full_text else ""
+                problem = c.problem(decision, reason, retrieval)
+                if problem:
+                    self._say(problem, error=True)
+                    self._refocus()
+                    return
+                c.decide(decision, reason=reason if decision == "exclude" else "", note=self.note.value,
+                         retrieval=retrieval, pdf=self.pdf.value if self.full_text else "")
+                said = "not retrieved" if not_retrieved else action
+                self._say(f"Saved: {html.escape(str(rid))} → {said}.")
                 self._clear_inputs()
         except ReviewbenchError as exc:
             self._say(str(exc), error=True)
@@ -170,6 +175,7 @@ class ScreeningView(widgets.VBox):
             self.jump_box.value = ""
         except ReviewbenchError as exc:
             self._say(str(exc), error=True)
+        self._refocus()  # the keys work on the record shown, without another click
 
     def _on_key(self, _widget: Any, content: dict, _buffers: Any) -> None:
         key = str(content.get("key", ""))
@@ -184,12 +190,8 @@ class ScreeningView(widgets.VBox):
 
     # -- drawing ---------------------------------------------------------------------
     def _reason_options(self) -> None:
-        if self.full_text and self.retrieval.value == "not_retrieved":
-            choices = [(r, r) for r in self.settings.not_retrieved_reasons]
-            blank = "— why not retrieved —"
-        else:
-            choices = [(f"{code}: {label}" if label != code else code, code) for code, label in self.settings.exclusion_reasons.items()]
-            blank = "— exclusion reason —"
+        choices = [(f"{code}: {label}" if label != code else code, code) for code, label in self.settings.exclusion_reasons.items()]
+        blank = "— exclusion reason —"
         self.reason.options = [(blank, "")] + [(f"{i}. {lab}" if i <= 9 else lab, v) for i, (lab, v) in enumerate(choices, 1)]
         self.reason.value = ""
 
@@ -198,7 +200,12 @@ class ScreeningView(widgets.VBox):
         self.pdf.value = ""
         if self.full_text:
             self.retrieval.value = "retrieved"
+            self.not_retrieved_reason.value = ""
         self._reason_options()
+
+    def _after_team_action(self) -> None:
+        self.note.value = ""
+        self.refresh()
 
     def _say(self, text: str, error: bool = False) -> None:
         colour = "#b00020" if error else "#2e7d32"
@@ -227,6 +234,12 @@ class ScreeningView(widgets.VBox):
                                     f'<div class="rb-stop-estimate">{html.escape(c.stop_line())}</div>')
         self.record_html.value = self._record_html()
         self.b_undo.disabled = not c.can_undo
+        pending = c.pending()
+        left = c.current_id is None or pending
+        for b in (self.b_include, self.b_exclude, self.b_not_retrieved, self.b_maybe, self.b_skip):
+            b.disabled = left  # nothing left to decide on, or not on the team yet
+        if pending and (self.confirm.action is None or self.confirm.action.name != "join"):
+            self.confirm.ask(c.team_action("join"))  # screening began before this reviewer was listed: ask first
         self._stop_button()
 
     def _stop_button(self) -> None:
@@ -240,6 +253,7 @@ class ScreeningView(widgets.VBox):
         else:
             self.b_stop.description, self.b_stop.button_style = "Stop screening here", "info"
             self.b_stop.tooltip = "the stopping rule says you may stop: record the team's decision (the note is kept)"
+        # offered only when the rule allows (stop: for every screener of the team)
         self.b_stop.layout.display = "" if stopped or c.can_stop() else "none"
         self.b_sample.layout.display = "" if c.can_start_sample() and not stopped else "none"
 
