@@ -31,6 +31,21 @@ def test_strip_volatile_removes_run_metadata():
     assert [c.get("id") for c in nb.cells] == ["cell-000", "cell-001"]
 
 
+def test_a_widget_output_becomes_a_note_the_same_on_every_run():
+    runs = []
+    for model_id in ("1cf438194e7f47c9a361288e108a7d50", "c7b198b50cf14eaea744419c651ea39c"):
+        nb = _executed_notebook()
+        nb.cells[1].outputs.append(new_output("execute_result", execution_count=1, data={
+            "application/vnd.jupyter.widget-view+json": {"model_id": model_id, "version_major": 2, "version_minor": 0},
+            "text/plain": "ScreeningApp(children=(HBox(children=(Dropdown(...",
+        }))
+        runs.append(nbformat.writes(strip_volatile(nb)))
+    assert runs[0] == runs[1]
+    assert "model_id" not in runs[0] and "ScreeningApp(" not in runs[0]
+    assert "open this notebook in JupyterLab" in runs[0]
+    assert "image/png" in runs[0], "other outputs are kept"
+
+
 def test_html_is_self_contained_with_hidden_code(tmp_path):
     src = tmp_path / "report.ipynb"
     nbformat.write(strip_volatile(_executed_notebook()), src)

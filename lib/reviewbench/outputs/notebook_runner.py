@@ -25,6 +25,8 @@ from ..outputs_io import write_text
 
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
 VOLATILE_CELL_KEYS = ("papermill", "execution", "ExecuteTime")
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = "[An interactive view: open this notebook in JupyterLab to use it.]"
 HIDE_CODE_TOGGLE = """
 <style>
 #rb-hide-code{position:fixed;opacity:0;pointer-events:none}
@@ -69,7 +71,10 @@ def _filtered_stderr():
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove run-specific metadata (timestamps, durations, kernel state) in place."""
+    """Remove run-specific metadata (timestamps, durations, kernel state) in place.
+
+    A widget's output refers to a kernel-side model by a random id and cannot be shown
+    without that kernel: it is replaced by a line saying where to use the view."""
     for key in VOLATILE_NOTEBOOK_KEYS:
         nb.metadata.pop(key, None)
     lang = nb.metadata.get("language_info", {})
@@ -79,6 +84,9 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.metadata.pop(key, None)
         if "id" in cell:  # papermill's injected cell gets a random id
             cell["id"] = f"cell-{n:03d}"
+        for out in cell.get("outputs", []):
+            if WIDGET_MIME in out.get("data", {}):
+                out["data"] = {"text/plain": WIDGET_NOTE}
     return nb
 
 
