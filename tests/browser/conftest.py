@@ -57,7 +57,7 @@ class Lab:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}?token={self.token}"
 
 
-def start_lab(root: Path, env_extra: dict[str, str], log_path: Path) -> Lab:
+def start_lab(root: Path, env_extra: dict[str, str | None], log_path: Path) -> Lab:
     """Start ``jupyter lab`` on a free port and wait until ``/api/status`` answers."""
     port, token = _free_port(), secrets.token_hex(16)
     env = {
@@ -71,6 +71,11 @@ def start_lab(root: Path, env_extra: dict[str, str], log_path: Path) -> Lab:
         **env_extra,
     }
     env.pop("REVIEWBENCH_PROJECT", None)
+    news = root.parent / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True, exist_ok=True)
+    news.write_text('{"fetchNews": "false"}')  # no "Would you like to get notified" over the views
+    for name in [k for k, v in env.items() if v is None]:  # None: not set for this server
+        del env[name]
     log = open(log_path, "w")
     process = subprocess.Popen(
         [
@@ -159,3 +164,78 @@ def lab_fulltext(tmp_path: Path, chromium_path: str) -> Iterator[tuple[Lab, dict
         yield lab, ids
     finally:
         stop_lab(lab)
+
+
+# -- one server and one browser per module, a project folder per test -------------------------
+
+NOTEBOOKS = REPO / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def module_lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: str, request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """One JupyterLab for the module over an empty root: each test lays out its own project
+    in a folder of it (:func:`add_project`). No reviewer is set in the environment unless
+    the module says ``LAB_REVIEWER = "name"``: people pick who they are in the apps."""
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "root"
+    root.mkdir()
+    lab = start_lab(root, {"REVIEWBENCH_REVIEWER": getattr(request.module, "LAB_REVIEWER", None)}, base / "jupyter.log")
+    try:
+        yield lab
+    finally:
+        stop_lab(lab)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator:
+    """Headless Debian chromium, one per module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"], headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def add_project(lab: Lab, name: str, source: Path = PROJECT_FIXTURE, notebooks: tuple[str, ...] = ("02-screening.ipynb",)) -> Path:
+    """Copy the project ``source`` to ``lab.root / name`` with the repository's notebooks
+    exactly as committed (nothing parameterised: what a reviewer opens)."""
+    root = lab.root / name
+    shutil.copytree(source, root)
+    (root / "notebooks").mkdir(exist_ok=True)
+    for notebook in notebooks:
+        shutil.copy(NOTEBOOKS / notebook, root / "notebooks" / notebook)
+    return root
+
+
+def shots_folder(tmp_path: Path) -> Path:
+    """Where a test keeps its screenshots: ``REVIEWBENCH_TEST_SCREENSHOTS`` or the test's tmp folder."""
+    shots = Path(os.environ.get("REVIEWBENCH_TEST_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+def docs_screenshot(locator, name: str) -> None:
+    """With ``REVIEWBENCH_DOCS_SCREENSHOTS=docs`` (a folder), the README's screenshot ``name``
+    of the element ``locator`` is written there (``REVIEWBENCH_DOCS_SCREENSHOTS=docs pytest
+    tests/browser`` regenerates them)."""
+    folder = os.environ.get("REVIEWBENCH_DOCS_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        locator.scroll_into_view_if_needed()
+        locator.screenshot(path=Path(folder) / name, animations="disabled")
+
+
+def open_and_run_all(page, lab: Lab, notebook: str, timeout_ms: int = 90_000) -> None:
+    """Open ``notebook`` as a user does, wait for its kernel, then Run > Run All Cells from
+    the menu (no cell is clicked into or edited). Each notebook opens in a workspace of its
+    own, so the notebooks other tests opened are not brought back beside it."""
+    page.set_default_timeout(timeout_ms)
+    workspace = "".join(c if c.isalnum() else "-" for c in notebook)
+    page.goto(lab.url(f"lab/workspaces/{workspace}/tree/{notebook}"))
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()  # the kernel is ready
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
