@@ -237,5 +237,6 @@ def open_and_run_all(page, lab: Lab, notebook: str, timeout_ms: int = 90_000) ->
     page.goto(lab.url(f"lab/workspaces/{workspace}/tree/{notebook}"))
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()  # the kernel is ready
+    page.locator("#jp-main-statusbar", has_text="(ipykernel) | Idle").wait_for()  # and this notebook is connected to it
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()

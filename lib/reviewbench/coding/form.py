@@ -176,6 +176,7 @@ class FindingForm:
             w.HBox([self.suggestions, self.model_suggestions]), self.message,
             w.HBox([self.retract_pick, self.retract_button]),
         ])
+        self.widget.add_class("rb-finding-form")
         self._retract_options()
         self._refresh()
 
