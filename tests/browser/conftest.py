@@ -224,8 +224,16 @@ def docs_screenshot(locator, name: str) -> None:
     folder = os.environ.get("REVIEWBENCH_DOCS_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        locator.scroll_into_view_if_needed()
-        locator.screenshot(path=Path(folder) / name, animations="disabled")
+        page, size = locator.page, locator.page.viewport_size
+        height = locator.bounding_box()["height"]
+        if height + 400 > size["height"]:  # JupyterLab scrolls inside the notebook: make room for all of it
+            page.set_viewport_size({"width": size["width"], "height": int(height) + 400})
+        try:
+            locator.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)  # the notebook re-lays out after a resize
+            locator.screenshot(path=Path(folder) / name, animations="disabled")
+        finally:
+            page.set_viewport_size(size)
 
 
 def open_and_run_all(page, lab: Lab, notebook: str, timeout_ms: int = 90_000) -> None:
