@@ -89,12 +89,19 @@ def test_a_screener_picks_themself_and_the_stage_and_screens_without_editing_a_c
         expect(record_id).to_have_text(first)
         page.screenshot(path=shots / "2-exclude-refused.png")
 
+        # a skipped record comes back after the others, not right after the next decision
+        page.keyboard.press("s")
+        expect(record_id).not_to_have_text(first)
+        order = [record_id.inner_text()]
         page.keyboard.press("1")  # reason 1, then Exclude
         view.locator("button:has-text('Exclude')").click()
         expect(view.locator(".rb-progress")).to_contain_text("1 of 4")
         for n, button in enumerate(("Include", "Maybe", "Include"), start=2):
+            expect(record_id).not_to_have_text(order[-1])
+            order.append(record_id.inner_text())
             view.locator(f"button:has-text('{button}')").click()
             expect(view.locator(".rb-progress")).to_contain_text(f"{n} of 4")
+        assert order[-1] == first and first not in order[:-1], order
         # nothing left in the round: the decisions are disabled (no "invalid value None")
         expect(view.locator(".rb-done")).to_contain_text("Calibration round complete")
         for button in ("Include", "Exclude", "Maybe"):
@@ -104,6 +111,13 @@ def test_a_screener_picks_themself_and_the_stage_and_screens_without_editing_a_c
         expect(progress.locator("tr", has_text="alex")).to_contain_text("4")
         expect(progress).not_to_contain_text("include")
         page.screenshot(path=shots / "3-round-done.png")
+
+        # after Go to record the keys work at once, without another click
+        view.locator("input[placeholder='record id']").fill(order[0])
+        view.locator("button:has-text('Go to record')").click()
+        expect(record_id).to_have_text(order[0])
+        page.keyboard.press("i")
+        expect(view.locator(".rb-message")).to_contain_text(f"Saved: {order[0]} → include")
 
         # finding 2: while blinded nothing of sam's decisions shows, in the view or the report cells
         body = "\n".join(page.locator(".jp-Notebook .jp-OutputArea").all_inner_texts())
@@ -124,9 +138,10 @@ def test_a_screener_picks_themself_and_the_stage_and_screens_without_editing_a_c
         page.close()
 
     rows = read_log(project.screening_dir(STAGE) / "alex.csv", SCREENING_COLUMNS)
-    assert rows["decision"].tolist() == ["exclude", "include", "maybe", "include"]
-    assert rows["reason"].tolist() == ["wrong_population", "", "", ""] and set(rows["reviewer"]) == {"alex"}
-    assert rows["record_id"].iloc[0] == first
+    assert rows[["record_id", "decision", "reason"]].values.tolist() == [
+        [order[0], "exclude", "wrong_population"], [order[1], "include", ""], [order[2], "maybe", ""],
+        [order[3], "include", ""], [order[0], "include", ""]]
+    assert set(rows["reviewer"]) == {"alex"}
 
 
 def test_the_arbiter_resolves_conflicts_from_cards_and_the_form_is_empty_after_each_save(module_lab, browser, tmp_path):
