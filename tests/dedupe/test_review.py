@@ -110,3 +110,13 @@ def test_pair_table_names_the_score_for_what_it_is_and_shows_the_titles(tmp_path
     assert list(table.columns) == ["record_id", "other_record_id", "rule", "title similarity", "years apart", "title", "other title"]
     assert table["title similarity"].between(0, 100).all() and str(table["title similarity"].dtype) == "Int64"
     assert table.loc[0, "title"] == PAPER["title"]
+
+
+def test_pair_table_shown_in_a_report_escapes_the_imported_titles_and_shows_no_index() -> None:
+    from reviewbench.outputs.report import Table, show_table
+
+    records = make_records([dict(PAPER, title="Clinics <script>alert(1)</script> & care"),
+                            dict(PAPER, title="Clinics <script>alert(1)</script> & care", pages="310-318")])
+    shown = show_table(Table("pairs", "Pairs", pair_table(review_queue(link_records(records)), records))).data
+    assert "<script>" not in shown and "Clinics &lt;script&gt;alert(1)&lt;/script&gt; &amp; care" in shown
+    assert '<thead><tr><th scope="col">record_id</th>' in shown  # the first column is the record, not a pandas index
