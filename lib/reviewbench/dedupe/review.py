@@ -52,15 +52,14 @@ SCORE_NAMES = {"title": "title similarity", "authors": "author similarity", "abs
 def pair_table(pairs: pd.DataFrame, records: pd.DataFrame, scores: Sequence[str] = ("title", "year_gap")) -> pd.DataFrame:
     """``pairs`` (of ``Deduplication.pairs``, ``.refused`` or :func:`review_queue`) as a table to
     read: ``record_id``, ``other_record_id``, ``rule``, the ``scores`` named for what they hold
-    (:data:`SCORE_NAMES`: ``title similarity`` 0-100, ``years apart``; similarities rounded to
-    whole numbers) and the ``title`` of each record (imported text: a report escapes it)."""
+    (:data:`SCORE_NAMES`: ``title similarity`` 0-100, ``years apart``; rounded to whole
+    numbers, empty when unknown) and the ``title`` of each record (imported text: a report escapes it)."""
     titles = records.set_index("record_id")["title"].map(_text)
     table = pd.DataFrame({"record_id": pairs["record_id"].to_numpy(), "other_record_id": pairs["other_record_id"].to_numpy(),
                           "rule": pairs["rule"].to_numpy()})
     for score in scores:
         values = pd.to_numeric(pairs[score], errors="coerce").to_numpy()
-        table[SCORE_NAMES.get(score, score)] = pd.array(values.round(0) if score in ("title", "authors", "abstract") else values,
-                                                        dtype="Int64")
+        table[SCORE_NAMES.get(score, score)] = pd.array(values.round(0), dtype="Int64")
     table["title"] = table["record_id"].map(titles).fillna("")
     table["other title"] = table["other_record_id"].map(titles).fillna("")
     return table
