@@ -65,3 +65,23 @@ def test_a_few_aliases_still_load_with_their_lines(tmp_path):
 def test_recursive_and_deeply_nested_yaml_is_a_problem_not_a_crash(tmp_path, text, says):
     doc, problems = load_located(tmp_path / "x.yml", text)
     assert doc is None and says in problems[0].message
+
+
+def test_search_sources_names_each_export_as_searches_yml_does(tmp_path):
+    from reviewbench.project import Project
+
+    (tmp_path / "bibliography").mkdir()
+    assert Project(tmp_path).search_sources() == {}  # no searches.yml: nothing named
+    (tmp_path / "bibliography" / "searches.yml").write_text(
+        "searches:\n"
+        "  - {database: PubMed, date: 2022-06-01, query: q, file: exports/pubmed.nbib}\n"
+        "  - {database: Web of Science, date: 2022-06-01, query: q, files: [wos-1.txt, wos-2.txt]}\n"
+        "registers:\n  - {register: ClinicalTrials.gov, date: 2022-06-01, file: ctgov.csv}\n"
+        "other_methods:\n  - {source: Websites, date: 2022-06-10, file: handsearch.csv}\n"
+        "  - {date: 2022-06-10, file: unnamed.ris}\n",
+        encoding="utf-8",
+    )
+    assert Project(tmp_path).search_sources() == {
+        "pubmed.nbib": "PubMed", "wos-1.txt": "Web of Science", "wos-2.txt": "Web of Science",
+        "ctgov.csv": "ClinicalTrials.gov", "handsearch.csv": "Websites", "unnamed.ris": "unnamed.ris",
+    }

@@ -181,6 +181,27 @@ class Project:
         """``bibliography/searches.yml`` as a dict."""
         return load_yaml(self.searches_file)
 
+    def search_sources(self) -> dict[str, str]:
+        """Each export file that ``searches.yml`` describes (by file name) -> the name it gives
+        that search: its ``database``, ``register``, ``source`` or ``name``, in the order
+        listed (searches, registers, other methods). Empty when there is no ``searches.yml``."""
+        if not self.searches_file.is_file():
+            return {}
+        data = self.searches()
+        out: dict[str, str] = {}
+        for section in ("searches", "registers", "other_methods"):
+            for entry in data.get(section) or []:
+                if not isinstance(entry, dict):
+                    continue
+                files = entry.get("file") or entry.get("files") or []
+                files = [files] if isinstance(files, str) else [str(f) for f in files]
+                names = [entry.get(k) for k in ("database", "register", "source", "name")]
+                label = next((str(v).strip() for v in names if isinstance(v, str) and v.strip()), "")
+                for f in files:
+                    name = str(f).replace("\\", "/").rsplit("/", 1)[-1]
+                    out.setdefault(name, label or name)
+        return out
+
 
 def open_project(path: str | Path | None = None) -> Project:
     """The project at ``path``, or found upwards from the current folder.

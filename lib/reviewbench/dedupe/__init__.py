@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from .clusters import CLUSTER_COLUMNS, Deduplication, deduplicate, find_duplicates, link_records, merge_clusters
 from .decisions import DECISION_COLUMNS, read_decisions, record_decisions
-from .review import pair_html, review_queue, review_widget
+from .review import DedupReviewApp, pair_html, pair_table, review_queue, review_widget
 from .summary import rule_counts, source_counts
 
 __all__ = [
     "CLUSTER_COLUMNS",
     "DECISION_COLUMNS",
+    "DedupReviewApp",
     "Deduplication",
     "deduplicate",
     "find_duplicates",
     "link_records",
     "merge_clusters",
     "pair_html",
+    "pair_table",
     "read_decisions",
     "record_decisions",
     "review_queue",

@@ -2,7 +2,9 @@
 
 :func:`review_queue` lists the pairs a person should decide; :func:`pair_html` renders
 one pair as an HTML table (``difflib`` marks the words that differ); :func:`review_widget`
-wraps both in ipywidgets buttons that append decisions to the log.
+wraps both in ipywidgets buttons that append decisions to the log, and :class:`DedupReviewApp`
+asks who you are first. :func:`pair_table` lists pairs for a report, each score named for
+what it is.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import difflib
 import html
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 
@@ -40,6 +42,27 @@ def review_queue(result: Deduplication) -> pd.DataFrame:
         ["weight", "title", "record_id", "other_record_id"], ascending=[False, False, True, True], kind="stable"
     )
     return todo[QUEUE_COLUMNS].reset_index(drop=True)
+
+
+#: The score columns of :func:`review_queue` and ``Deduplication.pairs`` as a report names them.
+SCORE_NAMES = {"title": "title similarity", "authors": "author similarity", "abstract": "abstract similarity",
+               "year_gap": "years apart"}
+
+
+def pair_table(pairs: pd.DataFrame, records: pd.DataFrame, scores: Sequence[str] = ("title", "year_gap")) -> pd.DataFrame:
+    """``pairs`` (of ``Deduplication.pairs``, ``.refused`` or :func:`review_queue`) as a table to
+    read: ``record_id``, ``other_record_id``, ``rule``, the ``scores`` named for what they hold
+    (:data:`SCORE_NAMES`: ``title similarity`` 0-100, ``years apart``; rounded to whole
+    numbers, empty when unknown) and the ``title`` of each record (imported text: a report escapes it)."""
+    titles = records.set_index("record_id")["title"].map(_text)
+    table = pd.DataFrame({"record_id": pairs["record_id"].to_numpy(), "other_record_id": pairs["other_record_id"].to_numpy(),
+                          "rule": pairs["rule"].to_numpy()})
+    for score in scores:
+        values = pd.to_numeric(pairs[score], errors="coerce").to_numpy()
+        table[SCORE_NAMES.get(score, score)] = pd.array(values.round(0), dtype="Int64")
+    table["title"] = table["record_id"].map(titles).fillna("")
+    table["other title"] = table["other_record_id"].map(titles).fillna("")
+    return table
 
 
 def _text(value: Any) -> str:
@@ -143,3 +166,59 @@ def review_widget(
     buttons["Skip"].on_click(lambda _: decide(None))
     show()
     return widgets.VBox([view, widgets.HBox(list(buttons.values())), status])
+
+
+def _message(text: str) -> Any:
+    import ipywidgets as widgets
+
+    return widgets.HTML(f"<i>{html.escape(text)}</i>")
+
+
+class DedupReviewApp:
+    """What the deduplication notebook opens its review on: pick who you are (``reviewers``:
+    ``(label, id)`` pairs, e.g. :func:`reviewbench.screening.criteria.reviewer_choices`),
+    then decide the ``queue``'s pairs one at a time with :func:`review_widget`; each
+    decision is appended to ``decisions_path`` with that reviewer. Without a reviewer it
+    shows what to do, never a decision button. ``reviewer``: preselected (e.g. the
+    session's reviewer); pairs decided here are not offered again after a change of reviewer.
+    """
+
+    def __init__(self, queue: pd.DataFrame, records: pd.DataFrame, decisions_path: str | Path,
+                 reviewers: Sequence[tuple[str, str]], reviewer: str = "") -> None:
+        import ipywidgets as widgets
+
+        self.queue, self.records, self.decisions_path = queue, records, Path(decisions_path)
+        self.decided: set[tuple[str, str]] = set()
+        ids = [rid for _label, rid in reviewers]
+        self.who = widgets.Dropdown(options=[("— who are you? —", "")] + list(reviewers), description="Reviewer")
+        self.who.add_class("rb-pick-reviewer")
+        self.body = widgets.VBox()
+        self.widget = widgets.VBox([self.who, self.body])
+        self.widget.add_class("rb-dedup-app")
+        if reviewer in ids:
+            self.who.value = reviewer
+        self.who.observe(lambda _change: self.show(), names="value")
+        self.show()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def todo(self) -> pd.DataFrame:
+        """The queue's pairs not decided in this view yet."""
+        done = [(a, b) in self.decided for a, b in zip(self.queue["record_id"], self.queue["other_record_id"])]
+        return self.queue[~pd.Series(done, index=self.queue.index, dtype=bool)].reset_index(drop=True)
+
+    def show(self) -> None:
+        """The review of the pairs for the reviewer picked, or what to do first."""
+        name = self.who.value
+        if self.queue.empty:
+            self.body.children = [_message("No uncertain pairs: there is nothing to decide.")]
+        elif not name:
+            self.body.children = [_message("Pick who you are to decide whether the pairs below are the same publication.")]
+        else:
+            def remember(entry: dict[str, str]) -> None:
+                self.decided.add((entry["record_id"], entry["other_record_id"]))
+
+            self.body.children = [review_widget(self.todo(), self.records, self.decisions_path, reviewer=name, on_decision=remember)]

@@ -199,3 +199,9 @@ def reviewer_role(project: Project, name: str) -> str:
     reviewers = project.review().get("reviewers") or {}
     info = reviewers.get(name) if isinstance(reviewers, dict) else None
     return str(info.get("role") or "screener") if isinstance(info, dict) else "screener"
+
+
+def reviewer_choices(project: Project) -> list[tuple[str, str]]:
+    """``(label, id)`` for each of ``review.yml``'s reviewers, in its order, labelled with
+    their role (``alex (screener)``): the options of a "who are you?" picker."""
+    return [(f"{name} ({reviewer_role(project, name)})", name) for name in _names(project.review().get("reviewers"))]

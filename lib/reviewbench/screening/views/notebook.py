@@ -13,7 +13,7 @@ from ...errors import ReviewbenchError
 from ...project import SCREENING_STAGES, Project
 from ..agreement import agreement_note, agreement_table
 from ..conflicts import blinding, conflicts
-from ..criteria import load_stage_settings, resolve_reviewer, reviewer_role, session_reviewer
+from ..criteria import load_stage_settings, resolve_reviewer, reviewer_choices, reviewer_role, session_reviewer
 from ..decisions import reviewer_progress
 from ..session import open_controller
 from .conflicts import ConflictsView
@@ -125,11 +125,9 @@ class ScreeningApp(widgets.VBox):
         self.project, self.order, self.calibration_n, self.seed = project, order, calibration_n, seed
         self._records_for = records_for
         self._cache: dict[str, tuple[pd.DataFrame, pd.DataFrame | None]] = {}
-        review = project.review()
-        people = review.get("reviewers") or {}
-        names = list(people) if isinstance(people, dict) else [str(p) for p in people]
-        self.who = widgets.Dropdown(options=[("— who are you? —", "")] + [(f"{n} ({reviewer_role(project, n)})", n) for n in names],
-                                    description="Reviewer")
+        choices = reviewer_choices(project)
+        names = [name for _label, name in choices]
+        self.who = widgets.Dropdown(options=[("— who are you? —", "")] + choices, description="Reviewer")
         self.stage = widgets.Dropdown(options=[(load_stage_settings(project, s).label, s) for s in SCREENING_STAGES],
                                       value=stage, description="Stage")
         self.who.add_class("rb-pick-reviewer")
