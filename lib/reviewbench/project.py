@@ -203,6 +203,26 @@ class Project:
         return out
 
 
+def review_team(review: dict[str, Any]) -> dict[str, str]:
+    """The people ``reviewers:`` of a parsed ``review.yml`` lists, in its order: id -> role
+    (``screener`` when none is given). Either a mapping ``id: {name, role}`` or a list of
+    ids (or of ``{id, role}``)."""
+    listed = review.get("reviewers") or {}
+    team: dict[str, str] = {}
+    if isinstance(listed, dict):
+        for name, info in listed.items():
+            team[str(name)] = str((info.get("role") if isinstance(info, dict) else None) or "screener")
+    elif isinstance(listed, list):
+        for item in listed:
+            if isinstance(item, dict):
+                team[str(item.get("id") or item.get("name"))] = str(item.get("role") or "screener")
+            else:
+                team[str(item)] = "screener"
+    elif isinstance(listed, str):
+        team[listed] = "screener"
+    return team
+
+
 def open_project(path: str | Path | None = None) -> Project:
     """The project at ``path``, or found upwards from the current folder.
 

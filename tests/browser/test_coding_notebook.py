@@ -1,9 +1,10 @@
 """The coding notebook in JupyterLab and headless chromium, as a coder uses it (finding 5):
-the notebook opened as committed, Run All Cells, the study chosen by title among the
+the notebook opened as committed, Run All Cells, the coder picked in the app, the study chosen by title among the
 included studies only, codes ticked and chosen from the codebook, saved, then retracted;
 nothing edited in a cell. The review: the small full-text review of
 ``tests/fulltext/project.py`` (R1-R3 included at full text, R4 a maybe and R5 excluded at
-title/abstract) with the example's codebook; JupyterLab started as ``alex``."""
+title/abstract) with the example's codebook; JupyterLab started with no reviewer set: the
+coder picks themself in the app at the top of the coding section."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from reviewbench.screening.decisions import record_decision
 from .conftest import NOTEBOOKS, REPO, docs_screenshot, open_and_run_all, shots_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-LAB_REVIEWER = "alex"  # who JupyterLab was started as (REVIEWBENCH_REVIEWER)
 
 
 def _choose(select, starts: str) -> None:
@@ -52,7 +52,17 @@ def test_a_coder_codes_a_finding_by_title_from_the_codebook_and_retracts_it(modu
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     try:
         open_and_run_all(page, module_lab, f"{project.root.relative_to(module_lab.root)}/notebooks/03-coding.ipynb")
-        form = page.locator(".rb-finding-form")
+        app = page.locator(".rb-coding-app")
+        who = app.locator(".rb-pick-coder select")
+        who.wait_for()
+        # nobody picked yet: a note, no form and no error
+        expect(app).to_contain_text("Pick who you are above to enter findings")
+        expect(page.locator(".rb-study-section")).to_contain_text("Pick who you are")
+        assert page.locator(".rb-finding-form").count() == 0
+        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        assert [o.replace("\xa0", " ") for o in who.locator("option").all_inner_texts()][1:] == ["alex (screener)"]  # review.yml's reviewers
+        who.select_option(label="alex (screener)")
+        form = app.locator(".rb-finding-form")
         picker = form.locator(".rb-study-picker select")
         picker.wait_for()
         # the studies are listed by title, the included ones only: no finding on a record
@@ -64,6 +74,11 @@ def test_a_coder_codes_a_finding_by_title_from_the_codebook_and_retracts_it(modu
             assert not any(ids[rid] in o or titles[ids[rid]] in o for o in options), rid
         save = form.locator("button:has-text('Save finding')")
         expect(save).to_be_disabled()  # no study, no text yet
+        # what is missing is listed under Save, in the coder's words
+        expect(form.locator(".rb-form-hint")).to_contain_text("Choose the study the finding comes from (by its title)")
+        expect(form.locator(".rb-form-hint")).to_contain_text("Write the finding in your own words")
+        expect(form.locator(".rb-study-picker")).to_contain_text("Study")
+        expect(page.locator(".rb-study-section .rb-study-form")).to_be_visible()  # alex's study form, in its own section
         page.screenshot(path=shots / "0-form.png")
 
         picker.select_option(label=next(r for r, o in zip(raw, options) if o.startswith("Barriers to sexual health care")))
@@ -75,8 +90,9 @@ def test_a_coder_codes_a_finding_by_title_from_the_codebook_and_retracts_it(modu
         targeting = load_codebook(project).dimensions["targeting"]
         _choose(form.locator(".rb-dimension-targeting select"), targeting.codes["targeted"].label)
         expect(save).to_be_enabled()
+        expect(form.locator(".rb-form-hint")).to_have_text("")
         page.screenshot(path=shots / "1-filled.png")
-        docs_screenshot(form, "coding-form.png")
+        docs_screenshot(app, "coding-form.png")
         save.click()
         expect(form).to_contain_text("Saved F001")
 
@@ -93,7 +109,7 @@ def test_a_coder_codes_a_finding_by_title_from_the_codebook_and_retracts_it(modu
 
         # retract the finding: a row is appended, the coder's log is untouched
         log_before = (project.evidence / "findings" / "alex.csv").read_bytes()
-        retract = form.locator(".widget-dropdown", has_text="retract").locator("select")
+        retract = form.locator(".rb-retract-pick select")
         _choose(retract, "F001:")
         form.locator("button:has-text('Retract finding')").click()
         expect(form).to_contain_text("Retracted F001")

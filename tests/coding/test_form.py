@@ -10,8 +10,8 @@ from reviewbench.coding.suggest import Suggester
 def test_check_codes_hints_at_close_codes(project):
     dim = load_codebook(project).dimensions["subgroup"]
     assert check_codes(dim, "indoor; migrant") == []
-    assert check_codes(dim, "indor") == ["unknown code 'indor' (did you mean indoor?)"]
-    assert check_codes(load_codebook(project).dimensions["tier"], "primary; secondary") == ["one code only"]
+    assert check_codes(dim, "indor") == ["'indor' is not a code of the codebook (did you mean indoor?)"]
+    assert check_codes(load_codebook(project).dimensions["tier"], "primary; secondary") == ["choose one code only"]
 
 
 def test_next_finding_id():
@@ -35,7 +35,7 @@ def test_form_offers_the_codebook_and_the_included_studies_and_saves_only_on_dem
     form.finding.value = "Indoor workers were tested for STIs."
     subgroup.checks["indoor"].value = True
     tier.dropdown.value = "secondary"
-    assert form.save_button.disabled and "choose the study" in form.save_button.tooltip
+    assert form.save_button.disabled and "Choose the study the finding comes from" in form.save_button.tooltip
     assert form.save() is None and not (project.findings_dir / "kim.csv").exists()
     form.record_id.value = "rec-a"
     assert not form.save_button.disabled
@@ -51,7 +51,7 @@ def test_a_finding_on_a_record_that_is_not_an_included_study_is_refused(project)
     form.finding.value = "Something."
     form.record_id.options = [("not a study", "not-a-study")]  # as a script might try
     form.record_id.value = "not-a-study"
-    assert form.save() is None and "&#x27;not-a-study&#x27; is not one of the included studies" in form.message.value
+    assert form.save() is None and "Choose the study from the list of included studies" in form.message.value
     assert not (project.findings_dir / "kim.csv").exists()
 
 
@@ -85,7 +85,7 @@ def test_retracting_a_finding_appends_a_row_and_it_no_longer_counts(project):
     assert (project.findings_dir / "kim.csv").read_text(encoding="utf-8") == log  # the log itself is untouched
     assert project.retractions_file.read_text(encoding="utf-8").splitlines()[1].startswith("F006,kim,retract,")
     assert check_retractions_log(project.retractions_file) == [] and not [p for p in validate_project(project) if "retractions" in p.path]
-    assert form.retract("F001") is None and "kim has no finding &#x27;F001&#x27;" in form.message.value  # only one's own
+    assert form.retract("F001") is None and "F001 is not one of your findings" in form.message.value  # only one's own
 
 
 def test_double_coding_loads_text_but_not_codes(project):
@@ -129,7 +129,7 @@ def test_reconcile_form_resolves_one_disagreement_at_a_time(project):
 
     from reviewbench.errors import ReviewbenchError
 
-    with pytest.raises(ReviewbenchError, match="unknown code 'nowhere'"):
+    with pytest.raises(ReviewbenchError, match="'nowhere' is not a code of the codebook"):
         form.field.value = ["nowhere"]  # only codebook codes can be set
     assert form.field.value == [] and not (project.findings_dir / "reconciliation.csv").exists()
     form.field.value = ["indoor"]

@@ -39,11 +39,11 @@ def check_codes(dimension: Dimension, text: str) -> list[str]:
             close = difflib.get_close_matches(code.lower(), list(dimension.codes), n=3, cutoff=0.5)
             by_label = [c for c, v in dimension.codes.items() if code.lower() in v.label.lower()]
             hint = close or by_label[:3]
-            problems.append(f"unknown code '{code}'" + (f" (did you mean {', '.join(hint)}?)" if hint else ""))
+            problems.append(f"'{code}' is not a code of the codebook" + (f" (did you mean {', '.join(hint)}?)" if hint else ""))
     if not dimension.multi and len(codes) > 1:
-        problems.append("one code only")
+        problems.append("choose one code only")
     if len(codes) != len(set(codes)):
-        problems.append("a code is repeated")
+        problems.append("a code is chosen twice")
     return problems
 
 
@@ -111,6 +111,14 @@ class CodeField:
             self._on_change()
 
 
+def _bad_coder(coder: str) -> str:
+    return (f"{coder!r} cannot name a coder's log: give the coder a short id in review.yml's reviewers "
+            "(letters, digits, '.', '_' or '-', e.g. alex)")
+
+
+LABELS = {"description_width": "140px"}
+
+
 def next_finding_id(existing: list[str], prefix: str = "F") -> str:
     """The next free id of the form ``F001`` given the ids already used."""
     numbers = [int(m.group(1)) for i in existing if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", str(i)))]
@@ -132,7 +140,7 @@ class FindingForm:
     def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None,
                  suggester: Any = None, model_suggester: Any = None, titles: dict[str, str] | None = None) -> None:
         if not CODER_NAME.match(coder or ""):
-            raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-'); it names evidence/findings/<coder>.csv")
+            raise ReviewbenchError(_bad_coder(coder))
         self.project = project
         self.coder = coder
         self.codebook = codebook or load_codebook(project)
@@ -143,22 +151,27 @@ class FindingForm:
         self.record_id = study_picker(record_ids, titles)
         self._studies = {v for _label, v in self.record_id.options}
         self.record_id.observe(lambda _c: self._refresh(), names="value")
-        self.finding_id = w.Text(description="finding_id", value=next_finding_id(list(coded["finding_id"])), style={"description_width": "140px"})
-        self.finding = w.Textarea(description="finding", placeholder="the finding in your own words", layout=w.Layout(width="720px", height="80px"), style={"description_width": "140px"})
-        self.location = w.Text(description="location", placeholder="page, table or figure", style={"description_width": "140px"})
-        self.confidence = w.Dropdown(options=["", "high", "medium", "low"], description="confidence", style={"description_width": "140px"})
+        self.finding_id = w.Text(description="Finding id", value=next_finding_id(list(coded["finding_id"])), style=LABELS)
+        self.finding = w.Textarea(description="Finding", placeholder="the finding in your own words", layout=w.Layout(width="720px", height="80px"), style=LABELS)
+        self.location = w.Text(description="Where in the study", placeholder="page, table or figure", style=LABELS)
+        self.confidence = w.Dropdown(options=[("—", ""), ("high", "high"), ("medium", "medium"), ("low", "low")], description="Confidence", style=LABELS)
         others = coded[(coded["coder"] != coder) & ~coded["finding_id"].isin(coded.loc[coded["coder"] == coder, "finding_id"])]
-        self.other = w.Dropdown(options=[("", "")] + [(f"{r.finding_id}: {str(r.finding)[:70]}", r.finding_id) for r in others.drop_duplicates("finding_id").itertuples()], description="code another's", style={"description_width": "140px"}, layout=w.Layout(width="720px"))
+        self.other = w.Dropdown(options=[("", "")] + [(f"{r.finding_id}: {str(r.finding)[:70]}", r.finding_id) for r in others.drop_duplicates("finding_id").itertuples()], description="Code another's", style=LABELS, layout=w.Layout(width="720px"),
+                                tooltip="load the text of a finding another coder extracted (not their codes), to code it too")
+        self.other.add_class("rb-code-another")
         self.other.observe(self._load_other, names="value")
         self.fields = {name: CodeField(dim, self._refresh) for name, dim in self.codebook.dimensions.items() if dim.applies_to_findings or dim.level == "study"}
         self.suggest_button = w.Button(description="Suggest codes", icon="magic", disabled=suggester is None)
         self.save_button = w.Button(description="Save finding", button_style="success", icon="check")
-        self.retract_pick = w.Dropdown(description="retract", style={"description_width": "140px"}, layout=w.Layout(width="720px"))
+        self.retract_pick = w.Dropdown(description="Your finding", style=LABELS, layout=w.Layout(width="720px"))
+        self.retract_pick.add_class("rb-retract-pick")
         self.retract_button = w.Button(description="Retract finding", button_style="danger", icon="times",
                                        tooltip="take back one of your findings (a row is appended; nothing is deleted)")
         self.retract_button.on_click(lambda _b: self.retract())
         self.suggestions = w.HTML()
         self.message = w.HTML()
+        self.hint = w.HTML()
+        self.hint.add_class("rb-form-hint")
         self.model_suggester = model_suggester
         self.model_button = w.Button(description="Ask the model", icon="comment", layout=w.Layout(display="" if model_suggester else "none"))
         self.model_suggestions = w.HTML()
@@ -172,7 +185,7 @@ class FindingForm:
             self.other, self.record_id, self.finding_id, self.finding, self.location,
             *[f.box for f in self.fields.values()],
             self.confidence,
-            w.HBox([self.suggest_button, self.model_button, self.save_button]),
+            w.HBox([self.suggest_button, self.model_button, self.save_button]), self.hint,
             w.HBox([self.suggestions, self.model_suggestions]), self.message,
             w.HBox([self.retract_pick, self.retract_button]),
         ])
@@ -186,24 +199,44 @@ class FindingForm:
         display(self.widget)
 
     def problems(self) -> list[str]:
-        """Everything that stops the finding being saved."""
-        problems = [f"{name}: {p}" for name, field in self.fields.items() for p in field.problems()]
-        if not self.finding_id.value.strip():
-            problems.append("finding_id is empty")
-        if not self.finding.value.strip():
-            problems.append("the finding text is empty")
+        """Everything that stops the finding being saved, each saying what to do."""
+        problems = []
+        fid = self.finding_id.value.strip()
         if not self.record_id.value:
-            problems.append("choose the study (by title) the finding comes from")
+            problems.append("Choose the study the finding comes from (by its title)")
         elif self.record_id.value not in self._studies:
-            problems.append(f"{self.record_id.value!r} is not one of the included studies")
+            problems.append("Choose the study from the list of included studies")
+        if not fid:
+            problems.append(f"Give the finding an id (e.g. {next_finding_id(list(self._coded['finding_id']))})")
+        elif self.record_id.value and (clash := self._id_clash(fid)):
+            problems.append(clash)
+        if not self.finding.value.strip():
+            problems.append("Write the finding in your own words")
+        problems += [f"{field.dimension.label}: {p}" for field in self.fields.values() for p in field.problems()]
         return problems
+
+    def _id_clash(self, fid: str) -> str:
+        """Why ``fid`` cannot be this finding's id: another coder's finding of another study."""
+        theirs = self._coded[(self._coded["finding_id"] == fid) & (self._coded["coder"] != self.coder)]
+        if not theirs.empty and str(self.record_id.value) not in set(theirs["record_id"].astype(str)):
+            return (f"{fid} is another coder's finding from a different study: give this finding a new id "
+                    f"(e.g. {next_finding_id(list(self._coded['finding_id']))}), or pick it under “Code another's” to code theirs")
+        return ""
+
+    def _note(self) -> str:
+        """A saving that replaces one of the coder's own findings, said before it happens."""
+        fid = self.finding_id.value.strip()
+        mine = self._coded[(self._coded["finding_id"] == fid) & (self._coded["coder"] == self.coder)]
+        return f"{fid} is already one of your findings: saving replaces it" if fid and not mine.empty else ""
 
     def _refresh(self) -> None:
         if not hasattr(self, "save_button"):
             return
         problems = self.problems()
         self.save_button.disabled = bool(problems)
-        self.save_button.tooltip = "; ".join(problems) or "append this finding to your log"
+        self.save_button.tooltip = "; ".join(problems) or self._note() or "append this finding to your log"
+        self.hint.value = (_html_list(problems, "#5f6368") if problems else
+                           f"<span style='color:#8a5300'>{html.escape(self._note())}</span>" if self._note() else "")
 
     def _load_other(self, change: dict) -> None:
         fid = change["new"]
@@ -269,15 +302,15 @@ class FindingForm:
         left empty); return the row (None when invalid)."""
         problems = self.problems()
         if problems:
-            self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape("; ".join(problems)) + "</span>"
+            self.message.value = _not_done("Not saved", problems)
             return None
         warning = self.locate_finding()
         row = {"finding_id": self.finding_id.value.strip(), "record_id": str(self.record_id.value), "finding": self.finding.value.strip(), "location": self.location.value.strip(), "confidence": self.confidence.value, "coder": self.coder}
         row.update({name: join_codes(field.value) for name, field in self.fields.items()})
         try:
             written = record_finding(self.project, self.codebook, row)
-        except ReviewbenchError as exc:
-            self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape(str(exc)) + "</span>"
+        except (ReviewbenchError, OSError) as exc:
+            self.message.value = _not_done("Not saved", in_words(exc, self.codebook))
             return None
         self.saved.append(written)
         self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['finding_id'])} at {written['timestamp']}</span>"
@@ -304,12 +337,12 @@ class FindingForm:
         appended; the finding no longer counts anywhere. Returns the row (None: nothing chosen)."""
         fid = finding_id or self.retract_pick.value
         if not fid:
-            self.message.value = "<span style='color:#b00020'>Choose which of your findings to retract.</span>"
+            self.message.value = "<span style='color:#b00020'>Choose which of your findings to retract from the list.</span>"
             return None
         try:
             written = retract_finding(self.project, self.codebook, self.coder, fid, note)
-        except ReviewbenchError as exc:
-            self.message.value = "<span style='color:#b00020'>Not retracted: " + html.escape(str(exc)) + "</span>"
+        except ReviewbenchError:
+            self.message.value = _not_done("Not retracted", [f"{fid} is not one of your findings: choose one of yours from the list"])
             return None
         self.message.value = f"<span style='color:#1b5e20'>Retracted {html.escape(fid)} (kept in your log as a retraction)</span>"
         self._coded = read_findings(self.project, self.codebook)
@@ -317,12 +350,55 @@ class FindingForm:
         return written
 
 
+FREE_LABELS = {"country": "Country", "sample_size": "Sample size", "note": "Note"}
+
+
+def _html_list(items: list[str], colour: str) -> str:
+    return f"<ul style='color:{colour};margin:2px 0'>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def _not_done(what: str, problems: list[str]) -> str:
+    return f"<span style='color:#b00020'>{what}:</span>" + _html_list(problems, "#b00020")
+
+
+#: What a log's own check says (``row_problems`` of findings and studies), in the coder's words.
+_LOG_WORDS = (
+    (re.compile(r"^empty finding_id"), "Give the finding an id (e.g. F012)"),
+    (re.compile(r"^empty finding"), "Write the finding in your own words"),
+    (re.compile(r"^empty record_id"), "Choose the study from the list of included studies"),
+    (re.compile(r"^(empty coder|coder )"), "Pick who you are at the top of the coding section"),
+    (re.compile(r"^confidence"), "Choose the confidence from the list (high, medium or low), or leave it empty"),
+    (re.compile(r"^sample_size"), "Give the sample size as a whole number of participants (e.g. 40), or leave it empty"),
+    (re.compile(r"^(?P<dim>[^:]+): unknown code"), "{label}: choose its codes from the list of the codebook"),
+    (re.compile(r"^(?P<dim>[^:]+): one code allowed"), "{label}: choose one code only"),
+    (re.compile(r"^(?P<dim>[^:]+): a code is repeated"), "{label}: a code is chosen twice"),
+)
+
+
+def in_words(exc: BaseException, codebook: Codebook) -> list[str]:
+    """What a refused save tells the coder. The form checks everything it can before
+    saving, so this is rare; each line says what to do, never which column of the log
+    was wrong (a file that cannot be written, too)."""
+    if isinstance(exc, OSError):
+        return ["It could not be written to your log: check that the project folder can be written to, then press Save again"]
+    said = []
+    for problem in getattr(exc, "problems", None) or []:
+        for pattern, words in _LOG_WORDS:
+            if m := pattern.match(problem.message):
+                dim = codebook.dimensions.get(m.groupdict().get("dim") or "")
+                said.append(words.format(label=dim.label if dim else "A dimension"))
+                break
+        else:
+            said.append("Check the fields above, then press Save again")
+    return list(dict.fromkeys(said)) or ["Check the fields above, then press Save again"]
+
+
 def study_picker(record_ids: list[str] | None, titles: dict[str, str] | None = None) -> w.Dropdown:
     """Choose a study by title among ``record_ids`` (the included studies) only."""
     ids = list(dict.fromkeys(str(r) for r in (record_ids or [])))
     titles = titles or {}
     options = sorted(((f"{str(titles.get(r) or '(no title)')[:100]} [{r}]", r) for r in ids), key=lambda o: o[0].lower())
-    picker = w.Dropdown(options=options, value=None, description="study", style={"description_width": "140px"},
+    picker = w.Dropdown(options=options, value=None, description="Study", style=LABELS,
                         layout=w.Layout(width="720px"))
     picker.add_class("rb-study-picker")
     return picker
@@ -334,19 +410,25 @@ class StudyForm:
     def __init__(self, project: Project, coder: str, *, codebook: Codebook | None = None, record_ids: list[str] | None = None,
                  titles: dict[str, str] | None = None) -> None:
         if not CODER_NAME.match(coder or ""):
-            raise ReviewbenchError(f"coder {coder!r} must be a short name (letters, digits, '.', '_' or '-')")
+            raise ReviewbenchError(_bad_coder(coder))
         self.project = project
         self.coder = coder
         self.codebook = codebook or load_codebook(project)
         self.record_id = study_picker(record_ids, titles)
+        self._studies = {v for _label, v in self.record_id.options}
         self.fields = {name: CodeField(self.codebook.dimensions[name], self._refresh) for name in study_dimensions(self.codebook)}
-        self.free = {name: w.Text(description=name, style={"description_width": "140px"}) for name in FREE_FIELDS}
+        self.free = {name: w.Text(description=FREE_LABELS.get(name, name.replace("_", " ").capitalize()), style=LABELS) for name in FREE_FIELDS}
         self.save_button = w.Button(description="Save study", button_style="success", icon="check")
         self.message = w.HTML()
         self.save_button.on_click(lambda _b: self.save())
         self.record_id.observe(lambda _c: self._refresh(), names="value")
         self.free["sample_size"].observe(lambda _c: self._refresh(), names="value")
-        self.widget = w.VBox([self.record_id, *[f.box for f in self.fields.values()], *self.free.values(), self.save_button, self.message])
+        self.save_button.tooltip = ""
+        self.hint = w.HTML()
+        self.hint.add_class("rb-form-hint")
+        self.widget = w.VBox([self.record_id, *[f.box for f in self.fields.values()], *self.free.values(), self.save_button,
+                              self.hint, self.message])
+        self.widget.add_class("rb-study-form")
         self._refresh()
 
     def _ipython_display_(self) -> None:  # pragma: no cover - display hook
@@ -355,25 +437,35 @@ class StudyForm:
         display(self.widget)
 
     def problems(self) -> list[str]:
-        problems = [f"{name}: {p}" for name, field in self.fields.items() for p in field.problems()]
+        problems = []
         if not self.record_id.value:
-            problems.append("choose the study (by title)")
+            problems.append("Choose the study (by its title)")
+        elif self.record_id.value not in self._studies:
+            problems.append("Choose the study from the list of included studies")
         size = self.free["sample_size"].value.strip()
         if size and not size.isdigit():
-            problems.append("sample_size must be a whole number")
+            problems.append("Give the sample size as a whole number of participants (e.g. 40), or leave it empty")
+        problems += [f"{field.dimension.label}: {p}" for field in self.fields.values() for p in field.problems()]
         return problems
 
     def _refresh(self) -> None:
-        if hasattr(self, "save_button"):
-            self.save_button.disabled = bool(self.problems())
+        if hasattr(self, "hint"):
+            problems = self.problems()
+            self.save_button.disabled = bool(problems)
+            self.save_button.tooltip = "; ".join(problems) or "append these characteristics to the studies log"
+            self.hint.value = _html_list(problems, "#5f6368") if problems else ""
 
     def save(self) -> dict[str, str] | None:
         if self.problems():
-            self.message.value = "<span style='color:#b00020'>Not saved: " + html.escape("; ".join(self.problems())) + "</span>"
+            self.message.value = _not_done("Not saved", self.problems())
             return None
         row = {"record_id": str(self.record_id.value), "coder": self.coder, **{k: v.value for k, v in self.free.items()}}
         row.update({name: join_codes(field.value) for name, field in self.fields.items()})
-        written = record_study(self.project, self.codebook, row)
+        try:
+            written = record_study(self.project, self.codebook, row)
+        except (ReviewbenchError, OSError) as exc:
+            self.message.value = _not_done("Not saved", in_words(exc, self.codebook))
+            return None
         self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['record_id'])}</span>"
         return written
 
@@ -387,16 +479,16 @@ class ReconcileForm:
 
     def __init__(self, project: Project, reconciler: str, *, codebook: Codebook | None = None) -> None:
         if not CODER_NAME.match(reconciler or ""):
-            raise ReviewbenchError(f"reconciler {reconciler!r} must be a short name (letters, digits, '.', '_' or '-')")
+            raise ReviewbenchError(_bad_coder(reconciler))
         self.project = project
         self.reconciler = reconciler
         self.codebook = codebook or load_codebook(project)
         self._disagreements = disagreements
-        self.choice = w.Dropdown(description="disagreement", style={"description_width": "140px"}, layout=w.Layout(width="720px"))
+        self.choice = w.Dropdown(description="Disagreement", style=LABELS, layout=w.Layout(width="720px"))
         self.detail = w.HTML()
         self.field: CodeField | None = None
         self.field_box = w.VBox()
-        self.note = w.Text(description="note", placeholder="why", style={"description_width": "140px"}, layout=w.Layout(width="720px"))
+        self.note = w.Text(description="Note", placeholder="why", style=LABELS, layout=w.Layout(width="720px"))
         self.save_button = w.Button(description="Save decision", button_style="success", icon="check")
         self.message = w.HTML()
         self.choice.observe(lambda _c: self._show(), names="value")
