@@ -51,9 +51,12 @@ def test_invalid_parameters_stop(raw, name):
     assert err.value.name == name and err.value.valid
 
 
-@pytest.mark.parametrize("folder", [".", "notebooks", "evidence/screening", "outputs/../notebooks", "/tmp/outputs", "bibliography"])
-def test_output_dir_only_below_outputs(folder):
-    """Row 9: `-p output_dir .` overwrote the source notebooks; `evidence/screening` broke validate."""
+@pytest.mark.parametrize("folder", [".", "notebooks", "evidence/screening", "outputs/../notebooks", "<absolute>", "bibliography"])
+def test_output_dir_only_below_outputs(folder, tmp_path):
+    """Row 9: `-p output_dir .` overwrote the source notebooks; `evidence/screening` broke validate.
+    ``<absolute>``: an absolute folder named outputs elsewhere on the machine."""
+    if folder == "<absolute>":
+        folder = str(tmp_path / "outputs")
     with pytest.raises(ParameterError) as err:
         validate_params({"output_dir": folder}, CODES)
     assert err.value.name == "output_dir" and "a folder inside outputs/" in str(err.value)
