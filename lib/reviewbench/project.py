@@ -183,31 +183,101 @@ class Project:
 
     def search_sources(self) -> dict[str, str]:
         """Each export file that ``searches.yml`` describes (by file name) -> the name it gives
-        that search: its ``database``, ``register``, ``source`` or ``name``, in the order
-        listed (searches, registers, other methods). Empty when there is no ``searches.yml``."""
-        if not self.searches_file.is_file():
-            return {}
-        data = self.searches()
+        that search (:attr:`SearchEntry.label`), the first entry listing the file winning.
+        Empty when there is no ``searches.yml``."""
         out: dict[str, str] = {}
-        for section in ("searches", "registers", "other_methods"):
-            for entry in data.get(section) or []:
-                if not isinstance(entry, dict):
-                    continue
-                files = entry.get("file") or entry.get("files") or []
-                files = [files] if isinstance(files, str) else [str(f) for f in files]
-                names = [entry.get(k) for k in ("database", "register", "source", "name")]
-                label = next((str(v).strip() for v in names if isinstance(v, str) and v.strip()), "")
-                for f in files:
-                    name = str(f).replace("\\", "/").rsplit("/", 1)[-1]
-                    out.setdefault(name, label or name)
+        for entry in search_entries(self.searches() if self.searches_file.is_file() else {}):
+            for name in entry.file_names:
+                out.setdefault(name, entry.label)
         return out
 
 
-def review_team(review: dict[str, Any]) -> dict[str, str]:
-    """The people ``reviewers:`` of a parsed ``review.yml`` lists, in its order: id -> role
+#: The sections of ``searches.yml`` and the PRISMA 2020 column each one's entries count in.
+SEARCH_SECTIONS = (("searches", "databases"), ("registers", "registers"), ("other_methods", "other"))
+_REGISTER_KINDS = frozenset({"register", "registers", "trial register"})
+_OTHER_KINDS = frozenset({"other", "other_methods", "website", "citation searching"})
+
+
+def file_name(path: Any) -> str:
+    """The file name of a path as ``searches.yml`` or an import writes it (``/`` or ``\\``)."""
+    return str(path).replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One search of ``searches.yml``, read the one way every step reads it.
+
+    ``section`` and ``index`` say where it is written (for messages); ``box`` is the
+    PRISMA column it counts in (an entry's ``type: register`` or ``type: other`` moves it);
+    ``label`` is its ``database``, ``register``, ``source`` or ``name``, else its first
+    file's name; ``files`` as written; ``hits`` the number it reports (``None`` when absent
+    or not a whole number)."""
+
+    section: str
+    index: int
+    box: str
+    label: str
+    files: tuple[str, ...]
+    hits: int | None
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        return tuple(file_name(f) for f in self.files)
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def search_entries(data: Any) -> list[SearchEntry]:
+    """The searches of a parsed ``searches.yml``, in order (entries that are not mappings
+    are skipped here; :mod:`reviewbench.validate` reports them)."""
+    out: list[SearchEntry] = []
+    if not isinstance(data, dict):
+        return out
+    for section, box in SEARCH_SECTIONS:
+        entries = data.get(section) or []
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, dict):
+                continue
+            kind = str(entry.get("type") or entry.get("kind") or "").lower()
+            counted_in = "registers" if kind in _REGISTER_KINDS or entry.get("register") is True else (
+                "other" if kind in _OTHER_KINDS else box)
+            files = entry.get("file") or entry.get("files") or []
+            files = (files,) if isinstance(files, str) else tuple(str(f) for f in files)
+            names = [entry.get(k) for k in ("database", "register", "source", "name")]
+            label = next((str(v).strip() for v in names if isinstance(v, str) and v.strip()), "")
+            out.append(SearchEntry(section, i, counted_in, label or (file_name(files[0]) if files else "unnamed source"),
+                                   files, _whole_number(entry.get("hits"))))
+    return out
+
+
+#: Reviewer ids starting with this are language models (``assist-<model>``), not people.
+MODEL_REVIEWER_PREFIX = "assist-"
+
+
+def review_team(review: dict[str, Any], *, people_only: bool = False) -> dict[str, str]:
+    """The reviewers ``reviewers:`` of a parsed ``review.yml`` lists, in its order: id -> role
     (``screener`` when none is given). Either a mapping ``id: {name, role}`` or a list of
-    ids (or of ``{id, role}``)."""
-    listed = review.get("reviewers") or {}
+    ids (or of ``{id, role}``). ``people_only`` leaves out language models
+    (``assist-<model>``): they are never offered as someone to screen or code as."""
+    team = listed_team(review.get("reviewers"))
+    if people_only:
+        team = {name: role for name, role in team.items() if not name.startswith(MODEL_REVIEWER_PREFIX)}
+    return team
+
+
+def listed_team(listed: Any) -> dict[str, str]:
+    """id -> role of a ``reviewers:`` value (a mapping, a list of ids or of ``{id, role}``,
+    or one id); also a stage's own ``reviewers:`` list."""
+    listed = listed or {}
     team: dict[str, str] = {}
     if isinstance(listed, dict):
         for name, info in listed.items():

@@ -74,3 +74,14 @@ def test_validate_names_a_broken_model_log_row(screening_project):
     messages = [str(p) for p in validate_project(screening_project)]
     assert any("line 3" in m and "not an exclusion reason" in m for m in messages)
     assert any("line 3" in m and "prompt_sha256 is not a SHA-256" in m for m in messages)
+
+
+def test_a_listed_model_is_never_offered_as_someone_to_screen_or_code_as(screening_project):
+    from reviewbench.coding.app import coders
+    from reviewbench.screening.criteria import reviewer_choices
+
+    _list_model(screening_project)
+    assert NAME in load_stage_settings(screening_project, STAGE).screeners  # it screens, through `assist screen`
+    assert NAME not in [name for _label, name in reviewer_choices(screening_project)]
+    assert NAME not in coders(screening_project)
+    assert "alex" in coders(screening_project)

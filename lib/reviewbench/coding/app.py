@@ -23,8 +23,9 @@ RECONCILER_ROLES = ("arbiter", "resolver", "reconciler")
 
 
 def coders(project: Project) -> dict[str, str]:
-    """Who may code: every person ``review.yml`` lists under ``reviewers`` (id -> role)."""
-    return review_team(project.review())
+    """Who may code: every person ``review.yml`` lists under ``reviewers`` (id -> role);
+    a language model (``assist-<model>``) codes through ``reviewbench assist code``, not here."""
+    return review_team(project.review(), people_only=True)
 
 
 def preselected_coder(project: Project, team: dict[str, str]) -> str:

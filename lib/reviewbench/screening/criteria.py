@@ -30,12 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ParameterError, ProjectError
-from ..project import SCREENING_STAGES, Project
+from ..project import MODEL_REVIEWER_PREFIX, SCREENING_STAGES, Project, listed_team, review_team
 
 _REVIEWER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 RESERVED_NAMES = {"resolutions"}
+#: Roles of ``review.yml`` that resolve conflicts instead of screening.
+ARBITER_ROLES = frozenset({"arbiter", "resolver"})
 #: Reviewer names starting with this are language models (:func:`model_reviewer_name`).
-MODEL_PREFIX = "assist-"
+MODEL_PREFIX = MODEL_REVIEWER_PREFIX
 
 
 @dataclass(frozen=True)
@@ -100,16 +102,6 @@ def _reasons(value: Any) -> dict[str, str]:
     return {}
 
 
-def _names(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [str(k) for k in value]
-    if isinstance(value, list):
-        return [str(v.get("id") or v.get("name")) if isinstance(v, dict) else str(v) for v in value]
-    if isinstance(value, str):
-        return [value]
-    return []
-
-
 def _terms(review: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     block = review.get("screening_terms") or review.get("highlight_terms") or {}
     include = block.get("include", []) if isinstance(block, dict) else []
@@ -126,16 +118,11 @@ def stage_settings(review: dict[str, Any], stage: str) -> StageSettings:
     own = own if isinstance(own, dict) else {}
     reasons = _reasons(own.get("exclusion_reasons")) or _reasons(review.get("exclusion_reasons"))
     not_retrieved = _reasons(own.get("not_retrieved_reasons")) or _reasons(review.get("not_retrieved_reasons"))
-    reviewers = review.get("reviewers") or {}
     screeners, arbiters = [], []
-    if isinstance(reviewers, dict):
-        for name, info in reviewers.items():
-            role = str((info or {}).get("role", "screener")) if isinstance(info, dict) else "screener"
-            (arbiters if role in {"arbiter", "resolver"} else screeners).append(str(name))
-    else:
-        screeners = _names(reviewers)
+    for name, role in review_team(review).items():
+        (arbiters if role in ARBITER_ROLES else screeners).append(name)
     if own.get("reviewers"):
-        screeners = _names(own.get("reviewers"))
+        screeners = list(listed_team(own.get("reviewers")))
     include, exclude = _terms(review)
     return StageSettings(
         stage=stage,
@@ -165,7 +152,7 @@ def resolve_reviewer(project: Project | None = None, reviewer: str | None = None
     """
     name = (reviewer or "").strip()
     review = project.review() if project is not None else {}
-    team = _names(review.get("reviewers"))
+    team = list(review_team(review))
     if not name:
         name = os.environ.get("REVIEWBENCH_REVIEWER", "").strip()
         if name and team and name not in team:
@@ -196,12 +183,11 @@ def session_reviewer(project: Project) -> str:
 
 def reviewer_role(project: Project, name: str) -> str:
     """The ``role`` of ``name`` among ``review.yml``'s reviewers (``screener`` when not given)."""
-    reviewers = project.review().get("reviewers") or {}
-    info = reviewers.get(name) if isinstance(reviewers, dict) else None
-    return str(info.get("role") or "screener") if isinstance(info, dict) else "screener"
+    return review_team(project.review()).get(name, "screener")
 
 
 def reviewer_choices(project: Project) -> list[tuple[str, str]]:
     """``(label, id)`` for each of ``review.yml``'s reviewers, in its order, labelled with
-    their role (``alex (screener)``): the options of a "who are you?" picker."""
-    return [(f"{name} ({reviewer_role(project, name)})", name) for name in _names(project.review().get("reviewers"))]
+    their role (``alex (screener)``): the options of a "who are you?" picker. Language
+    models (``assist-<model>``) are not among them: nobody screens as a model."""
+    return [(f"{name} ({role})", name) for name, role in review_team(project.review(), people_only=True).items()]

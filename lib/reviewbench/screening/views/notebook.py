@@ -13,7 +13,7 @@ from ...errors import ReviewbenchError
 from ...project import SCREENING_STAGES, Project
 from ..agreement import agreement_note, agreement_table
 from ..conflicts import blinding, conflicts
-from ..criteria import load_stage_settings, resolve_reviewer, reviewer_choices, reviewer_role, session_reviewer
+from ..criteria import ARBITER_ROLES, load_stage_settings, resolve_reviewer, reviewer_choices, reviewer_role, session_reviewer
 from ..decisions import reviewer_progress
 from ..session import open_controller
 from .conflicts import ConflictsView
@@ -155,7 +155,7 @@ class ScreeningApp(widgets.VBox):
         self.view = None
         if not name:
             self.body.children = [widgets.HTML("<i>Pick who you are to screen, resolve conflicts or see your progress.</i>")]
-        elif reviewer_role(self.project, name) == "arbiter":  # resolves conflicts; screens nothing, so no calibration round
+        elif reviewer_role(self.project, name) in ARBITER_ROLES:  # resolves conflicts; screens nothing, so no calibration round
             self.view = ConflictsView(self.project, stage, name, records, clusters)
             self.body.children = [self.view]
         else:
