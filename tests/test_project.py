@@ -85,3 +85,28 @@ def test_search_sources_names_each_export_as_searches_yml_does(tmp_path):
         "pubmed.nbib": "PubMed", "wos-1.txt": "Web of Science", "wos-2.txt": "Web of Science",
         "ctgov.csv": "ClinicalTrials.gov", "handsearch.csv": "Websites", "unnamed.ris": "unnamed.ris",
     }
+
+
+def test_search_entries_are_read_one_way_for_prisma_validate_and_the_tables():
+    from reviewbench.project import search_entries
+
+    data = {
+        "searches": [
+            {"database": "  MEDLINE ", "file": "exports\\medline.txt", "hits": "120"},
+            "not a mapping",
+            {"database": "ICTRP", "type": "trial register", "file": "ictrp.csv", "hits": True},
+            {"name": "Scopus", "files": ["a.ris", "b.ris"], "hits": 7.5},
+        ],
+        "other_methods": [{"file": "dir/hand.csv", "hits": 3}, {"kind": "website"}],
+    }
+    entries = search_entries(data)
+    assert [(e.section, e.index, e.box, e.label) for e in entries] == [
+        ("searches", 0, "databases", "MEDLINE"),
+        ("searches", 2, "registers", "ICTRP"),  # a register listed among the searches counts as one
+        ("searches", 3, "databases", "Scopus"),
+        ("other_methods", 0, "other", "hand.csv"),
+        ("other_methods", 1, "other", "unnamed source"),
+    ]
+    assert entries[0].file_names == ("medline.txt",)
+    assert [e.hits for e in entries] == [120, None, None, 3, None]  # a yes/no or a fraction is no count
+    assert search_entries(None) == [] and search_entries({"searches": "x"}) == []

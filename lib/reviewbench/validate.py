@@ -38,7 +38,7 @@ from .dedupe.decisions import read_decisions
 from .errors import InputFileError, Problem, ReviewbenchError, ValidationError
 from .fulltext.links import check_links_log
 from .logs import csv_rows_with_lines
-from .project import RESOLUTIONS, SCREENING_STAGES, Located, Project, load_located
+from .project import SCREENING_STAGES, Located, Project, load_located, search_entries
 from .screening.criteria import StageSettings, is_model_reviewer, stage_settings
 from .screening.decisions import RETRACT, check_decision_log
 from .screening.stopping_log import check_stopping_log, current_stops
@@ -246,21 +246,15 @@ def _search_problems(project: Project, per_file: dict[str, int]) -> list[Problem
     data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
     described: set[str] = set()
     problems = []
-    for section in ("searches", "registers", "other_methods"):
-        for i, entry in enumerate(data.get(section) or []):
-            if not isinstance(entry, dict):
-                continue
-            files = entry.get("file") or entry.get("files") or []
-            files = [files] if isinstance(files, str) else [str(f) for f in files]
-            described.update(Path(f).name for f in files)
-            hits = entry.get("hits")
-            if files and isinstance(hits, int) and not isinstance(hits, bool) and doc is not None:
-                n = sum(per_file.get(Path(f).name, 0) for f in files)
-                if n != hits:
-                    label = entry.get("database") or entry.get("source") or entry.get("register") or files[0]
-                    problems.append(doc.problem(f"{section} entry {i + 1} ({label}): hits is {hits} but {', '.join(files)} "
-                                                f"hold{'s' if len(files) == 1 else ''} {n} records (off by {n - hits:+d})",
-                                                section, i, "hits"))
+    for entry in search_entries(data):
+        described.update(entry.file_names)
+        if entry.files and entry.hits is not None and doc is not None:
+            n = sum(per_file.get(name, 0) for name in entry.file_names)
+            if n != entry.hits:
+                files = ", ".join(entry.files)
+                problems.append(doc.problem(f"{entry.section} entry {entry.index + 1} ({entry.label}): hits is {entry.hits} but {files} "
+                                            f"hold{'s' if len(entry.files) == 1 else ''} {n} records (off by {n - entry.hits:+d})",
+                                            entry.section, entry.index, "hits"))
     for path in project.bibliography_files() if doc is not None else []:  # no searches.yml: nothing to hold them to
         if path.name not in described:
             problems.append(Problem(str(path), None, f"this export is not described in bibliography/searches.yml: add an entry "

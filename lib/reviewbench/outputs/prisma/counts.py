@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ...pipeline import INCLUDED, OpenState
+from ...project import file_name, search_entries
 from ...screening.decisions import FINAL_COLUMNS
 from ..review_data import ReviewData
 
@@ -133,36 +134,6 @@ class PrismaCounts:
         return pd.DataFrame(rows, columns=["box", "n"])
 
 
-def _search_entries(searches: dict[str, Any]) -> list[tuple[str, str, list[str], int | None]]:
-    """(section, label, files, hits) for each search in ``searches.yml``."""
-    out = []
-    for key, default_section in (("searches", "databases"), ("registers", "registers"), ("other_methods", "other")):
-        for entry in searches.get(key) or []:
-            if not isinstance(entry, dict):
-                continue
-            section = default_section
-            kind = str(entry.get("type") or entry.get("kind") or "").lower()
-            if kind in ("register", "registers", "trial register") or entry.get("register") is True:
-                section = "registers"
-            elif kind in ("other", "other_methods", "website", "citation searching"):
-                section = "other"
-            names = [entry.get(k) for k in ("database", "register", "source", "name", "file")]
-            label = next((str(v) for v in names if isinstance(v, str) and v.strip()), "unnamed source")
-            files = entry.get("file") or entry.get("files") or []
-            files = [files] if isinstance(files, str) else [str(f) for f in files]
-            hits = entry.get("hits")
-            try:
-                hits = int(hits) if hits is not None and str(hits).strip() != "" else None
-            except ValueError:
-                hits = None
-            out.append((section, label, files, hits))
-    return out
-
-
-def _file_name(path: Any) -> str:
-    return str(path).replace("\\", "/").rsplit("/", 1)[-1]
-
-
 def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dict[str, str] | None = None) -> PrismaCounts:
     """Count every PRISMA 2020 box from the review's data (see the module docstring)."""
     counts = PrismaCounts(stage=stage)
@@ -171,15 +142,15 @@ def prisma_counts(data: ReviewData, stage: str = "full_text", reason_labels: dic
         reason_labels = {str(k): str(v) for k, v in reasons.items()} if isinstance(reasons, dict) else {}
 
     # Identification: imported records per search, checked against the hits searches.yml reports.
-    per_file = data.records["source_file"].map(_file_name).value_counts().to_dict() if not data.records.empty else {}
+    per_file = data.records["source_file"].map(file_name).value_counts().to_dict() if not data.records.empty else {}
     claimed: set[str] = set()
     sections = {"databases": counts.databases, "registers": counts.registers, "other": counts.other_sources}
-    for section, label, files, hits in _search_entries(data.searches or {}):
-        n = sum(per_file.get(_file_name(f), 0) for f in files)
-        claimed.update(_file_name(f) for f in files)
-        sections[section][label] = sections[section].get(label, 0) + n
-        if hits is not None:
-            counts.reported_hits[label] = (hits, n)
+    for entry in search_entries(data.searches or {}):
+        n = sum(per_file.get(name, 0) for name in entry.file_names)
+        claimed.update(entry.file_names)
+        sections[entry.box][entry.label] = sections[entry.box].get(entry.label, 0) + n
+        if entry.hits is not None:
+            counts.reported_hits[entry.label] = (entry.hits, n)
     for name, n in sorted(per_file.items()):
         if name not in claimed:
             counts.databases[f"{name}{NOT_IN_SEARCHES}"] = n
