@@ -138,3 +138,19 @@ def test_reconcile_form_resolves_one_disagreement_at_a_time(project):
     assert (written["finding_id"], written["dimension"], written["codes"]) == (first["finding_id"], first["dimension"], "indoor")
     assert len(form.choice.options) == 2
     assert (disagreements(project)["status"] == "resolved").sum() == 1
+
+
+def test_a_reconcile_save_the_log_refuses_says_so_and_keeps_the_choice(project, monkeypatch):
+    from reviewbench.coding import form as form_module
+    from reviewbench.coding.form import ReconcileForm
+
+    def cannot_write(*_a, **_k):
+        raise PermissionError("read-only folder")
+
+    form = ReconcileForm(project, "jo")
+    form.field.value = ["indoor"]
+    form.note.value = "agreed"
+    monkeypatch.setattr(form_module, "reconcile", cannot_write)
+    assert form.save() is None
+    assert "Not saved" in form.message.value and "could not be written" in form.message.value
+    assert form.field.value == ["indoor"] and form.note.value == "agreed" and len(form.choice.options) == 3

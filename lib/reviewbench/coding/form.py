@@ -530,7 +530,12 @@ class ReconcileForm:
         if self.field is None or self.field.problems():
             return None
         row = self.open.iloc[self.choice.value]
-        written = reconcile(self.project, row["finding_id"], row["dimension"], self.field.value, self.reconciler, self.note.value, codebook=self.codebook)
+        try:
+            written = reconcile(self.project, row["finding_id"], row["dimension"], self.field.value, self.reconciler,
+                                self.note.value, codebook=self.codebook)
+        except (ReviewbenchError, OSError) as exc:  # the log unwritable or refused: say so, keep what was chosen
+            self.message.value = _not_done("Not saved", in_words(exc, self.codebook))
+            return None
         self.message.value = f"<span style='color:#1b5e20'>Saved {html.escape(written['finding_id'])} · {html.escape(written['dimension'])}</span>"
         self.note.value = ""
         self._load()
