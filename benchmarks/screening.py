@@ -10,6 +10,7 @@ installed by this script into ``benchmarks/.envs/asreview``.
     .venv/bin/python benchmarks/screening.py --select         # run every candidate, then the table
     .venv/bin/python benchmarks/screening.py --stopping       # stopping methods, 8 reviews x 10 seeds
     .venv/bin/python benchmarks/screening.py --stopping --full-traces   # + score model, live sample phase (slow)
+    .venv/bin/python benchmarks/screening.py --stopping --live-draws 1  # + importance draws run live, seed 1
     .venv/bin/python benchmarks/screening.py --latency        # re-rank time at 20,000 and 100,000 records
     options: --seeds 1 2 3, --asreview-seeds 1 2 3, --datasets NAME ..., --jobs N
 
@@ -28,7 +29,8 @@ on all eight).
 ``stopping_benchmark.py``): for each, the share of runs whose true recall at the stop
 reached the target, the mean share of records screened at the stop, and how far past the
 point where 95 % recall was actually reached that is. The settings of the Weibull Poisson
-process are chosen the same nested way. The printed tables are in ``benchmarks/README.md``.
+process and of the importance-sampled check draws are chosen the same nested way. The
+printed tables are in ``benchmarks/README.md``.
 
 Results are cached in ``benchmarks/results/screening/`` (git-ignored), one file per
 simulation, so an interrupted run resumes; delete a file or folder to rerun it.
@@ -334,6 +336,8 @@ def main() -> None:
     ap.add_argument("--stopping", action="store_true", help="compare the stopping methods")
     ap.add_argument("--full-traces", action="store_true",
                     help="with --stopping: step every run to the end (slow) for the score model and the live sample phase")
+    ap.add_argument("--live-draws", nargs="*", type=int, default=[],
+                    help="with --stopping: also run the importance-sampled draws live on these seeds (slow)")
     ap.add_argument("--latency", action="store_true", help="time one step at 20,000 and 100,000 records")
     ap.add_argument("--jobs", type=int, default=1, help="simulations at a time (default 1)")
     ap.add_argument("--more-seeds", nargs="*", type=int, default=list(range(1, 11)),
@@ -346,9 +350,10 @@ def main() -> None:
             print(latency(n), flush=True)
         return
     if args.stopping:
-        from stopping_benchmark import FULL, stopping_report  # noqa: PLC0415 (a sibling script)
+        from stopping_benchmark import FULL, LIVE, stopping_report  # noqa: PLC0415 (a sibling script)
 
         FULL["traces"] = args.full_traces
+        LIVE["seeds"] = args.live_draws
 
         print(stopping_report(sets, args.seeds or list(range(1, 11)), args.jobs))
         return

@@ -26,6 +26,17 @@ picks, on the other seven, the setting that stops earliest on average among thos
 stops reach the target in >= 95 % of the inner runs; the held-out review is judged with it.
 It would replace the hypergeometric test as the default only if that held-out share reached
 95 %; it does not (see ``benchmarks/README.md``). Results are cached per run.
+
+The importance-sampled check draws (:mod:`...stopping.importance`) are chosen the same
+nested way over :data:`IMPORTANCE_GRID` (rank power and uniform floor of the draw weights,
+the trigger's inflation and quiet stretch, the batch size, the imagined relevant draw).
+Each setting is replayed on the traced orders (:func:`importance_replay`): ranked until
+the trigger fires, then every record a draw, weighted by its rank in the order after the
+trigger, with the verdict after every batch in closed form. Live, the ranking is frozen
+when the draws begin; in the replay the traced order after that point stands in for it (it
+was refitted while the trace was made, so it can be a little better). ``--live-draws
+SEED ...`` also runs the shipped setting live on those seeds (``simulate`` with the
+criterion as default: the draws screened in the loop), the check on that approximation.
 """
 
 from __future__ import annotations
@@ -37,9 +48,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
+from scipy.stats import norm, poisson
 
 import screening as bench
+from reviewbench.screening.engine.stopping.importance import draw_probabilities, draw_weights, weighted_order
 from reviewbench.screening.engine.stopping.rate import remaining_estimates
 from reviewbench.screening.engine.stopping.scores import expected_missed_from_scores
 from reviewbench.screening.metrics import records_for_recall
@@ -53,6 +65,17 @@ MODEL = "avg svm word, svm char 3-4, nb"
 INFLATIONS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 QUIET = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12)
 PROFILE = (False, True)
+
+
+#: Settings of the importance-sampled criterion the nested selection chooses from.
+IMPORTANCE_GRID = {
+    "power": (0.5, 1.0, 1.5, 2.0, 3.0),
+    "floor": (0.05, 0.1, 0.3),
+    "trigger_inflation": (1.0, 2.0),
+    "trigger_quiet": (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12),
+    "batch": (10, 25, 50, 100),
+    "pseudo": (False, True),
+}
 
 
 def _folder() -> Path:
@@ -131,6 +154,21 @@ def sample_phase_run(dataset: Path, seed: int, trigger: tuple[str, dict]) -> dic
     return bench.cached(_folder() / "sample_phase" / key, compute)
 
 
+def importance_live_run(dataset: Path, seed: int, setting: dict) -> dict:
+    """The importance-sampled criterion run live: ``simulate`` steps the loop, the draws are screened in it."""
+
+    def compute() -> dict:
+        records, labels = load_labelled(dataset, bench.LABEL)
+        res = simulate(records, labels, seed=seed, prior_ids=choose_priors(labels, 1, 1, seed),
+                       stopping="importance", stopping_params=setting, other_criteria=(), **bench.CANDIDATES[MODEL])
+        stop = res.stops["importance"]
+        return {"labels": "".join(map(str, res.labels)), "sample_start": res.sample_start,
+                "stopped_at": stop["stopped_at"], "seconds": res.seconds}
+
+    key = bench._slug(f"{dataset.stem}-{seed}-{sorted(setting.items())}") + ".json"
+    return bench.cached(_folder() / "importance_live" / key, compute)
+
+
 def _array(values: list) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
@@ -177,6 +215,8 @@ def outcomes(dataset: Path, seed: int, methods: dict) -> list[dict]:
     for name, (kind, params) in methods.items():
         if kind in NEED_FULL and t["score_mu"] is None:
             continue  # needs the scores of every step or a second live run: --full-traces
+        if kind == "importance_live" and seed not in LIVE["seeds"]:
+            continue
         if kind == "label":
             at, _ = first_stop(labels, params["criterion"], n, TARGET, CONFIDENCE, start=3,
                                **{k: v for k, v in params.items() if k != "criterion"})
@@ -195,6 +235,10 @@ def outcomes(dataset: Path, seed: int, methods: dict) -> list[dict]:
             stop = check_sample_stop(order, params["criterion"], seed, TARGET, CONFIDENCE,
                                      **{k: v for k, v in params.items() if k != "criterion"})
             out = _outcome(labels, stop["stopped_at"], stop["screened"], stop["recall"])
+        elif kind == "importance_live":
+            run = importance_live_run(dataset, seed, params["setting"])
+            labels = bench.labels_of(run).astype(int)  # the live order (share95 too)
+            out = _outcome(labels, run["stopped_at"])
         elif kind == "sample_phase":
             run = sample_phase_run(dataset, seed, params["trigger"])
             out = _outcome(bench.labels_of(run).astype(int), run["stopped_at"])
@@ -205,6 +249,8 @@ def outcomes(dataset: Path, seed: int, methods: dict) -> list[dict]:
 
 #: Methods judged only on full traces (``--full-traces``).
 NEED_FULL = ("score", "sample_phase")
+#: Seeds on which the importance-sampled criterion is also run live (``--live-draws``, slow).
+LIVE: dict[str, list[int]] = {"seeds": []}
 
 
 def _prepare(run: tuple[Path, int]) -> None:
@@ -253,8 +299,10 @@ def nested_stop_selection(sets: list[Path], seeds: list[int]) -> tuple[pd.DataFr
     return pd.DataFrame(rows), grid[shipped], {names[k]: grid[i] for k, i in enumerate(picks)}
 
 
-def methods(trigger: tuple[str, dict]) -> dict[str, tuple[str, dict]]:
-    return {
+def methods(trigger: tuple[str, dict], draws: dict | None = None) -> dict[str, tuple[str, dict]]:
+    live = {"importance-sampled draws, shipped setting, run live (simulate: the draws screened in the loop)":
+            ("importance_live", {"setting": draws})} if draws is not None else {}
+    return {**live,
         "hypergeometric, ranked (CMH 2020; the default)": ("label", {"criterion": "hypergeometric"}),
         "hypergeometric, random sample begun where the Weibull fires (CMH 2020)": ("sample_phase", {"trigger": trigger}),
         "target, T=59 (Cormack & Grossman 2016)": ("check", {"criterion": "target"}),
@@ -292,11 +340,30 @@ def stopping_report(sets: list[Path], seeds: list[int], jobs: int = 1) -> str:
             rows += outcomes(d, s, methods(("poisson_process", params)))
             print(f"  stopping {d.stem} seed {s}", file=sys.stderr, flush=True)
     held = held.assign(method="Weibull Poisson process, held out (nested leave-one-review-out)")
-    table = pd.concat([summarise(held), summarise(pd.DataFrame(rows))])
+    names = [d.stem for d in sets]
+    grid, imp = importance_results(sets, seeds)
+    iheld, ishipped, ipicks, ifull = nested_pick(imp, grid, names, seeds)
+    draws = grid[ishipped]
+    if LIVE["seeds"]:
+        for d in sets:
+            for s in LIVE["seeds"]:
+                rows += outcomes(d, s, {k: v for k, v in methods(trigger, draws).items() if v[0] == "importance_live"})
+    iheld = iheld.assign(method="importance-sampled draws (Des Raj), held out (nested leave-one-review-out)")
+    insample = pd.DataFrame([{**imp[(r, s, ifull)], "review": r, "seed": s,
+                              "method": "importance-sampled draws, setting picked on all 8 (in sample)"}
+                             for r in names for s in seeds])
+    table = pd.concat([summarise(iheld), summarise(held), summarise(pd.DataFrame(rows)), summarise(insample)])
     fmt = lambda v: f"{v:.3f}"  # noqa: E731
-    per_review = held.assign(past95=held["share"] - held["share95"]).groupby("review").agg(
-        reached=("reached", "mean"), screened=("share", "mean"), share95=("share95", "mean"), past95=("past95", "mean"))
-    per_review["picked on the other 7"] = [str(picks[r]) for r in per_review.index]
+
+    def by_review(frame: pd.DataFrame, picked: dict, settings: list) -> pd.DataFrame:
+        out = frame.assign(past95=frame["share"] - frame["share95"]).groupby("review").agg(
+            reached=("reached", "mean"), screened=("share", "mean"), share95=("share95", "mean"),
+            past95=("past95", "mean"))
+        out["picked on the other 7"] = [str(picked[r] if settings is None else settings[picked[r]]) for r in out.index]
+        return out
+
+    per_review = by_review(held, picks, None)
+    per_review_draws = by_review(iheld, ipicks, grid)
     skipped = [name for name, (kind, _p) in methods(trigger).items()
                if kind in NEED_FULL and name not in set(table.index)]
     source = ("full traces (every run stepped to the end)" if FULL["traces"] else
@@ -308,6 +375,10 @@ def stopping_report(sets: list[Path], seeds: list[int], jobs: int = 1) -> str:
         "screened = mean share of records screened at the stop (check samples included; never fired = all); "
         "share95 = mean share at which 95% recall was actually reached; past95 = screened - share95",
         table.to_string(float_format=fmt), "",
+        "importance-sampled draws held out, per review:", per_review_draws.to_string(float_format=fmt), "",
+        f"importance-sampled draws: setting picked most often by the outer folds: {draws}; on all 8: {grid[ifull]}",
+        f"({len(grid)} settings; replayed on the traced orders: ranked until the trigger, then every record a "
+        "draw weighted by its rank in the order after it)", "",
         "Weibull Poisson process held out, per review:", per_review.to_string(float_format=fmt), "",
         f"setting picked most often by the outer folds: poisson_process {params}",
         f"(trigger of the random-sample row: {trigger[0]} with that setting)",
@@ -315,3 +386,105 @@ def stopping_report(sets: list[Path], seeds: list[int], jobs: int = 1) -> str:
     if skipped:
         lines.append("not run on these orders (they need --full-traces): " + "; ".join(skipped))
     return "\n".join(lines)
+
+
+# -- importance-sampled check draws ------------------------------------------------------
+def importance_replay(labels: np.ndarray, rate: dict, seed: int, power: float, floor: float,
+                      trigger_inflation: float, trigger_quiet: float, batches: tuple, pseudo: bool) -> dict:
+    """Outcome per batch size of :func:`~reviewbench.screening.engine.stopping.importance` on a traced order.
+
+    Ranked screening follows the order until the trigger (the Weibull process) fires at
+    ``T``; from then on every record is a draw from the records left, weighted by their
+    rank in the order after ``T`` (the ranking frozen at the trigger, as the live ranker
+    freezes it; here the traced order stands in for it), drawn with the run's seed. The
+    verdict after every ``batch`` draws is the criterion's, in closed form on cumulative sums.
+    """
+    n, total = len(labels), labels.sum()
+    seen = np.cumsum(labels)
+    at = first_allowed(seen, _array(rate["weibull"]) * trigger_inflation,
+                       ok=(_quiet(labels) >= trigger_quiet * n) & (seen >= 2))  # the trigger, as live
+    if at is None:
+        return {b: _outcome(labels, None) for b in batches}
+    m = n - at
+    before = labels[:at].sum()
+    weights = draw_weights(-np.arange(m, dtype=float), power, floor)
+    rng = np.random.default_rng([seed, at, 7])
+    order = weighted_order(weights, rng)
+    y = labels[at:][order].astype(float)
+    q = draw_probabilities(weights[order])
+    found = np.cumsum(y)
+    t = np.concatenate([[0.0], found[:-1]]) + y / q  # Des Raj's t_k
+    k = np.arange(1, m + 1)
+    s1, s2, cnt = np.cumsum(t), np.cumsum(t * t), k
+    if pseudo:  # one more draw, relevant, at the mean probability of the draws so far
+        extra = found + k / np.cumsum(q)
+        s1, s2, cnt = s1 + extra, s2 + extra * extra, k + 1
+    mean = s1 / cnt
+    var = np.maximum(s2 - cnt * mean * mean, 0) / np.maximum(cnt - 1, 1) / cnt
+    high = mean + norm.ppf(CONFIDENCE) * np.sqrt(var) - found
+    seen = before + found
+    ok = seen / (seen + np.maximum(high, np.maximum(mean - found, 0))) >= TARGET
+    out = {}
+    for b in batches:
+        checks = np.arange(b, m + 1, b)
+        hit = checks[ok[checks - 1]] if len(checks) else checks
+        if len(hit) == 0:
+            out[b] = {"reached": True, "share": 1.0, "fired": False}
+            continue
+        d = int(hit[0])
+        out[b] = {"reached": bool((before + found[d - 1]) / total >= TARGET - 1e-12), "share": (at + d) / n, "fired": True}
+    return out
+
+
+def importance_grid() -> list[dict]:
+    g = IMPORTANCE_GRID
+    keys = [k for k in g if k != "batch"]
+    return [dict(zip(keys + ["batch"], (*v, b))) for v in itertools.product(*(g[k] for k in keys)) for b in g["batch"]]
+
+
+def importance_results(sets: list[Path], seeds: list[int]) -> tuple[list[dict], dict]:
+    """Every setting of :data:`IMPORTANCE_GRID` on every run: ``(grid, {(review, seed, i): outcome})``."""
+    grid = importance_grid()
+    index = {tuple(sorted(g.items())): i for i, g in enumerate(grid)}
+    results = {}
+    for d in sets:
+        for s in seeds:
+            labels = bench.labels_of(trace(d, s)).astype(int)
+            rate = rates(d, s)
+            share95 = records_for_recall(labels, TARGET) / len(labels)
+            g = IMPORTANCE_GRID
+            for power, floor, infl, quiet, pseudo in itertools.product(
+                    g["power"], g["floor"], g["trigger_inflation"], g["trigger_quiet"], g["pseudo"]):
+                per_batch = importance_replay(labels, rate, s, power, floor, infl, quiet, g["batch"], pseudo)
+                for b, o in per_batch.items():
+                    key = dict(power=power, floor=floor, trigger_inflation=infl, trigger_quiet=quiet, pseudo=pseudo, batch=b)
+                    results[(d.stem, s, index[tuple(sorted(key.items()))])] = {**o, "share95": share95}
+    return grid, results
+
+
+def nested_pick(results: dict, grid: list, names: list[str], seeds: list[int]) -> tuple[pd.DataFrame, int, dict, int]:
+    """Nested leave-one-review-out over ``results``: held-out rows, the shipped setting, per-fold picks, the all-8 pick.
+
+    The inner loop picks, on the other reviews, the setting that stops earliest on average
+    among those whose stops reach the target in >= 95 % of the inner runs (else the one
+    reaching it most often); the shipped setting is the one the outer folds picked most often.
+    """
+    def pick(reviews: list[str]) -> int:
+        best, best_key = 0, None
+        for i in range(len(grid)):
+            outs = [results[(r, s, i)] for r in reviews for s in seeds]
+            reached = np.mean([o["reached"] for o in outs])
+            share = np.mean([o["share"] for o in outs])
+            key = (reached >= 0.95, -share if reached >= 0.95 else reached)
+            if best_key is None or key > best_key:
+                best, best_key = i, key
+        return best
+
+    rows, picks = [], {}
+    for review in names:
+        i = picks[review] = pick([r for r in names if r != review])
+        rows += [{"review": review, "seed": s, **results[(review, s, i)], "setting": i} for s in seeds]
+    counts = pd.Series(list(picks.values())).value_counts()
+    full = pick(names)
+    shipped = max(counts.index, key=lambda i: (counts[i], i == full))
+    return pd.DataFrame(rows), int(shipped), picks, full

@@ -179,3 +179,37 @@ def test_recall_figure_is_deterministic(tmp_path):
     png = recall_curve_bytes("png", labels=result.labels[:30], n_total=80, estimates=result.estimates.iloc[:25])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert png == recall_curve_bytes("png", labels=result.labels[:30], n_total=80, estimates=result.estimates.iloc[:25])
+
+
+DRAWS = {"stopping": "importance",
+         "stopping_params": {"power": 1.0, "floor": 0.2, "batch": 5, "trigger_quiet": 0.0, "pseudo": False}}
+
+
+def test_check_draws_are_screened_in_the_loop_as_they_are_live():
+    """With the importance-sampled criterion the loop starts drawing when the criterion asks,
+    the draws are screened like any other record, and Ranker.step replays the same order."""
+    records, labels = load_labelled(TOY, "label_included")
+    result = simulate(records, labels, seed=2, **DRAWS)
+    start = result.sample_start
+    assert start is not None and start > 2
+    order = result.order["record_id"].tolist()
+    assert sorted(order) == sorted(records["record_id"])
+    ranker = Ranker(records, seed=2, **DRAWS)
+    decisions = {rid: int(labels[rid]) for rid in order[:2]}
+    for shown in order[2:start]:
+        assert ranker.step(decisions).ranking[0] == shown
+        decisions[shown] = int(labels[shown])
+    assert ranker.step(decisions).stop.draw  # here the criterion asks for draws
+    stopped_at = result.stops["importance"]["stopped_at"]
+    for shown in order[start:stopped_at or len(order)]:
+        step = ranker.step(decisions, sample_start=start)
+        assert step.ranking[0] == shown
+        decisions[shown] = int(labels[shown])
+    report = result.stop_report()
+    assert {"criterion", "target_recall", "confidence", "stopped_at", "estimated_recall", "recall_interval"} <= set(report)
+    assert report["criterion"] == "importance"
+    assert stopped_at is not None
+    verdict = ranker.step(decisions, sample_start=start).stop
+    assert verdict.stop and report["estimated_recall"] == pytest.approx(verdict.estimated_recall)
+    assert report["recall_interval"] == pytest.approx(list(verdict.recall_interval))
+    assert (stopped_at - start) % 5 == 0  # judged after whole batches of draws

@@ -6,7 +6,8 @@ decision refit, rank, and "screen" the first record of the ranking by revealing 
 label, exactly as the screening view shows the first record of each new ranking. A
 random-sample phase (``sample_when``) starts when a criterion first fires, as when a
 reviewer presses the button, and from then on records come in the live view's random
-order. Once every relevant record has been found the remaining order can no longer change
+order; a criterion that asks for check draws (``StopDecision.draw``, e.g. ``importance``)
+starts its sample the same way, and the draws are screened like any other record. Once every relevant record has been found the remaining order can no longer change
 any recall figure or any criterion that reads only labels, so the rest of the records
 follow in the last model's ranking without retraining (ASReview's simulations stop at the
 same point; ``full=True`` steps to the end).
@@ -30,7 +31,7 @@ import pandas as pd
 from ..errors import InputFileError, ParameterError
 from ..formats import read_file
 from .engine import Ranker, Step
-from .engine.stopping import CheckSample, ScreeningHistory, StopDecision, hypergeometric_p, judge
+from .engine.stopping import SAMPLERS, CheckSample, ScreeningHistory, StopDecision, hypergeometric_p, judge
 
 #: Cell values accepted in a label column, after lower-casing and stripping.
 LABEL_VALUES = {
@@ -225,9 +226,10 @@ def simulate(
     default_at, default_decision = None, None
     while True:
         step = ranker.step(seen, sample_start)
-        if trigger and sample_start is None and len(seen) > len(priors):
-            if judge(trigger, ranker.history(), target_recall, confidence, **trigger_params).stop:
-                sample_start = len(seen)  # the reviewer presses "random sample" here
+        if sample_start is None and len(seen) > len(priors):
+            if step.stop.draw or (
+                    trigger and judge(trigger, ranker.history(), target_recall, confidence, **trigger_params).stop):
+                sample_start = len(seen)  # the criterion asks for check draws, or the reviewer presses "sample"
                 step = ranker.step(seen, sample_start)
         if on_step is not None:
             on_step(ranker, step)
@@ -238,7 +240,8 @@ def simulate(
             default_at, default_decision = len(seen), d
         if not step.ranking:
             break
-        if found >= enough and not full and (trigger is None or sample_start is not None):
+        drawing = criterion in SAMPLERS and default_at is None  # its verdict needs the draws themselves
+        if found >= enough and not full and not drawing and (trigger is None or sample_start is not None):
             # nothing left to find: the rest follows the last ranking
             order += step.ranking
             break

@@ -217,3 +217,40 @@ def test_fitting_on_the_training_columns_gives_the_full_fit():
     _, scores = fit_and_score("svm", 1, {"C": 0.1}, X, rows, y, weights)
     full = LinearSVC(C=0.1, random_state=1).fit(X[rows].astype(np.float64), y, sample_weight=weights)
     assert np.allclose(scores, full.decision_function(X.astype(np.float64)), atol=1e-5)
+
+
+IMPORTANCE = {"stopping": "importance", "stopping_params": {"power": 1.0, "floor": 0.2, "batch": 5}}
+
+
+def test_check_draws_come_from_the_frozen_ranking_with_their_probabilities(toy):
+    truth = _truth(toy)
+    ranker = Ranker(toy, seed=3, **IMPORTANCE)
+    labels = {"T003": 1, "T000": 0}
+    ranked = ranker.step(labels).ranking
+    for rid in ranked[:8]:
+        labels[rid] = truth[rid]
+    before = ranker.step(labels)
+    model = ranker.model
+    start = len(labels)
+    drawn = []
+    for _ in range(6):
+        step = ranker.step(labels, sample_start=start)
+        assert ranker.model is model  # no refit while drawing
+        drawn.append(step.ranking[0])
+        labels[step.ranking[0]] = truth[step.ranking[0]]
+    hist = ranker.step(labels, sample_start=start) and ranker.history()
+    assert np.isnan(hist.draw_probs[:start]).all() and (hist.draw_probs[start:] > 0).all()
+    # each draw's probability: its weight in the frozen ranking over the weight not drawn before it
+    pool = [r for r in before.ranking]
+    w = dict(zip(pool, (0.8 * (1 / np.arange(1, len(pool) + 1)) / (1 / np.arange(1, len(pool) + 1)).sum()
+                        + 0.2 / len(pool))))
+    left, expected = 1.0, []
+    for rid in drawn:
+        expected.append(w[rid] / left)
+        left -= w[rid]
+    assert hist.draw_probs[start:] == pytest.approx(expected)
+    # a ranker opened in the middle of the sample (the session reopened) draws the same way
+    reopened = Ranker(toy, seed=3, **IMPORTANCE)
+    again = reopened.step(labels, sample_start=start)
+    assert again.ranking == ranker.step(labels, sample_start=start).ranking
+    assert reopened.history().draw_probs == pytest.approx(hist.draw_probs, nan_ok=True)

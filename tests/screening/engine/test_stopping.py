@@ -229,3 +229,110 @@ def test_weibull_process_estimates_what_is_left_of_a_finite_set():
     assert np.isfinite(loglik).all() and (remaining >= 0).all()
     decision = _judge("poisson_process", labels[:seen], n_total, rate="weibull", quiet=0.5)
     assert not decision.stop and decision.details["quiet_run"] < 0.5 * n_total
+
+
+# -- importance-sampled check draws -------------------------------------------------------
+from reviewbench.screening.engine.stopping.importance import (  # noqa: E402
+    des_raj, draw_probabilities, draw_weights, weighted_order,
+)
+
+
+def test_draw_weights_follow_the_rank_with_a_floor():
+    w = draw_weights(np.array([0.1, 0.9, 0.5, 0.3]), power=1.0, floor=0.2)
+    assert w.sum() == pytest.approx(1.0)
+    harmonic = 1 + 1 / 2 + 1 / 3 + 1 / 4
+    # ranks by score: 0.9 -> 1, 0.5 -> 2, 0.3 -> 3, 0.1 -> 4
+    assert w == pytest.approx(0.8 * np.array([1 / 4, 1, 1 / 2, 1 / 3]) / harmonic + 0.2 / 4)
+    assert w.min() >= 0.2 / 4
+
+
+def test_a_weighted_draw_takes_each_record_first_in_proportion_to_its_weight():
+    w = np.array([0.5, 0.3, 0.15, 0.05])
+    rng = np.random.default_rng(11)
+    firsts = np.bincount([weighted_order(w, rng)[0] for _ in range(20000)], minlength=4) / 20000
+    assert firsts == pytest.approx(w, abs=0.015)
+
+
+def _synthetic_draws(rng, relevant, weights, n):
+    order = weighted_order(weights, rng)[:n]
+    return relevant[order], weights[order]
+
+
+def test_des_raj_is_unbiased_for_the_relevant_left_on_a_synthetic_ranking():
+    """A seeded Monte Carlo check: 300 records ranked by a score that relevance only partly
+    follows, 8 relevant (two deep in the tail); 40 draws with the rank weights. The mean
+    estimate matches the truth; the same draws weighted as if uniform do not."""
+    m, n = 300, 40
+    relevant = np.zeros(m)
+    relevant[[0, 2, 5, 9, 30, 80, 250, 290]] = 1  # positions in the ranking
+    weights = draw_weights(-np.arange(m, dtype=float), power=1.0, floor=0.1)
+    rng = np.random.default_rng(2026)
+    right, wrong = [], []
+    for _ in range(6000):
+        y, w = _synthetic_draws(rng, relevant, weights, n)
+        right.append(des_raj(y, draw_probabilities(w))[0])
+        uniform = 1 / (m - np.arange(n))  # what the probabilities would be without the weights
+        wrong.append(des_raj(y, uniform)[0])
+    right, wrong = np.array(right), np.array(wrong)
+    se = right.std() / np.sqrt(len(right))
+    assert abs(right.mean() - 8) < 4 * se
+    assert abs(wrong.mean() - 8) > 20 * se
+
+
+def test_des_raj_standard_error_matches_the_spread_of_the_estimates():
+    m, n = 200, 60
+    relevant = np.zeros(m)
+    relevant[[0, 1, 3, 7, 15, 40, 120]] = 1
+    weights = draw_weights(-np.arange(m, dtype=float), power=1.0, floor=0.3)
+    rng = np.random.default_rng(7)
+    est, ses = zip(*(des_raj(*(lambda y, w: (y, draw_probabilities(w)))(*_synthetic_draws(rng, relevant, weights, n)))
+                     for _ in range(3000)))
+    # the mean estimated variance is close to the variance of the estimates (within 25 %)
+    assert np.mean(np.square(ses)) == pytest.approx(np.var(est), rel=0.25)
+
+
+def _draw_history(ranked, drawn, probs, n_total):
+    labels = list(ranked) + list(drawn)
+    draw_probs = np.r_[np.full(len(ranked), np.nan), probs]
+    return ScreeningHistory.of(labels, n_total, sample_start=len(ranked), draw_probs=draw_probs)
+
+
+def test_importance_asks_for_draws_once_the_trigger_fires():
+    # relevant records early, then a long quiet stretch: the Weibull process fires
+    labels = [1] * 20 + [0] * 5 + [1] * 2 + [0] * 400
+    hist = ScreeningHistory.of(labels, 2000)
+    d = judge("importance", hist, 0.95, 0.95, trigger_quiet=0.1)
+    assert d.draw and not d.stop and d.details["phase"] == "ranked"
+    early = judge("importance", ScreeningHistory.of(labels[:40], 2000), 0.95, 0.95, trigger_quiet=0.1)
+    assert not early.draw
+
+
+def test_importance_judges_complete_batches_and_stops_on_the_bound():
+    ranked = [1] * 40 + [0] * 60
+    probs = np.full(30, 0.02)
+    # 25 draws without a relevant record: the estimate is 0 and its interval has no width
+    d = judge("importance", _draw_history(ranked, [0] * 30, probs, 2000), 0.95, 0.95, batch=25, pseudo=False)
+    assert d.details["judged_draws"] == 25 and d.stop and d.recall_interval == (1.0, 1.0)
+    # with the imagined relevant draw at the mean probability (0.02): t = 0 x 25, then 50
+    d = judge("importance", _draw_history(ranked, [0] * 30, probs, 2000), 0.95, 0.95, batch=25, pseudo=True)
+    t = np.r_[np.zeros(25), 50.0]
+    mean, se = t.mean(), t.std(ddof=1) / np.sqrt(26)
+    high = mean + 1.6448536 * se
+    assert d.estimated_relevant == pytest.approx(40 + mean)
+    assert d.recall_interval[0] == pytest.approx(40 / (40 + high))
+    assert d.stop == (40 / (40 + high) >= 0.95)
+    assert d.draw and d.recall_interval[0] <= d.estimated_recall <= d.recall_interval[1]
+    # fewer draws than a batch: no verdict yet, and draws still asked for
+    d = judge("importance", _draw_history(ranked, [0] * 10, probs[:10], 2000), 0.95, 0.95, batch=25)
+    assert d.draw and not d.stop and d.estimated_recall is None
+
+
+def test_a_relevant_draw_at_a_small_probability_holds_the_stop_back():
+    ranked = [1] * 40 + [0] * 60
+    drawn = [0] * 10 + [1] + [0] * 14
+    probs = np.full(25, 0.05)
+    probs[10] = 0.002
+    d = judge("importance", _draw_history(ranked, drawn, probs, 2000), 0.95, 0.95, batch=25, pseudo=False)
+    # t = 0 (x10), 500, 1 (x14): mean 20.56, the missed estimate 19.56 of the relevant left
+    assert d.estimated_relevant == pytest.approx(41 + (500 + 14) / 25 - 1)
+    assert not d.stop

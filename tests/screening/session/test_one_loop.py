@@ -73,3 +73,30 @@ def test_the_view_shows_the_estimate_and_its_interval(project, records):
 def test_no_estimate_line_before_a_ranking(project, records):
     c = ScreeningController(project, "title_abstract", "alex", records, order="file")
     assert c.stop_estimate() == {} and c.stop_line() == ""
+
+
+DRAWS = {"stopping": "importance",
+         "stopping_params": {"power": 1.0, "floor": 0.2, "batch": 2, "trigger_quiet": 0.0, "pseudo": False}}
+
+
+def test_the_session_draws_the_check_records_the_criterion_asks_for(project, records):
+    """The criterion asks for check draws: the session starts the sample itself (kept in the
+    stopping log), its next records come from the sampler, and simulate replays that order."""
+    labels = invented_labels(records)
+    c = ScreeningController(project, "title_abstract", "alex", records, order="active", calibration_n=0,
+                            seed=5, background=False, ranker_options=DRAWS)
+    shown = []
+    while c.current_id is not None:
+        rid = c.current_id
+        shown.append(rid)
+        c.decide("include" if labels[rid] else "exclude")
+    start = c._sample_start
+    assert start is not None and 2 < start < len(records)
+    log = pd.read_csv(project.stopping_log_file, dtype=str)
+    row = log[log["decision"] == "sample"].iloc[-1]
+    assert row["screened"] == str(start) and "importance" in row["note"]
+    assert "check draws" in c.progress().ranking
+    terms = {"include": list(c.settings.include_terms), "exclude": list(c.settings.exclude_terms)}
+    result = simulate(records, labels, seed=5, prior_ids=shown[:2], full=True, terms=terms, **DRAWS)
+    assert result.sample_start == start
+    assert result.order["record_id"].tolist() == shown

@@ -30,7 +30,8 @@ from .classifiers import CLASSIFIERS, fit_and_score
 from .coldstart import cold_start_scores, term_vector
 from .features import FeatureCache, FeatureSettings, record_texts, tfidf
 from .queries import QUERIES
-from .stopping import STOPPERS, ScreeningHistory, StopDecision
+from .stopping import SAMPLERS, STOPPERS, ScreeningHistory, StopDecision
+from .stopping.importance import draw_probabilities, weighted_order
 
 #: The model averaging the defaults use: SVMs on word 1-2 grams and on words + character
 #: 3-4 grams, and naive Bayes on word 1-2 grams (chosen by ``benchmarks/screening.py``).
@@ -135,6 +136,7 @@ class Ranker:
         self.scores = cold_start_scores(self.X, self._include_terms, self._exclude_terms)
         self.model = None
         self._shown: dict[str, float] = {}
+        self._draw_frame: tuple[int, np.ndarray] | None = None  # (sample start, draw weight per record)
 
     @staticmethod
     def _members(options: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -170,15 +172,44 @@ class Ranker:
     def step(self, labels: Mapping[str, int], sample_start: int | None = None) -> Step:
         """One turn of the loop: learn from ``labels`` (in decision order), rank, judge.
 
-        ``sample_start``: the number of decisions after which the reviewer began a random
-        sample for the stopping test (records are then shown in random order), or ``None``.
+        ``sample_start``: the number of decisions after which the reviewer began a sample
+        for the stopping test, or ``None``. In a sample the model is not refitted: records
+        are shown in random order, or, for a criterion with its own draw weights
+        (:data:`SAMPLERS`, e.g. ``importance``), drawn with those weights from the ranking
+        frozen when the sample began. A ranker opened in the middle of a sample refits once
+        on the decisions made before it, which gives that frozen ranking again.
         """
         self.sample_start = None if sample_start is None else min(int(sample_start), len(labels))
         if self.sample_start is not None and self.model is not None:
-            self._set_labels(labels)  # a random order does not depend on the model: no refit
+            self._set_labels(labels)  # a sample's order does not depend on a newer model: no refit
+        elif self.sample_start is not None and 0 < self.sample_start < len(labels):
+            before = dict(list(labels.items())[: self.sample_start])
+            self.fit(before)
+            self._set_labels(labels)
         else:
             self.fit(labels)
+        self._freeze_draw_frame()
         return Step(self.rank(), self.scores, self.stop_decision(), self.model is not None)
+
+    def _sampler(self):
+        return SAMPLERS.get(self.options["stopping"])
+
+    def _freeze_draw_frame(self) -> None:
+        """At the start of a sample, the draw weight of every record left (criteria with their own sampler)."""
+        start, sampler = self.sample_start, self._sampler()
+        if start is None or sampler is None:
+            self._draw_frame = None
+            return
+        if self._draw_frame is not None and self._draw_frame[0] == start:
+            return
+        screened_before = self._labelled_rows[:start]
+        mask = np.ones(len(self.ids), dtype=bool)
+        mask[screened_before] = False
+        frame = np.flatnonzero(mask)
+        params = {k: v for k, v in self.options["stopping_params"].items() if k in ("power", "floor")}
+        weights = np.zeros(len(self.ids))
+        weights[frame] = sampler(self.scores[frame], **params)
+        self._draw_frame = (start, weights)
 
     # -- learning -------------------------------------------------------------------
     def fit(self, labels: Mapping[str, int]) -> "Ranker":
@@ -255,10 +286,16 @@ class Ranker:
         return np.flatnonzero(mask)
 
     def rank(self) -> list[str]:
-        """Unlabelled record ids, most likely relevant first (or random in a sample phase)."""
+        """Unlabelled record ids, most likely relevant first (or drawn, in a sample phase).
+
+        With draw weights the order is a weighted draw (:func:`.stopping.importance.weighted_order`):
+        the first record is drawn with probability ``w / sum(w)`` over the records left.
+        """
         pool = self.unlabelled_positions()
-        query = "random" if self.sample_start is not None else self.options["query"]
         rng = np.random.default_rng([self.seed, len(self.labels)])
+        if self.sample_start is not None and self._draw_frame is not None:
+            return self._id_array[pool[weighted_order(self._draw_frame[1][pool], rng)]].tolist()
+        query = "random" if self.sample_start is not None else self.options["query"]
         if query == "mixed":
             order = QUERIES[query](self.scores[pool], rng, share=self.options["uncertainty_share"])
         else:
@@ -270,10 +307,15 @@ class Ranker:
         """The screening so far as the stopping criteria see it."""
         labels = np.fromiter(self.labels.values(), dtype=np.int64, count=len(self.labels))
         shown = np.fromiter((self._shown.get(r, np.nan) for r in self.labels), dtype=float, count=len(self.labels))
+        draw_probs = None
+        if self._draw_frame is not None and self.sample_start is not None:
+            draw_probs = np.full(len(labels), np.nan)
+            drawn = self._labelled_rows[self.sample_start:]
+            draw_probs[self.sample_start:] = draw_probabilities(self._draw_frame[1][drawn])
         return ScreeningHistory(
             labels, len(self.ids), sample_start=self.sample_start,
             pool_scores=self.scores[self.unlabelled_positions()] if self.model is not None else None,
-            shown_scores=shown,
+            shown_scores=shown, draw_probs=draw_probs,
         )
 
     def criterion_params(self, name: str) -> dict[str, Any]:

@@ -417,6 +417,12 @@ class ScreeningController:
                 self.ranker = self._ranker_factory(self.records, self.seed, **self._ranker_options)
             labels = self.labels()
             ranking, stopping = rank_step(self.ranker, labels, self._sample_start)
+            if self._draws_asked(stopping):  # the criterion asks for check draws: the sample begins here
+                record_sample_start(self.project, self.stage, self.reviewer, len(labels),
+                                    f"check draws asked for by the stopping rule ({stopping.get('criterion')})")
+                with self._lock:
+                    self._sample_start = len(labels)
+                ranking, stopping = rank_step(self.ranker, labels, self._sample_start)
             verdicts = self._teammate_verdicts() if stopping.get("stop") and self.stage in STOPPABLE_STAGES else {}
         except Exception as exc:  # the view falls back to file order and says why
             log.warning("ranking unavailable, showing records in file order: %s", exc)
@@ -431,6 +437,11 @@ class ScreeningController:
             self._team_verdicts = verdicts
             self._ranked_after = len(labels)
         self._notify()
+
+    def _draws_asked(self, stopping: dict[str, Any]) -> bool:
+        """The verdict asks for check draws and this reviewer's sample has not begun."""
+        return (bool(stopping.get("draw")) and self._sample_start is None and self.stage in STOPPABLE_STAGES
+                and self.order == "active" and not self.calibration_ids)
 
     def _teammate_verdicts(self) -> dict[str, dict[str, Any]]:
         """The stopping verdict of each other member of the team, from their own decisions
@@ -469,6 +480,8 @@ class ScreeningController:
                 ranking = "file order (ranking unavailable)"
             elif self._ranked_after is None:
                 ranking = "file order until the ranking is ready"
+            elif self._sample_start is not None and stopping.get("draw"):
+                ranking = f"check draws weighted by the ranking, for the stopping rule (since decision {self._sample_start})"
             elif self._sample_start is not None:
                 ranking = f"random sample for the stopping test (since decision {self._sample_start})"
             else:

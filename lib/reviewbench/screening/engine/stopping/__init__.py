@@ -14,6 +14,8 @@ them.
                            a binomial quantile of its relevant records is found
 ``poisson_process``        Sneyd & Stevenson 2021: a Poisson process with a falling rate
                            fitted to where relevant records turned up
+``importance``             check draws along the ranking (Li & Kanoulas 2020) once a Weibull
+                           Poisson process fires; Des Raj's estimate of what is left
 ``score_distribution``     a logistic model of relevance given the ranking score, applied to
                            the scores of the records left
 ``knee``                   Cormack & Grossman 2016: the gain curve's knee (heuristic)
@@ -25,20 +27,28 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
+
 from .heuristics import consecutive_irrelevant, default_run_length, knee
 from .history import CheckSample, ScreeningHistory, StopDecision, missed_for_target
 from .hypergeometric import hypergeometric, hypergeometric_p
+from .importance import draw_weights, importance
 from .rate import poisson_process
 from .samples import quantile, target
 from .scores import score_distribution
 
 Stopper = Callable[..., StopDecision]
 
+#: Criteria whose check records are drawn with their own weights (name -> weights from the
+#: scores of the records left and the criterion's parameters); others sample uniformly.
+SAMPLERS: dict[str, Callable[..., np.ndarray]] = {"importance": draw_weights}
+
 STOPPERS: dict[str, Stopper] = {
     "hypergeometric": hypergeometric,
     "target": target,
     "quantile": quantile,
     "poisson_process": poisson_process,
+    "importance": importance,
     "score_distribution": score_distribution,
     "knee": knee,
     "consecutive_irrelevant": consecutive_irrelevant,
@@ -52,6 +62,6 @@ def judge(name: str, history: ScreeningHistory, target_recall: float = 0.95, con
 
 
 __all__ = [
-    "STOPPERS", "CheckSample", "ScreeningHistory", "StopDecision", "Stopper", "judge",
+    "SAMPLERS", "STOPPERS", "CheckSample", "ScreeningHistory", "StopDecision", "Stopper", "judge",
     "default_run_length", "hypergeometric_p", "missed_for_target",
 ]

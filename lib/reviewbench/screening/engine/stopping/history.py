@@ -40,6 +40,8 @@ class ScreeningHistory:
     ``pool_scores``: the current relevance scores of the records not yet screened.
     ``shown_scores``: for each screened record, the score it had when it was shown
     (NaN where unknown, e.g. priors). ``check``: an independent random sample.
+    ``draw_probs``: for each screened record, the probability with which it was drawn as a
+    check record given the draws before it (NaN for records not drawn; :mod:`.importance`).
     """
 
     labels: np.ndarray
@@ -48,6 +50,7 @@ class ScreeningHistory:
     pool_scores: np.ndarray | None = None
     shown_scores: np.ndarray | None = None
     check: CheckSample | None = None
+    draw_probs: np.ndarray | None = None
 
     @classmethod
     def of(cls, labels, n_total: int, **kw) -> "ScreeningHistory":
@@ -75,6 +78,8 @@ class StopDecision:
     criterion cannot estimate, e.g. before any relevant record). ``estimated_relevant`` is
     the implied total number of relevant records (point estimate). ``needs`` says what is
     missing before the criterion can ever stop (e.g. a random sample); empty when nothing is.
+    ``draw``: the criterion asks for the next records to be check draws (the loop starts
+    its sample phase, :meth:`Ranker.step <reviewbench.screening.engine.Ranker.step>`).
     """
 
     criterion: str
@@ -88,6 +93,7 @@ class StopDecision:
     screened: int = 0
     relevant_seen: int = 0
     needs: str = ""
+    draw: bool = False
     details: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
