@@ -76,7 +76,8 @@ def weibull_profile(hits: np.ndarray, n: int, n_total: int) -> tuple[np.ndarray,
     for _ in range(50):
         mid = (lo + hi) / 2
         u = np.exp(mid)
-        too_small = 1 / u - 1 / np.expm1(u) > share
+        with np.errstate(over="ignore"):  # expm1 of a large u is inf, and 1/inf the 0 wanted
+            too_small = 1 / u - 1 / np.expm1(u) > share
         lo, hi = np.where(too_small, mid, lo), np.where(too_small, hi, mid)
     u = np.where(share >= 0.5 - 1e-12, np.exp(-30.0), np.exp((lo + hi) / 2))
     t = u / big_y
