@@ -274,18 +274,6 @@ class SpanModel:
         return dict(zip(names, (float(w) for w in self.model.coef_[0])))
 
 
-def training_rows(matcher: KeywordMatcher, texts: Iterable[str], truths: Iterable[Iterable[str]], dimension: str,
-                  *, assume_population: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Features and labels of every candidate of ``dimension`` in labelled texts."""
-    X, y = [], []
-    for text, truth in zip(texts, truths):
-        gold = set(truth or [])
-        for hit, row in candidates(matcher, text, dimension, assume_population=assume_population):
-            X.append(row)
-            y.append(int(hit.code in gold))
-    return np.array(X, dtype=float).reshape(-1, len(FEATURES)), np.array(y, dtype=int)
-
-
 GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))  # cut-offs tried: 0.20 ... 0.80
 GENERATED_WEIGHT = 1.0  # a candidate of a minimal pair counts as much as one of a labelled text
 

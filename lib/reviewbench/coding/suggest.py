@@ -7,8 +7,16 @@ Output: one row per suggestion, ``id, dimension, code, confidence, rule``.
   :mod:`.context`), or a paired cue standing without its partner ("men" with no "sold
   sex" nearby) that the classifier backs. A learned code never appears on text with no
   span for it, and a vetoed hit ("no trans participants") cannot be brought back by it.
+* **The span model** (:mod:`.spans`) judges each hit of a dimension with context checks
+  from its surroundings, not its word: the noun it modifies (people, another group, a
+  thing), a negator before it, a reference group, a thing it is said of, study methods,
+  a longer cue around it. It is trained on the coded findings and their minimal pairs
+  (:mod:`.paraphrase`), so the same machinery serves another review's codebook; its
+  probability is the hit's confidence, and its cut-off is chosen by cross-validation
+  inside the coded findings.
 * **The classifier** (:mod:`.classifier`) is trained on the project's coded findings; its
-  probability is one piece of evidence.
+  probability is one piece of evidence (for cues without their partner, and dimensions
+  the span model does not judge).
 * **Confidence is calibrated** (:mod:`.calibration`): for findings already coded, each is
   suggested codes by a suggester fitted on the other studies' findings (grouped
   cross-validation), and a small model learns how often suggestions with this evidence
@@ -17,7 +25,7 @@ Output: one row per suggestion, ``id, dimension, code, confidence, rule``.
   'men + sold sex' matched 'men who sold sex' at 12-28; classifier p=0.71``.
 
 Only suggestions at or above ``threshold`` (:data:`MIN_CONFIDENCE`, more likely right
-than wrong) are written. The coding form pre-selects only those whose own confidence is
+than wrong), or for judged hits the span model's cut-off, are written. The coding form pre-selects only those whose own confidence is
 at least :data:`PRESELECT_THRESHOLD` (0.9: each one expected right nine times in ten),
 so that a coder accepts little unchecked; ``benchmarks/suggestions.py`` reports how often
 pre-selected suggestions were right on sentences the rules were not written from.
@@ -124,7 +132,7 @@ class Suggester:
         self.classifier = CodeClassifier(self.codebook, seed=self.seed).fit(findings) if self.use_classifier else None
         texts = findings["finding"].fillna("").astype(str).tolist()
         self.judges = {dim: SpanJudge(self.matcher, dim, seed=self.seed).fit(texts, findings[dim].tolist(), assume_population=True)
-                       for dim in self.span_dimensions(findings)}
+                       for dim in self.span_dimensions(findings)} if self.use_classifier else {}
         self.calibration_rows = self.out_of_fold(findings)
         self.calibrator = Calibrator().fit(self.calibration_rows)
         return self
