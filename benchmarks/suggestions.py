@@ -94,14 +94,14 @@ def as_findings(df: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def train_on(codebook, example: pd.DataFrame, sentences: pd.DataFrame) -> Suggester:
+def train_on(codebook, example: pd.DataFrame, sentences: pd.DataFrame, span_model: bool = True) -> Suggester:
     """The suggester trained on the example's coded findings and labelled sentences (which
     carry no codes of the other dimensions: empty there)."""
     training = pd.concat([example, as_findings(sentences)], ignore_index=True)
     for dim in codebook.dimensions:
         if dim in training.columns:
             training[dim] = [v if isinstance(v, list) else [] for v in training[dim]]
-    return Suggester(codebook, training)
+    return Suggester(codebook, training, use_span_model=span_model)
 
 
 def collect(suggester: Suggester, df: pd.DataFrame, index: list[int] | None = None) -> list:
@@ -215,12 +215,14 @@ def devset_reports(project_dir: str, devset: str, folds: int, sentences: str | N
     insample = score(codebook, collect(frozen, df), df)
     # 5-fold CV, the span model's cut-off chosen inside each training part
     strata = (df["trap"] == "1").astype(int) * 2 + (df[SUBGROUP] != "").astype(int)
-    evidence, cutoffs = [], []
+    evidence, cutoffs, without = [], [], []
     for train_idx, test_idx in StratifiedKFold(n_splits=folds, shuffle=True, random_state=19).split(df, strata):
         fold = train_on(codebook, example, df.iloc[train_idx])
         cutoffs.append(fold.judges[SUBGROUP].cutoff if SUBGROUP in fold.judges else float("nan"))
         evidence.extend(collect(fold, df.iloc[test_idx], test_idx.tolist()))
+        without.extend(collect(train_on(codebook, example, df.iloc[train_idx], span_model=False), df.iloc[test_idx], test_idx.tolist()))
     cv = score(codebook, evidence, df)
+    cv_without = score(codebook, without, df)
     print(f"# 1. Development set ({len(df)} sentences, {int((df['trap'] == '1').sum())} traps): IN-SAMPLE (trained on all "
           f"of it + the example's {len(example)} coded findings) against {folds}-fold CV (trained on {folds - 1} folds + the findings)")
     print("  subgroup          n   in-sample F1   CV: P     R    F1")
@@ -232,6 +234,8 @@ def devset_reports(project_dir: str, devset: str, folds: int, sentences: str | N
     in_macro = tier_report(insample["tier_gold"], insample["tier_pred"], tiers)[0]
     cv_macro = tier_report(cv["tier_gold"], cv["tier_pred"], tiers)[0]
     print(f"  traps given a code they do not name: in-sample {len(insample['traps'])}, CV {len(cv['traps'])} of {cv['n_traps']}")
+    print(f"  without the span model (rules, classifier, calibration; CV): subgroup micro P {_fmt(cv_without['micro'][0])} "
+          f"R {_fmt(cv_without['micro'][1])} F1 {_fmt(cv_without['micro'][2])}, traps {len(cv_without['traps'])} of {cv['n_traps']}")
     print(f"  prevention tier macro-F1: in-sample {in_macro:.2f}, CV {cv_macro:.2f}")
     print(f"  span-model cut-off chosen inside each training part (nested 5-fold): "
           f"{', '.join(f'{c:.2f}' for c in cutoffs)}; shipped (all 220): {frozen.judges[SUBGROUP].cutoff:.2f}"
@@ -241,12 +245,11 @@ def devset_reports(project_dir: str, devset: str, folds: int, sentences: str | N
     print(f"\n## Cross-validated ({folds}-fold), in full")
     print_result(cv, tiers, frozen.preselect, "CV")
     if SUBGROUP in frozen.judges:
-        weights = sorted(frozen.judges[SUBGROUP].model.weights().items(), key=lambda kv: -abs(kv[1]))
-        print("Span model, largest weights (log-odds; hit: a rule hit, lone: not used): "
-              + ", ".join(f"{k} {v:+.2f}" for k, v in weights if k.startswith("hit:"))[:600])
+        weights = sorted(frozen.judges[SUBGROUP].model.weights().items(), key=lambda kv: -abs(kv[1]))[:12]
+        print("Span model (shipped), largest weights in log-odds: " + ", ".join(f"{k} {v:+.2f}" for k, v in weights))
     lotko_report(codebook, example, df)
     if sentences:
-        external_report(codebook, frozen, sentences, tiers)
+        external_report(codebook, frozen, sentences, tiers, train_on(codebook, example, df, span_model=False))
     variants_report(frozen)
     print(f"({time.perf_counter() - start:.1f} s)")
 
@@ -269,7 +272,7 @@ def lotko_report(codebook, example: pd.DataFrame, df: pd.DataFrame) -> None:
     print(f"  {'all':<16} {total:>5}  {fired_total:>5}")
 
 
-def external_report(codebook, frozen: Suggester, path: str, tiers: list[str]) -> None:
+def external_report(codebook, frozen: Suggester, path: str, tiers: list[str], without: Suggester) -> None:
     df = read_devset(path)
     print(f"\n# 3. External set {Path(path).name} ({len(df)} sentences, {int((df['trap'] == '1').sum())} traps): "
           f"FROZEN suggester (trained on the development set + the example's findings), no fitting on this set")
@@ -278,6 +281,9 @@ def external_report(codebook, frozen: Suggester, path: str, tiers: list[str]) ->
     wrong = [(df.at[i, "id"], sorted(g), sorted(p)) for i, (g, p) in enumerate(zip(result["gold"], result["pred"])) if g != p]
     for sid, g, p in wrong:
         print(f"    {sid} gold {g} suggested {p}")
+    other = score(codebook, collect(without, df), df)
+    print(f"Without the span model (same training): subgroup micro P {_fmt(other['micro'][0])} R {_fmt(other['micro'][1])} "
+          f"F1 {_fmt(other['micro'][2])}; traps given a code they do not name: {len(other['traps'])} of {other['n_traps']}")
 
 
 def variants_report(shipped: Suggester) -> None:

@@ -12,7 +12,7 @@ import pytest
 from reviewbench.coding.codebook import build_codebook
 from reviewbench.coding.keywords import KeywordMatcher
 from reviewbench.coding.paraphrase import THINGS, minimal_pairs
-from reviewbench.coding.spans import FEATURES, SpanJudge, SpanModel, best_cutoff, candidates, veto_kind
+from reviewbench.coding.spans import FEATURES, SpanJudge, SpanModel, best_cutoff, candidates
 from reviewbench.coding.suggest import Suggester
 
 CODEBOOK = {
@@ -96,7 +96,6 @@ def test_a_cue_before_a_capitalised_name_and_the_population_term(matcher):
 def test_vetoed_candidates_are_not_candidates(matcher):
     assert not candidates(matcher, "Seasonal flu spread through the port.", "crew"), "a guard's veto stands"
     assert not candidates(matcher, "No seasonal men took part in the study.", "crew"), "a negation check's veto stands"
-    assert veto_kind("guard 'seasonal flu'") == "guard" and veto_kind("negated ('no ...')") == "negation" and veto_kind("") == ""
 
 
 def test_minimal_pairs_change_only_the_context():
@@ -114,18 +113,18 @@ def test_minimal_pairs_change_only_the_context():
 
 def test_the_model_learns_that_a_thing_head_undoes_a_hit():
     X = np.zeros((40, len(FEATURES)))
-    X[:, FEATURES.index("hit")] = 1
+    X[:, FEATURES.index("kind_cue")] = 1
     X[20:, FEATURES.index("head_generic_thing")] = 1
     y = np.array([1] * 20 + [0] * 20)
     model = SpanModel().fit(X, y)
     p = model.predict(X[[0, 39]])
     assert p[0] > 0.8 > 0.2 > p[1]
-    assert model.weights()["hit:head_generic_thing"] < 0
+    assert model.weights()["head_generic_thing"] < 0
 
 
 def test_generated_rows_do_not_move_the_base_rate_of_real_texts():
     X = np.zeros((60, len(FEATURES)))
-    X[:, FEATURES.index("hit")] = 1
+    X[:, FEATURES.index("kind_cue")] = 1
     y = np.array([1] * 20 + [0] * 40)  # real texts: all right; generated: all wrong
     generated = np.array([0] * 20 + [1] * 40)
     assert SpanModel().fit(X, y, generated=generated).predict(X[:1])[0] > 0.8

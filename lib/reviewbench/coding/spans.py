@@ -1,27 +1,30 @@
-"""Whether a candidate span is a real mention of its code: a context model that knows no cue.
+"""Whether a rule hit is a real mention of its code: a context model that knows no cue.
 
-The keyword rules (:mod:`.keywords`) find *candidate* spans broadly: every phrase of a
-code's cue lists, paired cues with or without their partner, and the reason the hand
-rules and context checks (:mod:`.context`) give against a candidate. This module
-describes each candidate by its surroundings only (never by the word itself), so that
-what it learns on one review's cues carries over to another codebook:
+The keyword rules (:mod:`.keywords`) find the candidate spans: every phrase of a code's cue
+lists (the codebook's data, with stems, word boundaries, hyphen or space, paired cues),
+less those a guard or a context check (:mod:`.context`) vetoed. This module describes each
+candidate by its surroundings only, never by the word itself, so that what it learns on one
+review's cues carries over to another codebook:
 
-* what the rules said (a hit, a guard, a negation, a comparison group, a study method,
-  a prefix, a cue without its partner), and the kind of span (phrase, paired, unpaired);
+* the kind of span (a phrase of its own, or a cue with its partner), of one or more words;
 * the *head* the span modifies: the next word being a person noun ("<cue> women",
   "<cue> participants"), a group that is not the population ("<cue> clients", "<cue>
-  staff"), or a thing ("<cue> air", "<cue> data", "<cue> roads");
+  staff"), a generic thing (:data:`reviewbench.coding.paraphrase.THINGS`: "<cue> air",
+  "<cue> data") or another content word, or a verb;
 * a thing as the subject the span is said of ("the outcome was <cue>");
-* a negator before the span in its clause, a comparison marker in its clause, study
-  methods in its sentence, hypotheticals and future work, exclusion criteria;
-* the span standing inside a longer candidate of another code ("off-street workers"
-  holds "street workers"), inside a population term, next to a capitalised word (a name:
-  "<cue> Project"), in quotation marks.
+* a negator before the span in its clause (or anywhere in it), a comparison marker or a
+  reference population ("published estimates", "the general population") in its clause,
+  study methods in its sentence, hypotheticals and future work, exclusion criteria;
+* the span standing inside a longer candidate of another code ("off-street workers" holds
+  "street workers"), overlapping a population term, next to or being a capitalised word
+  (a name: "<cue> Project"), in quotation marks.
 
-:class:`SpanModel` is a logistic regression over these features, trained on candidates
-of labelled texts (a candidate is right when its code is among the text's codes), for
-one dimension at a time; its probability is the span's confidence. A code's confidence
-on a text is the highest of its spans'.
+:class:`SpanModel` is a logistic regression over these features; :class:`SpanJudge` trains
+it for one dimension on the candidates of labelled texts (a candidate is right when its
+code is among the text's codes) and on their minimal pairs (:mod:`.paraphrase`), and
+chooses its cut-off by cross-validation over the texts. A code's confidence on a text is
+the highest of its spans'. The model may take a hit away; it never brings back what a
+guard or context check vetoed, and cues without their partner are left to the classifier.
 """
 
 from __future__ import annotations
@@ -64,38 +67,12 @@ HYPOTHETICAL = frozenset({"could", "would", "should", "might", "may", "future", 
                           "if", "whether", "unless"})
 EXCLUSION = frozenset({"excluded", "exclude", "excluding", "exclusion", "ineligible", "eligibility", "eligible"})
 
-VETO_KINDS = ("guard", "window", "negation", "comparison", "methods", "prefix", "partner", "alone", "other")
 FEATURES = (
-    "hit", *(f"veto_{k}" for k in VETO_KINDS),
-    "kind_cue", "kind_paired", "kind_unpaired",
+    "kind_cue", "kind_paired",
     "head_person", "head_other_group", "head_thing", "head_generic_thing", "head_verb", "thing_subject",
     "neg_before", "neg_clause", "comparison_clause", "reference_clause", "methods_sentence", "hypothetical_clause", "exclusion_clause",
     "inside_other", "has_population", "population_clause", "capital_next", "capital_inside", "quoted", "multiword",
 )
-
-
-def veto_kind(reason: str) -> str:
-    """The kind of reason the rules gave against a candidate ('' for a hit)."""
-    if not reason:
-        return ""
-    r = reason.lower()
-    if r.startswith(("guard", "sentence guard", "near ")):
-        return "guard"
-    if r.startswith("no population"):
-        return "window"
-    if r.startswith(("negated", "subject of", "object of")):
-        return "negation"
-    if "another group" in r or "not the population" in r or "comparison group" in r:
-        return "comparison"
-    if "study method" in r or "study was done" in r or "word mentioned" in r:
-        return "methods"
-    if "prefix" in r or "before the cue" in r:
-        return "prefix"
-    if r == "no partner":
-        return "partner"
-    if "another code" in r:
-        return "alone"
-    return "other"
 
 
 def _is_verb_like(tok: str) -> bool:
@@ -174,7 +151,6 @@ class SpanContext:
         clause = self._clause_tokens(a)
         sentence = self._sentence_tokens(a)
         toks = doc.toks
-        vk = veto_kind(hit.vetoed)
         head = self.head(b)
         neg_before = any(toks[i] in NEGATORS for i in range(max(clause.start, a - 6), a))
         neg_clause = any(toks[i] in NEGATORS for i in clause if not a <= i <= b)
@@ -187,10 +163,7 @@ class SpanContext:
         capital_inside = a > 0 and doc.sep[a] != "strong" and doc.text[doc.tok_starts[a]].isupper() \
             and not doc.text[doc.tok_starts[a]:doc.tok_ends[a]].isupper()
         row = {
-            "hit": float(not hit.vetoed),
-            **{f"veto_{k}": float(vk == k) for k in VETO_KINDS},
             "kind_cue": float(hit.kind == "cue"), "kind_paired": float(hit.kind == "paired"),
-            "kind_unpaired": float(hit.kind == "unpaired"),
             "head_person": float(head == "person"), "head_other_group": float(head == "other_group"),
             "head_thing": float(head == "thing"), "head_verb": float(head == "verb"),
             "head_generic_thing": float(head == "thing" and b + 1 < len(toks) and toks[b + 1] in THINGS),
@@ -236,15 +209,12 @@ class SpanModel:
 
     @staticmethod
     def design(X: np.ndarray, generated: np.ndarray | None = None) -> np.ndarray:
-        """The features twice: once for the rules' hits, once for cues without their partner, so
-        that one model learns both what undoes a hit and what backs a lone cue; and, for each,
-        whether the candidate comes from a generated sentence, so that the generated sentences'
-        own share of right candidates does not move the base rate of real texts (it is 0 when
-        predicting)."""
+        """The features, and whether the candidate comes from a generated sentence, so that the
+        generated sentences' own share of right candidates does not move the base rate of real
+        texts (it is 0 when predicting)."""
         X = np.asarray(X, dtype=float).reshape(-1, len(FEATURES))
-        hit = X[:, [FEATURES.index("hit")]]
         gen = np.zeros((len(X), 1)) if generated is None else np.asarray(generated, dtype=float).reshape(-1, 1)
-        return np.hstack([X * hit, X * (1 - hit), gen * hit, gen * (1 - hit)])
+        return np.hstack([X, gen])
 
     def fit(self, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None,
             generated: np.ndarray | None = None) -> "SpanModel":
@@ -270,7 +240,7 @@ class SpanModel:
         """Each feature's weight (log-odds), for the benchmark's printout."""
         if self.model is None:
             return {}
-        names = (*(f"hit:{f}" for f in FEATURES), *(f"lone:{f}" for f in FEATURES), "hit:generated", "lone:generated")
+        names = (*FEATURES, "generated")
         return dict(zip(names, (float(w) for w in self.model.coef_[0])))
 
 

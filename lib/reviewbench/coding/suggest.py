@@ -99,6 +99,7 @@ class Suggester:
     codebook: Codebook
     training: pd.DataFrame | None = None
     use_classifier: bool = True
+    use_span_model: bool = True
     threshold: float = MIN_CONFIDENCE
     seed: int = 0
     folds: int = 5
@@ -132,7 +133,7 @@ class Suggester:
         self.classifier = CodeClassifier(self.codebook, seed=self.seed).fit(findings) if self.use_classifier else None
         texts = findings["finding"].fillna("").astype(str).tolist()
         self.judges = {dim: SpanJudge(self.matcher, dim, seed=self.seed).fit(texts, findings[dim].tolist(), assume_population=True)
-                       for dim in self.span_dimensions(findings)} if self.use_classifier else {}
+                       for dim in self.span_dimensions(findings)} if self.use_classifier and self.use_span_model else {}
         self.calibration_rows = self.out_of_fold(findings)
         self.calibrator = Calibrator().fit(self.calibration_rows)
         return self
