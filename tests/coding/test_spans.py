@@ -23,6 +23,8 @@ CODEBOOK = {
         "seasonal": {"label": "Seasonal", "definition": "d", "keywords": {"any": ["seasonal"], "guards": ["seasonal flu"]}},
         "crane": {"label": "Crane", "definition": "d", "keywords": {"any": ["crane operator*", "crane"]}},
         "yard": {"label": "Yard", "definition": "d", "keywords": {"any": ["yard crane"]}},
+    }}, "kit": {"label": "Kit", "multi": True, "codes": {
+        "helmet": {"label": "Helmet", "definition": "d", "keywords": {"any": ["helmet*"]}},
     }}},
 }
 
@@ -35,7 +37,7 @@ def matcher() -> KeywordMatcher:
 @pytest.fixture(scope="module")
 def bare() -> KeywordMatcher:
     """The same cues without context checks: every match is a candidate."""
-    data = {**CODEBOOK, "dimensions": {"crew": {**CODEBOOK["dimensions"]["crew"], "context": []}}}
+    data = {**CODEBOOK, "dimensions": {**CODEBOOK["dimensions"], "crew": {**CODEBOOK["dimensions"]["crew"], "context": []}}}
     return KeywordMatcher(build_codebook(data))
 
 
@@ -169,3 +171,11 @@ def test_the_span_judge_is_deterministic_and_its_cut_off_is_chosen_inside_the_te
     again = SpanJudge(matcher, "crew").fit(train["finding"].tolist(), train["crew"].tolist())
     assert judge.cutoff == again.cutoff and len(judge.inner) == len(train)
     assert judge.score("Seasonal men reported pain.") == again.score("Seasonal men reported pain.")
+
+
+def test_candidates_of_one_dimension_only(matcher):
+    text = "Seasonal men wore helmets on the crane."
+    every = matcher.candidates(text)
+    assert {h.dimension for h in every} == {"crew", "kit"}
+    assert matcher.candidates(text, dimension="kit") == [h for h in every if h.dimension == "kit"]
+    assert {h.code for h, _ in candidates(matcher, text, "crew")} == {"seasonal", "crane"}, "the span model reads its own dimension"

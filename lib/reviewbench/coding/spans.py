@@ -188,8 +188,7 @@ def candidates(matcher: KeywordMatcher, text: str, dimension: str, *, assume_pop
     partner, never bring back what the rules ruled out)."""
     if not isinstance(text, str) or not text.strip():
         return []
-    hits = [h for h in matcher.candidates(text, assume_population=assume_population, unpaired=True)
-            if h.dimension == dimension and not h.vetoed]
+    hits = [h for h in matcher.candidates(text, assume_population=assume_population, dimension=dimension) if not h.vetoed]
     if not hits:
         return []
     doc = _Text(text)
