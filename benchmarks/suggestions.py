@@ -1,30 +1,35 @@
 """How good code suggestions are: on the coding development set and on the example's findings.
 
-Four reports, each labelled with what was fitted on what:
+Every figure is labelled with what was fitted on what. The suggester is the one
+`reviewbench suggest` builds: the codebook's cue lists find candidate spans, a span model
+judges each hit from its context (:mod:`reviewbench.coding.spans`), a classifier and a
+calibrator handle cues without their partner and the other dimensions. Here it is trained
+on the example's coded findings plus development sentences.
 
-1. **Development set, as shipped.** The suggester `reviewbench suggest` builds for the
-   example (cue rules of ``evidence/codebook.yml``; classifier and calibration fitted on
-   the example's coded findings) scores the sentences of
-   ``finding_sentences.csv``. The set was split once (``benchmarks/data/
-   finding_sentences_split.csv``: seed 19, 60/40, stratified by trap and by subgroup
-   presence). The cue rules were written looking at the *development* part only, so its
-   figures are in-sample for the rules; the *held-out* part was not looked at. For
-   each part: subgroup micro precision, recall and F1 with per-code figures, trap
-   sentences that received a code they do not truly name, prevention-tier macro-F1 with
-   its confusion table (one tier per sentence: the most confident suggestion, else
-   not_applicable), and the calibration table (confidence bins against the share right).
-2. **Development set, learned within it.** Classifier and calibration fitted on the
-   development part (calibration by cross-validation inside it), scored on the held-out
-   part: what a review with coded findings like these would get.
-3. **Generated variations** (``benchmarks/sentence_variants.py``): wording, clause order,
-   negation forms, comparison groups, methods and look-alike words, labelled by
-   construction.
-4. **The example's findings grouped by study**: for each of k folds the suggester is
+1. **Development set, in-sample against cross-validated.** In-sample: trained on all 220
+   sentences, scored on them. CV: 5-fold cross-validation (folds stratified by trap and by
+   having a subgroup, seed 19): trained on four folds (+ the example's findings), scored on
+   the fifth; the span model's cut-off is chosen inside the training folds (nested). Per
+   subgroup code and micro P/R/F1, trap sentences given a code they do not truly name,
+   prevention-tier macro-F1 with its confusion table (one tier per sentence: the most
+   confident suggestion, else not_applicable), the calibration table (confidence bins
+   against the share right) and the pre-select threshold with how often pre-selected
+   suggestions were right. The cue lists and context checks are fixed rules written while
+   looking at these sentences, so for them even the CV figures are in-sample; only the
+   learned parts are held out.
+2. **Leave one trap kind out.** Traps are grouped by the code their look-alike word belongs
+   to (the code a candidate span reaches that the sentence does not truly name); each group
+   is scored by a suggester trained on every other sentence.
+3. **An external set** (``--sentences PATH``, same columns as the development set): scored
+   by the frozen suggester (trained on all development sentences and the example's
+   findings), with no fitting on it.
+4. **Generated variations** (``benchmarks/sentence_variants.py``), labelled by construction.
+5. **The example's findings grouped by study**: for each of k folds the suggester is
    fitted on the other studies' reconciled findings and suggests codes for the held-out
-   study's findings (cue rules alone, and rules with the classifier).
+   study's findings (cue rules alone, and the whole suggester).
 
     python benchmarks/suggestions.py [--project .] [--devset ../shared/data/coding/finding_sentences.csv]
-        [--folds 5] [--speed-texts ../shared/data/screening/ACEInhibitors.csv --speed-n 1000]
+        [--sentences FRESH.csv] [--folds 5] [--speed-texts ../shared/data/screening/ACEInhibitors.csv --speed-n 1000]
 """
 
 from __future__ import annotations
@@ -35,19 +40,19 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reviewbench.coding import coded_findings, load_codebook, parse_codes  # noqa: E402
 from reviewbench.coding.calibration import reliability_table  # noqa: E402
+from reviewbench.coding.keywords import KeywordMatcher  # noqa: E402
 from reviewbench.coding.suggest import Suggester  # noqa: E402
 from reviewbench.project import open_project  # noqa: E402
 from sentence_variants import generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SPLIT = Path(__file__).resolve().parent / "data" / "finding_sentences_split.csv"
 SUBGROUP, TIER = "subgroup", "prevention_tier"
 NO_TIER = "not_applicable"
 
@@ -65,64 +70,83 @@ def _fmt(v: float) -> str:
     return "  nan" if v != v else f"{v:.2f}"
 
 
+DEV_COLUMNS = ("id", "text", SUBGROUP, TIER)
+
+
 def read_devset(path: str | Path) -> pd.DataFrame:
-    """The development set with its locked split (column ``part``)."""
+    """Labelled sentences: ``id, text, subgroup, prevention_tier`` (``trap``, ``note`` optional)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    split = pd.read_csv(SPLIT, dtype=str)
-    df = df.merge(split, on="id", how="left", validate="one_to_one")
-    if df["part"].isna().any():
-        raise SystemExit(f"{path}: rows missing from {SPLIT.name}: {', '.join(df.loc[df['part'].isna(), 'id'][:5])}")
-    return df
+    missing = [c for c in DEV_COLUMNS if c not in df.columns]
+    if missing:
+        raise SystemExit(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(DEV_COLUMNS)}[, trap, note]")
+    for column in ("trap", "note"):
+        if column not in df.columns:
+            df[column] = ""
+    return df.reset_index(drop=True)
 
 
 def as_findings(df: pd.DataFrame) -> pd.DataFrame:
-    """Development-set rows in the shape of coded findings (one list column per dimension)."""
+    """Labelled sentences in the shape of coded findings (one list column per dimension)."""
     return pd.DataFrame({
-        "finding_id": df["id"], "record_id": df["id"], "finding": df["text"],
+        "finding_id": df["id"], "record_id": "sentence:" + df["id"], "finding": df["text"],
         SUBGROUP: [parse_codes(v) for v in df[SUBGROUP]],
         TIER: [parse_codes(v) or [NO_TIER] for v in df[TIER]],
     })
 
 
+def train_on(codebook, example: pd.DataFrame, sentences: pd.DataFrame, span_model: bool = True) -> Suggester:
+    """The suggester trained on the example's coded findings and labelled sentences (which
+    carry no codes of the other dimensions: empty there)."""
+    training = pd.concat([example, as_findings(sentences)], ignore_index=True)
+    for dim in codebook.dimensions:
+        if dim in training.columns:
+            training[dim] = [v if isinstance(v, list) else [] for v in training[dim]]
+    return Suggester(codebook, training, use_span_model=span_model)
+
+
+def collect(suggester: Suggester, df: pd.DataFrame, index: list[int] | None = None) -> list:
+    """Evidence for the rows of ``df``, its ``index`` mapped back to positions ``index``."""
+    texts = pd.DataFrame({"id": df["id"].tolist(), "text": df["text"].tolist()})
+    evidence = suggester.evidence(texts)
+    if index is not None:
+        for ev in evidence:
+            ev.index = index[ev.index]
+    return evidence
+
+
 # --------------------------------------------------------------------------- scoring
 
 
-def score(suggester: Suggester, df: pd.DataFrame) -> dict:
-    """Subgroup, trap, tier and calibration figures of ``suggester`` on rows of the development set."""
-    texts = pd.DataFrame({"id": df["id"].tolist(), "text": df["text"].tolist()})
-    evidence = suggester.evidence(texts)
+def score(codebook, evidence: list, df: pd.DataFrame) -> dict:
+    """Subgroup, trap, tier and calibration figures of ``evidence`` (indices into ``df``)."""
     rows = df.reset_index(drop=True)
-    shown = [ev for ev in evidence if ev.confidence >= suggester.threshold]
-    # subgroup
+    shown = [ev for ev in evidence if ev.shown]
     gold = [set(parse_codes(v)) for v in rows[SUBGROUP]]
-    pred = [set() for _ in range(len(rows))]
+    pred: list[set[str]] = [set() for _ in range(len(rows))]
     for ev in shown:
         if ev.dimension == SUBGROUP:
             pred[ev.index].add(ev.code)
-    codes = list(suggester.codebook.dimensions[SUBGROUP].codes)
     per_code = []
-    for code in codes:
+    for code in codebook.dimensions[SUBGROUP].codes:
         tp = sum(code in g and code in p for g, p in zip(gold, pred))
         fp = sum(code not in g and code in p for g, p in zip(gold, pred))
         fn = sum(code in g and code not in p for g, p in zip(gold, pred))
         per_code.append((code, tp + fn, tp, fp, fn))
     totals = [sum(c[i] for c in per_code) for i in (2, 3, 4)]
     traps = [(rows.at[i, "id"], sorted(p - g)) for i, (g, p) in enumerate(zip(gold, pred)) if rows.at[i, "trap"] == "1" and p - g]
-    # tier: one per sentence
     best: dict[int, tuple[float, str]] = {}
     for ev in shown:
         if ev.dimension == TIER and ev.confidence > best.get(ev.index, (-1.0, ""))[0]:
             best[ev.index] = (ev.confidence, ev.code)
     tier_gold = [(parse_codes(v) or [NO_TIER])[0] for v in rows[TIER]]
     tier_pred = [best.get(i, (0.0, NO_TIER))[1] for i in range(len(rows))]
-    # calibration: every piece of evidence for the two dimensions, shown or not
     calib = pd.DataFrame([
         {"confidence": ev.confidence,
          "right": ev.code in (gold[ev.index] if ev.dimension == SUBGROUP else {tier_gold[ev.index]})}
         for ev in evidence if ev.dimension in (SUBGROUP, TIER)
     ], columns=["confidence", "right"])
     return {"n": len(rows), "n_traps": int((rows["trap"] == "1").sum()), "per_code": per_code, "micro": _f1(*totals),
-            "traps": traps, "tier_gold": tier_gold, "tier_pred": tier_pred, "calibration": calib}
+            "traps": traps, "tier_gold": tier_gold, "tier_pred": tier_pred, "calibration": calib, "pred": pred, "gold": gold}
 
 
 def tier_report(gold: list[str], pred: list[str], labels: list[str]) -> tuple[float, pd.DataFrame, pd.DataFrame]:
@@ -146,23 +170,24 @@ def preselect_report(calib: pd.DataFrame, threshold: float) -> str:
     return f"pre-selected at >= {threshold:.2f}: {len(above)} of {len(calib)} suggestions, {_fmt(_ratio(above['right'].sum(), len(above)))} right"
 
 
-def print_part(title: str, result: dict, tiers: list[str], threshold: float) -> None:
-    print(f"\n## {title}: {result['n']} sentences, {result['n_traps']} of them traps")
+def print_result(result: dict, tiers: list[str], threshold: float, label: str) -> None:
+    """Every table of one scored set."""
     p, r, f = result["micro"]
-    print(f"Subgroup micro: P {_fmt(p)} R {_fmt(r)} F1 {_fmt(f)}")
+    print(f"Subgroup micro ({label}): P {_fmt(p)} R {_fmt(r)} F1 {_fmt(f)}")
     print("  code              n   tp  fp  fn     P     R    F1")
     for code, n, tp, fp, fn in result["per_code"]:
         cp, cr, cf = _f1(tp, fp, fn)
         print(f"  {code:<16} {n:>3} {tp:>4} {fp:>3} {fn:>3}  {_fmt(cp)}  {_fmt(cr)}  {_fmt(cf)}")
     traps = result["traps"]
-    print(f"Traps given a code they do not name: {len(traps)} of {result['n_traps']}" + (": " + ", ".join(f"{i} ({'/'.join(c)})" for i, c in traps) if traps else ""))
+    print(f"Traps given a code they do not name ({label}): {len(traps)} of {result['n_traps']}"
+          + (": " + ", ".join(f"{i} ({'/'.join(c)})" for i, c in traps) if traps else ""))
     macro, per, confusion = tier_report(result["tier_gold"], result["tier_pred"], tiers)
-    print(f"Prevention tier macro-F1 (one tier per sentence; {NO_TIER} when none is suggested): {macro:.2f}")
+    print(f"Prevention tier macro-F1 ({label}; one tier per sentence, {NO_TIER} when none is suggested): {macro:.2f}")
     print(per.to_string(index=False, float_format=_fmt))
     print("Confusion (rows: gold, columns: suggested)")
     print(confusion.to_string())
     table = reliability_table(result["calibration"]["confidence"], result["calibration"]["right"])
-    print(f"Calibration (subgroup and tier, every suggestion before the {0.5:.1f} cut; ECE {table.attrs['ece']:.3f})")
+    print(f"Calibration ({label}; subgroup and tier, every piece of evidence, shown or not; ECE {table.attrs['ece']:.3f})")
     print(table.to_string(index=False, float_format=_fmt))
     print(preselect_report(result["calibration"], threshold))
 
@@ -170,40 +195,95 @@ def print_part(title: str, result: dict, tiers: list[str], threshold: float) -> 
 # --------------------------------------------------------------------------- reports
 
 
-def devset_reports(project_dir: str, devset: str, heldout: bool = True) -> None:
+def trap_kind(matcher: KeywordMatcher, text: str, gold: set[str]) -> str:
+    """The code a trap's look-alike word belongs to: the first code a candidate span reaches
+    (hit or vetoed) that the sentence does not truly name; ``other`` when none does."""
+    for hit in matcher.candidates(text, unpaired=True):
+        if hit.dimension == SUBGROUP and hit.code not in gold:
+            return hit.code
+    return "other"
+
+
+def devset_reports(project_dir: str, devset: str, folds: int, sentences: str | None) -> None:
     project = open_project(project_dir)
     codebook = load_codebook(project)
+    example = coded_findings(project)
     df = read_devset(devset)
     tiers = [c for c in codebook.dimensions[TIER].codes if c != NO_TIER] + [NO_TIER]
     start = time.perf_counter()
-    shipped = Suggester(codebook, coded_findings(project))
-    print(f"# 1. Development set ({len(df)} sentences), as shipped: cue rules of the codebook; classifier and "
-          f"calibration fitted on the example's {len(coded_findings(project))} coded findings; "
-          f"pre-select threshold {shipped.preselect:.2f}")
-    parts = [("development", "Development part (IN-SAMPLE for the cue rules: written looking at it)"),
-             ("heldout", "Held-out part (HELD-OUT: never looked at)")]
-    for part, label in parts[:2 if heldout else 1]:
-        print_part(label, score(shipped, df[df["part"] == part]), tiers, shipped.preselect)
-    if not heldout:
-        print("\n(held-out part not scored: --no-heldout)")
-    if heldout:
-        learned_report(codebook, df, tiers)
-    variants_report(shipped)
+    frozen = train_on(codebook, example, df)
+    insample = score(codebook, collect(frozen, df), df)
+    # 5-fold CV, the span model's cut-off chosen inside each training part
+    strata = (df["trap"] == "1").astype(int) * 2 + (df[SUBGROUP] != "").astype(int)
+    evidence, cutoffs, without = [], [], []
+    for train_idx, test_idx in StratifiedKFold(n_splits=folds, shuffle=True, random_state=19).split(df, strata):
+        fold = train_on(codebook, example, df.iloc[train_idx])
+        cutoffs.append(fold.judges[SUBGROUP].cutoff if SUBGROUP in fold.judges else float("nan"))
+        evidence.extend(collect(fold, df.iloc[test_idx], test_idx.tolist()))
+        without.extend(collect(train_on(codebook, example, df.iloc[train_idx], span_model=False), df.iloc[test_idx], test_idx.tolist()))
+    cv = score(codebook, evidence, df)
+    cv_without = score(codebook, without, df)
+    print(f"# 1. Development set ({len(df)} sentences, {int((df['trap'] == '1').sum())} traps): IN-SAMPLE (trained on all "
+          f"of it + the example's {len(example)} coded findings) against {folds}-fold CV (trained on {folds - 1} folds + the findings)")
+    print("  subgroup          n   in-sample F1   CV: P     R    F1")
+    for (code, n, tp, fp, fn), (_c, _n, ctp, cfp, cfn) in zip(insample["per_code"], cv["per_code"]):
+        cp, cr, cf = _f1(ctp, cfp, cfn)
+        print(f"  {code:<16} {n:>3}        {_fmt(_f1(tp, fp, fn)[2])}      {_fmt(cp)}  {_fmt(cr)}  {_fmt(cf)}")
+    print(f"  {'micro':<16} {sum(c[1] for c in cv['per_code']):>3}        {_fmt(insample['micro'][2])}      "
+          f"{_fmt(cv['micro'][0])}  {_fmt(cv['micro'][1])}  {_fmt(cv['micro'][2])}")
+    in_macro = tier_report(insample["tier_gold"], insample["tier_pred"], tiers)[0]
+    cv_macro = tier_report(cv["tier_gold"], cv["tier_pred"], tiers)[0]
+    print(f"  traps given a code they do not name: in-sample {len(insample['traps'])}, CV {len(cv['traps'])} of {cv['n_traps']}")
+    print(f"  without the span model (rules, classifier, calibration; CV): subgroup micro P {_fmt(cv_without['micro'][0])} "
+          f"R {_fmt(cv_without['micro'][1])} F1 {_fmt(cv_without['micro'][2])}, traps {len(cv_without['traps'])} of {cv['n_traps']}")
+    print(f"  prevention tier macro-F1: in-sample {in_macro:.2f}, CV {cv_macro:.2f}")
+    print(f"  span-model cut-off chosen inside each training part (nested 5-fold): "
+          f"{', '.join(f'{c:.2f}' for c in cutoffs)}; shipped (all 220): {frozen.judges[SUBGROUP].cutoff:.2f}"
+          if SUBGROUP in frozen.judges else "  (no span model)")
+    print(f"  pre-select threshold {frozen.preselect:.2f} (fixed target: right nine times in ten); "
+          f"in-sample {preselect_report(insample['calibration'], frozen.preselect)}")
+    print(f"\n## Cross-validated ({folds}-fold), in full")
+    print_result(cv, tiers, frozen.preselect, "CV")
+    if SUBGROUP in frozen.judges:
+        weights = sorted(frozen.judges[SUBGROUP].model.weights().items(), key=lambda kv: -abs(kv[1]))[:12]
+        print("Span model (shipped), largest weights in log-odds: " + ", ".join(f"{k} {v:+.2f}" for k, v in weights))
+    lotko_report(codebook, example, df)
+    if sentences:
+        external_report(codebook, frozen, sentences, tiers, train_on(codebook, example, df, span_model=False))
+    variants_report(frozen)
     print(f"({time.perf_counter() - start:.1f} s)")
 
 
-def learned_report(codebook, df: pd.DataFrame, tiers: list[str]) -> None:
-    print(f"\n# 2. Learned within the development set: classifier and calibration fitted on the development part "
-          f"(calibration by 5-fold cross-validation inside it), scored on the HELD-OUT part")
-    learned = Suggester(codebook, as_findings(df[df["part"] == "development"]))
-    result = score(learned, df[df["part"] == "heldout"])
-    p, r, f = result["micro"]
-    macro, _per, _conf = tier_report(result["tier_gold"], result["tier_pred"], tiers)
-    table = reliability_table(result["calibration"]["confidence"], result["calibration"]["right"])
-    print(f"Held-out: subgroup micro P {_fmt(p)} R {_fmt(r)} F1 {_fmt(f)}; traps given a code they do not name: "
-          f"{len(result['traps'])} of {result['n_traps']}; tier macro-F1 {macro:.2f}; calibration ECE {table.attrs['ece']:.3f}")
-    print(table.to_string(index=False, float_format=_fmt))
-    print(preselect_report(result["calibration"], learned.preselect))
+def lotko_report(codebook, example: pd.DataFrame, df: pd.DataFrame) -> None:
+    matcher = KeywordMatcher(codebook)
+    gold = [set(parse_codes(v)) for v in df[SUBGROUP]]
+    kinds = pd.Series([trap_kind(matcher, t, g) if trap == "1" else "" for t, g, trap in zip(df["text"], gold, df["trap"])])
+    print("\n# 2. Leave one trap kind out: each kind's traps scored by a suggester trained on every other sentence")
+    print("  look-alike of     traps  fired  ids fired")
+    total = fired_total = 0
+    for kind in [k for k in codebook.dimensions[SUBGROUP].codes if (kinds == k).any()] + (["other"] if (kinds == "other").any() else []):
+        test = df.index[kinds == kind].tolist()
+        train = df.drop(index=test)
+        evidence = collect(train_on(codebook, example, train), df.loc[test].reset_index(drop=True))
+        result = score(codebook, evidence, df.loc[test].reset_index(drop=True))
+        fired = result["traps"]
+        total, fired_total = total + len(test), fired_total + len(fired)
+        print(f"  {kind:<16} {len(test):>5}  {len(fired):>5}  {', '.join(f'{i} ({chr(47).join(c)})' for i, c in fired)}")
+    print(f"  {'all':<16} {total:>5}  {fired_total:>5}")
+
+
+def external_report(codebook, frozen: Suggester, path: str, tiers: list[str], without: Suggester) -> None:
+    df = read_devset(path)
+    print(f"\n# 3. External set {Path(path).name} ({len(df)} sentences, {int((df['trap'] == '1').sum())} traps): "
+          f"FROZEN suggester (trained on the development set + the example's findings), no fitting on this set")
+    result = score(codebook, collect(frozen, df), df)
+    print_result(result, tiers, frozen.preselect, "external")
+    wrong = [(df.at[i, "id"], sorted(g), sorted(p)) for i, (g, p) in enumerate(zip(result["gold"], result["pred"])) if g != p]
+    for sid, g, p in wrong:
+        print(f"    {sid} gold {g} suggested {p}")
+    other = score(codebook, collect(without, df), df)
+    print(f"Without the span model (same training): subgroup micro P {_fmt(other['micro'][0])} R {_fmt(other['micro'][1])} "
+          f"F1 {_fmt(other['micro'][2])}; traps given a code they do not name: {len(other['traps'])} of {other['n_traps']}")
 
 
 def variants_report(shipped: Suggester) -> None:
@@ -211,7 +291,7 @@ def variants_report(shipped: Suggester) -> None:
     out = shipped.suggest(variants[["id", "text"]])
     sub = out[out["dimension"] == SUBGROUP]
     pred = sub.groupby("id")["code"].apply(set).to_dict()
-    print(f"\n# 3. Generated variations ({len(variants)} sentences, as shipped; labels by construction)")
+    print(f"\n# 4. Generated variations ({len(variants)} sentences, frozen suggester; labels by construction)")
     print("  family        n   exact   tp  fp  fn")
     for family, group in variants.groupby("family", sort=False):
         tp = fp = fn = exact = 0
@@ -248,7 +328,7 @@ def findings_report(project_dir: str, folds: int) -> None:
                         c[0] += hit and code in truth
                         c[1] += hit and code not in truth
                         c[2] += (not hit) and code in truth
-    print(f"\n# 4. The example's {len(findings)} reconciled findings, {folds}-fold cross-validation grouped by study "
+    print(f"\n# 5. The example's {len(findings)} reconciled findings, {folds}-fold cross-validation grouped by study "
           f"({time.perf_counter() - start:.1f} s); blank study-level codes are filled from the study, so recall counts codes no text names")
     print("  dimension             rules: P     R    F1   combined: P     R    F1")
     for dim in dims:
@@ -279,12 +359,12 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--speed-texts", metavar="CSV", help="also time suggestions on this CSV's titles and abstracts")
     parser.add_argument("--speed-n", type=int, default=1000)
-    parser.add_argument("--no-heldout", action="store_true", help="do not score the held-out part (while developing rules)")
+    parser.add_argument("--sentences", metavar="CSV", help="also score this labelled set (same columns as the development set) with the frozen suggester")
     args = parser.parse_args()
     if Path(args.devset).is_file():
-        devset_reports(args.project, args.devset, heldout=not args.no_heldout)
+        devset_reports(args.project, args.devset, args.folds, args.sentences)
     else:
-        print(f"(no development set at {args.devset}: reports 1-3 skipped)")
+        print(f"(no development set at {args.devset}: reports 1-4 skipped)")
     findings_report(args.project, args.folds)
     if args.speed_texts:
         speed(args.project, args.speed_texts, args.speed_n)

@@ -2,9 +2,9 @@
 
 TEXTS.csv has columns ``id`` and ``text``. The output has one row per suggestion:
 ``id, dimension, code, confidence, rule`` (keyword rules with their guards and context
-checks, plus the classifier trained on the project's findings already coded; the
-confidence is calibrated on those findings and ``rule`` names the span that triggered
-the suggestion).
+checks; a span model that judges each hit from its context, and a classifier, both
+trained on the project's findings already coded; the confidence is calibrated on those
+findings and ``rule`` names the span that triggered the suggestion).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", metavar="CODES.csv", required=True, help="where to write the suggestions")
     parser.add_argument("--project", metavar="DIR", help="the review project (default: the folder you are in)")
     parser.add_argument("--in-population", action="store_true", help="the texts are known to be about the review's population (e.g. findings of included studies): words of a dimension with a window need not be near a population term")
-    parser.add_argument("--threshold", type=float, default=None, help="smallest confidence to write a suggestion (default 0.5, the suggester's own)")
-    parser.add_argument("--no-classifier", action="store_true", help="keyword rules only")
+    parser.add_argument("--threshold", type=float, default=None, help="smallest confidence to write a suggestion (default 0.5, and for hits the span model judges the cut-off chosen by cross-validation on the coded findings)")
+    parser.add_argument("--no-classifier", action="store_true", help="keyword rules only (no classifier, no span model)")
     parser.set_defaults(func=_run)
 
 
@@ -69,10 +69,14 @@ def _run(args: argparse.Namespace) -> int:
     training = coded_findings(project) if coder_logs(project) else None  # also calibrates confidence
     threshold = MIN_CONFIDENCE if args.threshold is None else args.threshold
     suggester = Suggester(codebook, training, use_classifier=not args.no_classifier, threshold=threshold)
+    if args.threshold is not None:
+        for judge in suggester.judges.values():
+            judge.cutoff = args.threshold
     found = suggester.suggest(texts, assume_population=args.in_population)
     write_csv(found, args.output)
     n_train = 0 if training is None else len(training)
-    source = "keyword rules" if args.no_classifier else f"keyword rules and a classifier trained on {n_train} coded finding(s)"
+    source = "keyword rules" if args.no_classifier else f"keyword rules, a span model and a classifier trained on {n_train} coded finding(s)"
+    cutoffs = "".join(f"; {dim} hits >= {judge.cutoff:g}" for dim, judge in suggester.judges.items())
     print(f"{len(found)} suggestion(s) for {len(texts)} text(s) written to {args.output} ({source}; "
-          f"confidence >= {threshold:g}; the coding form pre-selects those >= {suggester.preselect:g})", file=sys.stderr)
+          f"confidence >= {threshold:g}{cutoffs}; the coding form pre-selects those >= {suggester.preselect:g})", file=sys.stderr)
     return 0

@@ -432,11 +432,13 @@ class KeywordMatcher:
         """
         return [h for h in self.candidates(text, assume_population=assume_population) if not h.vetoed]
 
-    def candidates(self, text: str, *, assume_population: bool = False, unpaired: bool = False) -> list[Hit]:
+    def candidates(self, text: str, *, assume_population: bool = False, unpaired: bool = False,
+                   dimension: str | None = None) -> list[Hit]:
         """Every place a code's cues match, hits and vetoed ones (``Hit.vetoed`` says why).
 
         With ``unpaired``, paired cues without their partner are listed too (vetoed
-        "no partner"): the textual evidence a learned code needs.
+        "no partner"): the textual evidence a learned code needs. With ``dimension``, only
+        that dimension's codes are matched.
         """
         if not isinstance(text, str) or not text.strip():
             return []
@@ -446,6 +448,8 @@ class KeywordMatcher:
         population = None if assume_population else spans
         out: list[Hit] = []
         for dim in self.codebook.dimensions.values():
+            if dimension is not None and dim.name != dimension:
+                continue
             hits: list[Hit] = []
             for code in dim.codes.values():
                 rule = code.keywords

@@ -7,8 +7,16 @@ Output: one row per suggestion, ``id, dimension, code, confidence, rule``.
   :mod:`.context`), or a paired cue standing without its partner ("men" with no "sold
   sex" nearby) that the classifier backs. A learned code never appears on text with no
   span for it, and a vetoed hit ("no trans participants") cannot be brought back by it.
+* **The span model** (:mod:`.spans`) judges each hit of a dimension with context checks
+  from its surroundings, not its word: the noun it modifies (people, another group, a
+  thing), a negator before it, a reference group, a thing it is said of, study methods,
+  a longer cue around it. It is trained on the coded findings and their minimal pairs
+  (:mod:`.paraphrase`), so the same machinery serves another review's codebook; its
+  probability is the hit's confidence, and its cut-off is chosen by cross-validation
+  inside the coded findings.
 * **The classifier** (:mod:`.classifier`) is trained on the project's coded findings; its
-  probability is one piece of evidence.
+  probability is one piece of evidence (for cues without their partner, and dimensions
+  the span model does not judge).
 * **Confidence is calibrated** (:mod:`.calibration`): for findings already coded, each is
   suggested codes by a suggester fitted on the other studies' findings (grouped
   cross-validation), and a small model learns how often suggestions with this evidence
@@ -17,7 +25,7 @@ Output: one row per suggestion, ``id, dimension, code, confidence, rule``.
   'men + sold sex' matched 'men who sold sex' at 12-28; classifier p=0.71``.
 
 Only suggestions at or above ``threshold`` (:data:`MIN_CONFIDENCE`, more likely right
-than wrong) are written. The coding form pre-selects only those whose own confidence is
+than wrong), or for judged hits the span model's cut-off, are written. The coding form pre-selects only those whose own confidence is
 at least :data:`PRESELECT_THRESHOLD` (0.9: each one expected right nine times in ten),
 so that a coder accepts little unchecked; ``benchmarks/suggestions.py`` reports how often
 pre-selected suggestions were right on sentences the rules were not written from.
@@ -34,6 +42,7 @@ from .calibration import FEATURES, Calibrator, feature_row
 from .classifier import CodeClassifier
 from .codebook import Codebook
 from .keywords import Hit, KeywordMatcher
+from .spans import SpanJudge
 
 SUGGESTION_COLUMNS = ["id", "dimension", "code", "confidence", "rule"]
 MIN_CONFIDENCE = 0.5
@@ -52,6 +61,8 @@ class Evidence:
     p_clf: float | None = None
     rivals: int = 0
     confidence: float = 0.0
+    p_span: float | None = None  # the span model's probability (dimensions it judges)
+    cutoff: float = MIN_CONFIDENCE  # shown at or above this confidence
 
     @property
     def kind(self) -> str:
@@ -61,12 +72,19 @@ class Evidence:
     def rule(self) -> str:
         shown = [h for h in self.hits if h.kind == self.kind] or self.hits
         parts = [h.rule for h in shown]
-        if self.p_clf is not None:
+        if self.p_span is not None:
+            parts.append(f"span model p={self.p_span:.2f}")
+        elif self.p_clf is not None:
             parts.append(f"classifier p={self.p_clf:.2f}")
         return "; ".join(parts)
 
     def features(self) -> list[float]:
         return feature_row(self.kind, self.p_clf, self.rivals)
+
+    @property
+    def shown(self) -> bool:
+        """Whether the suggestion is written (its confidence reaches its cut-off)."""
+        return self.confidence >= self.cutoff
 
 
 @dataclass
@@ -81,6 +99,7 @@ class Suggester:
     codebook: Codebook
     training: pd.DataFrame | None = None
     use_classifier: bool = True
+    use_span_model: bool = True
     threshold: float = MIN_CONFIDENCE
     seed: int = 0
     folds: int = 5
@@ -89,6 +108,7 @@ class Suggester:
     classifier: CodeClassifier | None = field(init=False, default=None)
     calibrator: Calibrator = field(init=False, default_factory=Calibrator)
     calibration_rows: pd.DataFrame = field(init=False, default_factory=pd.DataFrame)
+    judges: dict[str, SpanJudge] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.matcher = KeywordMatcher(self.codebook)
@@ -101,10 +121,19 @@ class Suggester:
     def _dimensions(self, findings: pd.DataFrame) -> list[str]:
         return [d for d in self.codebook.dimensions if d in findings.columns]
 
+    def span_dimensions(self, findings: pd.DataFrame | None = None) -> list[str]:
+        """Dimensions whose hits the span model judges: those with context checks."""
+        return [name for name, dim in self.codebook.dimensions.items()
+                if any(code.keywords.context for code in dim.codes.values()) and (findings is None or name in findings.columns)]
+
     def fit(self, findings: pd.DataFrame) -> "Suggester":
-        """Train the classifier on ``findings`` and calibrate confidence on them out of fold."""
+        """Train the classifier and the span models on ``findings`` and calibrate confidence on
+        them out of fold."""
         findings = findings.reset_index(drop=True)
         self.classifier = CodeClassifier(self.codebook, seed=self.seed).fit(findings) if self.use_classifier else None
+        texts = findings["finding"].fillna("").astype(str).tolist()
+        self.judges = {dim: SpanJudge(self.matcher, dim, seed=self.seed).fit(texts, findings[dim].tolist(), assume_population=True)
+                       for dim in self.span_dimensions(findings)} if self.use_classifier and self.use_span_model else {}
         self.calibration_rows = self.out_of_fold(findings)
         self.calibrator = Calibrator().fit(self.calibration_rows)
         return self
@@ -154,9 +183,17 @@ class Suggester:
             for ev in found:
                 if ev.kind != "unpaired":
                     strong.setdefault(ev.dimension, set()).add(ev.code)
+            judged = {dim: judge.score(text, assume_population=assume_population) for dim, judge in self.judges.items()
+                      if any(ev.dimension == dim and ev.kind != "unpaired" for ev in found)}
             for ev in found:
                 ev.rivals = len(strong.get(ev.dimension, set()) - {ev.code})
-                ev.confidence = self.calibrator.confidence(ev.dimension, ev.kind, ev.p_clf, ev.rivals)
+                span = judged.get(ev.dimension, {}).get(ev.code) if ev.kind != "unpaired" else None
+                if span is not None:
+                    ev.p_span = ev.confidence = span[0]
+                    ev.cutoff = self.judges[ev.dimension].cutoff
+                else:
+                    ev.confidence = self.calibrator.confidence(ev.dimension, ev.kind, ev.p_clf, ev.rivals)
+                    ev.cutoff = self.threshold
             out.extend(found)
         return out
 
@@ -169,7 +206,7 @@ class Suggester:
         """Suggestions for a frame with columns ``id`` and ``text`` (confidence at or above ``threshold``)."""
         ids = texts["id"].astype(str).tolist()
         order = {(d, c): (di, ci) for di, (d, dim) in enumerate(self.codebook.dimensions.items()) for ci, c in enumerate(dim.codes)}
-        found = [ev for ev in self.evidence(texts, assume_population=assume_population) if ev.confidence >= self.threshold]
+        found = [ev for ev in self.evidence(texts, assume_population=assume_population) if ev.shown]
         found.sort(key=lambda ev: (ev.index, order[(ev.dimension, ev.code)]))
         rows = [{"id": ids[ev.index], "dimension": ev.dimension, "code": ev.code, "confidence": round(ev.confidence, 3), "rule": ev.rule} for ev in found]
         return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
