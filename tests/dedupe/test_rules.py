@@ -153,6 +153,46 @@ def test_a_title_that_names_several_items_needs_a_page() -> None:
     assert clusters["r1"] != clusters["r2"]
 
 
+def test_the_same_volume_and_issue_place_an_item_whose_title_names_several() -> None:
+    """Front matter repeats across issues, not within one: a copy with the issue but no page is that issue's item."""
+    item = {"title": "Notes on this issue", "authors": ["Haddad, Rana"], "year": 2015, "journal": "Health Policy Review",
+            "volume": "12"}
+    records = [
+        like(item, issue="1", pages="1-2", doi="10.5555/hpr.2015.12.1.1"),
+        like(item, issue="2", pages="101-102", doi="10.5555/hpr.2015.12.2.101"),
+        like(item, issue="2"),  # the page lost, the issue kept
+    ]
+    assert pair(records, "r2", "r3")[0] == "duplicate"
+    assert pair(records, "r1", "r3")[0] != "duplicate"
+    clusters = link_records(make_records(records)).clusters.set_index("record_id")["cluster_id"]
+    assert clusters["r2"] == clusters["r3"] != clusters["r1"]
+
+
+ONLINE_FIRST = like(PAPER, year=2016)  # the online-first year beside the issue's year
+
+
+@pytest.mark.parametrize(
+    "records, expected",
+    [
+        # another DOI on a record identical but for an online-first year: the volume fixes the year
+        ([PAPER, like(ONLINE_FIRST, doi="10.1007/s11524-016-0777-q")], ("duplicate", "title_authors")),
+        # garbled authors, the same journal, volume and first page, a year apart
+        ([NO_IDS, like(NO_IDS, year=2018, authors=["Adaeze, O", "Maja, L", "Tomas, P"], abstract=None, title=PAPER["title"] + ".")],
+         ("duplicate", "title_bibliographic")),
+        # an unlabelled conference abstract a year from its supplement, the volume agreeing
+        ([ABSTRACT, like(ABSTRACT, volume="94", pages=None, year=2018, ref_type="Journal Article")], ("duplicate", "title_authors")),
+    ],
+)
+def test_a_year_one_apart_is_online_first_where_the_volume_agrees(records: list[dict], expected: tuple[str, str]) -> None:
+    assert pair(records) == expected
+
+
+def test_a_year_one_apart_without_the_volume_is_not_enough() -> None:
+    """The same wrong-DOI pair a year apart in another volume: two items (or a typo a person should see)."""
+    decision, _ = pair([PAPER, like(ONLINE_FIRST, doi="10.1007/s11524-016-0777-q", volume="93")])
+    assert decision != "duplicate"
+
+
 def test_every_rule_has_a_case() -> None:
     names = {r.name for table in (NON_DUPLICATE, EXCEPTIONS, IDENTITY, DUPLICATE, REVIEW) for r in table}
     assert names <= set(CASES), f"rules without a case: {sorted(names - set(CASES))}"

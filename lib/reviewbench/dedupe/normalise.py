@@ -470,14 +470,31 @@ def pmid_from_url(url: Any) -> str:
 _URL_VIEW = re.compile(r"(?:/(?:pdf|epdf|pdfdirect|abstract|abs|full|fulltext|html|references|summary|suppinfo|meta))+/?$")
 
 
+def percent_decoded(text: str) -> str:
+    """``text`` with its percent-encoding undone, however many times a link encoded it.
+
+    A link resolver's query (OpenURL ``rft_id=info:doi/10.1016%2FS0003-4975%252898...``)
+    encodes a DOI once more than the link that holds it, so ``(`` arrives as ``%2528``.
+    """
+    for _ in range(3):
+        if "%" not in text:
+            break
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def doi_from_url(url: Any) -> str:
     """A DOI found in a link: a resolver, a publisher's ``/doi/`` path or a link resolver's ``id=doi:``.
 
-    A publisher's view name after the DOI (``.../doi/10.1002/x.2604/pdf``) is not part of it.
+    A publisher's view name after the DOI (``.../doi/10.1002/x.2604/pdf``) is not part of it,
+    and a DOI encoded twice (a link resolver's query) is decoded twice.
     """
     if not isinstance(url, str) or "10." not in url:
         return ""
-    match = _DOI_IN_URL.search(unquote(url) if "%" in url else url)
+    match = _DOI_IN_URL.search(percent_decoded(url))
     return _URL_VIEW.sub("", normalise_doi(match.group(1))) if match else ""
 
 
@@ -577,7 +594,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             if parts["year"] and pd.isna(pd.to_numeric(years_raw[k], errors="coerce")):
                 years_raw[k] = parts["year"]
     urls = _column(records, "url")
-    dois = [normalise_doi(unquote(d) if isinstance(d, str) and "%" in d else d) for d in _column(records, "doi")]
+    dois = [normalise_doi(percent_decoded(d) if isinstance(d, str) else d) for d in _column(records, "doi")]
     dois = [d or doi_from_url(u) for d, u in zip(dois, urls)]
     ref_types = _ref_types(records)
     journal_cache: dict[str, str] = {}

@@ -102,8 +102,9 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
     gap = _a(f, "year_gap")
-    # The meeting's year and the supplement's may be one apart where the first page agrees.
-    year = (gap == 0) | ((gap == 1) & (pages == 1))
+    # The meeting's year and the supplement's may be one apart where the first page or the
+    # volume agrees (online first).
+    year = _same_year(f) | ((gap == 1) & (pages == 1))
     return (
         year & (pages != -1) & (volume != -1)
         & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
@@ -121,6 +122,17 @@ def _kind_differs(f: pd.DataFrame, exempt: Callable[[str, pd.DataFrame], np.ndar
     return (_a(f, "kind_a") != _a(f, "kind_b")) & ~exempted
 
 
+def _same_year(f: pd.DataFrame) -> np.ndarray:
+    """The same year, or one apart where the volume agrees.
+
+    A volume belongs to one publication year: where two records of one journal agree on the
+    volume, a year one apart (either way) is the online-first date one database gives and
+    the issue date the other gives, not a second item.
+    """
+    gap = _a(f, "year_gap")
+    return (gap == 0) | ((gap == 1) & (_a(f, "volume") == 1) & (_a(f, "journal") != -1))
+
+
 def _strong_id(f: pd.DataFrame) -> np.ndarray:
     return (_a(f, "doi") == 1) | (_a(f, "pmid") == 1)
 
@@ -132,7 +144,7 @@ def _wrong_doi_on_identical_record(f: pd.DataFrame) -> np.ndarray:
     authors = f["authors"].to_numpy(dtype=float)
     pages, volume = _a(f, "pages"), _a(f, "volume")
     return (
-        (_a(f, "title") >= 98) & (pages == 1) & (_a(f, "journal") == 1) & (_a(f, "year_gap") == 0)
+        (_a(f, "title") >= 98) & (pages == 1) & (_a(f, "journal") == 1) & _same_year(f)
         & (
             ((np.nan_to_num(authors, nan=0) >= 95) & (volume != -1) & ~np.isnan(authors))
             | ((np.nan_to_num(authors, nan=100) >= 90) & (volume == 1))
@@ -285,8 +297,8 @@ def _same_citation(f: pd.DataFrame) -> np.ndarray:
 
 
 def _same_place(f: pd.DataFrame) -> np.ndarray:
-    """The same journal, year, volume and first page."""
-    return (_a(f, "year_gap") == 0) & (_a(f, "journal") == 1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1)
+    """The same journal, year (or one apart: :func:`_same_year`), volume and first page."""
+    return _same_year(f) & (_a(f, "journal") == 1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1)
 
 
 DUPLICATE = [
@@ -329,7 +341,10 @@ def ambiguous_pairs(features: pd.DataFrame, title_groups: np.ndarray) -> np.ndar
 
 
 def _review_ambiguous(f: pd.DataFrame) -> np.ndarray:
-    return f["_ambiguous"].to_numpy(dtype=bool) & (_a(f, "pages") != 1)
+    # The same volume and the same issue place the item as well as a first page does:
+    # front matter is repeated across issues, not within one.
+    placed = (_a(f, "pages") == 1) | ((_a(f, "volume") == 1) & (_a(f, "issue") == 1))
+    return f["_ambiguous"].to_numpy(dtype=bool) & ~placed
 
 
 def _review_other_venue(f: pd.DataFrame) -> np.ndarray:
@@ -353,7 +368,8 @@ def _review_no_title(f: pd.DataFrame) -> np.ndarray:
 # score would merge without an identifier.
 REVIEW = [
     Rule("ambiguous_title", "a title the corpus shows to name several items (the same front matter in several "
-         "issues) merges only with a shared identifier or first page; otherwise a person decides", _review_ambiguous),
+         "issues) merges only with a shared identifier, first page, or volume and issue; otherwise a person decides",
+         _review_ambiguous),
     Rule("other_venue", "the same work in two journals (an abstract in one, the paper a year later in another; a "
          "reprint) merges only with a shared identifier or an agreeing volume or first page; otherwise a person decides",
          _review_other_venue),
