@@ -80,14 +80,3 @@ def test_match_weight_is_the_sum_of_field_weights_in_bits() -> None:
     expected = sum(weights.log_ratio()[f, level] for f, level in enumerate(pair[0])) / np.log(2)
     assert match_weight(pair, weights)[0] == pytest.approx(expected)
 
-
-def test_a_missing_value_weighs_nothing() -> None:
-    """Missing is neither agreement nor disagreement, however often one export leaves a field out."""
-    m, u = default_weights().m.copy(), default_weights().u.copy()
-    m[:, 0], u[:, 0] = 0.01, 0.5  # missing far more common among non-matches in this corpus
-    weights = Weights(m=m, u=u, share=0.3)
-    assert np.all(weights.log_ratio()[:, 0] == 0)
-    bare = np.array([[5, 4, 0, 1, 0, 0]], dtype=np.int8)  # title and authors agree, the rest missing
-    full = np.array([[5, 4, 0, 1, 0, 0]], dtype=np.int8)
-    full[0, FIELDS.index("abstract")] = 1  # an abstract that disagrees does count
-    assert match_weight(bare, weights)[0] > match_weight(full, weights)[0]

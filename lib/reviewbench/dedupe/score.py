@@ -110,10 +110,9 @@ class Weights:
     share: float
 
     def log_ratio(self) -> np.ndarray:
-        """``ln(m / u)`` per field and level; 0 for unused levels and for a missing value (level 0)."""
+        """``ln(m / u)`` per field and level; 0 for unused levels."""
         ratio = np.zeros_like(self.m)
         used = (self.m > 0) & (self.u > 0)
-        used[:, 0] = False
         ratio[used] = np.log(self.m[used] / self.u[used])
         return ratio
 
