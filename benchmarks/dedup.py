@@ -411,6 +411,22 @@ def misses_report(corpora: dict[str, list[Labelled]]) -> None:
     print("MISSED DUPLICATES, HELD OUT, by the layer that kept each from its group")
     short = {n: n.replace("neuroimaging", "neuro").replace(" clean", " c").replace(" messy", " m") for n in table.columns}
     print(table.rename(columns=short).to_string())
+    print()
+    print("HOW RELIABLE EACH FIELD IS IN EACH CORPUS: among pairs sharing a DOI or PMID (title 95+), the share that")
+    print("disagree where both records give the field (what a corpus-gated non-duplicate rule would read)")
+    rows = {}
+    for data in (d for ds in corpora.values() for d in ds):
+        f = data.comparison.features
+        linked = f[((f["doi"] == 1) | (f["pmid"] == 1)) & (f["title"] >= 95)]
+        row = {"pairs": len(linked)}
+        for name in ("pages", "volume", "issue", "journal"):
+            given = (linked[name] != 0).sum()
+            row[name] = (linked[name] == -1).sum() / given if given else np.nan
+        known = linked["year_gap"].notna().sum()
+        row["year 1 apart"] = (linked["year_gap"] == 1).sum() / known if known else np.nan
+        row["year 2+ apart"] = (linked["year_gap"] > 1).sum() / known if known else np.nan
+        rows[data.name] = row
+    print(pd.DataFrame(rows).T.to_string(formatters={"pairs": "{:,.0f}".format}, float_format=lambda v: f"{v:.2%}"))
 
 
 def fit(corpora: dict[str, list[Labelled]]) -> None:

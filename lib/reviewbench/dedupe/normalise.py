@@ -330,10 +330,12 @@ def volume_key(volume: Any) -> str:
     """The volume number as digits; "" when it holds none.
 
     A leading number wins ("38 (Supplement 1)" -> "38"), else the last one
-    ("Korsakova. Part 2. 117" -> "117"); a bare fragment such as "1)" holds none.
+    ("Korsakova. Part 2. 117" -> "117"); a bare fragment such as "1)" holds none, and
+    nor does a date where the volume should be ("2015 Mar", "Spring 2011"): its year
+    is no volume number.
     """
     text = str(volume or "").strip()
-    if not text or text == "nan" or re.fullmatch(r"\d+\)", text):
+    if not text or text == "nan" or re.fullmatch(r"\d+\)", text) or is_date_text(text):
         return ""
     numbers = _FIRST_NUMBER.findall(text)
     if not numbers:
