@@ -81,7 +81,8 @@ CASES = {
         "duplicate", "doi",
     ),
     "wrong_doi_on_identical_record": ([PAPER, like(PAPER, doi="10.1007/s11524-016-0777-q")], "duplicate", "title_authors"),
-    "doi_outweighs_typo": ([PAPER, like(PAPER, pages="401-419")], "duplicate", "doi"),
+    "doi_outweighs_typo": ([like(PAPER, abstract=None), like(PAPER, pages="401-419", abstract=None)], "duplicate", "doi"),
+    "abstract_outweighs_typo": ([NO_IDS, like(NO_IDS, pages="401-419")], "duplicate", "title_authors"),
     "full_citation": (
         [like(NO_IDS, title="Editorial", abstract=None), like(NO_IDS, title="Editorial", abstract=None, journal="J Urban Health")],
         "duplicate", "title_authors",
@@ -193,13 +194,29 @@ def test_a_year_one_apart_without_the_volume_is_not_enough() -> None:
     assert decision != "duplicate"
 
 
+def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:
+    """One export ran the author names together past reading; the DOI, title and abstract say it is one article."""
+    garbled = like(PAPER, pages="401-419", authors=["Okafor, Adaeze", "Lindqvistmaja Pereiratomas"])
+    assert pair([PAPER, garbled], settings=MatchSettings().without("abstract_outweighs_typo")) == ("duplicate", "doi")
+    # without the abstract nothing outweighs the conflicting first page
+    assert pair([like(PAPER, abstract=None), like(garbled, abstract=None)])[0] != "duplicate"
+
+
+def test_the_same_abstract_does_not_outweigh_two_conflicts_or_different_numbers() -> None:
+    assert pair([NO_IDS, like(NO_IDS, pages="401-419", issue="4")])[0] != "duplicate"
+    part = like(NO_IDS, title=PAPER["title"] + ": part 1")
+    assert pair([part, like(part, title=PAPER["title"] + ": part 2", pages="401-419")])[0] != "duplicate"
+
+
 def test_every_rule_has_a_case() -> None:
     names = {r.name for table in (NON_DUPLICATE, EXCEPTIONS, IDENTITY, DUPLICATE, REVIEW) for r in table}
     assert names <= set(CASES), f"rules without a case: {sorted(names - set(CASES))}"
 
 
 def test_a_typo_in_one_field_goes_to_a_person() -> None:
-    decision, rule = pair([NO_IDS, like(NO_IDS, pages="401-410")])
+    """Without an identifier or an abstract to outweigh it, one conflicting first page is for a person to judge."""
+    bare = like(NO_IDS, abstract=None)
+    decision, rule = pair([bare, like(bare, pages="401-410")])
     assert (decision, rule) == ("uncertain", "review_different_pages")
 
 

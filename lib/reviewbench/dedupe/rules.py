@@ -153,10 +153,25 @@ def _wrong_doi_on_identical_record(f: pd.DataFrame) -> np.ndarray:
 
 
 def _doi_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
+    # The same authors, or the same abstract where an export garbled the author list.
+    same_text = ((_filled(f, "authors", 0) >= 90) | (_filled(f, "abstract", 0) >= 97)) & (_filled(f, "first_author", 0) >= 80)
     return (
-        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b"))
-        & (_filled(f, "authors", 0) >= 90) & (_filled(f, "first_author", 0) >= 80)
+        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b")) & same_text
         & (_a(f, "year_gap") <= 1) & ((_a(f, "journal") != -1) | (_a(f, "pages") == 1))
+    )
+
+
+def _abstract_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
+    """The same abstract, title, kind and first author with one of volume, issue or first page conflicting.
+
+    An abstract of twenty words or more is a text no second item shares (front matter has
+    none), so where everything else agrees a single conflicting number is a typo.
+    """
+    one = (sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages")) == 1)
+    return (
+        one & (_filled(f, "abstract", 0) >= 97) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b"))
+        & (_filled(f, "first_author", 0) >= 80) & (_a(f, "year_gap") <= 1) & (_a(f, "journal") != -1)
+        & (_a(f, "numbers") != -1)
     )
 
 
@@ -192,8 +207,15 @@ EXCEPTIONS = [
     ),
     Rule(
         "doi_outweighs_typo",
-        "the same DOI with the same title, authors and kind outweighs a typo in the volume, issue or first page",
+        "the same DOI with the same title, kind and authors (or abstract, where an export garbled the author list) "
+        "outweighs a typo in the volume, issue or first page",
         _doi_outweighs_typo,
+    ),
+    Rule(
+        "abstract_outweighs_typo",
+        "the same abstract (a text no second item shares), title, kind and first author outweigh a typo in one of "
+        "the volume, issue or first page",
+        _abstract_outweighs_typo,
     ),
     Rule(
         "full_citation",
@@ -208,6 +230,9 @@ _EXCEPTION = {r.name: r for r in EXCEPTIONS}
 
 
 def _non_duplicate_rules(exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> list[Rule]:
+    def typo(f: pd.DataFrame) -> np.ndarray:
+        return exempt("doi_outweighs_typo", f) | exempt("abstract_outweighs_typo", f)
+
     return [
         Rule("different_kind", "an erratum, comment, conference abstract or preprint beside another kind of record "
              "(linked when the titles are similar, never merged)", lambda f: _kind_differs(f, exempt)),
@@ -218,10 +243,10 @@ def _non_duplicate_rules(exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> l
         Rule("years_apart", "publication years more than one apart (one is allowed: online first, then in an issue)",
              lambda f: _a(f, "year_gap") > 1),
         Rule("different_volume", "two different volumes (a supplement or issue number moved into the volume field "
-             "is no conflict)", lambda f: (_a(f, "volume") == -1) & ~exempt("doi_outweighs_typo", f)),
+             "is no conflict)", lambda f: (_a(f, "volume") == -1) & ~typo(f)),
         Rule("different_issue", "different issue numbers in one volume: the same front matter in each issue",
-             lambda f: (_a(f, "issue") == -1) & (_a(f, "volume") != -1) & ~exempt("doi_outweighs_typo", f)),
-        Rule("different_pages", "two different first pages", lambda f: (_a(f, "pages") == -1) & ~exempt("doi_outweighs_typo", f)),
+             lambda f: (_a(f, "issue") == -1) & (_a(f, "volume") != -1) & ~typo(f)),
+        Rule("different_pages", "two different first pages", lambda f: (_a(f, "pages") == -1) & ~typo(f)),
         Rule("different_numbers", "titles that differ in their numbers (\"Part 2\", \"2019 update\", \"Type II\") "
              "with no shared identifier or citation",
              lambda f: (_a(f, "numbers") == -1) & ~_strong_id(f) & ~((_a(f, "volume") == 1) & (_a(f, "pages") == 1))),
