@@ -202,6 +202,18 @@ def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_ga
     assert pair([like(PAPER, abstract=None), like(garbled, abstract=None)])[0] != "duplicate"
 
 
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        like(NO_IDS, year=2016, volume=None, pages="628-629"),  # a year before the paper, no volume to place it
+        like(NO_IDS, volume="94 (Suppl 1)", pages="S12"),  # in the volume's supplement, on an abstract book's page
+    ],
+)
+def test_a_conference_abstract_carrying_the_papers_text_is_not_merged_on_it(abstract: dict) -> None:
+    """An unlabelled abstract may carry the later paper's title, authors and abstract: the text outweighs no page then."""
+    assert pair([NO_IDS, abstract])[0] != "duplicate"
+
+
 def test_the_same_abstract_does_not_outweigh_two_conflicts_or_different_numbers() -> None:
     assert pair([NO_IDS, like(NO_IDS, pages="401-419", issue="4")])[0] != "duplicate"
     part = like(NO_IDS, title=PAPER["title"] + ": part 1")

@@ -162,16 +162,19 @@ def _doi_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
 
 
 def _abstract_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
-    """The same abstract, title, kind and first author with one of volume, issue or first page conflicting.
+    """The same abstract, title, kind, first author, journal, volume and year with the issue or first page conflicting.
 
-    An abstract of twenty words or more is a text no second item shares (front matter has
-    none), so where everything else agrees a single conflicting number is a typo.
+    An abstract of twenty words or more is a text no second item of one volume shares
+    (front matter has none), so where everything else agrees a single conflicting issue or
+    first page is a typo. A conference abstract can carry the text of the later paper, so
+    the volume must agree and neither page may be a supplement's ("S12").
     """
     one = (sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages")) == 1)
+    supplement = _a(f, "supplement_page_a").astype(bool) | _a(f, "supplement_page_b").astype(bool)
     return (
-        one & (_filled(f, "abstract", 0) >= 97) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b"))
-        & (_filled(f, "first_author", 0) >= 80) & (_a(f, "year_gap") <= 1) & (_a(f, "journal") != -1)
-        & (_a(f, "numbers") != -1)
+        one & (_a(f, "volume") == 1) & _same_year(f) & ~supplement
+        & (_filled(f, "abstract", 0) >= 97) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b"))
+        & (_filled(f, "first_author", 0) >= 80) & (_a(f, "numbers") != -1)
     )
 
 
@@ -213,8 +216,9 @@ EXCEPTIONS = [
     ),
     Rule(
         "abstract_outweighs_typo",
-        "the same abstract (a text no second item shares), title, kind and first author outweigh a typo in one of "
-        "the volume, issue or first page",
+        "the same abstract (a text no second item of one volume shares), title, kind, first author, journal, volume "
+        "and year outweigh a typo in the issue or first page (not a supplement's page: an abstract may carry the "
+        "later paper's text)",
         _abstract_outweighs_typo,
     ),
     Rule(
