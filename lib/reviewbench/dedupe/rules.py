@@ -102,8 +102,7 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
     gap = _a(f, "year_gap")
-    # The meeting's year and the supplement's may be one apart where the first page or the
-    # volume agrees (online first).
+    # The meeting's year and the supplement's may be one apart where the first page agrees.
     year = _same_year(f) | ((gap == 1) & (pages == 1))
     return (
         year & (pages != -1) & (volume != -1)
@@ -123,14 +122,15 @@ def _kind_differs(f: pd.DataFrame, exempt: Callable[[str, pd.DataFrame], np.ndar
 
 
 def _same_year(f: pd.DataFrame) -> np.ndarray:
-    """The same year, or one apart where the volume agrees.
+    """The same year, or one apart where the volume and the first page agree.
 
-    A volume belongs to one publication year: where two records of one journal agree on the
-    volume, a year one apart (either way) is the online-first date one database gives and
-    the issue date the other gives, not a second item.
+    Where two records of one journal agree on the volume and the first page, a year one
+    apart (either way) is the online-first date one database gives and the issue date the
+    other gives, not a second item. The volume alone is not enough: a conference abstract
+    in the volume's supplement the year before carries the paper's title and authors.
     """
     gap = _a(f, "year_gap")
-    return (gap == 0) | ((gap == 1) & (_a(f, "volume") == 1) & (_a(f, "journal") != -1))
+    return (gap == 0) | ((gap == 1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1) & (_a(f, "journal") != -1))
 
 
 def _strong_id(f: pd.DataFrame) -> np.ndarray:
