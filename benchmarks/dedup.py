@@ -21,6 +21,7 @@ sensitivity within 0.001 of the best, and of those the strictest.
     python benchmarks/dedup.py                      # accuracy table (held out and in sample)
     python benchmarks/dedup.py --ablation           # what each rule is worth, held out
     python benchmarks/dedup.py --phenomena          # one export phenomenon at a time
+    python benchmarks/dedup.py --misses             # held out: the layer that kept each missed duplicate apart
     python benchmarks/dedup.py --fit                # re-learn data/match_weights.csv and print the chosen settings
     python benchmarks/dedup.py --speed 80000 --speed 1000000   # CSV in, clusters out, in a fresh process
                                                                # (wall and CPU seconds: on a busy machine, CPU is the fairer figure)
@@ -83,6 +84,11 @@ class Labelled:
     comparison: Comparison
     truth: np.ndarray
     same: np.ndarray
+    undecidable: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.undecidable is None:
+            self.undecidable = undecidable(self)
 
     @property
     def size(self) -> int:
@@ -159,12 +165,50 @@ def score_clusters(truth: np.ndarray, cluster: np.ndarray) -> dict[str, float]:
     }
 
 
+UNDECIDABLE_FIELDS = ("title_key", "authors_key", "year", "journal_key", "volume_key", "issue_numbers", "page_key", "doi", "pmid")
+
+
+def undecidable(data: Labelled) -> np.ndarray:
+    """Per record: could it belong to another publication as well as to its own, even for a person?
+
+    A record is undecidable when a record of *another* gold group agrees with it on every
+    field both give (title, authors, year, journal, volume, issue, first page, DOI, PMID) and
+    so does a record of its own group: a bare copy of front matter repeated across the
+    issues of a volume (no DOI, issue or page) fits every issue's item. Such records are
+    counted apart; their pairs go to a person by design.
+    """
+    keys = data.comparison.keys
+    truth = data.truth
+    out = np.zeros(len(keys), dtype=bool)
+    values = {c: keys[c].map(lambda v: "" if isinstance(v, float) and np.isnan(v) else str(v)).to_numpy(dtype=object) for c in UNDECIDABLE_FIELDS}
+    groups = pd.Series(np.arange(len(keys))).groupby(keys["title_key"].str.replace(" ", "", regex=False).to_numpy())
+    for title, rows in groups:
+        rows = rows.to_numpy()
+        if not title or len(rows) < 3 or len(np.unique(truth[rows])) < 2:
+            continue
+        for r in rows:
+            fits = [
+                o for o in rows
+                if o != r and all(values[c][r] == "" or values[c][o] == "" or values[c][r] == values[c][o] for c in UNDECIDABLE_FIELDS)
+            ]
+            own = any(truth[o] == truth[r] for o in fits)
+            other = any(truth[o] != truth[r] for o in fits)
+            out[r] = own and other
+    return out
+
+
 def evaluate(data: Labelled, settings: MatchSettings, prior: Weights | None) -> dict[str, float]:
-    """Decide one labelled corpus with ``settings`` and ``prior`` and score it."""
+    """Decide one labelled corpus with ``settings`` and ``prior`` and score it.
+
+    ``decidable``: the sensitivity on the records a person could place (:func:`undecidable`).
+    """
     result = decide(data.comparison, settings, prior)
     clusters = result.clusters.set_index("record_id")["cluster_id"]
     cluster = clusters.loc[data.comparison.ids].to_numpy()
     out = score_clusters(data.truth, cluster)
+    keep = ~data.undecidable
+    out["decidable"] = score_clusters(data.truth[keep], cluster[keep])["sensitivity"]
+    out["undecidable"] = int(data.undecidable.sum())
     pairs = result.pairs
     queued = pairs[(pairs["decision"] == "uncertain")]
     apart = clusters.loc[queued["record_id"]].to_numpy() != clusters.loc[queued["other_record_id"]].to_numpy()
@@ -226,12 +270,18 @@ def held_out(corpora: dict[str, list[Labelled]], base: MatchSettings, choose: bo
 
 def _line(label: str, r: dict[str, float]) -> str:
     return (
-        f"{label:<22}{r['records']:>8,}{r['precision']:>8.4f}{r['sensitivity']:>8.4f}{r['specificity']:>8.4f}"
-        f"{r['lost']:>6}{r['queue_per_1000']:>9.1f}"
+        f"{label:<22}{r['records']:>8,}{r['precision']:>8.4f}{r['sensitivity']:>8.4f}{r['decidable']:>10.4f}{r['undecidable']:>7}"
+        f"{r['specificity']:>8.4f}{r['lost']:>6}{r['queue_per_1000']:>9.1f}"
     )
 
 
-HEADER = f"{'dataset':<22}{'records':>8}{'prec':>8}{'sens':>8}{'spec':>8}{'lost':>6}{'queue/1k':>9}"
+HEADER = (
+    f"{'dataset':<22}{'records':>8}{'prec':>8}{'sens':>8}{'sens dec.':>10}{'undec':>7}{'spec':>8}{'lost':>6}{'queue/1k':>9}"
+)
+LEGEND = (
+    "sens dec.: sensitivity on the records a person could place; undec: records that fit another publication as well as "
+    "their own (bare copies of repeated front matter)"
+)
 
 
 def _settings_text(s: MatchSettings) -> str:
@@ -263,6 +313,7 @@ def accuracy_report(corpora: dict[str, list[Labelled]]) -> None:
             inside.append(r)
     print(_line("mean / total", _summary(inside)))
     print(f"shipped: {_settings_text(base)}")
+    print(LEGEND)
 
 
 def _summary(results: list[dict[str, float]]) -> dict[str, float]:
@@ -270,6 +321,8 @@ def _summary(results: list[dict[str, float]]) -> dict[str, float]:
         "records": sum(r["records"] for r in results),
         "precision": float(np.mean([r["precision"] for r in results])),
         "sensitivity": float(np.mean([r["sensitivity"] for r in results])),
+        "decidable": float(np.mean([r["decidable"] for r in results])),
+        "undecidable": sum(r["undecidable"] for r in results),
         "specificity": float(np.mean([r["specificity"] for r in results])),
         "lost": sum(r["lost"] for r in results),
         "queue_per_1000": 1000 * sum(r["queue"] for r in results) / sum(r["records"] for r in results),
@@ -289,6 +342,91 @@ def ablation_report(corpora: dict[str, list[Labelled]]) -> None:
         results = [r for _, rs in held_out(corpora, settings, choose=False).values() for r in rs]
         s = _summary(results)
         print(f"{name:<32}{s['sensitivity']:>8.4f}{s['lost']:>6}{s['queue_per_1000']:>9.1f}", flush=True)
+
+
+def _miss_reason(decision: str, rule: str) -> str:
+    """The layer that kept a true pair apart, in words."""
+    if decision == "duplicate":
+        return "consistency step refused the link"
+    if decision == "uncertain":
+        if rule == "review":
+            return "match weight in the review band"
+        if rule.startswith("review_"):
+            return f"one conflict, to a person: {rule[len('review_'):]}"
+        return f"review rule: {rule}"
+    if decision == "linked":
+        return "non-duplicate: different_kind (linked)"
+    return "match weight below the review band" if rule == "dissimilar" else f"non-duplicate: {rule}"
+
+
+def misses(data: Labelled, settings: MatchSettings, prior: Weights | None) -> pd.DataFrame:
+    """One row per missed duplicate: the layer that kept it from its group, and whether a person could place it.
+
+    A gold group split over ``c`` clusters misses ``c - 1`` duplicates. The parts are joined
+    again greedily by their strongest compared pair (a refused link, then a queued pair by
+    match weight, then a pair kept apart); each join names the decision and rule of that
+    pair. Parts no compared pair joins were never compared (blocking).
+    """
+    result = decide(data.comparison, settings, prior)
+    cluster = result.clusters.set_index("record_id")["cluster_id"].loc[data.comparison.ids].to_numpy()
+    truth, pairs = data.truth, result.pairs
+    i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
+    cross = pairs[(truth[i] == truth[j]) & (cluster[i] != cluster[j])]
+    order = cross["decision"].map({"duplicate": 0, "uncertain": 1, "linked": 2, "distinct": 3})
+    cross = cross.assign(_o=order, _w=-cross["weight"]).sort_values(["_o", "_w", "i", "j"], kind="stable")
+    parent: dict[object, object] = {}
+
+    def find(x: object) -> object:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    rows = []
+    for p in cross.itertuples(index=False):
+        a, b = find(cluster[p.i]), find(cluster[p.j])
+        if a == b:
+            continue
+        parent[max(a, b)] = min(a, b)
+        rows.append((_miss_reason(p.decision, p.rule), bool(data.undecidable[p.i] or data.undecidable[p.j])))
+    split = pd.DataFrame({"t": truth, "c": cluster}).groupby("t")["c"].nunique()
+    rows += [("never compared (blocking)", False)] * int((split - 1).sum() - len(rows))
+    return pd.DataFrame(rows, columns=["reason", "undecidable"])
+
+
+def misses_report(corpora: dict[str, list[Labelled]]) -> None:
+    """Where the missed duplicates are, held out: the layer that kept each from its group."""
+    folds = held_out(corpora, MatchSettings())
+    tables = {}
+    for name, (settings, _) in folds.items():
+        training = [d for other, ds in corpora.items() if other != name for d in ds]
+        prior = learn_prior(training, MatchSettings())
+        for data in corpora[name]:
+            tables[data.name] = misses(data, settings, prior)
+    every = pd.concat([t.assign(set=k) for k, t in tables.items()], ignore_index=True)
+    every["reason"] = np.where(every["undecidable"], "undecidable (fits two items), to a person", every["reason"])
+    table = every.groupby(["reason", "set"]).size().unstack(fill_value=0).reindex(columns=list(tables), fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table = table.sort_values("total", ascending=False)
+    table.loc["missed duplicates"] = table.sum()
+    print("MISSED DUPLICATES, HELD OUT, by the layer that kept each from its group")
+    short = {n: n.replace("neuroimaging", "neuro").replace(" clean", " c").replace(" messy", " m") for n in table.columns}
+    print(table.rename(columns=short).to_string())
+    print()
+    print("HOW RELIABLE EACH FIELD IS IN EACH CORPUS: among pairs sharing a DOI or PMID (title 95+), the share that")
+    print("disagree where both records give the field (what a corpus-gated non-duplicate rule would read)")
+    rows = {}
+    for data in (d for ds in corpora.values() for d in ds):
+        f = data.comparison.features
+        linked = f[((f["doi"] == 1) | (f["pmid"] == 1)) & (f["title"] >= 95)]
+        row = {"pairs": len(linked)}
+        for name in ("pages", "volume", "issue", "journal"):
+            given = (linked[name] != 0).sum()
+            row[name] = (linked[name] == -1).sum() / given if given else np.nan
+        known = linked["year_gap"].notna().sum()
+        row["year 1 apart"] = (linked["year_gap"] == 1).sum() / known if known else np.nan
+        row["year 2+ apart"] = (linked["year_gap"] > 1).sum() / known if known else np.nan
+        rows[data.name] = row
+    print(pd.DataFrame(rows).T.to_string(formatters={"pairs": "{:,.0f}".format}, float_format=lambda v: f"{v:.2%}"))
 
 
 def fit(corpora: dict[str, list[Labelled]]) -> None:
@@ -390,6 +528,7 @@ def main() -> None:
     parser.add_argument("--ablation", action="store_true", help="held-out figures with each rule switched off")
     parser.add_argument("--fit", action="store_true", help="re-learn data/match_weights.csv on all sets")
     parser.add_argument("--phenomena", action="store_true", help="sensitivity with one export phenomenon at a time")
+    parser.add_argument("--misses", action="store_true", help="held out: which layer kept each missed duplicate apart")
     parser.add_argument("--speed", type=int, action="append", help="synthetic corpus size to time (repeatable)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--speed-one", help=argparse.SUPPRESS)
@@ -412,6 +551,8 @@ def main() -> None:
         fit(corpora)
     elif args.ablation:
         ablation_report(corpora)
+    elif args.misses:
+        misses_report(corpora)
     else:
         accuracy_report(corpora)
 

@@ -101,7 +101,12 @@ def test_start_page(pages: str, first: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "volume, key", [("38 (Supplement 1)", "38"), ("1)", ""), ("Korsakova. Part 2. 117", "117"), ("019", "19"), ("", "")]
+    "volume, key",
+    [
+        ("38 (Supplement 1)", "38"), ("1)", ""), ("Korsakova. Part 2. 117", "117"), ("019", "19"), ("", ""),
+        # a date where the volume should be is no volume: its year would conflict with the real one
+        ("2015 Mar", ""), ("Spring 2011", ""), ("12 Suppl 1", "12"),
+    ],
 )
 def test_volume_key(volume: str, key: str) -> None:
     assert volume_key(volume) == key

@@ -81,10 +81,17 @@ def test_page_numbers_are_still_read(pages: str, first: str) -> None:
         ("https://onlinelibrary.example.com/doi/abs/10.1111/jan.12501", "10.1111/jan.12501"),
         ("http://resolver.example.edu/sfx?sid=OVID:embase&id=doi:10.1111%2Fjan.12501&issn=0309-2402", "10.1111/jan.12501"),
         ("https://www.example.org/article/12345", ""),
+        # a link resolver's query encodes the DOI once more than its link: "(" arrives as "%2528"
+        ("http://resolver.example.edu/sfx?id=doi:10.1016%2FS0000-0000%252801%252900001-X&issn=1", "10.1016/s0000-0000(01)00001-x"),
     ],
 )
 def test_doi_in_a_link(url: str, doi: str) -> None:
     assert doi_from_url(url) == doi
+
+
+def test_a_doi_percent_encoded_in_the_doi_field_is_decoded() -> None:
+    keys = prepare_records(make_records([{"title": "A study", "doi": "http://dx.doi.org/10.1016/S0000-0000%2801%2900001-X"}]))
+    assert keys.loc[0, "doi"] == "10.1016/s0000-0000(01)00001-x"
 
 
 def test_doi_only_in_the_link_counts_as_the_records_doi() -> None:

@@ -81,7 +81,8 @@ CASES = {
         "duplicate", "doi",
     ),
     "wrong_doi_on_identical_record": ([PAPER, like(PAPER, doi="10.1007/s11524-016-0777-q")], "duplicate", "title_authors"),
-    "doi_outweighs_typo": ([PAPER, like(PAPER, pages="401-419")], "duplicate", "doi"),
+    "doi_outweighs_typo": ([like(PAPER, abstract=None), like(PAPER, pages="401-419", abstract=None)], "duplicate", "doi"),
+    "abstract_outweighs_typo": ([NO_IDS, like(NO_IDS, pages="401-419")], "duplicate", "title_authors"),
     "full_citation": (
         [like(NO_IDS, title="Editorial", abstract=None), like(NO_IDS, title="Editorial", abstract=None, journal="J Urban Health")],
         "duplicate", "title_authors",
@@ -153,13 +154,79 @@ def test_a_title_that_names_several_items_needs_a_page() -> None:
     assert clusters["r1"] != clusters["r2"]
 
 
+def test_the_same_volume_and_issue_place_an_item_whose_title_names_several() -> None:
+    """Front matter repeats across issues, not within one: a copy with the issue but no page is that issue's item."""
+    item = {"title": "Notes on this issue", "authors": ["Haddad, Rana"], "year": 2015, "journal": "Health Policy Review",
+            "volume": "12"}
+    records = [
+        like(item, issue="1", pages="1-2", doi="10.5555/hpr.2015.12.1.1"),
+        like(item, issue="2", pages="101-102", doi="10.5555/hpr.2015.12.2.101"),
+        like(item, issue="2"),  # the page lost, the issue kept
+    ]
+    assert pair(records, "r2", "r3")[0] == "duplicate"
+    assert pair(records, "r1", "r3")[0] != "duplicate"
+    clusters = link_records(make_records(records)).clusters.set_index("record_id")["cluster_id"]
+    assert clusters["r2"] == clusters["r3"] != clusters["r1"]
+
+
+ONLINE_FIRST = like(PAPER, year=2016)  # the online-first year beside the issue's year
+
+
+@pytest.mark.parametrize(
+    "records, expected",
+    [
+        # another DOI on a record identical but for an online-first year: the volume fixes the year
+        ([PAPER, like(ONLINE_FIRST, doi="10.1007/s11524-016-0777-q")], ("duplicate", "title_authors")),
+        # garbled authors, the same journal, volume and first page, a year apart
+        ([NO_IDS, like(NO_IDS, year=2018, authors=["Adaeze, O", "Maja, L", "Tomas, P"], abstract=None, title=PAPER["title"] + ".")],
+         ("duplicate", "title_bibliographic")),
+    ],
+)
+def test_a_year_one_apart_is_online_first_where_volume_and_page_agree(records: list[dict], expected: tuple[str, str]) -> None:
+    assert pair(records) == expected
+
+
+def test_a_year_one_apart_without_the_volume_is_not_enough() -> None:
+    """The same wrong-DOI pair a year apart in another volume: two items (or a typo a person should see)."""
+    decision, _ = pair([PAPER, like(ONLINE_FIRST, doi="10.1007/s11524-016-0777-q", volume="93")])
+    assert decision != "duplicate"
+
+
+def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:
+    """One export ran the author names together past reading; the DOI, title and abstract say it is one article."""
+    garbled = like(PAPER, pages="401-419", authors=["Okafor, Adaeze", "Lindqvistmaja Pereiratomas"])
+    assert pair([PAPER, garbled], settings=MatchSettings().without("abstract_outweighs_typo")) == ("duplicate", "doi")
+    # without the abstract nothing outweighs the conflicting first page
+    assert pair([like(PAPER, abstract=None), like(garbled, abstract=None)])[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        like(NO_IDS, year=2016, volume=None, pages="628-629"),  # a year before the paper, no volume to place it
+        like(NO_IDS, volume="94 (Suppl 1)", pages="S12"),  # in the volume's supplement, on an abstract book's page
+    ],
+)
+def test_a_conference_abstract_carrying_the_papers_text_is_not_merged_on_it(abstract: dict) -> None:
+    """An unlabelled abstract may carry the later paper's title, authors and abstract: the text outweighs no page then."""
+    assert pair([NO_IDS, abstract])[0] != "duplicate"
+
+
+def test_the_same_abstract_does_not_outweigh_two_conflicts_or_different_numbers() -> None:
+    assert pair([NO_IDS, like(NO_IDS, pages="401-419", issue="4")])[0] != "duplicate"
+    part = like(NO_IDS, title=PAPER["title"] + ": part 1")
+    assert pair([part, like(part, title=PAPER["title"] + ": part 2", pages="401-419")])[0] != "duplicate"
+
+
 def test_every_rule_has_a_case() -> None:
     names = {r.name for table in (NON_DUPLICATE, EXCEPTIONS, IDENTITY, DUPLICATE, REVIEW) for r in table}
     assert names <= set(CASES), f"rules without a case: {sorted(names - set(CASES))}"
 
 
 def test_a_typo_in_one_field_goes_to_a_person() -> None:
-    decision, rule = pair([NO_IDS, like(NO_IDS, pages="401-410")])
+    """Without an identifier or an abstract to outweigh it, one conflicting first page is for a person to judge."""
+    bare = like(NO_IDS, abstract=None)
+    decision, rule = pair([bare, like(bare, pages="401-410")])
     assert (decision, rule) == ("uncertain", "review_different_pages")
 
 

@@ -79,3 +79,4 @@ def test_match_weight_is_the_sum_of_field_weights_in_bits() -> None:
     pair = np.array([[5, 4, 4, 1, 1, 4]], dtype=np.int8)
     expected = sum(weights.log_ratio()[f, level] for f, level in enumerate(pair[0])) / np.log(2)
     assert match_weight(pair, weights)[0] == pytest.approx(expected)
+

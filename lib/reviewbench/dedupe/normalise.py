@@ -330,10 +330,12 @@ def volume_key(volume: Any) -> str:
     """The volume number as digits; "" when it holds none.
 
     A leading number wins ("38 (Supplement 1)" -> "38"), else the last one
-    ("Korsakova. Part 2. 117" -> "117"); a bare fragment such as "1)" holds none.
+    ("Korsakova. Part 2. 117" -> "117"); a bare fragment such as "1)" holds none, and
+    nor does a date where the volume should be ("2015 Mar", "Spring 2011"): its year
+    is no volume number.
     """
     text = str(volume or "").strip()
-    if not text or text == "nan" or re.fullmatch(r"\d+\)", text):
+    if not text or text == "nan" or re.fullmatch(r"\d+\)", text) or is_date_text(text):
         return ""
     numbers = _FIRST_NUMBER.findall(text)
     if not numbers:
@@ -470,14 +472,31 @@ def pmid_from_url(url: Any) -> str:
 _URL_VIEW = re.compile(r"(?:/(?:pdf|epdf|pdfdirect|abstract|abs|full|fulltext|html|references|summary|suppinfo|meta))+/?$")
 
 
+def percent_decoded(text: str) -> str:
+    """``text`` with its percent-encoding undone, however many times a link encoded it.
+
+    A link resolver's query (OpenURL ``rft_id=info:doi/10.1016%2FS0003-4975%252898...``)
+    encodes a DOI once more than the link that holds it, so ``(`` arrives as ``%2528``.
+    """
+    for _ in range(3):
+        if "%" not in text:
+            break
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def doi_from_url(url: Any) -> str:
     """A DOI found in a link: a resolver, a publisher's ``/doi/`` path or a link resolver's ``id=doi:``.
 
-    A publisher's view name after the DOI (``.../doi/10.1002/x.2604/pdf``) is not part of it.
+    A publisher's view name after the DOI (``.../doi/10.1002/x.2604/pdf``) is not part of it,
+    and a DOI encoded twice (a link resolver's query) is decoded twice.
     """
     if not isinstance(url, str) or "10." not in url:
         return ""
-    match = _DOI_IN_URL.search(unquote(url) if "%" in url else url)
+    match = _DOI_IN_URL.search(percent_decoded(url))
     return _URL_VIEW.sub("", normalise_doi(match.group(1))) if match else ""
 
 
@@ -577,7 +596,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             if parts["year"] and pd.isna(pd.to_numeric(years_raw[k], errors="coerce")):
                 years_raw[k] = parts["year"]
     urls = _column(records, "url")
-    dois = [normalise_doi(unquote(d) if isinstance(d, str) and "%" in d else d) for d in _column(records, "doi")]
+    dois = [normalise_doi(percent_decoded(d) if isinstance(d, str) else d) for d in _column(records, "doi")]
     dois = [d or doi_from_url(u) for d, u in zip(dois, urls)]
     ref_types = _ref_types(records)
     journal_cache: dict[str, str] = {}

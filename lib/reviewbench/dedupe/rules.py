@@ -103,7 +103,7 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
     )
     gap = _a(f, "year_gap")
     # The meeting's year and the supplement's may be one apart where the first page agrees.
-    year = (gap == 0) | ((gap == 1) & (pages == 1))
+    year = _same_year(f) | ((gap == 1) & (pages == 1))
     return (
         year & (pages != -1) & (volume != -1)
         & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
@@ -121,6 +121,18 @@ def _kind_differs(f: pd.DataFrame, exempt: Callable[[str, pd.DataFrame], np.ndar
     return (_a(f, "kind_a") != _a(f, "kind_b")) & ~exempted
 
 
+def _same_year(f: pd.DataFrame) -> np.ndarray:
+    """The same year, or one apart where the volume and the first page agree.
+
+    Where two records of one journal agree on the volume and the first page, a year one
+    apart (either way) is the online-first date one database gives and the issue date the
+    other gives, not a second item. The volume alone is not enough: a conference abstract
+    in the volume's supplement the year before carries the paper's title and authors.
+    """
+    gap = _a(f, "year_gap")
+    return (gap == 0) | ((gap == 1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1) & (_a(f, "journal") != -1))
+
+
 def _strong_id(f: pd.DataFrame) -> np.ndarray:
     return (_a(f, "doi") == 1) | (_a(f, "pmid") == 1)
 
@@ -132,7 +144,7 @@ def _wrong_doi_on_identical_record(f: pd.DataFrame) -> np.ndarray:
     authors = f["authors"].to_numpy(dtype=float)
     pages, volume = _a(f, "pages"), _a(f, "volume")
     return (
-        (_a(f, "title") >= 98) & (pages == 1) & (_a(f, "journal") == 1) & (_a(f, "year_gap") == 0)
+        (_a(f, "title") >= 98) & (pages == 1) & (_a(f, "journal") == 1) & _same_year(f)
         & (
             ((np.nan_to_num(authors, nan=0) >= 95) & (volume != -1) & ~np.isnan(authors))
             | ((np.nan_to_num(authors, nan=100) >= 90) & (volume == 1))
@@ -141,10 +153,28 @@ def _wrong_doi_on_identical_record(f: pd.DataFrame) -> np.ndarray:
 
 
 def _doi_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
+    # The same authors, or the same abstract where an export garbled the author list.
+    same_text = ((_filled(f, "authors", 0) >= 90) | (_filled(f, "abstract", 0) >= 97)) & (_filled(f, "first_author", 0) >= 80)
     return (
-        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b"))
-        & (_filled(f, "authors", 0) >= 90) & (_filled(f, "first_author", 0) >= 80)
+        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b")) & same_text
         & (_a(f, "year_gap") <= 1) & ((_a(f, "journal") != -1) | (_a(f, "pages") == 1))
+    )
+
+
+def _abstract_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
+    """The same abstract, title, kind, first author, journal, volume and year with the issue or first page conflicting.
+
+    An abstract of twenty words or more is a text no second item of one volume shares
+    (front matter has none), so where everything else agrees a single conflicting issue or
+    first page is a typo. A conference abstract can carry the text of the later paper, so
+    the volume must agree and neither page may be a supplement's ("S12").
+    """
+    one = (sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages")) == 1)
+    supplement = _a(f, "supplement_page_a").astype(bool) | _a(f, "supplement_page_b").astype(bool)
+    return (
+        one & (_a(f, "volume") == 1) & _same_year(f) & ~supplement
+        & (_filled(f, "abstract", 0) >= 97) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b"))
+        & (_filled(f, "first_author", 0) >= 80) & (_a(f, "numbers") != -1)
     )
 
 
@@ -180,8 +210,16 @@ EXCEPTIONS = [
     ),
     Rule(
         "doi_outweighs_typo",
-        "the same DOI with the same title, authors and kind outweighs a typo in the volume, issue or first page",
+        "the same DOI with the same title, kind and authors (or abstract, where an export garbled the author list) "
+        "outweighs a typo in the volume, issue or first page",
         _doi_outweighs_typo,
+    ),
+    Rule(
+        "abstract_outweighs_typo",
+        "the same abstract (a text no second item of one volume shares), title, kind, first author, journal, volume "
+        "and year outweigh a typo in the issue or first page (not a supplement's page: an abstract may carry the "
+        "later paper's text)",
+        _abstract_outweighs_typo,
     ),
     Rule(
         "full_citation",
@@ -196,6 +234,9 @@ _EXCEPTION = {r.name: r for r in EXCEPTIONS}
 
 
 def _non_duplicate_rules(exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> list[Rule]:
+    def typo(f: pd.DataFrame) -> np.ndarray:
+        return exempt("doi_outweighs_typo", f) | exempt("abstract_outweighs_typo", f)
+
     return [
         Rule("different_kind", "an erratum, comment, conference abstract or preprint beside another kind of record "
              "(linked when the titles are similar, never merged)", lambda f: _kind_differs(f, exempt)),
@@ -206,10 +247,10 @@ def _non_duplicate_rules(exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> l
         Rule("years_apart", "publication years more than one apart (one is allowed: online first, then in an issue)",
              lambda f: _a(f, "year_gap") > 1),
         Rule("different_volume", "two different volumes (a supplement or issue number moved into the volume field "
-             "is no conflict)", lambda f: (_a(f, "volume") == -1) & ~exempt("doi_outweighs_typo", f)),
+             "is no conflict)", lambda f: (_a(f, "volume") == -1) & ~typo(f)),
         Rule("different_issue", "different issue numbers in one volume: the same front matter in each issue",
-             lambda f: (_a(f, "issue") == -1) & (_a(f, "volume") != -1) & ~exempt("doi_outweighs_typo", f)),
-        Rule("different_pages", "two different first pages", lambda f: (_a(f, "pages") == -1) & ~exempt("doi_outweighs_typo", f)),
+             lambda f: (_a(f, "issue") == -1) & (_a(f, "volume") != -1) & ~typo(f)),
+        Rule("different_pages", "two different first pages", lambda f: (_a(f, "pages") == -1) & ~typo(f)),
         Rule("different_numbers", "titles that differ in their numbers (\"Part 2\", \"2019 update\", \"Type II\") "
              "with no shared identifier or citation",
              lambda f: (_a(f, "numbers") == -1) & ~_strong_id(f) & ~((_a(f, "volume") == 1) & (_a(f, "pages") == 1))),
@@ -285,8 +326,8 @@ def _same_citation(f: pd.DataFrame) -> np.ndarray:
 
 
 def _same_place(f: pd.DataFrame) -> np.ndarray:
-    """The same journal, year, volume and first page."""
-    return (_a(f, "year_gap") == 0) & (_a(f, "journal") == 1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1)
+    """The same journal, year (or one apart: :func:`_same_year`), volume and first page."""
+    return _same_year(f) & (_a(f, "journal") == 1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1)
 
 
 DUPLICATE = [
@@ -329,7 +370,10 @@ def ambiguous_pairs(features: pd.DataFrame, title_groups: np.ndarray) -> np.ndar
 
 
 def _review_ambiguous(f: pd.DataFrame) -> np.ndarray:
-    return f["_ambiguous"].to_numpy(dtype=bool) & (_a(f, "pages") != 1)
+    # The same volume and the same issue place the item as well as a first page does:
+    # front matter is repeated across issues, not within one.
+    placed = (_a(f, "pages") == 1) | ((_a(f, "volume") == 1) & (_a(f, "issue") == 1))
+    return f["_ambiguous"].to_numpy(dtype=bool) & ~placed
 
 
 def _review_other_venue(f: pd.DataFrame) -> np.ndarray:
@@ -353,7 +397,8 @@ def _review_no_title(f: pd.DataFrame) -> np.ndarray:
 # score would merge without an identifier.
 REVIEW = [
     Rule("ambiguous_title", "a title the corpus shows to name several items (the same front matter in several "
-         "issues) merges only with a shared identifier or first page; otherwise a person decides", _review_ambiguous),
+         "issues) merges only with a shared identifier, first page, or volume and issue; otherwise a person decides",
+         _review_ambiguous),
     Rule("other_venue", "the same work in two journals (an abstract in one, the paper a year later in another; a "
          "reprint) merges only with a shared identifier or an agreeing volume or first page; otherwise a person decides",
          _review_other_venue),
