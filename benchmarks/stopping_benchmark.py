@@ -275,28 +275,8 @@ def nested_stop_selection(sets: list[Path], seeds: list[int]) -> tuple[pd.DataFr
             for i, g in enumerate(grid):
                 results[(d.stem, s, i)] = {**_outcome(labels, default_stop(labels, rate, **g)), "share95": share95}
 
-    def pick(reviews: list[str]) -> int:
-        best, best_key = 0, None
-        for i in range(len(grid)):
-            outs = [results[(r, s, i)] for r in reviews for s in seeds]
-            reached = np.mean([o["reached"] for o in outs])
-            share = np.mean([o["share"] for o in outs])
-            key = (reached >= 0.95, -share if reached >= 0.95 else reached)
-            if best_key is None or key > best_key:
-                best, best_key = i, key
-        return best
-
-    names = [d.stem for d in sets]
-    rows, picks = [], []
-    for review in names:
-        i = pick([r for r in names if r != review])
-        picks.append(i)
-        for s in seeds:
-            rows.append({"review": review, "seed": s, **results[(review, s, i)], "setting": i})
-    counts = pd.Series(picks).value_counts()
-    full = pick(names)
-    shipped = max(counts.index, key=lambda i: (counts[i], i == full))
-    return pd.DataFrame(rows), grid[shipped], {names[k]: grid[i] for k, i in enumerate(picks)}
+    frame, shipped, picks, _full = nested_pick(results, grid, [d.stem for d in sets], seeds)
+    return frame, grid[shipped], {review: grid[i] for review, i in picks.items()}
 
 
 def methods(trigger: tuple[str, dict], draws: dict | None = None) -> dict[str, tuple[str, dict]]:
