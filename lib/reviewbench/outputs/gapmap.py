@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .figures import new_figure, save_figure
+from ..figures import new_figure, save_figure
 from .review_data import ReviewData, dimension_codes, dimension_label
 from .tables import code_list
 

@@ -21,7 +21,7 @@ from ..screening.engine import DEFAULTS
 from ..screening.engine.recall_figure import draw_recall_curve
 from ..screening.engine.stopping import ScreeningHistory, judge
 from ..screening.simulate import first_stop
-from .figures import RC, save_figure
+from ..figures import RC, save_figure
 
 
 def stopping_estimates(

@@ -21,7 +21,7 @@ import pandas as pd
 from ..pipeline import PROVISIONAL
 from ..project import Project, open_project
 from .gapmap import screening_progress, screening_progress_figure, write_gap_maps
-from .figures import save_figure
+from ..figures import save_figure
 from .params import ReportParams, validate_params
 from .prisma import PrismaCounts, check_prisma, prisma_counts, prisma_notes, write_prisma
 from .recall_estimate import write_recall_estimate as write_recall_estimate_figure

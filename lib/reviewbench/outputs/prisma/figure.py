@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 from ...outputs_io import write_csv
-from ..figures import new_figure, save_figure
+from ...figures import new_figure, save_figure
 from .counts import PrismaCounts
 
 _WRAP = 46

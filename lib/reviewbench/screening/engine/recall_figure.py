@@ -9,7 +9,6 @@ deterministic: the same inputs give the same PNG or SVG bytes.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -91,17 +90,20 @@ def draw_recall_curve(
 
 
 def recall_curve_bytes(fmt: str = "png", **kwargs) -> bytes:
-    """:func:`draw_recall_curve` rendered as PNG or SVG bytes, the same bytes for the same inputs."""
+    """:func:`draw_recall_curve` rendered as PNG or SVG bytes in the project's figure style
+    (:mod:`reviewbench.figures`: DejaVu Sans, no date): the same bytes for the same inputs
+    on any machine."""
     import matplotlib
     import matplotlib.pyplot as plt
 
-    with matplotlib.rc_context({"svg.hashsalt": "reviewbench", "svg.fonttype": "none"}):
+    from ...figures import RC, figure_bytes
+
+    with matplotlib.rc_context(RC):
         fig = draw_recall_curve(**kwargs)
-        buf = io.BytesIO()
-        metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-        fig.savefig(buf, format=fmt, metadata=metadata)
-        plt.close(fig)
-    return buf.getvalue()
+        try:
+            return figure_bytes(fig, fmt)
+        finally:
+            plt.close(fig)
 
 
 def write_recall_curve(path: str | Path, **kwargs) -> Path:

@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 
-from ..outputs_io import write_bytes  # noqa: E402
+from .outputs_io import write_bytes  # noqa: E402
 
 RC = {
     "svg.hashsalt": "reviewbench",
