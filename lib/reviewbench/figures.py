@@ -2,18 +2,22 @@
 
 SVG element ids are hashed with a fixed salt and carry no date; PNG carries no
 software/version text. Figures use the Agg backend and DejaVu Sans (shipped with
-matplotlib), so they do not depend on the fonts of the machine.
+matplotlib) and start from matplotlib's default style (:func:`figure_style`), so they
+depend neither on the fonts of the machine nor on a user's ``matplotlibrc``.
 """
 
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import matplotlib
 
 matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.style  # noqa: E402
 
 from .outputs_io import write_bytes  # noqa: E402
 
@@ -24,13 +28,22 @@ RC = {
     "figure.dpi": 100,
     "savefig.dpi": 150,
 }
+
+
+@contextmanager
+def figure_style() -> Iterator[None]:
+    """Matplotlib's default style with :data:`RC` on top, for drawing and saving a figure."""
+    with matplotlib.style.context("default"), matplotlib.rc_context(RC):
+        yield
+
+
 SVG_METADATA = {"Date": None, "Creator": "reviewbench"}
 PNG_METADATA = {"Software": "reviewbench"}
 
 
 def tight_box(fig: "plt.Figure", pad: float = 0.2):
     """The figure's tight bounding box in inches (drawn once, reused for every format)."""
-    with matplotlib.rc_context(RC):
+    with figure_style():
         fig.canvas.draw()
         return fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
 
@@ -38,7 +51,7 @@ def tight_box(fig: "plt.Figure", pad: float = 0.2):
 def figure_bytes(fig: "plt.Figure", fmt: str, bbox=None) -> bytes:
     """The figure rendered as ``svg`` or ``png`` bytes, deterministically."""
     buf = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with figure_style():
         metadata = SVG_METADATA if fmt == "svg" else PNG_METADATA
         fig.savefig(buf, format=fmt, metadata=metadata, bbox_inches=bbox if bbox is not None else tight_box(fig))
     return buf.getvalue()
@@ -56,5 +69,5 @@ def save_figure(fig: "plt.Figure", stem: str | Path, close: bool = True) -> list
 
 def new_figure(width: float, height: float) -> "plt.Figure":
     """A figure created with the deterministic style."""
-    with matplotlib.rc_context(RC):
+    with figure_style():
         return plt.figure(figsize=(width, height))

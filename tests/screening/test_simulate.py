@@ -181,6 +181,18 @@ def test_recall_figure_is_deterministic(tmp_path):
     assert png == recall_curve_bytes("png", labels=result.labels[:30], n_total=80, estimates=result.estimates.iloc[:25])
 
 
+def test_recall_figure_bytes_do_not_depend_on_the_users_matplotlib_settings():
+    import matplotlib
+
+    records, labels = load_labelled(TOY, "label_included")
+    result = simulate(records, labels, seed=1)
+    curve = {"labels": result.labels[:30], "n_total": 80, "estimates": result.estimates.iloc[:25], "title": "toy"}
+    plain = recall_curve_bytes("svg", **curve)
+    with matplotlib.rc_context({"font.family": "serif", "font.size": 15, "svg.fonttype": "none", "svg.hashsalt": None}):
+        assert recall_curve_bytes("svg", **curve) == plain
+        assert recall_curve_bytes("png", **curve) == recall_curve_bytes("png", **curve)
+
+
 DRAWS = {"stopping": "importance",
          "stopping_params": {"power": 1.0, "floor": 0.2, "batch": 5, "trigger_quiet": 0.0, "pseudo": False}}
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
 
@@ -21,7 +20,7 @@ from ..screening.engine import DEFAULTS
 from ..screening.engine.recall_figure import draw_recall_curve
 from ..screening.engine.stopping import ScreeningHistory, judge
 from ..screening.simulate import first_stop
-from ..figures import RC, save_figure
+from ..figures import figure_style, save_figure
 
 
 def stopping_estimates(
@@ -59,7 +58,7 @@ def recall_estimate_figure(progress: pd.DataFrame, total_records: int):
     criterion = DEFAULTS["stopping"]
     title = (f"Title/abstract: {int(labels.sum())} included in {len(labels)} of {n_total} screened"
              if len(labels) else "no title/abstract decisions yet")
-    with matplotlib.rc_context(RC):
+    with figure_style():
         return draw_recall_curve(labels, n_total, estimates, stopped_at, criterion,
                                  target_recall=DEFAULTS["target_recall"], title=title)
 

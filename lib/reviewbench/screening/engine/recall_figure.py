@@ -93,12 +93,11 @@ def recall_curve_bytes(fmt: str = "png", **kwargs) -> bytes:
     """:func:`draw_recall_curve` rendered as PNG or SVG bytes in the project's figure style
     (:mod:`reviewbench.figures`: DejaVu Sans, no date): the same bytes for the same inputs
     on any machine."""
-    import matplotlib
     import matplotlib.pyplot as plt
 
-    from ...figures import RC, figure_bytes
+    from ...figures import figure_bytes, figure_style
 
-    with matplotlib.rc_context(RC):
+    with figure_style():
         fig = draw_recall_curve(**kwargs)
         try:
             return figure_bytes(fig, fmt)
