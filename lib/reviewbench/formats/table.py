@@ -4,7 +4,10 @@ Zotero, Rayyan, Covidence, ASReview, reviewbench's own record tables).
 Column names are compared after lower-casing and turning punctuation into spaces
 (``publication_year`` = ``Publication Year``), then matched against
 :data:`COLUMN_SYNONYMS`, whose order is the priority when several columns could fill
-one field. Every other column is kept in ``extra`` (label columns included). A row with
+one field. Every other column is kept in ``extra`` (label columns included). Fields that
+exports spread over other columns are gathered: start and end pages (a page count is never
+the pages), an article number where there are no pages, and the parts of a whole citation
+in a source or citation column (Embase, PubMed's CSV; :func:`parse_citation`). A row with
 more or fewer cells than the header is read and reported. A cell may be of any length
 (an abstract of 200 kB too); a quote that is never closed would swallow the rest of the
 file into one cell, so its row is read as one line, reported, and reading goes on with
@@ -45,6 +48,12 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 PAGE_START = ("start page", "page start", "first page", "beginning page", "bp", "sp", "biblio first page")
 PAGE_END = ("end page", "page end", "last page", "ending page", "ep", "biblio last page")
+#: An article number (Scopus ``Art. No.``, Web of Science ``AR``) stands for the pages of a
+#: journal without page numbers, as citation managers and PubMed write it.
+ARTICLE_NUMBER = ("art no", "article number", "article no", "ar", "article id")
+#: Columns that count pages (Web of Science ``PG``, Scopus ``Page count``): never the pages
+#: themselves when the table has start and end pages beside them.
+PAGE_COUNT = ("pg", "page count", "number of pages")
 #: Cells of any length are read: exports hold long abstracts, and the csv module's
 #: default limit of 128 KiB would stop the whole table at the first longer one.
 FIELD_LIMIT = 2**31 - 1
@@ -201,10 +210,13 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[d
         raise InputFileError(
             path, "no title column", line=1, expected="a column named Title, Article Title, Document Title or similar"
         )
-    index_field = {i: f for f, i in chosen.items()}
     keys = [column_key(h) for h in header]
     start_col = next((keys.index(k) for k in PAGE_START if k in keys), None)
     end_col = next((keys.index(k) for k in PAGE_END if k in keys), None)
+    number_col = next((keys.index(k) for k in ARTICLE_NUMBER if k in keys), None)
+    if not own and start_col is not None and "pages" in chosen and keys[chosen["pages"]] in PAGE_COUNT:
+        del chosen["pages"]  # Web of Science: PG is the page count, BP-EP the pages
+    index_field = {i: f for f, i in chosen.items()}
     records: list[dict[str, Any]] = []
     problems: list[Problem] = []
     width = len(header)
@@ -218,6 +230,8 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[d
             break
         if not any(cell and not str(cell).isspace() for cell in row):
             continue
+        if len(row) == width + 1 and not str(row[-1]).strip():
+            row = row[:-1]  # a delimiter after the last cell (Web of Science tab-delimited rows)
         if len(row) != width:
             problems.append(Problem(path, line, f"row has {len(row)} cells, header has {width}; read what matched", kind=WARNING))
         rec: dict[str, Any] = {"_line": line}
@@ -237,8 +251,9 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[d
             rec = _own_record(rec)
         else:
             _fill_pages(rec, extra, row, start_col, end_col, header)
+            _pages_from_article_number(rec, extra, row, number_col, header)
             _split_lists(rec)
-            _year_from_source(rec)
+            _parts_from_source(rec, extra)
         rec["extra"] = extra | rec.get("extra", {}) if isinstance(rec.get("extra"), dict) else extra
         records.append(rec)
     return records, problems
@@ -292,13 +307,55 @@ def _split_lists(rec: dict[str, Any]) -> None:
         rec["keywords"] = [p for p in _LIST_SPLIT.split(rec["keywords"]) if p]
 
 
-def _year_from_source(rec: dict[str, Any]) -> None:
-    """Embase-style ``"Journal (2014) 3:3 (152-160)"``: year (and journal) from the citation."""
-    source = rec.get("journal", "")
-    match = re.match(r"(.+?) \((1[5-9]\d\d|20\d\d)\)", source)
-    if match:
-        rec["journal"] = match.group(1).strip()
-        rec.setdefault("year", match.group(2))
+def _pages_from_article_number(rec: dict[str, Any], extra: dict[str, Any], row: list[str], column: int | None,
+                               header: list[str]) -> None:
+    """The article number as the pages of a record without page numbers (kept in ``extra`` too)."""
+    if rec.get("pages") or column is None or column >= len(row):
+        return
+    number = str(row[column]).strip()
+    if number:
+        rec["pages"] = number
+
+
+# A whole citation in a source or citation column:
+# Embase "Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014" and
+# PubMed's CSV "Int J Drug Policy. 2022 Mar;101(2):103567. doi: 10.1016/... Epub 2021 Dec 20.".
+_EMBASE_SOURCE = re.compile(
+    r"^(?P<journal>.+?) \((?P<year>1[5-9]\d\d|20\d\d)\)"
+    r"(?:\s+(?P<volume>[^\s:(]+)(?::(?P<issue>[^\s(]+))?)?(?:\s+\((?P<pages>[^()]+)\))?"
+)
+_MEDLINE_CITATION = re.compile(
+    r"^(?P<journal>[^.;]+(?:\.[^.;\d][^.;]*)*)\.\s*(?P<year>(?:1[5-9]|20)\d\d)\b[^;]{0,30};\s*"
+    r"(?P<volume>[^():;.\s]+)?\s*(?:\((?P<issue>[^()]+)\))?\s*(?::\s*(?P<pages>[^\s;,]+?))?\.?(?:\s|$)"
+)
+CITATION_COLUMNS = ("citation", "source")
+
+
+def parse_citation(text: str) -> dict[str, str]:
+    """The parts of a whole citation: ``journal``, ``year``, ``volume``, ``issue``, ``pages``
+    (each possibly ""), or ``{}`` when ``text`` is not a citation in Embase's or MEDLINE's form."""
+    text = str(text or "").strip()
+    match = _EMBASE_SOURCE.match(text) or _MEDLINE_CITATION.match(text)
+    if not match:
+        return {}
+    return {k: (v or "").strip() for k, v in match.groupdict().items()}
+
+
+def _parts_from_source(rec: dict[str, Any], extra: dict[str, Any]) -> None:
+    """A journal cell holding a whole citation (Embase's ``Source``) is cut into journal, year,
+    volume, issue and pages, the cell kept whole in ``extra``; a separate citation column
+    (PubMed's ``Citation``) fills the volume, issue and pages a row lacks. A field the row
+    has is never replaced."""
+    parts = parse_citation(rec.get("journal", ""))
+    if parts:
+        extra.setdefault("source as exported", rec["journal"])
+        rec["journal"] = parts["journal"]
+    else:
+        cited = next((value for key, value in extra.items() if column_key(key) in CITATION_COLUMNS), "")
+        parts = parse_citation(cited)
+    for field in ("year", "volume", "issue", "pages"):
+        if parts.get(field) and not rec.get(field):
+            rec[field] = parts[field]
 
 
 def parse_xlsx(data: bytes, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
