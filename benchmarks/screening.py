@@ -28,9 +28,10 @@ on all eight).
 :mod:`reviewbench.screening.engine.stopping` on the default model's runs (see
 ``stopping_benchmark.py``): for each, the share of runs whose true recall at the stop
 reached the target, the mean share of records screened at the stop, and how far past the
-point where 95 % recall was actually reached that is. The settings of the Weibull Poisson
-process and of the importance-sampled check draws are chosen the same nested way. The
-printed tables are in ``benchmarks/README.md``.
+point where 95 % recall was actually reached that is. The settings of the default
+criterion (``weibull``, a Weibull Poisson process with a quiet stretch) and of the
+importance-sampled check draws are chosen the same nested way, with a margin on every inner
+review (``stopping_benchmark.WORST_REVIEW``). The printed tables are in ``benchmarks/README.md``.
 
 Results are cached in ``benchmarks/results/screening/`` (git-ignored), one file per
 simulation, so an interrupted run resumes; delete a file or folder to rerun it.

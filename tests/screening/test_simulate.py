@@ -95,10 +95,23 @@ def test_cli_writes_order_stop_report_and_plot(tmp_path, capsys):
     order = pd.read_csv(out, dtype={"record_id": str})
     assert list(order.columns) == ["rank", "record_id", "label"] and len(order) == 80
     report = json.loads(stop.read_text())
-    assert report["criterion"] == "hypergeometric"
+    assert report["criterion"] == "weibull"
     assert report["target_recall"] == 0.95 and report["confidence"] == 0.95
     assert set(report) >= {"stopped_at", "estimated_recall"}
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_judges_by_the_criterion_asked_for(tmp_path, capsys):
+    stop = tmp_path / "stop.json"
+    args = ["simulate", str(TOY), "--label-column", "label_included", "-o", str(tmp_path / "o.csv"), "--seed", "2"]
+    assert main([*args, "--stopping", "hypergeometric", "--stop-report", str(stop)]) == 0
+    report = json.loads(stop.read_text())
+    assert report["criterion"] == "hypergeometric"
+    assert "weibull" not in {o["criterion"] for o in report["others"]}  # the default only when it is asked for
+    assert "stop (hypergeometric) [default]" in capsys.readouterr().out
+    assert main([*args, "--stopping", "no_such_rule"]) == 2
+    err = capsys.readouterr().err
+    assert "no_such_rule" in err and "weibull" in err and "Traceback" not in err
 
 
 def test_cli_reports_bad_input_without_traceback(tmp_path, capsys):

@@ -29,8 +29,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--prior-included", type=int, default=1, metavar="N", help="random included priors (default 1)")
     parser.add_argument("--prior-excluded", type=int, default=1, metavar="N", help="random excluded priors (default 1)")
     parser.add_argument("--prior-ids", nargs="+", metavar="ID", help="use these record ids as priors instead")
+    parser.add_argument("--stopping", metavar="NAME",
+                        help="the stopping criterion to judge the replay by, with its own default settings "
+                        "(default: weibull, the screening view's; also hypergeometric, importance (its check draws are "
+                        "screened in the loop, so the order changes after they begin), poisson_process, "
+                        "score_distribution, knee, consecutive_irrelevant)")
     parser.add_argument("--stop-report", metavar="STOP.json",
-                        help="write where the default stopping criterion fires (its recall estimate and interval; "
+                        help="write where the stopping criterion (the default one, or --stopping) fires (its recall estimate and interval; "
                         "the other criteria under 'others')")
     parser.add_argument("--plot", metavar="PNG", help="draw the recall curve with the default criterion's estimate, interval and stop (PNG or SVG)")
     parser.set_defaults(func=_run)
@@ -48,6 +53,7 @@ def _run(args: argparse.Namespace) -> int:
         n_prior_included=args.prior_included,
         n_prior_excluded=args.prior_excluded,
         prior_ids=args.prior_ids,
+        **({"stopping": args.stopping} if args.stopping else {}),
     )
     write_csv(result.order, args.output)
     figures = summary(result.labels)

@@ -98,7 +98,7 @@ def test_stopping_reports_the_contract_keys(toy):
         labels[rid] = truth[rid]
     report = ranker.fit({"T003": 1, "T000": 0, **labels}).stopping()
     assert {"criterion", "target_recall", "confidence", "stop", "estimated_recall"} <= set(report)
-    assert report["criterion"] == "hypergeometric"
+    assert report["criterion"] == "weibull"
     heuristic = Ranker(toy, stopping="consecutive_irrelevant", run_length=5).fit({"T003": 1, "T000": 0}).stopping()
     assert heuristic["criterion"] == "consecutive_irrelevant" and heuristic["stop"] is False
 
@@ -156,7 +156,7 @@ def test_step_returns_ranking_scores_and_a_verdict(toy):
     step = ranker.step({"T003": 1, "T000": 0})
     assert step.fitted and len(step.scores) == len(toy)
     assert step.ranking == ranker.rank() and len(step.ranking) == len(toy) - 2
-    assert step.stop.criterion == "hypergeometric" and step.stop.screened == 2
+    assert step.stop.criterion == "weibull" and step.stop.screened == 2
     cold = Ranker(toy, seed=1).step({"T003": 1})
     assert not cold.fitted and len(cold.ranking) == len(toy) - 1
 

@@ -336,3 +336,79 @@ def test_a_relevant_draw_at_a_small_probability_holds_the_stop_back():
     # t = 0 (x10), 500, 1 (x14): mean 20.56, the missed estimate 19.56 of the relevant left
     assert d.estimated_relevant == pytest.approx(41 + (500 + 14) / 25 - 1)
     assert not d.stop
+
+
+# -- the default criterion: a Weibull Poisson process with a quiet stretch ---------------------
+def _stop_position(labels, n_total, **params):
+    """First prefix at which the default criterion stops (only prefixes its quiet stretch allows are judged)."""
+    labels = np.asarray(labels)
+    pos = np.arange(1, len(labels) + 1)
+    quiet = pos - np.maximum.accumulate(np.where(labels == 1, pos, 0))
+    for k in np.flatnonzero((quiet >= 0.12 * n_total) & (np.cumsum(labels) > 0)) + 1:
+        if judge("weibull", ScreeningHistory.of(labels[:k], n_total), **params).stop:
+            return int(k)
+    return None
+
+
+def _synthetic_ranking(rng, n_total=1500, relevant=30, scale=100.0):
+    """A ranking whose relevant records turn up at exponentially spread positions (a good ranker's gain curve)."""
+    positions = set()
+    while len(positions) < relevant:
+        x = int(rng.exponential(scale))
+        if x < n_total:
+            positions.add(x)
+    labels = np.zeros(n_total, dtype=int)
+    labels[sorted(positions)] = 1
+    return labels
+
+
+def _outcomes(orders, n_total):
+    reached, shares = [], []
+    for labels in orders:
+        at = _stop_position(labels, n_total) or n_total
+        reached.append(labels[:at].sum() >= math.ceil(0.95 * labels.sum()))
+        shares.append(at / n_total)
+    return float(np.mean(reached)), float(np.mean(shares))
+
+
+def test_the_default_is_the_weibull_process_with_its_settings():
+    from reviewbench.screening.engine import DEFAULTS
+    from reviewbench.screening.engine.stopping.rate import DEFAULT_PARAMS
+
+    assert DEFAULTS["stopping"] == stopping.DEFAULT_CRITERION == "weibull"
+    labels = _synthetic_ranking(np.random.default_rng(3))[:600]
+    ours = _judge("weibull", labels, 1500)
+    plain = _judge("poisson_process", labels, 1500, rate="weibull", inflation=DEFAULT_PARAMS["inflation"],
+                   quiet=DEFAULT_PARAMS["quiet"])
+    assert ours.criterion == "weibull" and labels.sum() >= DEFAULT_PARAMS["min_relevant"]
+    assert (ours.stop, ours.estimated_recall, ours.recall_interval) == (plain.stop, plain.estimated_recall,
+                                                                         plain.recall_interval)
+
+
+def test_the_default_stops_early_and_reaches_the_target_on_rankings_that_front_load_the_relevant():
+    """Monte Carlo on synthetic rankings: the stop reaches 95 % recall in >= 90 % of runs and saves half the work."""
+    rng = np.random.default_rng(5)
+    reached, share = _outcomes([_synthetic_ranking(rng) for _ in range(60)], 1500)
+    assert reached >= 0.9 and share <= 0.5
+
+
+def test_the_default_stops_late_when_the_order_is_no_better_than_chance():
+    """A random order spreads the relevant records evenly: no early stop, and 95 % recall where it stops."""
+    rng = np.random.default_rng(9)
+    orders = [rng.permutation(np.r_[np.ones(30, dtype=int), np.zeros(1470, dtype=int)]) for _ in range(60)]
+    reached, share = _outcomes(orders, 1500)
+    assert reached >= 0.9 and share >= 0.85
+
+
+def test_a_handful_of_relevant_records_and_a_quiet_stretch_do_not_stop_the_default():
+    labels = np.r_[1, 1, 1, np.zeros(400, dtype=int)]
+    assert _judge("weibull", labels, 1500, min_relevant=1).stop  # the rate alone saturates at once
+    held = _judge("weibull", labels, 1500)
+    assert not held.stop and held.estimated_recall is not None  # the estimate is still shown
+
+
+def test_with_a_random_sample_the_default_is_the_hypergeometric_test_on_it():
+    labels = np.r_[np.ones(20, dtype=int), np.zeros(30, dtype=int), np.zeros(600, dtype=int)]
+    on_sample = _judge("weibull", labels, 700, sample_start=50)
+    assert on_sample.criterion == "hypergeometric" and on_sample.stop
+    assert on_sample.p_value == _judge("hypergeometric", labels, 700, sample_start=50).p_value

@@ -30,7 +30,7 @@ from .classifiers import CLASSIFIERS, fit_and_score
 from .coldstart import cold_start_scores, term_vector
 from .features import FeatureCache, FeatureSettings, record_texts, tfidf
 from .queries import QUERIES
-from .stopping import SAMPLERS, STOPPERS, ScreeningHistory, StopDecision
+from .stopping import DEFAULT_CRITERION, SAMPLERS, STOPPERS, ScreeningHistory, StopDecision
 from .stopping.importance import draw_probabilities, weighted_order
 
 #: The model averaging the defaults use: SVMs on word 1-2 grams and on words + character
@@ -54,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "presumed_negatives": 0,
     "query": "max",
     "uncertainty_share": 0.0,
-    "stopping": "hypergeometric",
+    "stopping": DEFAULT_CRITERION,
     "stopping_params": {},
     "target_recall": 0.95,
     "confidence": 0.95,

@@ -12,6 +12,9 @@ them.
                            of its relevant records are found
 ``quantile``               Lewis, Yang & Frieder 2021 (QBCB): a random sample, then rank until
                            a binomial quantile of its relevant records is found
+``weibull`` (the default)  a Poisson process with a Weibull rate fitted to where relevant
+                           records turned up, and a quiet stretch (settings chosen by nested
+                           leave-one-review-out; :mod:`.rate`)
 ``poisson_process``        Sneyd & Stevenson 2021: a Poisson process with a falling rate
                            fitted to where relevant records turned up
 ``importance``             check draws along the ranking (Li & Kanoulas 2020) once a Weibull
@@ -33,7 +36,7 @@ from .heuristics import consecutive_irrelevant, default_run_length, knee
 from .history import CheckSample, ScreeningHistory, StopDecision, missed_for_target
 from .hypergeometric import hypergeometric, hypergeometric_p
 from .importance import draw_weights, importance
-from .rate import poisson_process
+from .rate import poisson_process, weibull_process
 from .samples import quantile, target
 from .scores import score_distribution
 
@@ -44,6 +47,7 @@ Stopper = Callable[..., StopDecision]
 SAMPLERS: dict[str, Callable[..., np.ndarray]] = {"importance": draw_weights}
 
 STOPPERS: dict[str, Stopper] = {
+    "weibull": weibull_process,
     "hypergeometric": hypergeometric,
     "target": target,
     "quantile": quantile,
@@ -55,6 +59,10 @@ STOPPERS: dict[str, Stopper] = {
 }
 
 
+#: The criterion the screening view, ``reviewbench simulate`` and the outputs use unless told otherwise.
+DEFAULT_CRITERION = "weibull"
+
+
 def judge(name: str, history: ScreeningHistory, target_recall: float = 0.95, confidence: float = 0.95,
           **params) -> StopDecision:
     """The verdict of the criterion registered as ``name`` on ``history``."""
@@ -62,6 +70,6 @@ def judge(name: str, history: ScreeningHistory, target_recall: float = 0.95, con
 
 
 __all__ = [
-    "SAMPLERS", "STOPPERS", "CheckSample", "ScreeningHistory", "StopDecision", "Stopper", "judge",
+    "DEFAULT_CRITERION", "SAMPLERS", "STOPPERS", "CheckSample", "ScreeningHistory", "StopDecision", "Stopper", "judge",
     "default_run_length", "hypergeometric_p", "missed_for_target",
 ]
