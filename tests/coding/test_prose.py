@@ -142,3 +142,10 @@ def test_prose_stays_off_where_it_was_not_right_out_of_fold(codebook, matcher):
     judge = SpanJudge(matcher, "crew").fit(texts, truths, assume_population=True)
     assert judge.prose_cutoff == PROSE_OFF
     assert all(hit.kind != "prose" for _p, hit in judge.score("Gangs unloading ships slept badly.", assume_population=True).values())
+
+
+def test_a_code_whose_cue_was_vetoed_is_not_brought_back_by_its_prose(matcher):
+    text = "Nocturnal operators were not sampled, though gangs unloading ships were."
+    hits = matcher.candidates(text, dimension="crew", prose=True)
+    assert any(h.kind == "cue" and h.vetoed for h in hits)  # "not ... nocturnal" by the negation check
+    assert not any(h.kind == "prose" for h in hits)

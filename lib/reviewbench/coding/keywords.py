@@ -478,18 +478,20 @@ class KeywordMatcher:
 
     def _prose_hits(self, doc: _Text, dim, rule_hits_: list[Hit], population, spans) -> list[Hit]:
         """Candidates of kind ``prose`` in one dimension: words of a code's prose where no cue
-        of the dimension stands (matched or vetoed), put through the code's guards, window and
-        context checks and every guard of the dimension."""
+        of the dimension stands (matched or vetoed) and no cue of the code was vetoed, put through
+        the code's guards, window and context checks and every guard of the dimension."""
         found = self.prose.find(dim.name, doc.toks, [doc.text[a:b] for a, b in zip(doc.tok_starts, doc.tok_ends)])
         if not found:
             return []
         taken = [(h.start, h.end) for h in rule_hits_]
+        # a code whose cue the rules vetoed in this text is not brought back by its prose words
+        ruled_out = {h.code for h in rule_hits_ if h.vetoed and h.vetoed != "no partner"}
         dim_guards = [g for code in dim.codes.values() for g in doc.spans(code.keywords.guards)]
         pop_tokens = [doc.token_range(p[0], p[1]) for p in spans]
         out: list[Hit] = []
         for i, term in found:
             span = (doc.tok_starts[i], doc.tok_ends[i])
-            if any(_overlaps(span, t) for t in taken):
+            if term.code in ruled_out or any(_overlaps(span, t) for t in taken):
                 continue
             rule = dim.codes[term.code].keywords
             near = doc.phrase_tokens(rule.not_near) if rule.not_near else []

@@ -28,7 +28,8 @@ Words are compared by *word family* (:func:`word_stem`): inflections and derivat
 "organize") and compounds that start with the term ("kerb" in "kerbside") meet at one
 stem. A term found in a text is a candidate of kind ``prose``. It stands down where a cue
 of the dimension matched or was vetoed (the cue rules own that span, a guard's veto
-included), where a guard of the dimension overlaps it, outside the code's window, and
+included), anywhere in a text where a cue of its own code was vetoed (what the rules ruled
+out, its prose does not bring back), where a guard of the dimension overlaps it, outside the code's window, and
 where the dimension's context checks veto it, as any cue would be.
 """
 
