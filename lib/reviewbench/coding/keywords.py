@@ -379,6 +379,21 @@ def _near(doc: _Text, hit: tuple[int, int, str], population: list[tuple[int, int
     return False
 
 
+def _split_compounds(doc: _Text, hits: list[Hit]) -> list[Hit]:
+    """A hyphenated compound belongs to the cue that spans its start: a hit of another code that
+    starts inside it, at a word joined by a hyphen to the word before ("off-street workers":
+    the "street workers" of "off-street"), is vetoed."""
+    live = [h for h in hits if not h.vetoed and h.kind != "unpaired"]
+    out = []
+    for h in hits:
+        if not h.vetoed and h.start > 0 and doc.text[h.start - 1] in "-\u2010":
+            owner = next((o for o in live if o.code != h.code and o.start < h.start < o.end < h.end), None)
+            if owner is not None:
+                h = Hit(h.dimension, h.code, h.phrase, h.start, h.end, h.text, f"part of the compound '{owner.text}'", h.kind)
+        out.append(h)
+    return out
+
+
 class KeywordMatcher:
     """All keyword rules of a codebook, ready to run over many texts."""
 
@@ -469,6 +484,7 @@ class KeywordMatcher:
                 hits.extend(self._prose_hits(doc, dim, hits, population, spans))
                 if not unpaired:
                     hits = [h for h in hits if h.kind != "unpaired"]
+            hits = _split_compounds(doc, hits)
             found = {h.code for h in hits if not h.vetoed and h.kind != "prose"}
             for i, h in enumerate(hits):
                 if not h.vetoed and dim.codes[h.code].keywords.alone and found - {h.code}:
