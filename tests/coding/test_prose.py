@@ -149,3 +149,11 @@ def test_a_code_whose_cue_was_vetoed_is_not_brought_back_by_its_prose(matcher):
     hits = matcher.candidates(text, dimension="crew", prose=True)
     assert any(h.kind == "cue" and h.vetoed for h in hits)  # "not ... nocturnal" by the negation check
     assert not any(h.kind == "prose" for h in hits)
+
+
+def test_an_inflection_is_not_a_compound(matcher):
+    # "gangmasters" is a compound of "gang"; "unloaders" is "unload" with an ending, a word of
+    # another family (the people, not the work), and no term of its own
+    found = {h.text for h in matcher.candidates("Gangmasters and unloaders met at the quay.", dimension="crew", prose=True)}
+    assert "Gangmasters" in found and "unloaders" not in found
+    assert not matcher.prose._compound_terms("crew", "unloaders")

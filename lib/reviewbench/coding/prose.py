@@ -50,7 +50,8 @@ GRAMMAR = frozenset(ENGLISH_STOP_WORDS) | AUXILIARIES | CONJUNCTIONS | PREPOSITI
 MIN_LETTERS = 4  # shortest content word taken from prose
 ACRONYM_LETTERS = 3  # shortest acronym (a word in capitals, matched as written)
 FIELDS = ("label", "definition", "include")  # the prose a code's terms come from (examples are findings' wording)
-COMPOUND_REST = 3  # a word that begins with a term and goes on this many letters is a compound of it
+COMPOUND_REST = 4  # a word that begins with a term and goes on this many letters is a compound of it
+# (fewer is an inflection, "managers" of "manag-", not a second word, "kerb-side")
 # Derivational and inflectional endings, longest first: what is left is the word's family.
 SUFFIXES = ("isations", "izations", "isation", "ization", "ational", "ations", "ation", "ities", "ity", "ments",
             "ment", "nesses", "ness", "ingly", "ings", "ing", "ised", "ized", "ises", "izes", "ise", "ize",
@@ -171,11 +172,14 @@ class ProseTerms:
 
     def _compound_terms(self, dimension: str, tok: str) -> list[Term]:
         """Terms a word starts with, at least :data:`COMPOUND_REST` letters before its end
-        ("kerbside" for "kerb", "streetwise" for "street")."""
+        ("kerbside" for "kerb", "streetwise" for "street"), the rest not an ending of
+        :data:`SUFFIXES` or "er"/"ers"."""
         keys, entries = self._compound_keys[dimension], self._compound[dimension]
         out = []
         for n in range(MIN_LETTERS, len(tok) - COMPOUND_REST + 1):
-            prefix = tok[:n]
+            prefix, rest = tok[:n], tok[n:]
+            if rest in SUFFIXES or rest in ("er", "ers", "ment", "ments"):
+                continue
             i = bisect_left(keys, prefix)
             while i < len(keys) and keys[i] == prefix:
                 out.append(entries[i][1])
