@@ -197,6 +197,7 @@ class Suggester:
         proba = classifier.predict_proba(texts) if classifier is not None else pd.DataFrame(index=range(len(texts)))
         out: list[Evidence] = []
         prose_dims = {dim for dim, judge in self.judges.items() if judge.prose and judge.prose_cutoff <= 1.0}
+        clf_rows = {dim: _code_probs(proba, dim) if dim in prose_dims else [None] * len(texts) for dim in self.judges}
         for i, text in enumerate(texts):
             by_code: dict[tuple[str, str], list[Hit]] = {}
             for hit in self.matcher.candidates(text, assume_population=assume_population, unpaired=True, prose=prose_dims):
@@ -215,7 +216,7 @@ class Suggester:
             for ev in found:
                 if ev.kind != "unpaired":
                     strong.setdefault(ev.dimension, set()).add(ev.code)
-            judged = {dim: judge.score(text, assume_population=assume_population, clf=_code_probs(proba.iloc[[i]].reset_index(drop=True), dim)[0])
+            judged = {dim: judge.score(text, assume_population=assume_population, clf=clf_rows[dim][i])
                       for dim, judge in self.judges.items()
                       if any(ev.dimension == dim and ev.kind != "unpaired" for ev in found)}
             for ev in found:
