@@ -94,14 +94,14 @@ def as_findings(df: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def train_on(codebook, example: pd.DataFrame, sentences: pd.DataFrame, span_model: bool = True) -> Suggester:
+def train_on(codebook, example: pd.DataFrame, sentences: pd.DataFrame, span_model: bool = True, prose: bool = True) -> Suggester:
     """The suggester trained on the example's coded findings and labelled sentences (which
     carry no codes of the other dimensions: empty there)."""
     training = pd.concat([example, as_findings(sentences)], ignore_index=True)
     for dim in codebook.dimensions:
         if dim in training.columns:
             training[dim] = [v if isinstance(v, list) else [] for v in training[dim]]
-    return Suggester(codebook, training, use_span_model=span_model)
+    return Suggester(codebook, training, use_span_model=span_model, use_prose=prose)
 
 
 def collect(suggester: Suggester, df: pd.DataFrame, index: list[int] | None = None) -> list:
@@ -215,14 +215,17 @@ def devset_reports(project_dir: str, devset: str, folds: int, sentences: str | N
     insample = score(codebook, collect(frozen, df), df)
     # 5-fold CV, the span model's cut-off chosen inside each training part
     strata = (df["trap"] == "1").astype(int) * 2 + (df[SUBGROUP] != "").astype(int)
-    evidence, cutoffs, without = [], [], []
+    evidence, cutoffs, prose_cutoffs, without, no_prose = [], [], [], [], []
     for train_idx, test_idx in StratifiedKFold(n_splits=folds, shuffle=True, random_state=19).split(df, strata):
         fold = train_on(codebook, example, df.iloc[train_idx])
         cutoffs.append(fold.judges[SUBGROUP].cutoff if SUBGROUP in fold.judges else float("nan"))
+        prose_cutoffs.append(fold.judges[SUBGROUP].prose_cutoff if SUBGROUP in fold.judges else float("nan"))
+        no_prose.extend(collect(train_on(codebook, example, df.iloc[train_idx], prose=False), df.iloc[test_idx], test_idx.tolist()))
         evidence.extend(collect(fold, df.iloc[test_idx], test_idx.tolist()))
         without.extend(collect(train_on(codebook, example, df.iloc[train_idx], span_model=False), df.iloc[test_idx], test_idx.tolist()))
     cv = score(codebook, evidence, df)
     cv_without = score(codebook, without, df)
+    cv_no_prose = score(codebook, no_prose, df)
     print(f"# 1. Development set ({len(df)} sentences, {int((df['trap'] == '1').sum())} traps): IN-SAMPLE (trained on all "
           f"of it + the example's {len(example)} coded findings) against {folds}-fold CV (trained on {folds - 1} folds + the findings)")
     print("  subgroup          n   in-sample F1   CV: P     R    F1")
@@ -236,10 +239,15 @@ def devset_reports(project_dir: str, devset: str, folds: int, sentences: str | N
     print(f"  traps given a code they do not name: in-sample {len(insample['traps'])}, CV {len(cv['traps'])} of {cv['n_traps']}")
     print(f"  without the span model (rules, classifier, calibration; CV): subgroup micro P {_fmt(cv_without['micro'][0])} "
           f"R {_fmt(cv_without['micro'][1])} F1 {_fmt(cv_without['micro'][2])}, traps {len(cv_without['traps'])} of {cv['n_traps']}")
+    print(f"  without prose candidates (cue rules only as candidates; CV): subgroup micro P {_fmt(cv_no_prose['micro'][0])} "
+          f"R {_fmt(cv_no_prose['micro'][1])} F1 {_fmt(cv_no_prose['micro'][2])}, traps {len(cv_no_prose['traps'])} of {cv['n_traps']}")
     print(f"  prevention tier macro-F1: in-sample {in_macro:.2f}, CV {cv_macro:.2f}")
     print(f"  span-model cut-off chosen inside each training part (nested 5-fold): "
           f"{', '.join(f'{c:.2f}' for c in cutoffs)}; shipped (all 220): {frozen.judges[SUBGROUP].cutoff:.2f}"
           if SUBGROUP in frozen.judges else "  (no span model)")
+    if SUBGROUP in frozen.judges:
+        print(f"  prose cut-off (lowest at which out-of-fold prose suggestions were right >= 0.9; >1 = off) chosen inside each "
+              f"training part: {', '.join(f'{c:.2f}' for c in prose_cutoffs)}; shipped: {frozen.judges[SUBGROUP].prose_cutoff:.2f}")
     print(f"  pre-select threshold {frozen.preselect:.2f} (fixed target: right nine times in ten); "
           f"in-sample {preselect_report(insample['calibration'], frozen.preselect)}")
     print(f"\n## Cross-validated ({folds}-fold), in full")
@@ -249,7 +257,8 @@ def devset_reports(project_dir: str, devset: str, folds: int, sentences: str | N
         print("Span model (shipped), largest weights in log-odds: " + ", ".join(f"{k} {v:+.2f}" for k, v in weights))
     lotko_report(codebook, example, df)
     if sentences:
-        external_report(codebook, frozen, sentences, tiers, train_on(codebook, example, df, span_model=False))
+        external_report(codebook, frozen, sentences, tiers, train_on(codebook, example, df, span_model=False),
+                        train_on(codebook, example, df, prose=False), Suggester(codebook, example), Suggester(codebook, example, use_prose=False))
     variants_report(frozen)
     print(f"({time.perf_counter() - start:.1f} s)")
 
@@ -272,7 +281,8 @@ def lotko_report(codebook, example: pd.DataFrame, df: pd.DataFrame) -> None:
     print(f"  {'all':<16} {total:>5}  {fired_total:>5}")
 
 
-def external_report(codebook, frozen: Suggester, path: str, tiers: list[str], without: Suggester) -> None:
+def external_report(codebook, frozen: Suggester, path: str, tiers: list[str], without: Suggester, no_prose: Suggester,
+                    findings_only: Suggester, findings_no_prose: Suggester) -> None:
     df = read_devset(path)
     print(f"\n# 3. External set {Path(path).name} ({len(df)} sentences, {int((df['trap'] == '1').sum())} traps): "
           f"FROZEN suggester (trained on the development set + the example's findings), no fitting on this set")
@@ -284,6 +294,13 @@ def external_report(codebook, frozen: Suggester, path: str, tiers: list[str], wi
     other = score(codebook, collect(without, df), df)
     print(f"Without the span model (same training): subgroup micro P {_fmt(other['micro'][0])} R {_fmt(other['micro'][1])} "
           f"F1 {_fmt(other['micro'][2])}; traps given a code they do not name: {len(other['traps'])} of {other['n_traps']}")
+    for label, suggester in (("Without prose candidates (same training)", no_prose),
+                             ("Trained on the example's findings alone, as `reviewbench suggest` is", findings_only),
+                             ("... and without prose candidates", findings_no_prose)):
+        other = score(codebook, collect(suggester, df), df)
+        judge = suggester.judges.get(SUBGROUP)
+        print(f"{label}: subgroup micro P {_fmt(other['micro'][0])} R {_fmt(other['micro'][1])} F1 {_fmt(other['micro'][2])}; "
+              f"traps {len(other['traps'])} of {other['n_traps']}" + (f"; prose cut-off {judge.prose_cutoff:.2f}" if judge else ""))
 
 
 def variants_report(shipped: Suggester) -> None:

@@ -51,6 +51,10 @@ NEGATED = [
     "No men who sold sex took part.",
     "No migrant women were among the participants.",
     "Women who worked from flats rather than street-based sites were interviewed.",
+    # the cue in the predicate of a negated subject: denied of every one of them
+    "None of the respondents worked online at any point.",
+    "Nobody in the cohort sold sex to men while living in the hostel.",
+    "No participant was street-based at the second wave.",
 ]
 
 
@@ -67,6 +71,9 @@ STILL_THERE = [
     ("Women no longer street-based described leaving.", "street-based"),
     ("Although no clinic took part, migrant women were interviewed at the drop-in.", "migrant"),
     ("The absence of services for migrant women was a gap.", "migrant"),
+    # the verb after the negated subject belongs to a relative clause, or the cue is the subject
+    ("No women who worked online reported a rise in violence.", "online"),
+    ("No street-based women reported the assaults to the police.", "street-based"),
 ]
 
 

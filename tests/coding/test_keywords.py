@@ -348,3 +348,13 @@ def test_fast_matching_finds_exactly_what_the_phrase_pattern_finds(phrase, text)
         return
     expected = [(m.start(), m.end(), phrase) for m in pattern.finditer(text)]
     assert _Text(text).spans((phrase,)) == expected
+
+
+def test_a_hyphenated_compound_belongs_to_the_cue_that_spans_its_start():
+    codebook = build_codebook({"population": {"terms": ["dock work*"]}, "dimensions": {"crew": {"label": "Crew", "multi": True, "codes": {
+        "deck": {"label": "Deck", "definition": "d", "keywords": {"any": ["deck hands", "deck crew"]}},
+        "below": {"label": "Below deck", "definition": "d", "keywords": {"any": ["below-deck"]}},
+    }}}})
+    hits = KeywordMatcher(codebook).candidates("Below-deck hands said the hold was cold, unlike deck crew.")
+    assert {(h.code, h.text) for h in hits if not h.vetoed} == {("below", "Below-deck"), ("deck", "deck crew")}
+    assert [h.vetoed for h in hits if h.text == "deck hands"] == ["part of the compound 'Below-deck'"]

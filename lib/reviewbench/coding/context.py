@@ -171,7 +171,8 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
       so there the phrase is kept;
     * a clause that opens with a negated subject whose verb is one of taking part or of
       being: "no women who sold sex from flats took part", "none of the participants
-      identified as trans";
+      identified as trans"; or with the span in that subject's predicate: "none of the
+      participants worked online";
     * the subject of a negated verb of taking part: "trans women were not recruited",
       "migrant men did not take part", "... were excluded";
     * the object of a negated verb of sampling or telling apart: "did not include trans
@@ -217,6 +218,8 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
         identifying = doc.phrase_tokens(IDENTIFYING)
         if any(opener < s0 and e0 < a and doc.clause[s0] == clause for s0, e0 in identifying):
             return f"negated ('{doc.toks[opener]} ...')"
+        if _in_negated_predicate(doc, opener, a, b):
+            return f"negated ('{doc.toks[opener]} ...')"
     # 2. the subject of a negated verb of taking part
     j = b + 1
     end = min(len(doc.toks), b + 10)
@@ -239,6 +242,20 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
             return f"object of a negated '{doc.toks[i]}'"
         i -= 1
     return None
+
+
+def _in_negated_predicate(doc: Any, opener: int, a: int, b: int) -> bool:
+    """Whether tokens ``a..b`` stand in the predicate of a clause whose subject is negated: the
+    subject's verb comes at or before the span's end, with no relative word before it ("none
+    of the participants worked online": denied of every one of them; not "no migrant women
+    reported ...", where the span is the subject, nor "no women who worked on the street
+    reported ...", where the verb belongs to a relative clause of the subject)."""
+    for k in range(opener + 1, b + 1):
+        if doc.toks[k] in RELATIVES:
+            return False
+        if _is_verbish(doc, k):
+            return True
+    return False
 
 
 def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int]], words: ContextWords) -> int | None:

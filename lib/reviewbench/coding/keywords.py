@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .codebook import Codebook, KeywordRule, Pairing
+from .prose import ProseTerms
 from .context import CLAUSE_WORDS, DEFAULT_WORDS, SUBORDINATORS, ContextWords, context_reason
 
 _TOKEN = re.compile(r"\w+")
@@ -77,12 +78,14 @@ class Hit:
     end: int
     text: str
     vetoed: str = ""  # why a candidate is not a cue in context (empty: a hit)
-    kind: str = "cue"  # "cue" (a phrase of its own), "paired" (with its partner) or "unpaired" (without)
+    kind: str = "cue"  # "cue" (a phrase of its own), "paired" (with its partner), "unpaired" (without) or "prose"
 
     @property
     def rule(self) -> str:
-        """How the hit is shown to a coder, e.g. ``keyword 'street-based' matched 'Street-based' at 0-12``."""
-        return f"keyword '{self.phrase}' matched '{self.text}' at {self.start}-{self.end}"
+        """How the hit is shown to a coder, e.g. ``keyword 'street-based' matched 'Street-based' at 0-12``
+        (``codebook word 'kerb' matched 'kerbside' at 4-12`` for a word of the code's prose)."""
+        source = "codebook word" if self.kind == "prose" else "keyword"
+        return f"{source} '{self.phrase}' matched '{self.text}' at {self.start}-{self.end}"
 
 
 @lru_cache(maxsize=4096)
@@ -376,6 +379,21 @@ def _near(doc: _Text, hit: tuple[int, int, str], population: list[tuple[int, int
     return False
 
 
+def _split_compounds(doc: _Text, hits: list[Hit]) -> list[Hit]:
+    """A hyphenated compound belongs to the cue that spans its start: a hit of another code that
+    starts inside it, at a word joined by a hyphen to the word before ("off-street workers":
+    the "street workers" of "off-street"), is vetoed."""
+    live = [h for h in hits if not h.vetoed and h.kind != "unpaired"]
+    out = []
+    for h in hits:
+        if not h.vetoed and h.start > 0 and doc.text[h.start - 1] in "-\u2010":
+            owner = next((o for o in live if o.code != h.code and o.start < h.start < o.end < h.end), None)
+            if owner is not None:
+                h = Hit(h.dimension, h.code, h.phrase, h.start, h.end, h.text, f"part of the compound '{owner.text}'", h.kind)
+        out.append(h)
+    return out
+
+
 class KeywordMatcher:
     """All keyword rules of a codebook, ready to run over many texts."""
 
@@ -396,6 +414,7 @@ class KeywordMatcher:
         self._phrases = phrases
         self._exact = exact
         self._stems = sorted(stems.items())
+        self.prose = ProseTerms(codebook, self.words)
 
     def _prepare(self, text: str) -> _Text:
         """The text with the set of phrases whose first word it contains (one pass)."""
@@ -433,12 +452,14 @@ class KeywordMatcher:
         return [h for h in self.candidates(text, assume_population=assume_population) if not h.vetoed]
 
     def candidates(self, text: str, *, assume_population: bool = False, unpaired: bool = False,
-                   dimension: str | None = None) -> list[Hit]:
+                   dimension: str | None = None, prose: bool | frozenset[str] | set[str] = False) -> list[Hit]:
         """Every place a code's cues match, hits and vetoed ones (``Hit.vetoed`` says why).
 
         With ``unpaired``, paired cues without their partner are listed too (vetoed
         "no partner"): the textual evidence a learned code needs. With ``dimension``, only
-        that dimension's codes are matched.
+        that dimension's codes are matched. With ``prose`` (``True`` or a set of dimension
+        names), words of the codes' prose (:mod:`.prose`) are candidates too, of kind
+        ``prose``, where no cue of the dimension matched or was vetoed.
         """
         if not isinstance(text, str) or not text.strip():
             return []
@@ -450,18 +471,49 @@ class KeywordMatcher:
         for dim in self.codebook.dimensions.values():
             if dimension is not None and dim.name != dimension:
                 continue
+            with_prose = prose is True or (not isinstance(prose, bool) and dim.name in prose)
             hits: list[Hit] = []
             for code in dim.codes.values():
                 rule = code.keywords
                 if not any(p in present for p in rule.any) and not any(p in present for pair in rule.paired for p in pair.cues):
                     continue
-                for start, end, phrase, reason, kind in rule_candidates(doc, rule, population, self.words, population_spans=spans, unpaired=unpaired):
+                for start, end, phrase, reason, kind in rule_candidates(doc, rule, population, self.words, population_spans=spans,
+                                                                        unpaired=unpaired or with_prose):
                     hits.append(Hit(dim.name, code.id, phrase, start, end, text[start:end], reason, kind))
-            found = {h.code for h in hits if not h.vetoed}
+            if with_prose:
+                hits.extend(self._prose_hits(doc, dim, hits, population, spans))
+                if not unpaired:
+                    hits = [h for h in hits if h.kind != "unpaired"]
+            hits = _split_compounds(doc, hits)
+            found = {h.code for h in hits if not h.vetoed and h.kind != "prose"}
             for i, h in enumerate(hits):
                 if not h.vetoed and dim.codes[h.code].keywords.alone and found - {h.code}:
                     hits[i] = Hit(h.dimension, h.code, h.phrase, h.start, h.end, h.text, "another code of the dimension is found", h.kind)
             out.extend(hits)
+        return out
+
+    def _prose_hits(self, doc: _Text, dim, rule_hits_: list[Hit], population, spans) -> list[Hit]:
+        """Candidates of kind ``prose`` in one dimension: words of a code's prose where no cue
+        of the dimension stands (matched or vetoed) and no cue of the code was vetoed, put through
+        the code's guards, window and context checks and every guard of the dimension."""
+        found = self.prose.find(dim.name, doc.toks, [doc.text[a:b] for a, b in zip(doc.tok_starts, doc.tok_ends)])
+        if not found:
+            return []
+        taken = [(h.start, h.end) for h in rule_hits_]
+        # a code whose cue the rules vetoed in this text is not brought back by its prose words
+        ruled_out = {h.code for h in rule_hits_ if h.vetoed and h.vetoed != "no partner"}
+        dim_guards = [g for code in dim.codes.values() for g in doc.spans(code.keywords.guards)]
+        pop_tokens = [doc.token_range(p[0], p[1]) for p in spans]
+        out: list[Hit] = []
+        for i, term in found:
+            span = (doc.tok_starts[i], doc.tok_ends[i])
+            if term.code in ruled_out or any(_overlaps(span, t) for t in taken):
+                continue
+            rule = dim.codes[term.code].keywords
+            near = doc.phrase_tokens(rule.not_near) if rule.not_near else []
+            vetoed_sentences = {doc.sentence(g[0]) for g in doc.spans(rule.sentence_guards)} if rule.sentence_guards else set()
+            reason = _veto(doc, span, span, rule, dim_guards, near, vetoed_sentences, population, pop_tokens, self.words)
+            out.append(Hit(dim.name, term.code, term.word, span[0], span[1], doc.text[span[0]:span[1]], reason, "prose"))
         return out
 
     def codes(self, text: str, *, assume_population: bool = False) -> dict[str, list[str]]:

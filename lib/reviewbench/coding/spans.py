@@ -25,12 +25,20 @@ code is among the text's codes) and on their minimal pairs (:mod:`.paraphrase`),
 chooses its cut-off by cross-validation over the texts. A code's confidence on a text is
 the highest of its spans'. The model may take a hit away; it never brings back what a
 guard or context check vetoed, and cues without their partner are left to the classifier.
+
+Words of the codes' prose (:mod:`.prose`) are candidates too where no cue of their code
+stands in the text: a second model (``prose_model``) judges them from the same context
+features, the word's record in the labelled texts (leave one out) and the classifier's
+out-of-fold probability of the code; its cut-off (:func:`prose_cutoff`) is the lowest at
+which out-of-fold prose suggestions were right :data:`PROSE_PRECISION` of the time, or off.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -72,7 +80,9 @@ FEATURES = (
     "head_person", "head_other_group", "head_thing", "head_generic_thing", "head_verb", "thing_subject",
     "neg_before", "neg_clause", "comparison_clause", "reference_clause", "methods_sentence", "hypothetical_clause", "exclusion_clause",
     "inside_other", "has_population", "population_clause", "capital_next", "capital_inside", "quoted", "multiword",
+    "kind_prose", "prose_seen", "prose_logit", "prose_clf_logit", "prose_has_clf",
 )
+PROSE_SMOOTHING = 2.0  # pseudo-texts of the pooled share right that a prose term's own record is smoothed with
 
 
 def _is_verb_like(tok: str) -> bool:
@@ -177,18 +187,21 @@ class SpanContext:
             "inside_other": float(inside_other), "has_population": float(has_population),
             "population_clause": float(population_clause), "capital_next": float(capital_next),
             "capital_inside": float(capital_inside), "quoted": float(doc.quoted(a, b)), "multiword": float(b > a),
+            # set by SpanJudge for prose candidates:
+            "kind_prose": float(hit.kind == "prose"), "prose_seen": 0.0, "prose_logit": 0.0, "prose_clf_logit": 0.0, "prose_has_clf": 0.0,
         }
         return [row[f] for f in FEATURES]
 
 
-def candidates(matcher: KeywordMatcher, text: str, dimension: str, *, assume_population: bool = False) -> list[tuple[Hit, list[float]]]:
+def candidates(matcher: KeywordMatcher, text: str, dimension: str, *, assume_population: bool = False,
+               prose: bool = False) -> list[tuple[Hit, list[float]]]:
     """Every candidate span of ``dimension``'s codes in ``text``, with its features: the rules'
-    hits and the paired cues standing without their partner. A candidate a guard or a context
-    check vetoed stays vetoed (the model may take a hit away or back a cue without its
-    partner, never bring back what the rules ruled out)."""
+    hits (and with ``prose`` the words of the codes' prose, :mod:`.prose`). A candidate a guard
+    or a context check vetoed stays vetoed (the model may take a hit away, never bring back
+    what the rules ruled out)."""
     if not isinstance(text, str) or not text.strip():
         return []
-    hits = [h for h in matcher.candidates(text, assume_population=assume_population, dimension=dimension) if not h.vetoed]
+    hits = [h for h in matcher.candidates(text, assume_population=assume_population, dimension=dimension, prose=prose) if not h.vetoed]
     if not hits:
         return []
     doc = _Text(text)
@@ -256,6 +269,31 @@ def code_scores(rows: Sequence[tuple[Hit, list[float]]], p: np.ndarray) -> dict[
     return out
 
 
+PROSE_OFF = 1.01  # the prose cut-off when prose candidates do not raise micro-F1 out of fold
+PROSE_PRECISION = 0.9  # prose suggestions are shown where out of fold they were right nine times in ten (as pre-selection)
+PROSE_LEAST = 5  # ... over at least this many
+PROSE_GRID = tuple(round(0.3 + 0.05 * i, 2) for i in range(14))  # prose cut-offs tried: 0.30 ... 0.95
+
+
+def split_prose(cands: Sequence[tuple[Hit, list[float]]]) -> tuple[list, list]:
+    """A text's candidates as (cue candidates, prose candidates of codes no cue candidate reached):
+    where a cue speaks for a code, its prose words add nothing."""
+    cued = {h.code for h, _ in cands if h.kind != "prose"}
+    return [c for c in cands if c[0].kind != "prose"], [c for c in cands if c[0].kind == "prose" and c[0].code not in cued]
+
+
+def prose_cutoff(scored: Sequence[tuple[float, bool]], grid: Sequence[float] = PROSE_GRID, target: float = PROSE_PRECISION,
+                 least: int = PROSE_LEAST) -> float:
+    """The lowest prose cut-off of :data:`PROSE_GRID` at which out-of-fold prose suggestions
+    (``(probability, right)`` per code and text) were right at least ``target`` of the time, over
+    at least ``least`` of them; :data:`PROSE_OFF` when none was."""
+    for t in sorted(grid):
+        above = [right for p, right in scored if p >= t]
+        if len(above) >= least and sum(above) / len(above) >= target:
+            return t
+    return PROSE_OFF
+
+
 def best_cutoff(scored: Sequence[tuple[dict[str, float], set[str]]], grid: Sequence[float] = GRID) -> float:
     """The cut-off of :data:`GRID` with the best micro-F1 over ``(code -> p, true codes)`` per text
     (ties: the one nearest 0.5)."""
@@ -283,7 +321,14 @@ class SpanJudge:
     folds: int = 5
     generated_weight: float = GENERATED_WEIGHT
     pairs: bool = True
+    prose: bool = True  # words of the codes' prose are candidates too (:mod:`.prose`)
     model: SpanModel = field(default_factory=SpanModel)
+    prose_model: SpanModel = field(default_factory=SpanModel)  # judges prose candidates of codes no cue reached
+    prose_cutoff: float = PROSE_OFF  # above 1: prose candidates are not shown
+    prose_inner: list[tuple[float, bool]] = field(default_factory=list)  # out-of-fold prose scores and whether right
+    terms: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # (code, word) -> (texts right, texts)
+    prose_prior: float = 0.5  # share of prose candidates right in the labelled texts
+    _own: dict[int, dict[tuple[str, str], tuple[int, int]]] = field(default_factory=dict, repr=False)
     cutoff: float = 0.5
     inner: list[tuple[dict[str, float], set[str]]] = field(default_factory=list)  # out-of-fold scores the cut-off came from
 
@@ -306,21 +351,69 @@ class SpanJudge:
         X, y = [], []
         pairs = minimal_pairs(self._mention_spans(text, cands, truth), seed=self.seed + k)
         for row in pairs.itertuples():
-            for hit, feats in candidates(self.matcher, row.text, self.dimension, assume_population=True):
+            for hit, feats in self._with_terms(candidates(self.matcher, row.text, self.dimension, assume_population=True, prose=self.prose), k):
                 if hit.code == row.code and not hit.vetoed and hit.start < row.end and row.start < hit.end:
                     X.append(feats)
                     y.append(int(row.label))
         return X, y
 
-    def fit(self, texts: Sequence[str], truths: Sequence[Iterable[str]], *, assume_population: bool = False) -> "SpanJudge":
+    @staticmethod
+    def _keys(cands: Sequence[tuple[Hit, list[float]]]) -> set[tuple[str, str]]:
+        return {(h.code, h.phrase) for h, _ in cands if h.kind == "prose"}
+
+    def _with_terms(self, cands: list[tuple[Hit, list[float]]], own: int | None = None,
+                    clf: Mapping[str, float] | None = None) -> list[tuple[Hit, list[float]]]:
+        """The candidates with each prose term's record in the labelled texts as features: how
+        many texts it was a candidate in (log) and the smoothed share of them holding its code
+        (log-odds); ``own``: a labelled text whose own record is left out (leave one out); ``clf``:
+        the classifier's probability of each code on the text (out of fold for labelled texts)."""
+        if not any(h.kind == "prose" for h, _ in cands):
+            return cands
+        mine = self._own.get(own, {}) if own is not None else {}
+        i_seen, i_logit, i_clf = FEATURES.index("prose_seen"), FEATURES.index("prose_logit"), FEATURES.index("prose_clf_logit")
+        out = []
+        for hit, feats in cands:
+            if hit.kind == "prose":
+                right, n = self.terms.get((hit.code, hit.phrase), (0, 0))
+                r0, n0 = mine.get((hit.code, hit.phrase), (0, 0))
+                right, n = right - r0, n - n0
+                share = (right + PROSE_SMOOTHING * self.prose_prior) / (n + PROSE_SMOOTHING)
+                share = min(max(share, 0.01), 0.99)
+                feats = list(feats)
+                feats[i_seen], feats[i_logit] = math.log1p(n), math.log(share / (1 - share))
+                if clf and hit.code in clf:
+                    q = min(max(float(clf[hit.code]), 0.01), 0.99)
+                    feats[i_clf], feats[i_clf + 1] = math.log(q / (1 - q)), 1.0
+            out.append((hit, feats))
+        return out
+
+    def fit(self, texts: Sequence[str], truths: Sequence[Iterable[str]], *, assume_population: bool = False,
+            clf: Sequence[Mapping[str, float]] | None = None) -> "SpanJudge":
         """Learn from labelled texts (``truths``: each text's codes of the dimension) and their
         minimal pairs; choose the cut-off by cross-validation over the texts (a text's pairs stay
-        in its fold)."""
-        rows = [candidates(self.matcher, t, self.dimension, assume_population=assume_population) for t in texts]
+        in its fold). A prose term's record in the texts is a feature of its candidates, each
+        text's candidates seeing the record of the other texts only; ``clf`` holds the classifier's
+        out-of-fold probabilities of the codes on each text, a feature of its prose candidates."""
+        raw = [candidates(self.matcher, t, self.dimension, assume_population=assume_population, prose=self.prose) for t in texts]
         gold = [set(t or []) for t in truths]
+        self._own = {}
+        self.terms = {}
+        for i, (r, g) in enumerate(zip(raw, gold)):
+            own = {key: (int(key[0] in g), 1) for key in self._keys(r)}
+            self._own[i] = own
+            for key, (right, n) in own.items():
+                r0, n0 = self.terms.get(key, (0, 0))
+                self.terms[key] = (r0 + right, n0 + n)
+        total = sum(n for _, n in self.terms.values())
+        self.prose_prior = (sum(r for r, _ in self.terms.values()) + 1) / (total + 2)
+        clf = clf if clf is not None else [{}] * len(raw)
+        rows = [[c for c in self._with_terms(r, i) if c[0].kind != "prose"] for i, r in enumerate(raw)]
+        # every prose candidate, whether a cue reached its code or not: what prose words are worth
+        # where no cue list holds the wording (the cue lists were written from texts like these)
+        prose_rows = [[c for c in self._with_terms(r, i, clf[i]) if c[0].kind == "prose"] for i, r in enumerate(raw)]
         pair_rows = [self._pair_rows(t, r, g, k) if self.pairs else ([], []) for k, (t, r, g) in enumerate(zip(texts, rows, gold))]
 
-        def fit_on(idx: Sequence[int]) -> SpanModel:
+        def fit_on(idx: Sequence[int]) -> tuple[SpanModel, SpanModel]:
             X = [f for i in idx for _, f in rows[i]]
             y = [int(h.code in gold[i]) for i in idx for h, _ in rows[i]]
             gX = [f for i in idx for f in pair_rows[i][0]]
@@ -329,28 +422,43 @@ class SpanJudge:
             y_all = np.array(y + gy, dtype=int)
             w = np.concatenate([np.ones(len(y)), np.full(len(gy), self.generated_weight)])
             g = np.concatenate([np.zeros(len(y)), np.ones(len(gy))])
-            return SpanModel(seed=self.seed).fit(X_all, y_all, w, g)
+            cue_model = SpanModel(seed=self.seed).fit(X_all, y_all, w, g)
+            pX = np.array([f for i in idx for _, f in prose_rows[i]], dtype=float).reshape(-1, len(FEATURES))
+            py = np.array([int(h.code in gold[i]) for i in idx for h, _ in prose_rows[i]], dtype=int)
+            return cue_model, SpanModel(seed=self.seed).fit(pX, py)
 
-        self.inner, self.cutoff = [], 0.5
+        def scores(model: SpanModel, cands) -> dict[str, float]:
+            if not cands:
+                return {}
+            p = model.predict(np.array([f for _, f in cands], dtype=float))
+            return {c: s for c, (s, _) in code_scores(cands, p).items()}
+
+        self.inner, self.prose_inner, self.cutoff, self.prose_cutoff = [], [], 0.5, PROSE_OFF
         n = len(texts)
         if n >= 2 * self.folds:
             order = np.random.RandomState(self.seed).permutation(n)
             for k in range(self.folds):
                 test = set(order[k::self.folds].tolist())
-                model = fit_on([i for i in range(n) if i not in test])
+                cue_model, prose_model = fit_on([i for i in range(n) if i not in test])
                 for i in sorted(test):
-                    if rows[i]:
-                        p = model.predict(np.array([f for _, f in rows[i]], dtype=float))
-                        self.inner.append(({c: s for c, (s, _) in code_scores(rows[i], p).items()}, gold[i]))
-                    else:
-                        self.inner.append(({}, gold[i]))
+                    self.inner.append((scores(cue_model, rows[i]), gold[i]))
+                    self.prose_inner.extend((p, c in gold[i]) for c, p in scores(prose_model, prose_rows[i]).items())
             self.cutoff = best_cutoff(self.inner)
-        self.model = fit_on(range(n))
+            self.prose_cutoff = prose_cutoff(self.prose_inner)
+        self.model, self.prose_model = fit_on(range(n))
+        self._own = {}
         return self
 
-    def score(self, text: str, *, assume_population: bool = False) -> dict[str, tuple[float, Hit]]:
+    def cutoff_for(self, kind: str) -> float:
+        """The cut-off a hit of this kind is shown at: the prose cut-off for a word of the codes'
+        prose (above 1 when cross-validation found that prose candidates did not help)."""
+        return self.prose_cutoff if kind == "prose" else self.cutoff
+
+    def score(self, text: str, *, assume_population: bool = False, clf: Mapping[str, float] | None = None) -> dict[str, tuple[float, Hit]]:
         """Each code with a candidate in ``text``: its probability and the span that gave it."""
-        rows = candidates(self.matcher, text, self.dimension, assume_population=assume_population)
-        if not rows:
-            return {}
-        return code_scores(rows, self.model.predict(np.array([f for _, f in rows], dtype=float)))
+        rows, prose_rows = split_prose(self._with_terms(candidates(self.matcher, text, self.dimension, assume_population=assume_population,
+                                                                   prose=self.prose and self.prose_cutoff <= 1.0), clf=clf))
+        out = code_scores(rows, self.model.predict(np.array([f for _, f in rows], dtype=float))) if rows else {}
+        if prose_rows:
+            out.update(code_scores(prose_rows, self.prose_model.predict(np.array([f for _, f in prose_rows], dtype=float))))
+        return out
