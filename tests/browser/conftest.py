@@ -31,6 +31,8 @@ def _missing(what: str) -> None:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
+    """Debian's chromium, and Playwright's assertions set to wait up to 30 s (its default is
+    5 s): a notebook's kernel on a loaded machine takes longer than that to draw an app."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
         _missing("Debian's chromium (apt-get install chromium chromium-driver)")
@@ -38,6 +40,9 @@ def chromium_path() -> str:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         _missing("Playwright for Python")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
     return path
 
 
