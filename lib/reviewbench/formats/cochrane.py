@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import SKIPPED, WARNING, Problem
 from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, spare_values, split_records
 
-_MARKER = r"\s*Record #(\d+) of (\d+)\s*"
+_MARKER = r"[ \t]*Record #(\d+) of (\d+)[ \t]*"
 SYNTAX = TaggedSyntax(
     name="cochrane",
     # Two-character tags, and the longer ones Cochrane writes; the colon is followed by a space.
