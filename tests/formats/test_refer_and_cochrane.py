@@ -97,6 +97,14 @@ def test_a_cochrane_export_with_fewer_records_than_announced_says_so():
     assert len(df) == 2 and problem.line == 5 and "announces 3 records but holds 2" in problem.message
 
 
+def test_tag_lines_before_the_first_record_line_are_read_not_skipped_as_a_header():
+    text = "Cochrane Library\nID: CN-0\nTI: Zero\n\nRecord #1 of 1\nID: CN-1\nTI: One\n"
+    df, report = read_text(text, "x.txt")
+    assert list(df["title"]) == ["Zero", "One"]
+    [problem] = report.problems
+    assert problem.line == 1 and "outside any record" in problem.message  # a header line beside tags: said
+
+
 def test_a_cochrane_record_without_id_title_or_author_is_skipped_with_its_line():
     text = "Record #1 of 2\nID: CN-1\nTI: One\n\nRecord #2 of 2\nSO: Trials\nYR: 2001\n"
     df, report = read_text(text, "x.txt")

@@ -77,11 +77,12 @@ def looks_like(text: str) -> bool:
 def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Raw records and problems from a Cochrane Library plain-text export."""
     markers = list(re.finditer(rf"^{_MARKER}$", text, re.M))
-    if markers:
+    header = text[: markers[0].start()] if markers else ""
+    if header and not any(SYNTAX.tag_line.match(line) for line in header.split("\n")):
         # The header before the first record (database name, dates) is not part of any
-        # record: left out, with its line breaks kept so that line numbers stay true.
-        start = markers[0].start()
-        text = "\n" * text.count("\n", 0, start) + text[start:]
+        # record: left out, with its line breaks kept so that line numbers stay true. A
+        # header with tag lines is a record without its "Record #" line: read as such.
+        text = "\n" * header.count("\n") + text[len(header):]
 
     def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if not record.tags:
