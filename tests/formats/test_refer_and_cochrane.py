@@ -34,6 +34,11 @@ def test_endnote_tagged_fields(fixtures, by_title):
     assert chapter["pmid"] == "" and chapter["isbn"] == "978-0-00-000000-2"
 
 
+def test_a_pubmed_link_gives_the_pmid_and_stays_the_url():
+    df, _ = read_text("%0 Journal Article\n%T T\n%U https://pubmed.ncbi.nlm.nih.gov/12345678/\n", "x.enw")
+    assert df.loc[0, "pmid"] == "12345678" and df.loc[0, "url"] == "https://pubmed.ncbi.nlm.nih.gov/12345678/"
+
+
 def test_endnote_editors_stand_in_for_missing_authors_and_a_date_for_a_year():
     df, _ = read_text("%0 Edited Book\n%E Doe, Jane\n%T A book\n%8 2015/06/01\n", "x.enw")
     assert df.loc[0, "authors"] == ["Doe, Jane"] and df.loc[0, "year"] == 2015
@@ -56,7 +61,7 @@ def test_endnote_problems_are_reported_with_their_lines():
     assert list(df["title"]) == ["Kept"]
     stray, skipped = report.problems
     assert stray.line == 1 and stray.kind == WARNING and "outside any record" in stray.message
-    assert skipped.line == 6 and skipped.kind == SKIPPED and "%0, %Z" in skipped.message
+    assert skipped.line == 6 and skipped.kind == SKIPPED and "only %0 (Reference Type), %Z (Notes)" in skipped.message
 
 
 def test_cochrane_fields(fixtures, by_title):
@@ -110,6 +115,7 @@ def test_a_cochrane_record_without_id_title_or_author_is_skipped_with_its_line()
     df, report = read_text(text, "x.txt")
     [problem] = report.problems
     assert list(df["title"]) == ["One"] and problem.kind == SKIPPED and problem.line == 5
+    assert "only SO (Source (journal)), YR (Year)" in problem.message
 
 
 ENCODINGS = [

@@ -88,7 +88,8 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
         if not record.tags:
             return None
         if _RECORD_TAGS.isdisjoint(record.tags):
-            return Problem(path, record.line, "record skipped: no ID, TI or AU line", kind=SKIPPED)
+            tags = ", ".join(f"{t} ({TAG_NAMES.get(t, 'unknown tag')})" for t in record.tags)
+            return Problem(path, record.line, f"record skipped: no ID, TI or AU line (only {tags})", kind=SKIPPED)
         return to_record(record)
 
     records, problems = split_records(text, SYNTAX, path, convert)

@@ -80,7 +80,7 @@ def parse(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
 
     def convert(record: TaggedRecord) -> dict[str, Any] | Problem | None:
         if _RECORD_TAGS.isdisjoint(record.tags):
-            tags = ", ".join(f"%{t}" for t in record.tags)
+            tags = ", ".join(f"%{t} ({TAG_NAMES.get(t, 'unknown tag')})" for t in record.tags)
             return Problem(path, record.line, f"record skipped: no title, author, journal or abstract (only {tags})", kind=SKIPPED)
         return to_record(record)
 
@@ -102,14 +102,16 @@ def to_record(record: TaggedRecord) -> dict[str, Any]:
     pmid = _find_pmid(record, rec.get("source_db", ""))
     if pmid:
         rec["pmid"], tag = pmid
-        used.add(tag)
+        if tag is not None:
+            used.add(tag)
     rec["extra"] = extra_tags(record, used) | spare
     return rec
 
 
-def _find_pmid(record: TaggedRecord, source_db: str) -> tuple[str, str] | None:
-    """A PubMed id: ``PMID: n`` in an accession, custom or notes field, a bare accession
-    number from a MEDLINE/PubMed database, or a PubMed link."""
+def _find_pmid(record: TaggedRecord, source_db: str) -> tuple[str, str | None] | None:
+    """A PubMed id and the tag it used up: ``PMID: n`` in an accession, custom or notes
+    field, a bare accession number from a MEDLINE/PubMed database, or a PubMed link (the
+    link stays the URL: no tag used up)."""
     for tag in ("M", "1", "2", "3", "4", "Z"):
         for value in record.tags.get(tag, ()):
             match = _PMID.match(value)
@@ -121,5 +123,5 @@ def _find_pmid(record: TaggedRecord, source_db: str) -> tuple[str, str] | None:
     for value in record.tags.get("U", ()):
         match = _PUBMED_URL.search(value)
         if match:
-            return match.group(1), ""
+            return match.group(1), None
     return None
