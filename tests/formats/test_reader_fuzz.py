@@ -45,7 +45,7 @@ def _within(seconds: int = HANG_SECONDS):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
-NAMES = ["x.ris", "x.bib", "x.nbib", "x.csv", "x.tsv", "x.txt", "x.json", "x.xml", "x.isi", "x.ovd", "x.xlsx"]
+NAMES = ["x.ris", "x.bib", "x.nbib", "x.csv", "x.tsv", "x.txt", "x.json", "x.xml", "x.isi", "x.ovd", "x.enw", "x.xlsx"]
 
 
 def _workbook() -> bytes:
@@ -108,7 +108,8 @@ def test_damaged_real_exports_raise_only_input_file_error(seed, operations, keep
 TAGGED_LINES = st.sampled_from(
     ["TY  - JOUR", "ER  - ", "TI  - A title", "AU  - Doe, J", "PY  - 2019", "      continued", "PMID- 123", "PT J", "ER",
      "AU Smith, J", "@article{k,", "title = {x", "}", "<1. >", "", "1.", "FN x", "Document 1 of 2", "{", '"title": 1',
-     "SO  - J. 2020", "DO  - 10.1234/a{b", "<record><titles><title>x", "</record>", "Title,Abstract", '"a,"b', "\ufeff"]
+     "SO  - J. 2020", "DO  - 10.1234/a{b", "%0 Journal Article", "%T A title", "%A Doe, J", "%K a; b", "Record #1 of 2",
+     "Record #3 of 1", "ID: CN-01234567", "TI: A title", "AU: Doe J", "PM: PUBMED 12", "XR: PUBMED x", "<record><titles><title>x", "</record>", "Title,Abstract", '"a,"b', "\ufeff"]
 )
 
 

@@ -6,13 +6,14 @@ import argparse
 import sys
 
 from ..formats import read_files
+from ..formats.registry import FORMATS
 from ..formats.writers import write_csv_records
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="parse search exports (RIS, BibTeX, MEDLINE, WoS, Ovid, EndNote XML, CSL-JSON, CSV/TSV/XLSX) into one record table",
+        help=f"parse search exports ({', '.join(f.label for f in FORMATS)}) into one record table",
         description="Parse search exports into the reviewbench record schema. The format is "
         "detected from each file's content (the extension is only a hint). A report of "
         "records read, skipped and why, per file, is printed to standard error; a progress "

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import Problem
-from . import bibtex, csl_json, endnote_xml, medline, ovid, proquest, ris, table, wos
+from . import bibtex, cochrane, csl_json, endnote_xml, medline, ovid, proquest, refer, ris, table, wos
 
 ParseResult = tuple[list[dict[str, Any]], list[Problem]]
 
@@ -47,6 +47,8 @@ FORMATS: tuple[Format, ...] = (
     Format("wos", "WoS text", (".isi", ".ciw"), wos.looks_like, wos.parse, "Web of Science (PT J ... ER)"),
     Format("ris", "RIS", (".ris",), ris.looks_like, ris.parse, "RIS (TY  - ...)"),
     Format("ovid", "Ovid", (".ovd",), ovid.looks_like, ovid.parse, "Ovid (<1. > ...)"),
+    Format("cochrane", "Cochrane", (), cochrane.looks_like, cochrane.parse, "Cochrane Library plain text (Record #1 of N, ID: ...)"),
+    Format("refer", "EndNote ENW", (".enw",), refer.looks_like, refer.parse, "EndNote tagged/refer (%0 ... %T ...)"),
     Format("proquest", "ProQuest", (), proquest.looks_like, proquest.parse, "a ProQuest report"),
     Format("bibtex", "BibTeX", (".bib", ".bibtex"), bibtex.looks_like, bibtex.parse, "BibTeX (@article{...)"),
     Format("table", "CSV/TSV", (".csv", ".tsv", ".tab"), table.looks_like, table.parse, "a CSV/TSV table with a title column"),

@@ -1,4 +1,5 @@
-"""Line-tagged exports (RIS, PubMed/MEDLINE, Web of Science, Ovid): one reader, four syntaxes.
+"""Line-tagged exports (RIS, PubMed/MEDLINE, Web of Science, Ovid, EndNote tagged, Cochrane):
+one reader, six syntaxes.
 
 Each format is a :class:`TaggedSyntax` (what a tag line looks like, which tag starts and
 ends a record, how values continue on the next line) plus a field table mapping its
@@ -11,8 +12,8 @@ reader), :mod:`.plain` (the fast reader for a writer's own layout) and :mod:`.fi
 (tags to schema fields).
 """
 
-from .fields import ACCEPT, extra_tags, map_fields
+from .fields import ACCEPT, extra_tags, map_fields, spare_values
 from .split import split_records
 from .syntax import TaggedRecord, TaggedSyntax
 
-__all__ = ["ACCEPT", "TaggedRecord", "TaggedSyntax", "extra_tags", "map_fields", "split_records"]
+__all__ = ["ACCEPT", "TaggedRecord", "TaggedSyntax", "extra_tags", "map_fields", "spare_values", "split_records"]

@@ -97,3 +97,26 @@ def extra_tags(record: TaggedRecord, used: set[str]) -> dict[str, Any]:
         for tag, values in record.tags.items()
         if tag not in used and any(values)
     }
+
+
+def spare_values(
+    record: TaggedRecord, rec: dict[str, Any], field_map: dict[str, tuple[str, ...]],
+    single: tuple[str, ...], used: set[str],
+) -> dict[str, Any]:
+    """The values of used tags that no single-valued field took (a second URL, a second
+    title line written as its own tag), by tag, so that ``extra`` keeps them. Call it on
+    the fields as :func:`map_fields` gave them, before a parser rewrites any."""
+    spare: dict[str, Any] = {}
+    for name in single:
+        value = rec.get(name)
+        if not value:
+            continue
+        for tag in field_map[name]:
+            values = record.tags.get(tag)
+            if tag not in used or not values or value not in values:
+                continue
+            rest = [v for v in values if v and v != value]
+            if rest:
+                spare[tag] = rest if len(rest) > 1 else rest[0]
+            break
+    return spare

@@ -33,8 +33,10 @@ class _Splitter:
         self.after_end: TaggedRecord | None = None  # the record just closed, for tags after its end line
         self.last_tag = ""
         self.first_tag = ""
-        self.stray = 0
+        self.stray = 0  # untagged lines outside any record, and the first one's line
         self.stray_line = 0
+        self.loose = 0  # untagged lines in a record before its first tag (nothing to continue)
+        self.loose_line = 0
         self._pos, self._line = start
         self.marker = syntax.marker_line.match if syntax.marker_line else None
         self.ignore = syntax.ignore_line.match if syntax.ignore_line else None
@@ -135,6 +137,10 @@ class _Splitter:
         self._stray(pos)
 
     def _stray(self, pos: int) -> None:
+        if self.current is not None:
+            self.loose += 1
+            self.loose_line = self.loose_line or self.line_at(pos)
+            return
         self.stray += 1
         self.stray_line = self.stray_line or self.line_at(pos)
 
@@ -164,6 +170,9 @@ class _Splitter:
             self.pending = None
         if self.stray:
             self.problems.append(Problem(self.path, self.stray_line, f"{self.stray} line(s) outside any record ignored, first at this line", kind=WARNING))
+        if self.loose:
+            self.problems.append(Problem(self.path, self.loose_line, f"{self.loose} line(s) inside a record before its first tag ignored "
+                                         "(neither a tag line nor the continuation of one), first at this line", kind=WARNING))
         self.problems.sort(key=lambda p: (p.line is None, p.line or 0))
         return self.records, self.problems
 
