@@ -207,3 +207,18 @@ def test_cochrane_plain_text_round_trip(rows):
     read, report = read_text(_cochrane_text(rows), "citation-export.txt")
     assert report.format == "cochrane" and report.problems == []
     _compare(df, read, CORE + ["source_id", "ref_type"])
+
+
+@pytest.mark.parametrize(("ref_type", "entry", "ris"), [
+    ("Journal Article", "article", "JOUR"),  # EndNote XML and tagged exports
+    ("JOURNAL ARTICLE", "article", "JOUR"),
+    ("Book Section", "incollection", "CHAP"),
+    ("Conference Proceedings", "inproceedings", "CONF"),
+    ("J", "article", "JOUR"),  # Web of Science PT
+    ("article-journal", "article", "JOUR"),  # CSL-JSON
+    ("Generic", "misc", "GEN"),
+])
+def test_a_record_type_in_any_exports_words_is_written_as_its_bibtex_and_ris_type(ref_type, entry, ris):
+    records = conform(pd.DataFrame([{"record_id": "r1", "title": "Ferry crews and noise", "ref_type": ref_type}]))
+    assert bibtex_text(records).startswith(f"@{entry}{{r1,")
+    assert ris_text(records).startswith(f"TY  - {ris}")

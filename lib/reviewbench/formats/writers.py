@@ -45,6 +45,10 @@ RIS_TYPES: dict[str, str] = {
     "paper-conference": "CPAPER", "phdthesis": "THES", "mastersthesis": "THES", "thesis": "THES",
     "report": "RPRT", "techreport": "RPRT", "misc": "GEN", "online": "ELEC", "webpage": "ELEC",
     "dataset": "DATA", "review": "JOUR",
+    # EndNote's reference type names (EndNote XML and tagged exports) and Web of Science's PT codes
+    "electronic article": "EJOUR", "magazine article": "MGZN", "newspaper article": "NEWS", "edited book": "EDBOOK",
+    "electronic book": "EBOOK", "conference proceedings": "CONF", "web page": "ELEC", "generic": "GEN",
+    "j": "JOUR", "b": "BOOK",
 }
 RIS_KNOWN_TYPES = {
     "ABST", "ADVS", "AGGR", "ANCIENT", "ART", "BILL", "BLOG", "BOOK", "CASE", "CHAP", "CHART", "CLSWK",
@@ -188,10 +192,11 @@ def _bibtex_person(name: str) -> str:
 
 
 def _bibtex_type(ref_type: str) -> str:
+    """The BibTeX entry type of a record type in any export's words, by way of its RIS type."""
     text = ref_type.strip()
     if text.lower() in BIBTEX_ENTRY_TYPES:
         return text.lower()
-    return BIBTEX_TYPES.get(text, BIBTEX_TYPES.get(text.upper(), "article" if not text else "misc"))
+    return BIBTEX_TYPES.get(text, BIBTEX_TYPES.get(_ris_type(text), "misc"))
 
 
 def _bibtex_key(row: dict[str, Any], used: set[str]) -> str:
