@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from reviewbench.cli import main
-from reviewbench.coding import coded_findings, load_codebook
+from reviewbench.coding import load_codebook
 from reviewbench.coding.classifier import CodeClassifier
 from reviewbench.coding.codebook import build_codebook
 from reviewbench.coding.suggest import MIN_CONFIDENCE, PRESELECT_THRESHOLD, SUGGESTION_COLUMNS, Suggester

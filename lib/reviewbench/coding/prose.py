@@ -192,7 +192,6 @@ class ProseTerms:
         index = self._by_stem.get(dimension)
         if not index:
             return []
-        compounds = self._compound[dimension]
         out = []
         for i, (tok, raw) in enumerate(zip(tokens, originals)):
             if not tok.isalpha():

@@ -41,7 +41,6 @@ from typing import Iterable, Mapping, Sequence
 import math
 
 import numpy as np
-import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from .context import AUXILIARIES, CONJUNCTIONS, PREPOSITIONS, PRONOUNS, RELATIVES, ContextWords
