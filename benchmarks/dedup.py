@@ -97,8 +97,16 @@ class Labelled:
 
 
 def _cache_key(*parts: object) -> str:
-    sources = [HERE / "messy_exports.py", *sorted((ROOT / "lib" / "reviewbench" / "dedupe").glob("*.py"))]
-    sources += [ROOT / "lib" / "reviewbench" / "formats" / "normalise.py"]
+    """What the cached comparison depends on: the importer, the keys, blocking and pair features.
+
+    Not the rules, weights or thresholds (``rules.py``, ``score.py``, ``match_weights.csv``):
+    they decide the compared pairs afresh on every run.
+    """
+    lib = ROOT / "lib" / "reviewbench"
+    dedupe = lib / "dedupe"
+    sources = [HERE / "messy_exports.py", lib / "schema.py", *sorted((lib / "formats").rglob("*.py"))]
+    sources += [dedupe / f"{name}.py" for name in ("normalise", "compare", "blocking", "clusters")]
+    sources += [path for path in sorted((dedupe / "data").glob("*.*")) if path.name != "match_weights.csv"]
     digest = hashlib.sha256(repr(parts).encode())
     for path in sources:
         digest.update(path.read_bytes())
