@@ -53,9 +53,9 @@ class MatchSettings:
     what each rule is worth).
     """
 
-    match_weight: float = 8.0
+    match_weight: float = 2.0
     review_weight: float = 0.0
-    em_strength: float = 1000.0
+    em_strength: float = 100.0
     identity_title: float = 85.0
     disabled: frozenset[str] = field(default_factory=frozenset)
 
@@ -85,6 +85,12 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
     gives no first page (or a supplement's page, "S72", where the abstract gives none) and
     no volume that can be compared (left out, or only the supplement's number), a
     near-identical title by the same authors in the same journal and year.
+
+    The year may be one apart where the first page agrees, or where both records name the
+    journal and the same volume: one export gives the meeting's year, the other the year of
+    the supplement that printed it. Where either journal is missing the volume alone is not
+    enough (a supplement's abstract of the year before, in a volume of another journal that
+    happens to carry the same number).
     """
     pages, volume, journal = _a(f, "pages"), _a(f, "volume"), _a(f, "journal")
     bare_article = ((_a(f, "kind_a") == "article") & _a(f, "bare_a").astype(bool)) | (
@@ -102,8 +108,9 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
     gap = _a(f, "year_gap")
-    # The meeting's year and the supplement's may be one apart where the first page agrees.
-    year = _same_year(f) | ((gap == 1) & (pages == 1))
+    # The meeting's year and the supplement's may be one apart where the first page, or the
+    # journal and volume, agree.
+    year = _same_year(f) | ((gap == 1) & ((pages == 1) | ((journal == 1) & (volume == 1))))
     return (
         year & (pages != -1) & (volume != -1)
         & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
@@ -193,7 +200,8 @@ EXCEPTIONS = [
     Rule(
         "unlabelled_abstract",
         "one export labels a conference abstract as such (a supplement, an abstract number) and another does not: "
-        "the same journal and year and the same first page or volume make them one item",
+        "the same journal and year and the same first page or volume make them one item (the year may be one apart, "
+        "the meeting's and the supplement's, where the first page or the journal and volume agree)",
         _abstract_is_the_item,
     ),
     Rule(
