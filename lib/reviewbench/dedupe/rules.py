@@ -86,11 +86,9 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
     no volume that can be compared (left out, or only the supplement's number), a
     near-identical title by the same authors in the same journal and year.
 
-    The year may be one apart where the first page agrees, or where both records name the
-    journal and the same volume: one export gives the meeting's year, the other the year of
-    the supplement that printed it. Where either journal is missing the volume alone is not
-    enough (a supplement's abstract of the year before, in a volume of another journal that
-    happens to carry the same number).
+    A year one apart (the meeting's beside the supplement's) needs the first page to agree:
+    the journal and volume alone also fit a paper's abstract of the year before, in a
+    supplement that carries the volume's number.
     """
     pages, volume, journal = _a(f, "pages"), _a(f, "volume"), _a(f, "journal")
     bare_article = ((_a(f, "kind_a") == "article") & _a(f, "bare_a").astype(bool)) | (
@@ -108,9 +106,8 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
     gap = _a(f, "year_gap")
-    # The meeting's year and the supplement's may be one apart where the first page, or the
-    # journal and volume, agree.
-    year = _same_year(f) | ((gap == 1) & ((pages == 1) | ((journal == 1) & (volume == 1))))
+    # The meeting's year and the supplement's may be one apart where the first page agrees.
+    year = _same_year(f) | ((gap == 1) & (pages == 1))
     return (
         year & (pages != -1) & (volume != -1)
         & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
@@ -200,8 +197,7 @@ EXCEPTIONS = [
     Rule(
         "unlabelled_abstract",
         "one export labels a conference abstract as such (a supplement, an abstract number) and another does not: "
-        "the same journal and year and the same first page or volume make them one item (the year may be one apart, "
-        "the meeting's and the supplement's, where the first page or the journal and volume agree)",
+        "the same journal and year and the same first page or volume make them one item",
         _abstract_is_the_item,
     ),
     Rule(
