@@ -192,6 +192,22 @@ def test_a_year_one_apart_without_the_volume_is_not_enough() -> None:
     assert decision != "duplicate"
 
 
+MEETING = like(ABSTRACT, year=2016)  # the abstract under the year before the paper's
+
+
+@pytest.mark.parametrize("paper", [like(NO_IDS, pages=None), like(PAPER, pages=None, abstract=None)])
+def test_an_abstract_a_year_before_in_the_same_journal_and_volume_is_not_the_paper(paper: dict) -> None:
+    """The paper's abstract in the volume's supplement the year before: the journal and volume agree, no first page does."""
+    assert pair([MEETING, paper])[0] != "duplicate"
+
+
+def test_an_unlabelled_abstract_a_year_apart_merges_on_its_first_page() -> None:
+    """The meeting's year beside the supplement's, one export leaving the abstract unlabelled: the first page places it."""
+    unlabelled = like(MEETING, year=2017, volume="94", ref_type="Journal Article")
+    assert pair([MEETING, unlabelled]) == ("duplicate", "title_authors")
+    assert pair([MEETING, unlabelled], settings=MatchSettings().without("unlabelled_abstract"))[0] != "duplicate"
+
+
 def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:
     """One export ran the author names together past reading; the DOI, title and abstract say it is one article."""
     garbled = like(PAPER, pages="401-419", authors=["Okafor, Adaeze", "Lindqvistmaja Pereiratomas"])

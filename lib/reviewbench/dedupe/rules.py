@@ -53,9 +53,9 @@ class MatchSettings:
     what each rule is worth).
     """
 
-    match_weight: float = 8.0
+    match_weight: float = 2.0
     review_weight: float = 0.0
-    em_strength: float = 1000.0
+    em_strength: float = 100.0
     identity_title: float = 85.0
     disabled: frozenset[str] = field(default_factory=frozenset)
 
@@ -85,6 +85,10 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
     gives no first page (or a supplement's page, "S72", where the abstract gives none) and
     no volume that can be compared (left out, or only the supplement's number), a
     near-identical title by the same authors in the same journal and year.
+
+    A year one apart (the meeting's beside the supplement's) needs the first page to agree:
+    the journal and volume alone also fit a paper's abstract of the year before, in a
+    supplement that carries the volume's number.
     """
     pages, volume, journal = _a(f, "pages"), _a(f, "volume"), _a(f, "journal")
     bare_article = ((_a(f, "kind_a") == "article") & _a(f, "bare_a").astype(bool)) | (
