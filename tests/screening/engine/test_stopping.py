@@ -405,6 +405,14 @@ def test_a_handful_of_relevant_records_and_a_quiet_stretch_do_not_stop_the_defau
     assert _judge("weibull", labels, 1500, min_relevant=1).stop  # the rate alone saturates at once
     held = _judge("weibull", labels, 1500)
     assert not held.stop and held.estimated_recall is not None  # the estimate is still shown
+    assert held.details["not_yet"] == "waits for at least 10 relevant records found (now 3)"
+
+
+def test_the_default_says_what_it_still_waits_for():
+    early = _judge("weibull", np.r_[np.ones(12, dtype=int), np.zeros(20, dtype=int)], 1000)
+    assert not early.stop and early.details["not_yet"].startswith("waits for 120 records in a row without a relevant one (now 20)")
+    done = _judge("weibull", np.r_[np.ones(40, dtype=int), np.zeros(400, dtype=int)], 1000)
+    assert done.stop and "not_yet" not in done.details
 
 
 def test_with_a_random_sample_the_default_is_the_hypergeometric_test_on_it():

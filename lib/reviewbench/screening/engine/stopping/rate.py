@@ -34,6 +34,8 @@ reviews the setting was not chosen on, not a guarantee for every review.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import replace
 
 import numpy as np
@@ -190,5 +192,22 @@ def weibull_process(
         return hypergeometric(history, target_recall, confidence)
     verdict = poisson_process(history, target_recall, confidence, rate="weibull", inflation=inflation,
                               profile=profile, quiet=quiet)
-    return replace(verdict, criterion="weibull", stop=verdict.stop and history.relevant_seen >= min_relevant,
-                   details={**verdict.details, "inflation": inflation, "quiet": quiet, "min_relevant": min_relevant})
+    stop = verdict.stop and history.relevant_seen >= min_relevant
+    details = {**verdict.details, "inflation": inflation, "quiet": quiet, "min_relevant": min_relevant}
+    if not stop:
+        details["not_yet"] = _weibull_not_yet(history, verdict, quiet, min_relevant)
+    return replace(verdict, criterion="weibull", stop=stop, details=details)
+
+
+def _weibull_not_yet(history: ScreeningHistory, verdict: StopDecision, quiet: float, min_relevant: int) -> str:
+    """What :func:`weibull_process` still waits for, in a reviewer's words."""
+    waits = []
+    if history.relevant_seen < min_relevant:
+        waits.append(f"at least {min_relevant} relevant records found (now {history.relevant_seen})")
+    need = math.ceil(quiet * history.n_total)
+    run = verdict.details.get("quiet_run", 0)
+    if run < need:
+        waits.append(f"{need} records in a row without a relevant one (now {run})")
+    if verdict.estimated_recall is not None and verdict.recall_interval and verdict.recall_interval[0] < verdict.target_recall:
+        waits.append(f"the low end of the estimate to reach {verdict.target_recall:.0%}")
+    return "waits for " + " and ".join(waits) if waits else ""
