@@ -5,8 +5,8 @@ An invented review of 80 records screened by one screener in ranked order: 2 inc
 then 55 exclusions in a row, the run after which the ranking has, by the project's
 heuristic, stopped finding relevant records. *Start random sample* is offered; it says
 what it will change and writes nothing before *Confirm*; *Undo* takes it back with a
-row of its own. *Stop screening here* is not offered, and the estimate says why: the
-stopping rule never stops on so few relevant records.
+row of its own. *Stop screening here* is not offered, and the view says why and shows no estimate: the
+stopping rule never stops, nor estimates, on so few relevant records.
 """
 
 from __future__ import annotations
@@ -79,7 +79,10 @@ def test_the_random_sample_is_offered_confirmed_logged_and_undone_and_stop_waits
         sample = view.get_by_role("button", name="Start random sample", exact=True)
         expect(sample).to_be_visible()  # the ranking is ready and has stopped finding relevant records
         expect(view.get_by_role("button", name="Stop screening here", exact=True)).to_be_hidden()  # 2 relevant found: too few
-        expect(view.locator(".rb-stop-estimate")).to_contain_text("not yet: it waits for at least 10 relevant records found (now 2)")
+        estimate = view.locator(".rb-stop-estimate")
+        expect(estimate).to_contain_text("no estimate yet, target 95% · not yet: it waits for at least 10 relevant records found (now 2)")
+        expect(estimate).not_to_contain_text("100%")  # not an estimate from two relevant records
+        expect(view.locator(".rb-progress")).not_to_contain_text("estimated recall")
         page.screenshot(path=shots / "0-offered.png")
 
         sample.click()

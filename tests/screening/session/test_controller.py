@@ -226,3 +226,15 @@ def test_bad_parameters(project, records):
         make(project, records, calibration_n=-1)
     with pytest.raises(ParameterError):
         ScreeningController(project, "abstracts", "alex", records)
+
+
+@pytest.mark.parametrize(("stopping", "early"), [
+    ({"relevant_seen": 2, "details": {"min_relevant": 10}}, True),
+    ({"relevant_seen": 10, "details": {"min_relevant": 10}}, False),
+    ({"relevant_seen": 2, "details": {}}, False),  # a criterion without a floor shows its estimate
+    ({}, False),
+])
+def test_an_estimate_on_fewer_relevant_records_than_the_rule_needs_is_not_shown(stopping, early):
+    from reviewbench.screening.session.controller import too_early_to_estimate
+
+    assert too_early_to_estimate(stopping) is early

@@ -110,6 +110,14 @@ class Progress:
         return " · ".join(parts)
 
 
+def too_early_to_estimate(stopping: dict[str, Any]) -> bool:
+    """True while the criterion has found fewer relevant records than it needs before it may
+    stop (``min_relevant`` in its details): its estimate (often "100%" after one early hit
+    and a quiet stretch) is not shown then, only what it waits for."""
+    need = (stopping.get("details") or {}).get("min_relevant")
+    return bool(need) and int(stopping.get("relevant_seen") or 0) < int(need)
+
+
 def _default_ranker_factory(records: pd.DataFrame, seed: int, **options: Any) -> Any:
     from ..engine import Ranker  # imported lazily: the engine is heavy, and the view works without it
 
@@ -492,7 +500,7 @@ class ScreeningController:
             included=mine.count("include"),
             excluded=mine.count("exclude"),
             maybe=mine.count("maybe"),
-            estimated_recall=stopping.get("estimated_recall"),
+            estimated_recall=None if too_early_to_estimate(stopping) else stopping.get("estimated_recall"),
             stop=stopping.get("stop"),
             criterion=str(stopping.get("criterion", "")),
             ranking=ranking,
@@ -511,8 +519,9 @@ class ScreeningController:
         s = self.stop_estimate()
         if s.get("estimated_recall") is None:
             return f"stopping ({s['criterion']}): no estimate yet" if s.get("criterion") else ""
-        line = f"stopping ({s['criterion']}): estimated recall {s['estimated_recall']:.0%}"
-        if s.get("recall_interval"):
+        early = too_early_to_estimate(s)
+        line = f"stopping ({s['criterion']}): " + ("no estimate yet" if early else f"estimated recall {s['estimated_recall']:.0%}")
+        if s.get("recall_interval") and not early:
             low, high = s["recall_interval"]
             line += f" ({s.get('confidence') or 0.95:.0%} interval {low:.0%}-{high:.0%})"
         target = s.get("target_recall")
