@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +80,17 @@ def test_a_pubmed_citation_column_fills_volume_issue_and_pages_but_never_replace
 def test_a_plain_journal_name_is_left_as_it_is():
     assert parse_citation("Journal of Coastal Medicine") == {}
     assert parse_citation("Scopus") == {}
+
+
+def test_a_year_in_a_journals_name_is_not_its_publication_year():
+    """NLM abbreviations tell journals of one title apart by the year they began."""
+    assert parse_citation("J Coast Physiol (1985)") == {}
+    df, _ = read_text(_table(["Title", "Journal", "Year"], [["Tidal work", "J Coast Physiol (1985)", ""]]), "nlm.csv")
+    row = df.iloc[0]
+    assert row["journal"] == "J Coast Physiol" and pd.isna(row["year"])  # compared without it; no year from the name
+    assert row["extra"]["source as exported"] == "J Coast Physiol (1985)"
+    cut, _ = read_text(_table(["Title", "Source"], [["Tidal work", "J Coast Physiol (2014). Date of Publication: 2014"]]), "e.csv")
+    assert (cut.iloc[0]["journal"], cut.iloc[0]["year"]) == ("J Coast Physiol", 2014)  # an Embase source without a volume
     df, _ = read_text(_table(["Title", "Source title", "Source"], [["Ferries", "Coastal Medicine", "Scopus"]]), "s.csv")
     assert df.iloc[0]["journal"] == "Coastal Medicine" and df.iloc[0]["volume"] == ""
 

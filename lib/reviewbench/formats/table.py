@@ -320,9 +320,12 @@ def _pages_from_article_number(rec: dict[str, Any], extra: dict[str, Any], row: 
 # A whole citation in a source or citation column:
 # Embase "Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014" and
 # PubMed's CSV "Int J Drug Policy. 2022 Mar;101(2):103567. doi: 10.1016/... Epub 2021 Dec 20.".
+# A year in brackets followed by neither a volume nor the citation's full stop is part of a
+# journal's name: NLM abbreviations tell apart journals of one title by the year they began
+# ("J Appl Physiol (1985)").
 _EMBASE_SOURCE = re.compile(
     r"^(?P<journal>.+?) \((?P<year>1[5-9]\d\d|20\d\d)\)"
-    r"(?:\s+(?P<volume>[^\s:(]+)(?::(?P<issue>[^\s(]+))?)?(?:\s+\((?P<pages>[^()]+)\))?"
+    r"(?:\s+(?P<volume>[^\s:(.]+)(?::(?P<issue>[^\s(]+))?(?:\s+\((?P<pages>[^()]+)\))?|(?=\.(?:\s|$)))"
 )
 _MEDLINE_CITATION = re.compile(
     r"^(?P<journal>[^.;]+(?:\.[^.;\d][^.;]*)*)\.\s*(?P<year>(?:1[5-9]|20)\d\d)\b[^;]{0,30};\s*"
@@ -341,18 +344,28 @@ def parse_citation(text: str) -> dict[str, str]:
     return {k: (v or "").strip() for k, v in match.groupdict().items()}
 
 
+_NAME_YEAR = re.compile(r"^(?P<journal>.+?) \((?:1[5-9]\d\d|20\d\d)\)$")
+
+
 def _parts_from_source(rec: dict[str, Any], extra: dict[str, Any]) -> None:
-    """A journal cell holding a whole citation (Embase's ``Source``) is cut into journal, year,
-    volume, issue and pages, the cell kept whole in ``extra``; a separate citation column
-    (PubMed's ``Citation``) fills the volume, issue and pages a row lacks. A field the row
-    has is never replaced."""
-    parts = parse_citation(rec.get("journal", ""))
-    if parts:
-        extra.setdefault("source as exported", rec["journal"])
-        rec["journal"] = parts["journal"]
+    """A journal cell holding Embase's whole source is cut into journal, year, volume, issue and
+    pages, the cell kept whole in ``extra``; a journal name ending in the year the journal
+    began ("J Appl Physiol (1985)") is compared without it, and that year is never taken for
+    the record's. A separate citation column (PubMed's ``Citation``) fills the volume, issue
+    and pages a row lacks. A field the row has is never replaced. (A MEDLINE source line in
+    the journal cell is read by deduplication, which knows the pages it may replace.)"""
+    journal = rec.get("journal", "")
+    embase = _EMBASE_SOURCE.match(journal)
+    named = None if embase else _NAME_YEAR.match(journal)
+    if embase or named:
+        extra.setdefault("source as exported", journal)
+        rec["journal"] = (embase or named).group("journal").strip()
+    if named:
+        return
+    if embase:
+        parts = {k: (v or "").strip() for k, v in embase.groupdict().items()}
     else:
-        cited = next((value for key, value in extra.items() if column_key(key) in CITATION_COLUMNS), "")
-        parts = parse_citation(cited)
+        parts = parse_citation(next((value for key, value in extra.items() if column_key(key) in CITATION_COLUMNS), ""))
     for field in ("year", "volume", "issue", "pages"):
         if parts.get(field) and not rec.get(field):
             rec[field] = parts[field]
