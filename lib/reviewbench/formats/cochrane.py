@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from ..errors import SKIPPED, WARNING, Problem
-from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, spare_values, split_records
+from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, spare_values, split_keywords, split_records
 
 _MARKER = r"[ \t]*Record #(\d+) of (\d+)[ \t]*"
 SYNTAX = TaggedSyntax(
@@ -108,7 +108,7 @@ def to_record(record: TaggedRecord) -> dict[str, Any]:
     spare = spare_values(record, rec, FIELD_MAP, _SINGLE, used)
     rec["_line"] = record.line
     if "keywords" in rec:
-        rec["keywords"] = [k.strip() for v in rec["keywords"] for k in v.split(";") if k.strip()]
+        rec["keywords"] = split_keywords(rec["keywords"])
     source_id = rec.get("source_id", "")
     rec["source_db"] = next((name for prefix, name in _DATABASES if source_id.startswith(prefix)), "Cochrane Library")
     pmid = _find_pmid(record)

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..errors import SKIPPED, Problem
-from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
+from .tagged import MEDLINE_DB, TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
 
 SYNTAX = TaggedSyntax(
     name="ovid",
@@ -36,7 +36,6 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "ref_type": ("PT", "ST"),
     "source_db": ("DB",),
 }
-_MEDLINE_DB = re.compile(r"medline|pubmed", re.I)
 
 
 def looks_like(text: str) -> bool:
@@ -67,7 +66,7 @@ def to_record(record: TaggedRecord) -> dict[str, Any]:
     source = record.first("SO")
     if source and not rec.get("journal"):
         rec["journal"] = source.split(". ", 1)[0].strip()
-    if _MEDLINE_DB.search(rec.get("source_db", "")) and record.first("UI").isdigit():
+    if MEDLINE_DB.search(rec.get("source_db", "")) and record.first("UI").isdigit():
         rec["pmid"] = record.first("UI")
         used.add("UI")
     rec["extra"] = extra_tags(record, used)

@@ -14,7 +14,9 @@ import re
 from typing import Any
 
 from ..errors import SKIPPED, Problem
-from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, spare_values, split_records
+from .tagged import (
+    TaggedRecord, TaggedSyntax, doi_only, extra_tags, map_fields, pmid_in_tags, spare_values, split_keywords, split_records,
+)
 
 # The one-character tags EndNote writes (letters, digits and these marks).
 _TAG_CHARS = r"A-Z0-9!@#$&()*+^<>\[\]=~?|"
@@ -60,9 +62,7 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "source_db": ("~", "W"),
 }
 _SINGLE = tuple(f for f in FIELD_MAP if f not in ("authors", "keywords"))
-_PMID = re.compile(r"^\s*(?:PMID|PubMed ID)\s*:?\s*(\d{1,9})\s*$", re.I)
 _PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d{1,9})\b")
-_MEDLINE_DB = re.compile(r"medline|pubmed", re.I)
 # A record is read when it has one of these; else its lines are reported.
 _RECORD_TAGS = frozenset({"T", "A", "J", "B", "X"})
 
@@ -94,11 +94,9 @@ def to_record(record: TaggedRecord) -> dict[str, Any]:
     spare = spare_values(record, rec, FIELD_MAP, _SINGLE, used)
     rec["_line"] = record.line
     if "keywords" in rec:
-        rec["keywords"] = [k.strip() for v in rec["keywords"] for k in v.split(";") if k.strip()]
-    if rec.get("doi") and not rec["doi"].lstrip().lower().startswith(("10.", "doi", "http")) and "doi.org" not in rec["doi"]:
-        # A DOI found inside a longer value: keep only the DOI itself.
-        match = re.search(r"10\.\d{4,9}/\S+", rec["doi"])
-        rec["doi"] = match.group(0) if match else ""
+        rec["keywords"] = split_keywords(rec["keywords"])
+    if rec.get("doi"):
+        rec["doi"] = doi_only(rec["doi"])  # a DOI found inside a longer value: only the DOI itself
     pmid = _find_pmid(record, rec.get("source_db", ""))
     if pmid:
         rec["pmid"], tag = pmid
@@ -112,14 +110,9 @@ def _find_pmid(record: TaggedRecord, source_db: str) -> tuple[str, str | None] |
     """A PubMed id and the tag it used up: ``PMID: n`` in an accession, custom or notes
     field, a bare accession number from a MEDLINE/PubMed database, or a PubMed link (the
     link stays the URL: no tag used up)."""
-    for tag in ("M", "1", "2", "3", "4", "Z"):
-        for value in record.tags.get(tag, ()):
-            match = _PMID.match(value)
-            if match:
-                return match.group(1), tag
-    accession = record.first("M").strip()
-    if accession.isdigit() and len(accession) <= 9 and _MEDLINE_DB.search(source_db):
-        return accession, "M"
+    found = pmid_in_tags(record, ("M", "1", "2", "3", "4", "Z"), "M", source_db)
+    if found:
+        return found
     for value in record.tags.get("U", ()):
         match = _PUBMED_URL.search(value)
         if match:

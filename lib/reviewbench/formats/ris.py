@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ..errors import SKIPPED, Problem
-from .tagged import TaggedRecord, TaggedSyntax, extra_tags, map_fields, split_records
+from .tagged import TaggedRecord, TaggedSyntax, doi_only, extra_tags, map_fields, pmid_in_tags, split_records
 
 SYNTAX = TaggedSyntax(
     name="ris",
@@ -43,8 +43,6 @@ FIELD_MAP: dict[str, tuple[str, ...]] = {
     "source_id": ("ID",),
     "source_db": ("DB", "DP"),
 }
-_PMID = re.compile(r"^\s*(?:PMID|PubMed ID)\s*:?\s*(\d{1,9})\s*$", re.I)
-_MEDLINE_DB = re.compile(r"medline|pubmed", re.I)
 
 
 def looks_like(text: str) -> bool:
@@ -68,10 +66,8 @@ def to_record(record: TaggedRecord) -> dict[str, Any]:
     """Map one record's tags to schema fields; unmapped tags go to ``extra``."""
     rec, used = map_fields(record, FIELD_MAP)
     rec["_line"] = record.line
-    if rec.get("doi") and not rec["doi"].lstrip().lower().startswith(("10.", "doi", "http")) and "doi.org" not in rec["doi"]:
-        # A DOI found inside a note or URL: keep only the DOI itself.
-        match = re.search(r"10\.\d{4,9}/\S+", rec["doi"])
-        rec["doi"] = match.group(0) if match else ""
+    if rec.get("doi"):
+        rec["doi"] = doi_only(rec["doi"])  # a DOI found inside a note or URL: only the DOI itself
     start, end = record.first("SP"), record.first("EP")
     rec["pages"] = f"{start}-{end}" if start and end and start != end and "-" not in start else (start or end)
     used |= {"SP", "EP"}
@@ -85,13 +81,4 @@ def to_record(record: TaggedRecord) -> dict[str, Any]:
 
 def _find_pmid(record: TaggedRecord, source_db: str) -> tuple[str, str] | None:
     """A PubMed id: ``PMID: n`` in AN/C1-C8/M1/N1, or a bare AN number from a MEDLINE/PubMed database."""
-    for tag in ("AN", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "M1", "U1", "U2"):
-        for value in record.tags.get(tag, ()):
-            match = _PMID.match(value)
-            if match:
-                return match.group(1), tag
-    if _MEDLINE_DB.search(source_db):
-        value = record.first("AN")
-        if value.strip().isdigit() and len(value.strip()) <= 9:
-            return value.strip(), "AN"
-    return None
+    return pmid_in_tags(record, ("AN", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "M1", "U1", "U2"), "AN", source_db)

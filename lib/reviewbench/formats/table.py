@@ -251,7 +251,7 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]], path: str) -> tuple[list[d
             rec = _own_record(rec)
         else:
             _fill_pages(rec, extra, row, start_col, end_col, header)
-            _pages_from_article_number(rec, extra, row, number_col, header)
+            _pages_from_article_number(rec, row, number_col)
             _split_lists(rec)
             _parts_from_source(rec, extra)
         rec["extra"] = extra | rec.get("extra", {}) if isinstance(rec.get("extra"), dict) else extra
@@ -307,8 +307,7 @@ def _split_lists(rec: dict[str, Any]) -> None:
         rec["keywords"] = [p for p in _LIST_SPLIT.split(rec["keywords"]) if p]
 
 
-def _pages_from_article_number(rec: dict[str, Any], extra: dict[str, Any], row: list[str], column: int | None,
-                               header: list[str]) -> None:
+def _pages_from_article_number(rec: dict[str, Any], row: list[str], column: int | None) -> None:
     """The article number as the pages of a record without page numbers (kept in ``extra`` too)."""
     if rec.get("pages") or column is None or column >= len(row):
         return
@@ -338,10 +337,11 @@ def parse_citation(text: str) -> dict[str, str]:
     """The parts of a whole citation: ``journal``, ``year``, ``volume``, ``issue``, ``pages``
     (each possibly ""), or ``{}`` when ``text`` is not a citation in Embase's or MEDLINE's form."""
     text = str(text or "").strip()
-    match = _EMBASE_SOURCE.match(text) or _MEDLINE_CITATION.match(text)
-    if not match:
-        return {}
-    return {k: (v or "").strip() for k, v in match.groupdict().items()}
+    return _parts(_EMBASE_SOURCE.match(text) or _MEDLINE_CITATION.match(text))
+
+
+def _parts(match: re.Match | None) -> dict[str, str]:
+    return {k: (v or "").strip() for k, v in match.groupdict().items()} if match else {}
 
 
 _NAME_YEAR = re.compile(r"^(?P<journal>.+?) \((?:1[5-9]\d\d|20\d\d)\)$")
@@ -362,10 +362,8 @@ def _parts_from_source(rec: dict[str, Any], extra: dict[str, Any]) -> None:
         rec["journal"] = (embase or named).group("journal").strip()
     if named:
         return
-    if embase:
-        parts = {k: (v or "").strip() for k, v in embase.groupdict().items()}
-    else:
-        parts = parse_citation(next((value for key, value in extra.items() if column_key(key) in CITATION_COLUMNS), ""))
+    parts = _parts(embase) if embase else parse_citation(
+        next((value for key, value in extra.items() if column_key(key) in CITATION_COLUMNS), ""))
     for field in ("year", "volume", "issue", "pages"):
         if parts.get(field) and not rec.get(field):
             rec[field] = parts[field]

@@ -12,8 +12,9 @@ reader), :mod:`.plain` (the fast reader for a writer's own layout) and :mod:`.fi
 (tags to schema fields).
 """
 
-from .fields import ACCEPT, extra_tags, map_fields, spare_values
+from .fields import ACCEPT, MEDLINE_DB, doi_only, extra_tags, map_fields, pmid_in_tags, spare_values, split_keywords
 from .split import split_records
 from .syntax import TaggedRecord, TaggedSyntax
 
-__all__ = ["ACCEPT", "TaggedRecord", "TaggedSyntax", "extra_tags", "map_fields", "spare_values", "split_records"]
+__all__ = ["ACCEPT", "MEDLINE_DB", "TaggedRecord", "TaggedSyntax", "doi_only", "extra_tags", "map_fields", "pmid_in_tags", "spare_values",
+           "split_keywords", "split_records"]

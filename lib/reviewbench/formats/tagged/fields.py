@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from ..normalise import extract_year
@@ -120,3 +121,36 @@ def spare_values(
                 spare[tag] = rest if len(rest) > 1 else rest[0]
             break
     return spare
+
+
+_DOI_INSIDE = re.compile(r"10\.\d{4,9}/\S+")
+PMID_NOTE = re.compile(r"^\s*(?:PMID|PubMed ID)\s*:?\s*(\d{1,9})\s*$", re.I)
+MEDLINE_DB = re.compile(r"medline|pubmed", re.I)
+
+
+def doi_only(value: str) -> str:
+    """A DOI field as a DOI: a value that is a DOI, a ``doi:`` or a link stays as it is for
+    normalising; a DOI found inside a longer note is cut out of it; anything else is ""."""
+    if not value or value.lstrip().lower().startswith(("10.", "doi", "http")) or "doi.org" in value:
+        return value
+    match = _DOI_INSIDE.search(value)
+    return match.group(0) if match else ""
+
+
+def pmid_in_tags(record: TaggedRecord, note_tags: tuple[str, ...], accession_tag: str, source_db: str) -> tuple[str, str] | None:
+    """A PubMed id and the tag it came from: ``PMID: n`` in one of ``note_tags``, else a bare
+    accession number (``accession_tag``) of a record from a MEDLINE/PubMed database."""
+    for tag in note_tags:
+        for value in record.tags.get(tag, ()):
+            match = PMID_NOTE.match(value)
+            if match:
+                return match.group(1), tag
+    accession = record.first(accession_tag).strip()
+    if accession.isdigit() and len(accession) <= 9 and MEDLINE_DB.search(source_db):
+        return accession, accession_tag
+    return None
+
+
+def split_keywords(values: list[str]) -> list[str]:
+    """Keyword values, each split on ``;`` and stripped, empty ones dropped."""
+    return [k.strip() for v in values for k in v.split(";") if k.strip()]

@@ -524,11 +524,12 @@ class ScreeningController:
         if s.get("recall_interval") and not early:
             low, high = s["recall_interval"]
             line += f" ({s.get('confidence') or 0.95:.0%} interval {low:.0%}-{high:.0%})"
-        target = s.get("target_recall")
+        if s.get("target_recall"):
+            line += f", target {s['target_recall']:.0%}"
         if s.get("stop"):
-            return line + (f", target {target:.0%}" if target else "") + " · you may stop"
+            return line + " · you may stop"
         why = (s.get("details") or {}).get("not_yet", "")
-        return line + (f", target {target:.0%}" if target else "") + " · not yet" + (f": it {why}" if why else "")
+        return line + " · not yet" + (f": it {why}" if why else "")
 
     def team(self) -> Team:
         """The team of this stage (:func:`~reviewbench.screening.conflicts.stage_team`)."""
