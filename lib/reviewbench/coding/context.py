@@ -45,7 +45,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
                        "results separately", "breakdown by", "broken down by"),
     # person nouns: a modifier followed by one of these describes people
     "people": ("women", "woman", "men", "man", "people", "person*", "worker*", "participant*", "girls",
-               "girl", "boys", "boy", "adults", "individuals", "respondents", "interviewees", "youth*",
+               "girl", "boys", "boy", "adults", "individuals", "respondents", "interviewees", "youth*", "performer*",
                "mothers", "residents", "clients", "users", "patients", "attendees", "survivors"),
     # groups that are not the review's population (a review adds its own)
     "other_groups": (),

@@ -5,8 +5,10 @@ phrase nearby in the same clause (``paired``: "men" with "sold sex"); guard phra
 that veto a hit they overlap (``guards``: "indoor air" vetoes "indoor", "escorted"
 vetoes the stem "escort*"); phrases that veto a hit within two words of it
 (``not_near``: "online" near "survey"); guard phrases that veto every hit in their
-sentence (``sentence_guards``); and a ``window``: a word counts only within that many
-words of a population term ("sex work*", "prostitut*"...) in the same sentence.
+sentence (``sentence_guards``); a ``window``: a word counts only within that many
+words of a population term ("sex work*", "prostitut*"...) in the same sentence; and
+``ages``: ages written out inside the code's band ("aged 13 to 16" for ``below: 18``,
+:mod:`.ages`) are cues too.
 
 A hit then goes through the context checks its dimension names
 (:mod:`reviewbench.coding.context`: negation, comparison groups, study methods, word
@@ -14,7 +16,8 @@ prefixes), and a code marked ``alone`` is dropped when another code of its dimen
 is found.
 
 Phrases are matched case-insensitively on word boundaries; a space or hyphen between
-words matches either ("sex work" finds "sex-work"); a trailing ``*`` ends a stem
+words matches either, or none ("sex work" finds "sex-work" and "sexwork"), and a word
+may be split by a hyphen ("online" finds "on-line"); a trailing ``*`` ends a stem
 ("prostitut*"). Every hit keeps its span so a coder can audit it, and every vetoed
 candidate keeps the reason it was vetoed.
 """
@@ -31,10 +34,15 @@ from .prose import ProseTerms
 from .context import CLAUSE_WORDS, DEFAULT_WORDS, SUBORDINATORS, ContextWords, context_reason
 
 _TOKEN = re.compile(r"\w+")
+_HYPHENATED = re.compile(r"\w+(?:[\-\u2010]\w+)+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 _STRONG = re.compile(r"[;:!?()\[\]]|\.(?:\s|$)|\s[-\u2013\u2014]\s|[\u2013\u2014]")
 _QUOTES = "'\"\u2018\u2019\u201c\u201d"
 NEAR_WORDS = 2  # a ``not_near`` phrase vetoes a hit at most this many words away
+# a word may be written with a hyphen inside ("on-line", "web-cam" for "online", "webcam"), and
+# the words of a phrase closed up, hyphenated or spaced ("webcam", "web-cam", "web cam")
+_HYPHEN_INSIDE = "[\\-\u2010]?"
+_BETWEEN_WORDS = "[\\s\\-\u2010]*"
 
 
 @lru_cache(maxsize=4096)
@@ -46,9 +54,9 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
     parts = []
     for word in words:
         stem = word.endswith("*")
-        core = re.escape(word.rstrip("*"))
+        core = _HYPHEN_INSIDE.join(re.escape(ch) for ch in word.rstrip("*"))
         parts.append(core + (r"\w*" if stem else ""))
-    body = r"[\s\-]+".join(parts)
+    body = _BETWEEN_WORDS.join(parts)
     tail = "" if words[-1].endswith("*") else r"(?!\w)"
     return re.compile(r"(?<!\w)" + body + tail, re.IGNORECASE)
 
@@ -94,12 +102,15 @@ def _first_token(phrase: str) -> tuple[str, bool]:
 
     Lets a text skip every phrase whose first word it lacks without running its regex.
     """
-    first = re.split(r"[\s\-]+", phrase.strip().lower())[0]
+    words = re.split(r"[\s\-]+", phrase.strip().lower())
+    first = words[0]
     run = _TOKEN.match(first)
     if run is None:
         return "", True
     token = run.group(0)
-    return token, token == first.rstrip("*") and first.endswith("*")
+    # a phrase of several words may be closed up in the text ("webcam" for "web cam"): its
+    # first word is then only the start of a text word, as a stem is
+    return token, (token == first.rstrip("*") and first.endswith("*")) or len(words) > 1
 
 
 class _Text:
@@ -110,7 +121,13 @@ class _Text:
         tokens = list(_TOKEN.finditer(text))
         self.tok_starts = [m.start() for m in tokens]
         self.tok_ends = [m.end() for m in tokens]
-        self.words = sorted({m.group(0).lower() for m in tokens})
+        words = {m.group(0).lower() for m in tokens}
+        # a word split by a hyphen ("on-line") is also its closed form ("online"), and so is
+        # every run of the parts of a longer compound ("on-line-only": "online", "lineonly")
+        for m in _HYPHENATED.finditer(text):
+            parts = _TOKEN.findall(m.group(0).lower())
+            words.update("".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1))
+        self.words = sorted(words)
         self._word_set = set(self.words)
         starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
         self.sent_starts = starts
@@ -306,6 +323,8 @@ def rule_candidates(
     doc = text if isinstance(text, _Text) else _Text(text)
     words = words or DEFAULT_WORDS
     found: list[tuple[int, int, str, tuple[int, int], tuple[int, int] | None]] = [(a, b, p, (a, b), None) for a, b, p in doc.spans(rule.any)]
+    if rule.ages is not None:
+        found.extend((a, b, p, (a, b), None) for a, b, p in rule.ages.spans(doc.text))
     for pair in rule.paired:
         found.extend(_pair_spans(doc, pair))
     loose = [u for pair in rule.paired for u in _unpaired_spans(doc, pair)] if unpaired else []
@@ -343,7 +362,12 @@ def _veto(doc: _Text, span: tuple[int, int], cue: tuple[int, int], rule: Keyword
     if doc.sentence(a) in vetoed_sentences:
         return "sentence guard"
     t0, t1 = doc.token_range(*cue)
+    # a cue that names people ("webcam performers", "online sex workers") is not a study's mode
+    # when a study word stands near it: the people are who was interviewed or recruited
+    names_people = bool(near) and any(p0 <= t1 <= p1 for p0, p1 in doc.phrase_tokens(words["people"]))
     for n0, n1 in near:
+        if names_people:
+            break
         if doc.clause[n0] == doc.clause[t0] and not (n1 < t0 - NEAR_WORDS - 1 or n0 > t1 + NEAR_WORDS + 1) and not (t0 <= n0 <= t1):
             return f"near '{' '.join(doc.toks[n0:n1 + 1])}'"
     if rule.window is not None and population is not None and not _near(doc, (a, b, ""), population, rule.window):
@@ -475,7 +499,8 @@ class KeywordMatcher:
             hits: list[Hit] = []
             for code in dim.codes.values():
                 rule = code.keywords
-                if not any(p in present for p in rule.any) and not any(p in present for pair in rule.paired for p in pair.cues):
+                if (rule.ages is None and not any(p in present for p in rule.any)
+                        and not any(p in present for pair in rule.paired for p in pair.cues)):
                     continue
                 for start, end, phrase, reason, kind in rule_candidates(doc, rule, population, self.words, population_spans=spans,
                                                                         unpaired=unpaired or with_prose):
