@@ -38,6 +38,7 @@ _AGE_WORD = r"(?:aged|ages?|the\s+age\s+of|age\s+group(?:s)?\s+of)"
 _UNDER = r"(?P<op>under|below|younger\s+than|less\s+than|before|by|until)"
 _OVER = r"(?:over|above|older\s+than|more\s+than|at\s+least)"
 
+_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORDS})\b", re.I)  # a text without one holds no age
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # "aged 13 to 16", "ages 13-17", "aged between 13 and 17 (years)"
     (re.compile(rf"\b{_AGE_WORD}\s+(?:between\s+)?(?P<a>{_N}){_DASH}(?P<b>{_N})(?:\s*years?)?\b", re.I), "range"),
@@ -78,6 +79,8 @@ class Age:
 def ages_in(text: str) -> list[Age]:
     """Every age expression of ``text``, longest first where they overlap, in text order."""
     found: list[Age] = []
+    if not _ANY_NUMBER.search(text):
+        return found
     for pattern, form in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < f.end and f.start < m.end() for f in found):

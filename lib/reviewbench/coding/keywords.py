@@ -45,31 +45,42 @@ _HYPHEN_INSIDE = "[\\-\u2010]?"
 _BETWEEN_WORDS = "[\\s\\-\u2010]*"
 
 
-@lru_cache(maxsize=4096)
-def compile_phrase(phrase: str) -> re.Pattern[str]:
-    """A regular expression for one codebook phrase (see the module docstring)."""
+@lru_cache(maxsize=8192)
+def _pattern(phrase: str, flexible: bool) -> str:
+    """The phrase's regular expression; ``flexible`` lets a word be split by a hyphen and the
+    words be closed up (the module docstring), the strict form needs a space or hyphen between
+    words and none inside one: the two find the same in a text without such spellings."""
     words = [w for w in re.split(r"[\s\-]+", phrase.strip().lower()) if w]
     if not words or not _TOKEN.search(phrase):
         raise ValueError(f"phrase {phrase!r} has no letters or digits")
     parts = []
     for word in words:
         stem = word.endswith("*")
-        core = _HYPHEN_INSIDE.join(re.escape(ch) for ch in word.rstrip("*"))
+        core = word.rstrip("*")
+        core = _HYPHEN_INSIDE.join(re.escape(ch) for ch in core) if flexible else re.escape(core)
         parts.append(core + (r"\w*" if stem else ""))
-    body = _BETWEEN_WORDS.join(parts)
+    body = (_BETWEEN_WORDS if flexible else r"[\s\-]+").join(parts)
     tail = "" if words[-1].endswith("*") else r"(?!\w)"
-    return re.compile(r"(?<!\w)" + body + tail, re.IGNORECASE)
+    return body + tail
 
 
 @lru_cache(maxsize=4096)
-def _literal_first(phrase: str) -> re.Pattern[str]:
+def compile_phrase(phrase: str) -> re.Pattern[str]:
+    """A regular expression for one codebook phrase (see the module docstring)."""
+    return re.compile(r"(?<!\w)" + _pattern(phrase, True), re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _literal_first(phrase: str, flexible: bool) -> re.Pattern[str]:
     """The phrase's pattern for lower-cased text, starting with its literal first word.
 
     A pattern that starts with a literal lets ``re`` jump between candidate positions,
     many times faster than one starting with a look-behind; the left word boundary is
-    checked in :meth:`_Text.spans` instead.
+    checked in :meth:`_Text.spans` instead. The strict form (``flexible`` false) is faster
+    still, and used where the text holds no spelling only the flexible one finds.
     """
-    return re.compile(compile_phrase(phrase).pattern[len(r"(?<!\w)"):])
+    compile_phrase(phrase)  # a bad phrase fails with the same message
+    return re.compile(_pattern(phrase, flexible))
 
 
 _WORD_CHAR = re.compile(r"\w")
@@ -97,20 +108,31 @@ class Hit:
 
 
 @lru_cache(maxsize=4096)
-def _first_token(phrase: str) -> tuple[str, bool]:
-    """The first word a text must contain for ``phrase`` to match, and whether it is a stem.
+def _phrase_pieces(phrase: str) -> tuple[str, ...]:
+    """The runs of letters and digits of a phrase, lower-cased ("street-based" -> street, based)."""
+    return tuple(_TOKEN.findall(phrase.lower()))
 
-    Lets a text skip every phrase whose first word it lacks without running its regex.
+
+@lru_cache(maxsize=4096)
+def _first_keys(phrase: str) -> tuple[tuple[str, bool], ...]:
+    """Words a text must contain, one of them, for ``phrase`` to match, each with whether it
+    need only start a text word (a stem).
+
+    The phrase's first word; for a phrase of several words, also its first two words closed up
+    ("webcam" for "web cam", as the start of a word). Lets a text skip every phrase it holds
+    no key of without running its regex.
     """
     words = re.split(r"[\s\-]+", phrase.strip().lower())
     first = words[0]
     run = _TOKEN.match(first)
     if run is None:
-        return "", True
+        return (("", True),)
     token = run.group(0)
-    # a phrase of several words may be closed up in the text ("webcam" for "web cam"): its
-    # first word is then only the start of a text word, as a stem is
-    return token, (token == first.rstrip("*") and first.endswith("*")) or len(words) > 1
+    keys = [(token, token == first.rstrip("*") and first.endswith("*"))]
+    pieces = _phrase_pieces(phrase)
+    if len(words) > 1 and len(pieces) > 1 and not keys[0][1]:
+        keys.append((pieces[0] + pieces[1], True))
+    return tuple(keys)
 
 
 class _Text:
@@ -124,10 +146,12 @@ class _Text:
         words = {m.group(0).lower() for m in tokens}
         # a word split by a hyphen ("on-line") is also its closed form ("online"), and so is
         # every run of the parts of a longer compound ("on-line-only": "online", "lineonly")
+        joined = set()
         for m in _HYPHENATED.finditer(text):
             parts = _TOKEN.findall(m.group(0).lower())
-            words.update("".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1))
-        self.words = sorted(words)
+            joined.update("".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1))
+        self.closed = sorted(joined)  # closed forms of hyphenated compounds ("on-line": "online")
+        self.words = sorted(words | joined)
         self._word_set = set(self.words)
         starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
         self.sent_starts = starts
@@ -220,13 +244,32 @@ class _Text:
         """False when the text lacks the phrase's first word (so the phrase cannot match)."""
         if self.present is not None and phrase in self.index:
             return phrase in self.present
-        token, stem = _first_token(phrase)
-        if not token:
+        for token, stem in _first_keys(phrase):
+            if not token:
+                return True
+            if not stem:
+                if token in self._word_set:
+                    return True
+                continue
+            i = bisect_left(self.words, token)
+            if i < len(self.words) and self.words[i].startswith(token):
+                return True
+        return False
+
+    def _flexible(self, phrase: str) -> bool:
+        """Whether ``phrase`` may match here in a spelling only the flexible pattern finds: a word
+        of it split by a hyphen (it is then inside a closed compound of the text), or words of it
+        closed up (a text word then starts with one of its words and goes on)."""
+        pieces = _phrase_pieces(phrase)
+        if self.closed and any(p in j for p in pieces for j in self.closed):
             return True
-        if not stem:
-            return token in self._word_set
-        i = bisect_left(self.words, token)
-        return i < len(self.words) and self.words[i].startswith(token)
+        if len(pieces) < 2:
+            return False
+        for piece in pieces[:-1]:
+            i = bisect_right(self.words, piece)
+            if i < len(self.words) and self.words[i].startswith(piece):
+                return True
+        return False
 
     def sentence(self, pos: int) -> int:
         return bisect_right(self.sent_starts, pos) - 1
@@ -244,7 +287,7 @@ class _Text:
             if self.low is None:
                 found.extend((m.start(), m.end(), phrase) for m in compile_phrase(phrase).finditer(self.text))
                 continue
-            low, pattern, pos = self.low, _literal_first(phrase), 0
+            low, pattern, pos = self.low, _literal_first(phrase, self._flexible(phrase)), 0
             while (m := pattern.search(low, pos)) is not None:
                 start = m.start()
                 if start == 0 or not _WORD_CHAR.match(low, start - 1):
@@ -433,11 +476,11 @@ class KeywordMatcher:
         stems: dict[str, set[str]] = {}
         for phrase in phrases:
             compile_phrase(phrase)  # compile early: a bad phrase fails here
-            token, stem = _first_token(phrase)
-            (stems if stem else exact).setdefault(token, set()).add(phrase)
+            for token, stem in _first_keys(phrase):
+                (stems if stem else exact).setdefault(token, set()).add(phrase)
         self._phrases = phrases
         self._exact = exact
-        self._stems = sorted(stems.items())
+        self._stems = stems
         self.prose = ProseTerms(codebook, self.words)
 
     def _prepare(self, text: str) -> _Text:
@@ -448,11 +491,12 @@ class KeywordMatcher:
             found = self._exact.get(word)
             if found:
                 present |= found
-        words = doc.words
-        for stem, found in self._stems:
-            i = bisect_left(words, stem)
-            if i < len(words) and words[i].startswith(stem):
-                present |= found
+        stems = self._stems
+        for word in doc.words:  # every start of every word, looked up among the stems
+            for k in range(1, len(word) + 1):
+                found = stems.get(word[:k])
+                if found:
+                    present |= found
         doc.present = present
         doc.index = self._phrases
         return doc
