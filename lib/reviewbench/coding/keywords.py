@@ -114,6 +114,13 @@ def _phrase_pieces(phrase: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
+def _has_bare_stem(phrase: str) -> bool:
+    """Whether a phrase of several words has a word that is only a stem mark ('*')."""
+    words = [w for w in re.split(r"[\s\-]+", phrase.strip()) if w]
+    return len(words) > 1 and any(not _TOKEN.search(w) for w in words)
+
+
+@lru_cache(maxsize=4096)
 def _first_keys(phrase: str) -> tuple[tuple[str, bool], ...]:
     """Words a text must contain, one of them, for ``phrase`` to match, each with whether it
     need only start a text word (a stem).
@@ -263,6 +270,8 @@ class _Text:
         pieces = _phrase_pieces(phrase)
         if self.closed and any(p in j for p in pieces for j in self.closed):
             return True
+        if _has_bare_stem(phrase):
+            return True  # a word of nothing but '*' may close up with any word
         if len(pieces) < 2:
             return False
         for piece in pieces[:-1]:
