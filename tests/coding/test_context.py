@@ -55,6 +55,13 @@ NEGATED = [
     "None of the respondents worked online at any point.",
     "Nobody in the cohort sold sex to men while living in the hostel.",
     "No participant was street-based at the second wave.",
+    # a group the study left out of its scope
+    "Migrant women fell outside the sampling frame of the evaluation.",
+    "Refugees who sold sex were beyond the scope of the review.",
+    "Trans women were ineligible under the funder's criteria.",
+    # a group a future study is asked to include: not studied here
+    "Future research should include trans women and men who sell sex.",
+    "The authors recommend that further studies recruit migrant women working from flats.",
 ]
 
 
@@ -74,6 +81,10 @@ STILL_THERE = [
     # the verb after the negated subject belongs to a relative clause, or the cue is the subject
     ("No women who worked online reported a rise in violence.", "online"),
     ("No street-based women reported the assaults to the police.", "street-based"),
+    # outside, but not outside a study
+    ("Street-based women were outside in the cold for most of the night.", "street-based"),
+    # a recommendation about services, not about whom to study
+    ("Services should include migrant women in planning their opening hours.", "migrant"),
 ]
 
 

@@ -293,6 +293,12 @@ TRUE_POSITIVES = [
     ("Women who sold sex after leaving local authority care.", "subgroup", "young_people_cse"),
     ("Child sexual exploitation of girls in care.", "subgroup", "young_people_cse"),
     ("Few migrant sex workers had been trafficked.", "subgroup", "trafficked"),
+    # ages written out, spellings of compounds, and wordings of the example codebook's wider cue lists
+    ("Girls aged 14 to 16 who sold sex were seldom referred.", "subgroup", "young_people_cse"),
+    ("Workers who advertised on-line screened clients by text.", "subgroup", "online"),
+    ("Women in massage establishments were offered hepatitis B vaccine.", "subgroup", "indoor"),
+    ("Cam girls described threats to share recordings.", "subgroup", "online"),
+    ("Women who were made to sell sex to repay a debt rarely sought care.", "subgroup", "trafficked"),
     # paired cues, in words written for this test
     ("Men who sold sex at the station were rarely reached by services.", "subgroup", "male"),
     ("Women working indoors reported fewer assaults than those outdoors.", "subgroup", "indoor"),

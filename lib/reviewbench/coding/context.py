@@ -97,6 +97,13 @@ CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor", "absence"})  # n
 QUANTIFIERS = frozenset({"many", "most", "some", "all", "several", "half", "few", "of", "both", "each"})
 NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
 VERB_ENDINGS = ("ed",)
+# a study proposed, not done: its nouns and the words that propose it
+RESEARCH_NOUNS = frozenset({"research", "study", "studies", "evaluation", "evaluations", "surveys", "trials",
+                            "reviews", "researchers"})
+PROPOSING = frozenset({"should", "must", "ought", "need", "needs", "future", "further"})
+# what a group may lie outside of when a study leaves it out ("outside the scope", "... the sampling frame")
+OUT_OF_SCOPE = frozenset({"scope", "frame", "remit", "criteria", "sample", "study", "studies", "review", "evaluation",
+                          "eligibility", "inclusion", "focus"})
 
 
 @dataclass(frozen=True)
@@ -174,10 +181,11 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
       identified as trans"; or with the span in that subject's predicate: "none of the
       participants worked online";
     * the subject of a negated verb of taking part: "trans women were not recruited",
-      "migrant men did not take part", "... were excluded";
+      "migrant men did not take part", "... were excluded", "... were outside the scope";
     * the object of a negated verb of sampling or telling apart: "did not include trans
       people", "did not report results by migration status, setting or gender",
-      "excluded migrants".
+      "excluded migrants"; or of one a future study is asked to do: "future research should
+      include trans people".
     """
     negators = _negator_ranges(doc, words)
     negator_at = {k for s0, e0 in negators for k in range(s0, e0 + 1)}
@@ -227,8 +235,12 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
         k = participation.get(j)
         if k is not None and any(n in negator_at for n in range(max(a + 1, j - 3), j) if doc.clause[n] == clause):
             return f"subject of a negated '{' '.join(doc.toks[j:k + 1])}'"
-        if doc.toks[j] in ("excluded", "absent", "missing", "omitted") and doc.toks[j - 1] in AUXILIARIES:
+        if doc.toks[j] in ("excluded", "absent", "missing", "omitted", "ineligible") and doc.toks[j - 1] in AUXILIARIES:
             return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}'"
+        if doc.toks[j] in ("outside", "beyond") and doc.toks[j - 1] in AUXILIARIES | {"fell", "fall", "falls", "lay", "lie", "lies"}:
+            scope = [t for t in doc.toks[j + 1:j + 5] if t in OUT_OF_SCOPE]
+            if scope:  # "were outside the scope", "fell outside the sampling frame"; not "were outside in the cold"
+                return f"subject of '{doc.toks[j - 1]} {doc.toks[j]} ... {scope[0]}'"
         j += 1
     # 3. the object of a negated verb of sampling or telling apart
     sampling = _starts(doc.phrase_tokens(words["sampling_verbs"]))
@@ -240,8 +252,20 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
             return f"object of '{doc.toks[i]}'"
         if i in sampling and any((n in negator_at or doc.toks[n] in FAILING) for n in range(max(0, i - 3), i) if doc.clause[n] == clause):
             return f"object of a negated '{doc.toks[i]}'"
+        if i in sampling and _proposed_study(doc, i, clause):
+            return f"object of a proposed '{doc.toks[i]}'"
         i -= 1
     return None
+
+
+def _proposed_study(doc: Any, i: int, clause: int) -> bool:
+    """Whether the sampling verb at ``i`` is one a future study is asked to do: research nouns and
+    a modal or "future" before it in its clause ("future research should include trans people",
+    "... recommend that future evaluations recruit migrant women"): the group was not studied.
+    "Services should include migrant women" has no research noun and is kept."""
+    before = [k for k in range(max(0, i - 6), i) if doc.clause[k] == clause]
+    words = {doc.toks[k] for k in before}
+    return bool(words & RESEARCH_NOUNS) and bool(words & PROPOSING)
 
 
 def _in_negated_predicate(doc: Any, opener: int, a: int, b: int) -> bool:
