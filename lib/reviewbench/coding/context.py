@@ -97,6 +97,10 @@ CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor", "absence"})  # n
 QUANTIFIERS = frozenset({"many", "most", "some", "all", "several", "half", "few", "of", "both", "each"})
 NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
 VERB_ENDINGS = ("ed",)
+COPULAS = frozenset({"were", "was", "are", "is"})
+# words saying one figure is like or unlike another ("similar to those of ...", "higher than that of ...")
+LIKENESS = frozenset({"similar", "resembled", "resemble", "resembles", "comparable", "compared", "than", "like",
+                      "unlike", "matched", "mirrored", "versus", "vs"})
 # a study proposed, not done: its nouns and the words that propose it
 RESEARCH_NOUNS = frozenset({"research", "study", "studies", "evaluation", "evaluations", "surveys", "trials",
                             "reviews", "researchers"})
@@ -205,6 +209,8 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
                 return f"negated ('{' '.join(doc.toks[negator_by_end[i]:i + 1])} ...')"
             break
         tok = doc.toks[i]
+        if tok in AUXILIARIES and _negated_participle(doc, a, i, clause, negator_by_end):
+            return f"negated ('{' '.join(doc.toks[i:a + 1])}')"
         if tok in PREPOSITIONS and i - 1 in negator_by_end and doc.toks[negator_by_end[i - 1]] in CONTRASTIVE:
             i -= 1  # "rather than on the street"
             continue
@@ -224,9 +230,11 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
                for k in range(b + 1, min(len(doc.toks), b + 13)) if doc.clause[k] == clause):
             return f"negated ('{doc.toks[opener]} ...')"
         identifying = doc.phrase_tokens(IDENTIFYING)
-        if any(opener < s0 and e0 < a and doc.clause[s0] == clause for s0, e0 in identifying):
+        people = {p0 for p0, _ in doc.phrase_tokens(words["people"])}
+        if any(opener < s0 and e0 < a and doc.clause[s0] == clause and _names_people(doc, opener, s0, people)
+               for s0, e0 in identifying):
             return f"negated ('{doc.toks[opener]} ...')"
-        if _in_negated_predicate(doc, opener, a, b):
+        if _in_negated_predicate(doc, opener, a, b, people):
             return f"negated ('{doc.toks[opener]} ...')"
     # 2. the subject of a negated verb of taking part
     j = b + 1
@@ -268,7 +276,22 @@ def _proposed_study(doc: Any, i: int, clause: int) -> bool:
     return bool(words & RESEARCH_NOUNS) and bool(words & PROPOSING)
 
 
-def _in_negated_predicate(doc: Any, opener: int, a: int, b: int) -> bool:
+def _negated_participle(doc: Any, a: int, i: int, clause: int, negator_by_end: dict[int, int]) -> bool:
+    """Whether the cue at ``a`` is a verb form ("forced", "trafficked") negated through the
+    auxiliaries before it: "had not been forced", "were never trafficked", "hadn't been coerced"."""
+    if not (len(doc.toks[a]) > 4 and doc.toks[a].endswith("ed")):
+        return False
+    k = i
+    while k >= 0 and doc.clause[k] == clause and doc.toks[k] in AUXILIARIES:
+        k -= 1
+    if k < 0 or doc.clause[k] != clause:
+        return False
+    if doc.toks[k] in ("not", "never") or doc.toks[k] in SHORT_NEGATIVES:
+        return True
+    return doc.toks[k] == "t" and k > 0 and doc.toks[k - 1] in SHORT_NEGATIVES
+
+
+def _in_negated_predicate(doc: Any, opener: int, a: int, b: int, people: set[int]) -> bool:
     """Whether tokens ``a..b`` stand in the predicate of a clause whose subject is negated: the
     subject's verb comes at or before the span's end, with no relative word before it ("none
     of the participants worked online": denied of every one of them; not "no migrant women
@@ -278,8 +301,16 @@ def _in_negated_predicate(doc: Any, opener: int, a: int, b: int) -> bool:
         if doc.toks[k] in RELATIVES:
             return False
         if _is_verbish(doc, k):
-            return True
+            return _names_people(doc, opener, k, people)
     return False
+
+
+def _names_people(doc: Any, opener: int, verb: int, people: set[int]) -> bool:
+    """Whether the negated subject between ``opener`` and its verb names people ("none of the
+    participants", "no one", "nobody"), not a thing ("no HIV transmission ... was seen")."""
+    if doc.toks[opener] in ("none", "nobody") or doc.toks[opener + 1:opener + 2] == ["one"]:
+        return True
+    return any(k in people for k in range(opener + 1, verb))
 
 
 def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int]], words: ContextWords) -> int | None:
@@ -382,6 +413,22 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
     if a >= 2 and doc.toks[a - 1] == "other" and doc.toks[a - 2] in ("and", "or", "like", "as"):
         if a - 3 in ends and doc.clause[a - 3] == clause:
             return f"describes another group ('{' '.join(doc.toks[a - 3:b + 1])}')"
+    # "outreach staff were migrants themselves": the cue is said of another group
+    k = a - 1
+    while k >= 0 and doc.clause[k] == clause and doc.toks[k] in QUANTIFIERS | {"all", "mostly", "also", "often", "largely"}:
+        k -= 1
+    if k >= 1 and doc.toks[k] in COPULAS and doc.clause[k] == clause and not any(doc.toks[q] in RELATIVES for q in range(max(0, k - 4), k)):
+        for e in range(k - 1, max(-1, k - 4), -1):
+            if doc.clause[e] != clause or e in pop_starts:
+                break
+            if e in ends and not (b < len(doc.toks) - 1 and b + 1 in pop_starts):
+                return f"said of another group ('{' '.join(doc.toks[e:b + 1])}')"
+    # "similar to those reported for trans people": the cue names the group compared with
+    for r in range(a - 1, max(-1, a - 5), -1):
+        if doc.clause[r] != clause:
+            break
+        if doc.toks[r] in ("those", "that") and any(doc.toks[q] in LIKENESS for q in range(max(0, r - 3), r) if doc.clause[q] == clause):
+            return f"the group compared with ('{' '.join(doc.toks[r:b + 1])}')"
     # 2. the group is said not to be the population
     for p0, p1 in population:
         if doc.clause[p0] != clause or not _population_negated(doc, p0):

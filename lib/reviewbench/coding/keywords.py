@@ -135,7 +135,8 @@ def _first_keys(phrase: str) -> tuple[tuple[str, bool], ...]:
     if run is None:
         return (("", True),)
     token = run.group(0)
-    keys = [(token, token == first.rstrip("*") and first.endswith("*"))]
+    # a stem, or a first word a bare '*' may run on from ("b *" finds "ba"), need only start a word
+    keys = [(token, (token == first.rstrip("*") and first.endswith("*")) or _has_bare_stem(phrase))]
     pieces = _phrase_pieces(phrase)
     if len(words) > 1 and len(pieces) > 1 and not keys[0][1]:
         keys.append((pieces[0] + pieces[1], True))
