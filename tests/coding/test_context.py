@@ -59,6 +59,9 @@ NEGATED = [
     "Migrant women fell outside the sampling frame of the evaluation.",
     "Refugees who sold sex were beyond the scope of the review.",
     "Trans women were ineligible under the funder's criteria.",
+    # groups pooled or too few to tell apart: not a finding about the group
+    "Answers from migrant women and trans women were pooled in every table.",
+    "The sample was too small to separate street-based women from the others.",
     # a group a future study is asked to include: not studied here
     "Future research should include trans women and men who sell sex.",
     "The authors recommend that further studies recruit migrant women working from flats.",

@@ -92,7 +92,7 @@ NOT_NEGATING_AFTER = {"no": frozenset({"longer", "doubt", "matter", "less", "mor
 CONJUNCTIONS = frozenset({"and", "or", "but", "so", "then", "while", "nor"})
 PREFIXES = frozenset({"anti", "counter", "non"})  # "anti-trafficking", "non-migrant": not the group
 GAP_WORDS = frozenset({"via", "through", "by", "using", "the", "an", "a", "on"})  # "recruited via the internet"
-FAILING = frozenset({"without", "failed", "unable", "fail", "fails"})  # "failed to recruit", "without including"
+FAILING = frozenset({"without", "failed", "unable", "fail", "fails", "too"})  # "failed to recruit", "too few to separate"
 CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor", "absence"})  # negate what follows, whatever the verb
 QUANTIFIERS = frozenset({"many", "most", "some", "all", "several", "half", "few", "of", "both", "each"})
 NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
@@ -186,6 +186,7 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
       participants worked online";
     * the subject of a negated verb of taking part: "trans women were not recruited",
       "migrant men did not take part", "... were excluded", "... were outside the scope";
+      or of a verb of pooling: "responses from escorts and street-based women were aggregated";
     * the object of a negated verb of sampling or telling apart: "did not include trans
       people", "did not report results by migration status, setting or gender",
       "excluded migrants"; or of one a future study is asked to do: "future research should
@@ -245,6 +246,8 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
             return f"subject of a negated '{' '.join(doc.toks[j:k + 1])}'"
         if doc.toks[j] in ("excluded", "absent", "missing", "omitted", "ineligible") and doc.toks[j - 1] in AUXILIARIES:
             return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}'"
+        if doc.toks[j] in ("pooled", "aggregated", "combined", "merged") and doc.toks[j - 1] in AUXILIARIES:
+            return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}' (groups not told apart)"
         if doc.toks[j] in ("outside", "beyond") and doc.toks[j - 1] in AUXILIARIES | {"fell", "fall", "falls", "lay", "lie", "lies"}:
             scope = [t for t in doc.toks[j + 1:j + 5] if t in OUT_OF_SCOPE]
             if scope:  # "were outside the scope", "fell outside the sampling frame"; not "were outside in the cold"
