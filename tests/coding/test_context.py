@@ -55,6 +55,16 @@ NEGATED = [
     "None of the respondents worked online at any point.",
     "Nobody in the cohort sold sex to men while living in the hostel.",
     "No participant was street-based at the second wave.",
+    # a group the study left out of its scope
+    "Migrant women fell outside the sampling frame of the evaluation.",
+    "Refugees who sold sex were beyond the scope of the review.",
+    "Trans women were ineligible under the funder's criteria.",
+    # groups pooled or too few to tell apart: not a finding about the group
+    "Answers from migrant women and trans women were pooled in every table.",
+    "The sample was too small to separate street-based women from the others.",
+    # a group a future study is asked to include: not studied here
+    "Future research should include trans women and men who sell sex.",
+    "The authors recommend that further studies recruit migrant women working from flats.",
 ]
 
 
@@ -74,6 +84,12 @@ STILL_THERE = [
     # the verb after the negated subject belongs to a relative clause, or the cue is the subject
     ("No women who worked online reported a rise in violence.", "online"),
     ("No street-based women reported the assaults to the police.", "street-based"),
+    # outside, but not outside a study
+    ("Street-based women were outside in the cold for most of the night.", "street-based"),
+    # a negated thing, not a negated group
+    ("No HIV transmission was seen among trans women on treatment.", "trans women"),
+    # a recommendation about services, not about whom to study
+    ("Services should include migrant women in planning their opening hours.", "migrant"),
 ]
 
 
@@ -93,6 +109,10 @@ OTHER_GROUPS = [
     "Their clients, many of whom were migrants, paid more.",
     "Injury rates were compared with street cleaners and other migrant workers in the council.",
     "Migrant residents complained about the managed area.",
+    # the cue said of another group, or naming the group a figure is compared with
+    "Most of the cleaners were migrants themselves.",
+    "Scores were similar to those reported for trans women in a national survey.",
+    "Rates of debt resembled those of refugee women in the same town.",
 ]
 
 
@@ -102,6 +122,8 @@ SAME_POPULATION = [
     ("Sex workers, many of whom were migrants, paid high rents.", ["migrants"]),
     ("Escorts reported less client violence than women who worked street-based.", ["street-based"]),
     ("Men who sold sex to migrant clients were rarely reached.", ["men who sold sex"]),
+    ("Most participants were migrants from Romania.", ["migrants"]),
+    ("Scores among trans women were similar to those of other participants.", ["trans women"]),
 ]
 
 
@@ -168,3 +190,17 @@ def test_codebook_words_extend_the_built_in_lists():
     text = "Migrant bus drivers took part; hardly any migrant women were recruited."
     got = [r for *_x, r, _k in rule_candidates(_Text(text), rule, None, words, population_spans=population)]
     assert all(got), got
+
+
+def test_a_cue_that_is_a_verb_form_is_negated_through_its_auxiliaries():
+    rule = KeywordRule(any=("trafficked",), paired=(Pairing(("forced",), ("selling sex", "sex work"), 3, "after"),),
+                       context=("negation",))
+    assert kept_by(rule, "Most migrant women had not been trafficked into the UK.") == []
+    assert kept_by(rule, "The women had never been forced into selling sex.") == []
+    assert kept_by(rule, "They hadn't been forced into selling sex.") == []
+    assert kept_by(rule, "Women who had been trafficked were rarely referred.") == ["trafficked"]
+    assert kept_by(rule, "Not all trafficked women were referred.") == ["trafficked"]
+
+
+def kept_by(rule: KeywordRule, text: str) -> list[str]:
+    return [t for t, r in reasons(text, rule) if r == "hit"]

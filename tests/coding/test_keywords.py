@@ -26,6 +26,29 @@ def test_phrases_match_words_not_substrings():
     assert not compile_phrase("sex work*").search("sex differences among health workers")
 
 
+@pytest.mark.parametrize(
+    "phrase, text",
+    [
+        ("online", "Workers who advertised on-line were asked."),  # a closed word split by a hyphen
+        ("webcam*", "Web-cam performers were asked."),
+        ("web cam", "Webcam performers were asked."),  # the words of a phrase closed up
+        ("sex work*", "Sexworkers were asked."),
+        ("street-based", "Streetbased women were asked."),
+    ],
+)
+def test_a_compound_matches_closed_hyphenated_or_spaced(phrase, text):
+    from reviewbench.coding.keywords import _Text
+
+    assert compile_phrase(phrase).search(text)
+    assert _Text(text).spans((phrase,)), "the first-word filter must not hide a compound's other spelling"
+
+
+def test_a_compound_spelling_does_not_reach_across_words_or_into_other_words():
+    assert not compile_phrase("online").search("They stood on line 3.")  # a space is two words, not a split word
+    assert not compile_phrase("webcam").search("webcams")
+    assert not compile_phrase("male").search("female")
+
+
 def test_guard_vetoes_only_the_hit_it_overlaps():
     rule = KeywordRule(any=("indoor",), guards=("indoor air",))
     assert rule_hits("Indoor air in parlours", rule) == []
@@ -106,6 +129,14 @@ def test_not_near_vetoes_within_two_words_only():
     rule = KeywordRule(any=("online",), not_near=("survey*",))
     assert rule_hits("An online survey of workers.", rule) == []
     assert rule_hits("The survey team said that workers advertised online.", rule)
+
+
+def test_not_near_spares_a_cue_that_names_the_people_studied():
+    rule = KeywordRule(any=("online", "cam performer*"), not_near=("interview*", "survey*"))
+    assert rule_hits("Cam performers interviewed for the study described stress.", rule) != []
+    assert rule_hits("The study interviewed cam performers about stress.", rule) != []
+    assert rule_hits("Women were interviewed online about stress.", rule) == []
+    assert rule_hits("An online survey asked about stress.", rule) == []
 
 
 def test_alone_code_gives_way_to_any_other_code_of_its_dimension():
@@ -262,6 +293,12 @@ TRUE_POSITIVES = [
     ("Women who sold sex after leaving local authority care.", "subgroup", "young_people_cse"),
     ("Child sexual exploitation of girls in care.", "subgroup", "young_people_cse"),
     ("Few migrant sex workers had been trafficked.", "subgroup", "trafficked"),
+    # ages written out, spellings of compounds, and wordings of the example codebook's wider cue lists
+    ("Girls aged 14 to 16 who sold sex were seldom referred.", "subgroup", "young_people_cse"),
+    ("Workers who advertised on-line screened clients by text.", "subgroup", "online"),
+    ("Women in massage establishments were offered hepatitis B vaccine.", "subgroup", "indoor"),
+    ("Cam girls described threats to share recordings.", "subgroup", "online"),
+    ("Women who were made to sell sex to repay a debt rarely sought care.", "subgroup", "trafficked"),
     # paired cues, in words written for this test
     ("Men who sold sex at the station were rarely reached by services.", "subgroup", "male"),
     ("Women working indoors reported fewer assaults than those outdoors.", "subgroup", "indoor"),

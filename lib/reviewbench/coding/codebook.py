@@ -33,6 +33,8 @@
               window: 10                              # optional override of the dimension's window
               context: [negation, comparison, methods, prefixes]  # override the dimension's checks
               alone: true                             # suggested only when no other code of the dimension is
+              ages: {below: 18}                       # ages written out ("aged 13 to 16", "15-year-olds") inside
+                                                      # this band are cues too (``from: 65`` for older people)
     filters: [...]              # what the reports show: see :mod:`.report_spec`
     tables: [...]
     gap_maps: [...]
@@ -55,6 +57,7 @@ from typing import Any
 
 from ..errors import Problem, ProjectError, ValidationError
 from ..project import Located, Project, load_located
+from .ages import AgeBand
 from .context import CHECKS, ENGLISH
 from .report_spec import REPORT_KEYS, ReportSpec, build_report_spec, report_spec_problems
 
@@ -63,7 +66,8 @@ LEVELS = ("finding", "study", "both")
 TOP_KEYS = {"version", "title", "description", "population", "dimensions", "context", *REPORT_KEYS}
 DIMENSION_KEYS = {"label", "definition", "multi", "level", "window", "required", "codes", "notes", "context"}
 CODE_KEYS = {"label", "definition", "include", "exclude", "examples", "keywords", "notes"}
-KEYWORD_KEYS = {"any", "paired", "guards", "not_near", "sentence_guards", "window", "context", "alone"}
+KEYWORD_KEYS = {"any", "paired", "guards", "not_near", "sentence_guards", "window", "context", "alone", "ages"}
+AGE_KEYS = {"below", "from"}
 PAIRED_KEYS = {"cues", "with", "within", "order"}
 PAIRED_ORDERS = ("any", "after", "before")
 POPULATION_KEYS = {"label", "definition", "terms", "guards", "sentence_guards"}
@@ -99,6 +103,7 @@ class KeywordRule:
     not_near: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     alone: bool = False
+    ages: AgeBand | None = None  # ages written out in this band are cues too (:mod:`.ages`)
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -315,8 +320,29 @@ def check_codebook(doc: Located) -> list[Problem]:
             _check_context_names(doc, kw.get("context"), (*ckeys, "keywords", "context"), problems)
             if "alone" in kw and not isinstance(kw["alone"], bool):
                 problems.append(doc.problem(f"keywords alone of {name}.{code_id} must be true or false", *ckeys, "keywords", "alone"))
+            if "ages" in kw:
+                _check_ages(doc, kw["ages"], (*ckeys, "keywords", "ages"), f"keywords ages of {name}.{code_id}", problems)
     problems += report_spec_problems(doc, dims)
     return problems
+
+
+def _check_ages(doc: Located, value: Any, keys: tuple, where: str, problems: list[Problem]) -> None:
+    """``ages`` is a mapping with ``below`` and/or ``from``, numbers of years, ``from`` < ``below``."""
+    expected = "a mapping with 'below' and/or 'from' (ages in years), e.g. {below: 18}"
+    if not isinstance(value, dict) or not value or set(value) - AGE_KEYS:
+        problems.append(doc.problem(f"{where} must be {expected}", *keys))
+        return
+    bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0]
+    if bad:
+        problems.append(doc.problem(f"{where}: '{bad[0]}' must be a number of years, found {value[bad[0]]!r}", *keys, bad[0]))
+    elif "below" in value and "from" in value and value["from"] >= value["below"]:
+        problems.append(doc.problem(f"{where}: 'from' ({value['from']}) must be less than 'below' ({value['below']})", *keys))
+
+
+def _age_band(value: Any) -> AgeBand | None:
+    if not value:
+        return None
+    return AgeBand(below=float(value.get("below", float("inf"))), from_=float(value.get("from", 0)))
 
 
 # --------------------------------------------------------------------------- building
@@ -333,6 +359,7 @@ def _rule(value: dict | None, window: Any, context: Any = None) -> KeywordRule:
         not_near=tuple(value.get("not_near") or ()),
         context=tuple(value.get("context", context) or ()),
         alone=bool(value.get("alone", False)),
+        ages=_age_band(value.get("ages")),
     )
 
 

@@ -45,7 +45,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
                        "results separately", "breakdown by", "broken down by"),
     # person nouns: a modifier followed by one of these describes people
     "people": ("women", "woman", "men", "man", "people", "person*", "worker*", "participant*", "girls",
-               "girl", "boys", "boy", "adults", "individuals", "respondents", "interviewees", "youth*",
+               "girl", "boys", "boy", "adults", "individuals", "respondents", "interviewees", "youth*", "performer*",
                "mothers", "residents", "clients", "users", "patients", "attendees", "survivors"),
     # groups that are not the review's population (a review adds its own)
     "other_groups": (),
@@ -92,11 +92,22 @@ NOT_NEGATING_AFTER = {"no": frozenset({"longer", "doubt", "matter", "less", "mor
 CONJUNCTIONS = frozenset({"and", "or", "but", "so", "then", "while", "nor"})
 PREFIXES = frozenset({"anti", "counter", "non"})  # "anti-trafficking", "non-migrant": not the group
 GAP_WORDS = frozenset({"via", "through", "by", "using", "the", "an", "a", "on"})  # "recruited via the internet"
-FAILING = frozenset({"without", "failed", "unable", "fail", "fails"})  # "failed to recruit", "without including"
+FAILING = frozenset({"without", "failed", "unable", "fail", "fails", "too"})  # "failed to recruit", "too few to separate"
 CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor", "absence"})  # negate what follows, whatever the verb
 QUANTIFIERS = frozenset({"many", "most", "some", "all", "several", "half", "few", "of", "both", "each"})
 NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
 VERB_ENDINGS = ("ed",)
+COPULAS = frozenset({"were", "was", "are", "is"})
+# words saying one figure is like or unlike another ("similar to those of ...", "higher than that of ...")
+LIKENESS = frozenset({"similar", "resembled", "resemble", "resembles", "comparable", "compared", "than", "like",
+                      "unlike", "matched", "mirrored", "versus", "vs"})
+# a study proposed, not done: its nouns and the words that propose it
+RESEARCH_NOUNS = frozenset({"research", "study", "studies", "evaluation", "evaluations", "surveys", "trials",
+                            "reviews", "researchers"})
+PROPOSING = frozenset({"should", "must", "ought", "need", "needs", "future", "further"})
+# what a group may lie outside of when a study leaves it out ("outside the scope", "... the sampling frame")
+OUT_OF_SCOPE = frozenset({"scope", "frame", "remit", "criteria", "sample", "study", "studies", "review", "evaluation",
+                          "eligibility", "inclusion", "focus"})
 
 
 @dataclass(frozen=True)
@@ -174,10 +185,12 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
       identified as trans"; or with the span in that subject's predicate: "none of the
       participants worked online";
     * the subject of a negated verb of taking part: "trans women were not recruited",
-      "migrant men did not take part", "... were excluded";
+      "migrant men did not take part", "... were excluded", "... were outside the scope";
+      or of a verb of pooling: "responses from escorts and street-based women were aggregated";
     * the object of a negated verb of sampling or telling apart: "did not include trans
       people", "did not report results by migration status, setting or gender",
-      "excluded migrants".
+      "excluded migrants"; or of one a future study is asked to do: "future research should
+      include trans people".
     """
     negators = _negator_ranges(doc, words)
     negator_at = {k for s0, e0 in negators for k in range(s0, e0 + 1)}
@@ -197,6 +210,8 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
                 return f"negated ('{' '.join(doc.toks[negator_by_end[i]:i + 1])} ...')"
             break
         tok = doc.toks[i]
+        if tok in AUXILIARIES and _negated_participle(doc, a, i, clause, negator_by_end):
+            return f"negated ('{' '.join(doc.toks[i:a + 1])}')"
         if tok in PREPOSITIONS and i - 1 in negator_by_end and doc.toks[negator_by_end[i - 1]] in CONTRASTIVE:
             i -= 1  # "rather than on the street"
             continue
@@ -216,9 +231,11 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
                for k in range(b + 1, min(len(doc.toks), b + 13)) if doc.clause[k] == clause):
             return f"negated ('{doc.toks[opener]} ...')"
         identifying = doc.phrase_tokens(IDENTIFYING)
-        if any(opener < s0 and e0 < a and doc.clause[s0] == clause for s0, e0 in identifying):
+        people = {p0 for p0, _ in doc.phrase_tokens(words["people"])}
+        if any(opener < s0 and e0 < a and doc.clause[s0] == clause and _names_people(doc, opener, s0, people)
+               for s0, e0 in identifying):
             return f"negated ('{doc.toks[opener]} ...')"
-        if _in_negated_predicate(doc, opener, a, b):
+        if _in_negated_predicate(doc, opener, a, b, people):
             return f"negated ('{doc.toks[opener]} ...')"
     # 2. the subject of a negated verb of taking part
     j = b + 1
@@ -227,8 +244,14 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
         k = participation.get(j)
         if k is not None and any(n in negator_at for n in range(max(a + 1, j - 3), j) if doc.clause[n] == clause):
             return f"subject of a negated '{' '.join(doc.toks[j:k + 1])}'"
-        if doc.toks[j] in ("excluded", "absent", "missing", "omitted") and doc.toks[j - 1] in AUXILIARIES:
+        if doc.toks[j] in ("excluded", "absent", "missing", "omitted", "ineligible") and doc.toks[j - 1] in AUXILIARIES:
             return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}'"
+        if doc.toks[j] in ("pooled", "aggregated", "combined", "merged") and doc.toks[j - 1] in AUXILIARIES:
+            return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}' (groups not told apart)"
+        if doc.toks[j] in ("outside", "beyond") and doc.toks[j - 1] in AUXILIARIES | {"fell", "fall", "falls", "lay", "lie", "lies"}:
+            scope = [t for t in doc.toks[j + 1:j + 5] if t in OUT_OF_SCOPE]
+            if scope:  # "were outside the scope", "fell outside the sampling frame"; not "were outside in the cold"
+                return f"subject of '{doc.toks[j - 1]} {doc.toks[j]} ... {scope[0]}'"
         j += 1
     # 3. the object of a negated verb of sampling or telling apart
     sampling = _starts(doc.phrase_tokens(words["sampling_verbs"]))
@@ -240,11 +263,38 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
             return f"object of '{doc.toks[i]}'"
         if i in sampling and any((n in negator_at or doc.toks[n] in FAILING) for n in range(max(0, i - 3), i) if doc.clause[n] == clause):
             return f"object of a negated '{doc.toks[i]}'"
+        if i in sampling and _proposed_study(doc, i, clause):
+            return f"object of a proposed '{doc.toks[i]}'"
         i -= 1
     return None
 
 
-def _in_negated_predicate(doc: Any, opener: int, a: int, b: int) -> bool:
+def _proposed_study(doc: Any, i: int, clause: int) -> bool:
+    """Whether the sampling verb at ``i`` is one a future study is asked to do: research nouns and
+    a modal or "future" before it in its clause ("future research should include trans people",
+    "... recommend that future evaluations recruit migrant women"): the group was not studied.
+    "Services should include migrant women" has no research noun and is kept."""
+    before = [k for k in range(max(0, i - 6), i) if doc.clause[k] == clause]
+    words = {doc.toks[k] for k in before}
+    return bool(words & RESEARCH_NOUNS) and bool(words & PROPOSING)
+
+
+def _negated_participle(doc: Any, a: int, i: int, clause: int, negator_by_end: dict[int, int]) -> bool:
+    """Whether the cue at ``a`` is a verb form ("forced", "trafficked") negated through the
+    auxiliaries before it: "had not been forced", "were never trafficked", "hadn't been coerced"."""
+    if not (len(doc.toks[a]) > 4 and doc.toks[a].endswith("ed")):
+        return False
+    k = i
+    while k >= 0 and doc.clause[k] == clause and doc.toks[k] in AUXILIARIES:
+        k -= 1
+    if k < 0 or doc.clause[k] != clause:
+        return False
+    if doc.toks[k] in ("not", "never") or doc.toks[k] in SHORT_NEGATIVES:
+        return True
+    return doc.toks[k] == "t" and k > 0 and doc.toks[k - 1] in SHORT_NEGATIVES
+
+
+def _in_negated_predicate(doc: Any, opener: int, a: int, b: int, people: set[int]) -> bool:
     """Whether tokens ``a..b`` stand in the predicate of a clause whose subject is negated: the
     subject's verb comes at or before the span's end, with no relative word before it ("none
     of the participants worked online": denied of every one of them; not "no migrant women
@@ -254,8 +304,16 @@ def _in_negated_predicate(doc: Any, opener: int, a: int, b: int) -> bool:
         if doc.toks[k] in RELATIVES:
             return False
         if _is_verbish(doc, k):
-            return True
+            return _names_people(doc, opener, k, people)
     return False
+
+
+def _names_people(doc: Any, opener: int, verb: int, people: set[int]) -> bool:
+    """Whether the negated subject between ``opener`` and its verb names people ("none of the
+    participants", "no one", "nobody"), not a thing ("no HIV transmission ... was seen")."""
+    if doc.toks[opener] in ("none", "nobody") or doc.toks[opener + 1:opener + 2] == ["one"]:
+        return True
+    return any(k in people for k in range(opener + 1, verb))
 
 
 def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int]], words: ContextWords) -> int | None:
@@ -358,6 +416,22 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
     if a >= 2 and doc.toks[a - 1] == "other" and doc.toks[a - 2] in ("and", "or", "like", "as"):
         if a - 3 in ends and doc.clause[a - 3] == clause:
             return f"describes another group ('{' '.join(doc.toks[a - 3:b + 1])}')"
+    # "outreach staff were migrants themselves": the cue is said of another group
+    k = a - 1
+    while k >= 0 and doc.clause[k] == clause and doc.toks[k] in QUANTIFIERS | {"all", "mostly", "also", "often", "largely"}:
+        k -= 1
+    if k >= 1 and doc.toks[k] in COPULAS and doc.clause[k] == clause and not any(doc.toks[q] in RELATIVES for q in range(max(0, k - 4), k)):
+        for e in range(k - 1, max(-1, k - 4), -1):
+            if doc.clause[e] != clause or e in pop_starts:
+                break
+            if e in ends and not (b < len(doc.toks) - 1 and b + 1 in pop_starts):
+                return f"said of another group ('{' '.join(doc.toks[e:b + 1])}')"
+    # "similar to those reported for trans people": the cue names the group compared with
+    for r in range(a - 1, max(-1, a - 5), -1):
+        if doc.clause[r] != clause:
+            break
+        if doc.toks[r] in ("those", "that") and any(doc.toks[q] in LIKENESS for q in range(max(0, r - 3), r) if doc.clause[q] == clause):
+            return f"the group compared with ('{' '.join(doc.toks[r:b + 1])}')"
     # 2. the group is said not to be the population
     for p0, p1 in population:
         if doc.clause[p0] != clause or not _population_negated(doc, p0):

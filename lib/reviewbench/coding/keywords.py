@@ -5,8 +5,10 @@ phrase nearby in the same clause (``paired``: "men" with "sold sex"); guard phra
 that veto a hit they overlap (``guards``: "indoor air" vetoes "indoor", "escorted"
 vetoes the stem "escort*"); phrases that veto a hit within two words of it
 (``not_near``: "online" near "survey"); guard phrases that veto every hit in their
-sentence (``sentence_guards``); and a ``window``: a word counts only within that many
-words of a population term ("sex work*", "prostitut*"...) in the same sentence.
+sentence (``sentence_guards``); a ``window``: a word counts only within that many
+words of a population term ("sex work*", "prostitut*"...) in the same sentence; and
+``ages``: ages written out inside the code's band ("aged 13 to 16" for ``below: 18``,
+:mod:`.ages`) are cues too.
 
 A hit then goes through the context checks its dimension names
 (:mod:`reviewbench.coding.context`: negation, comparison groups, study methods, word
@@ -14,7 +16,8 @@ prefixes), and a code marked ``alone`` is dropped when another code of its dimen
 is found.
 
 Phrases are matched case-insensitively on word boundaries; a space or hyphen between
-words matches either ("sex work" finds "sex-work"); a trailing ``*`` ends a stem
+words matches either, or none ("sex work" finds "sex-work" and "sexwork"), and a word
+may be split by a hyphen ("online" finds "on-line"); a trailing ``*`` ends a stem
 ("prostitut*"). Every hit keeps its span so a coder can audit it, and every vetoed
 candidate keeps the reason it was vetoed.
 """
@@ -31,37 +34,53 @@ from .prose import ProseTerms
 from .context import CLAUSE_WORDS, DEFAULT_WORDS, SUBORDINATORS, ContextWords, context_reason
 
 _TOKEN = re.compile(r"\w+")
+_HYPHENATED = re.compile(r"\w+(?:[\-\u2010]\w+)+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 _STRONG = re.compile(r"[;:!?()\[\]]|\.(?:\s|$)|\s[-\u2013\u2014]\s|[\u2013\u2014]")
 _QUOTES = "'\"\u2018\u2019\u201c\u201d"
 NEAR_WORDS = 2  # a ``not_near`` phrase vetoes a hit at most this many words away
+# a word may be written with a hyphen inside ("on-line", "web-cam" for "online", "webcam"), and
+# the words of a phrase closed up, hyphenated or spaced ("webcam", "web-cam", "web cam")
+_HYPHEN_INSIDE = "[\\-\u2010]?"
+_BETWEEN_WORDS = "[\\s\\-\u2010]*"
 
 
-@lru_cache(maxsize=4096)
-def compile_phrase(phrase: str) -> re.Pattern[str]:
-    """A regular expression for one codebook phrase (see the module docstring)."""
+@lru_cache(maxsize=8192)
+def _pattern(phrase: str, flexible: bool) -> str:
+    """The phrase's regular expression; ``flexible`` lets a word be split by a hyphen and the
+    words be closed up (the module docstring), the strict form needs a space or hyphen between
+    words and none inside one: the two find the same in a text without such spellings."""
     words = [w for w in re.split(r"[\s\-]+", phrase.strip().lower()) if w]
     if not words or not _TOKEN.search(phrase):
         raise ValueError(f"phrase {phrase!r} has no letters or digits")
     parts = []
     for word in words:
         stem = word.endswith("*")
-        core = re.escape(word.rstrip("*"))
+        core = word.rstrip("*")
+        core = _HYPHEN_INSIDE.join(re.escape(ch) for ch in core) if flexible else re.escape(core)
         parts.append(core + (r"\w*" if stem else ""))
-    body = r"[\s\-]+".join(parts)
+    body = (_BETWEEN_WORDS if flexible else r"[\s\-]+").join(parts)
     tail = "" if words[-1].endswith("*") else r"(?!\w)"
-    return re.compile(r"(?<!\w)" + body + tail, re.IGNORECASE)
+    return body + tail
 
 
 @lru_cache(maxsize=4096)
-def _literal_first(phrase: str) -> re.Pattern[str]:
+def compile_phrase(phrase: str) -> re.Pattern[str]:
+    """A regular expression for one codebook phrase (see the module docstring)."""
+    return re.compile(r"(?<!\w)" + _pattern(phrase, True), re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _literal_first(phrase: str, flexible: bool) -> re.Pattern[str]:
     """The phrase's pattern for lower-cased text, starting with its literal first word.
 
     A pattern that starts with a literal lets ``re`` jump between candidate positions,
     many times faster than one starting with a look-behind; the left word boundary is
-    checked in :meth:`_Text.spans` instead.
+    checked in :meth:`_Text.spans` instead. The strict form (``flexible`` false) is faster
+    still, and used where the text holds no spelling only the flexible one finds.
     """
-    return re.compile(compile_phrase(phrase).pattern[len(r"(?<!\w)"):])
+    compile_phrase(phrase)  # a bad phrase fails with the same message
+    return re.compile(_pattern(phrase, flexible))
 
 
 _WORD_CHAR = re.compile(r"\w")
@@ -89,17 +108,39 @@ class Hit:
 
 
 @lru_cache(maxsize=4096)
-def _first_token(phrase: str) -> tuple[str, bool]:
-    """The first word a text must contain for ``phrase`` to match, and whether it is a stem.
+def _phrase_pieces(phrase: str) -> tuple[str, ...]:
+    """The runs of letters and digits of a phrase, lower-cased ("street-based" -> street, based)."""
+    return tuple(_TOKEN.findall(phrase.lower()))
 
-    Lets a text skip every phrase whose first word it lacks without running its regex.
+
+@lru_cache(maxsize=4096)
+def _has_bare_stem(phrase: str) -> bool:
+    """Whether a phrase of several words has a word that is only a stem mark ('*')."""
+    words = [w for w in re.split(r"[\s\-]+", phrase.strip()) if w]
+    return len(words) > 1 and any(not _TOKEN.search(w) for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _first_keys(phrase: str) -> tuple[tuple[str, bool], ...]:
+    """Words a text must contain, one of them, for ``phrase`` to match, each with whether it
+    need only start a text word (a stem).
+
+    The phrase's first word; for a phrase of several words, also its first two words closed up
+    ("webcam" for "web cam", as the start of a word). Lets a text skip every phrase it holds
+    no key of without running its regex.
     """
-    first = re.split(r"[\s\-]+", phrase.strip().lower())[0]
+    words = re.split(r"[\s\-]+", phrase.strip().lower())
+    first = words[0]
     run = _TOKEN.match(first)
     if run is None:
-        return "", True
+        return (("", True),)
     token = run.group(0)
-    return token, token == first.rstrip("*") and first.endswith("*")
+    # a stem, or a first word a bare '*' may run on from ("b *" finds "ba"), need only start a word
+    keys = [(token, (token == first.rstrip("*") and first.endswith("*")) or _has_bare_stem(phrase))]
+    pieces = _phrase_pieces(phrase)
+    if len(words) > 1 and len(pieces) > 1 and not keys[0][1]:
+        keys.append((pieces[0] + pieces[1], True))
+    return tuple(keys)
 
 
 class _Text:
@@ -110,7 +151,15 @@ class _Text:
         tokens = list(_TOKEN.finditer(text))
         self.tok_starts = [m.start() for m in tokens]
         self.tok_ends = [m.end() for m in tokens]
-        self.words = sorted({m.group(0).lower() for m in tokens})
+        words = {m.group(0).lower() for m in tokens}
+        # a word split by a hyphen ("on-line") is also its closed form ("online"), and so is
+        # every run of the parts of a longer compound ("on-line-only": "online", "lineonly")
+        joined = set()
+        for m in _HYPHENATED.finditer(text):
+            parts = _TOKEN.findall(m.group(0).lower())
+            joined.update("".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1))
+        self.closed = sorted(joined)  # closed forms of hyphenated compounds ("on-line": "online")
+        self.words = sorted(words | joined)
         self._word_set = set(self.words)
         starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
         self.sent_starts = starts
@@ -203,13 +252,34 @@ class _Text:
         """False when the text lacks the phrase's first word (so the phrase cannot match)."""
         if self.present is not None and phrase in self.index:
             return phrase in self.present
-        token, stem = _first_token(phrase)
-        if not token:
+        for token, stem in _first_keys(phrase):
+            if not token:
+                return True
+            if not stem:
+                if token in self._word_set:
+                    return True
+                continue
+            i = bisect_left(self.words, token)
+            if i < len(self.words) and self.words[i].startswith(token):
+                return True
+        return False
+
+    def _flexible(self, phrase: str) -> bool:
+        """Whether ``phrase`` may match here in a spelling only the flexible pattern finds: a word
+        of it split by a hyphen (it is then inside a closed compound of the text), or words of it
+        closed up (a text word then starts with one of its words and goes on)."""
+        pieces = _phrase_pieces(phrase)
+        if self.closed and any(p in j for p in pieces for j in self.closed):
             return True
-        if not stem:
-            return token in self._word_set
-        i = bisect_left(self.words, token)
-        return i < len(self.words) and self.words[i].startswith(token)
+        if _has_bare_stem(phrase):
+            return True  # a word of nothing but '*' may close up with any word
+        if len(pieces) < 2:
+            return False
+        for piece in pieces[:-1]:
+            i = bisect_right(self.words, piece)
+            if i < len(self.words) and self.words[i].startswith(piece):
+                return True
+        return False
 
     def sentence(self, pos: int) -> int:
         return bisect_right(self.sent_starts, pos) - 1
@@ -227,7 +297,7 @@ class _Text:
             if self.low is None:
                 found.extend((m.start(), m.end(), phrase) for m in compile_phrase(phrase).finditer(self.text))
                 continue
-            low, pattern, pos = self.low, _literal_first(phrase), 0
+            low, pattern, pos = self.low, _literal_first(phrase, self._flexible(phrase)), 0
             while (m := pattern.search(low, pos)) is not None:
                 start = m.start()
                 if start == 0 or not _WORD_CHAR.match(low, start - 1):
@@ -306,6 +376,8 @@ def rule_candidates(
     doc = text if isinstance(text, _Text) else _Text(text)
     words = words or DEFAULT_WORDS
     found: list[tuple[int, int, str, tuple[int, int], tuple[int, int] | None]] = [(a, b, p, (a, b), None) for a, b, p in doc.spans(rule.any)]
+    if rule.ages is not None:
+        found.extend((a, b, p, (a, b), None) for a, b, p in rule.ages.spans(doc.text))
     for pair in rule.paired:
         found.extend(_pair_spans(doc, pair))
     loose = [u for pair in rule.paired for u in _unpaired_spans(doc, pair)] if unpaired else []
@@ -343,7 +415,12 @@ def _veto(doc: _Text, span: tuple[int, int], cue: tuple[int, int], rule: Keyword
     if doc.sentence(a) in vetoed_sentences:
         return "sentence guard"
     t0, t1 = doc.token_range(*cue)
+    # a cue that names people ("webcam performers", "online sex workers") is not a study's mode
+    # when a study word stands near it: the people are who was interviewed or recruited
+    names_people = bool(near) and any(p0 <= t1 <= p1 for p0, p1 in doc.phrase_tokens(words["people"]))
     for n0, n1 in near:
+        if names_people:
+            break
         if doc.clause[n0] == doc.clause[t0] and not (n1 < t0 - NEAR_WORDS - 1 or n0 > t1 + NEAR_WORDS + 1) and not (t0 <= n0 <= t1):
             return f"near '{' '.join(doc.toks[n0:n1 + 1])}'"
     if rule.window is not None and population is not None and not _near(doc, (a, b, ""), population, rule.window):
@@ -409,11 +486,11 @@ class KeywordMatcher:
         stems: dict[str, set[str]] = {}
         for phrase in phrases:
             compile_phrase(phrase)  # compile early: a bad phrase fails here
-            token, stem = _first_token(phrase)
-            (stems if stem else exact).setdefault(token, set()).add(phrase)
+            for token, stem in _first_keys(phrase):
+                (stems if stem else exact).setdefault(token, set()).add(phrase)
         self._phrases = phrases
         self._exact = exact
-        self._stems = sorted(stems.items())
+        self._stems = stems
         self.prose = ProseTerms(codebook, self.words)
 
     def _prepare(self, text: str) -> _Text:
@@ -424,11 +501,12 @@ class KeywordMatcher:
             found = self._exact.get(word)
             if found:
                 present |= found
-        words = doc.words
-        for stem, found in self._stems:
-            i = bisect_left(words, stem)
-            if i < len(words) and words[i].startswith(stem):
-                present |= found
+        stems = self._stems
+        for word in doc.words:  # every start of every word, looked up among the stems
+            for k in range(1, len(word) + 1):
+                found = stems.get(word[:k])
+                if found:
+                    present |= found
         doc.present = present
         doc.index = self._phrases
         return doc
@@ -475,7 +553,8 @@ class KeywordMatcher:
             hits: list[Hit] = []
             for code in dim.codes.values():
                 rule = code.keywords
-                if not any(p in present for p in rule.any) and not any(p in present for pair in rule.paired for p in pair.cues):
+                if (rule.ages is None and not any(p in present for p in rule.any)
+                        and not any(p in present for pair in rule.paired for p in pair.cues)):
                     continue
                 for start, end, phrase, reason, kind in rule_candidates(doc, rule, population, self.words, population_spans=spans,
                                                                         unpaired=unpaired or with_prose):
