@@ -208,6 +208,27 @@ def test_an_unlabelled_abstract_a_year_apart_merges_on_its_first_page() -> None:
     assert pair([MEETING, unlabelled], settings=MatchSettings().without("unlabelled_abstract"))[0] != "duplicate"
 
 
+def test_an_unlabelled_abstract_a_year_apart_with_nothing_to_tell_them_apart_merges() -> None:
+    """Neither copy gives a first page or a DOI; the journal and volume agree; only the year (shifted by one export) differs."""
+    bare_meeting = like(MEETING, pages=None)
+    unlabelled = like(bare_meeting, year=2017, volume="94", ref_type="Journal Article")
+    assert pair([bare_meeting, unlabelled]) == ("duplicate", "title_authors")
+    assert pair([bare_meeting, unlabelled], settings=MatchSettings().without("unlabelled_abstract"))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    "paper",
+    [
+        like(NO_IDS, pages=None, doi="10.1007/s11524-017-0101-x"),  # the paper gives its DOI, the abstract none
+        like(NO_IDS, pages=None, volume=None),  # no volume to agree on
+        like(NO_IDS, pages=None, journal="Drug and Alcohol Review"),  # another journal
+    ],
+)
+def test_a_bare_abstract_a_year_before_is_not_a_paper_that_gives_more(paper: dict) -> None:
+    """A DOI on one side only, or no journal and volume in common, leaves the paper and its abstract apart."""
+    assert pair([like(MEETING, pages=None), paper])[0] != "duplicate"
+
+
 def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:
     """One export ran the author names together past reading; the DOI, title and abstract say it is one article."""
     garbled = like(PAPER, pages="401-419", authors=["Okafor, Adaeze", "Lindqvistmaja Pereiratomas"])

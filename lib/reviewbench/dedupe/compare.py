@@ -16,7 +16,7 @@
 - ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint);
 - ``bare_a``, ``bare_b``: the record gives neither volume nor first page; ``no_page_a``,
   ``no_page_b``: it gives no first page; ``supplement_page_a``, ``supplement_page_b``: its pages
-  are numbered as a supplement's ("S72").
+  are numbered as a supplement's ("S72"); ``no_doi_a``, ``no_doi_b``: it gives no DOI (in the DOI field or a link).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .normalise import journals_compatible
 FEATURE_COLUMNS = [
     "i", "j", "title", "title_exact", "title_empty", "title_part", "authors", "first_author", "abstract", "year_gap",
     "doi", "pmid", "numbers", "volume", "issue", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "no_page_a", "no_page_b",
-    "supplement_page_a", "supplement_page_b", "generic",
+    "supplement_page_a", "supplement_page_b", "no_doi_a", "no_doi_b", "generic",
 ]
 
 
@@ -172,6 +172,8 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "no_page_b": col["page_key"][j] == "",
             "supplement_page_a": supplement[i],
             "supplement_page_b": supplement[j],
+            "no_doi_a": col["doi"][i] == "",
+            "no_doi_b": col["doi"][j] == "",
             "kind_b": col["kind"][j],
             "generic": generic[i] | generic[j],
         }

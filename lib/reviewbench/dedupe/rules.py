@@ -86,9 +86,11 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
     no volume that can be compared (left out, or only the supplement's number), a
     near-identical title by the same authors in the same journal and year.
 
-    A year one apart (the meeting's beside the supplement's) needs the first page to agree:
-    the journal and volume alone also fit a paper's abstract of the year before, in a
-    supplement that carries the volume's number.
+    A year one apart (the meeting's beside the supplement's, or one export's shifted year)
+    needs the first page to agree: the journal and volume alone also fit a paper's abstract
+    of the year before, in a supplement that carries the volume's number. Only where neither
+    record gives a first page or a DOI do the journal and volume place it: nothing then tells
+    the two apart but the year, and a paper beside its abstract gives more (its page, its DOI).
     """
     pages, volume, journal = _a(f, "pages"), _a(f, "volume"), _a(f, "journal")
     bare_article = ((_a(f, "kind_a") == "article") & _a(f, "bare_a").astype(bool)) | (
@@ -106,8 +108,11 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
     gap = _a(f, "year_gap")
-    # The meeting's year and the supplement's may be one apart where the first page agrees.
-    year = _same_year(f) | ((gap == 1) & (pages == 1))
+    # The meeting's year and the supplement's may be one apart where the first page agrees,
+    # or where the journal and volume do and neither record gives a first page or a DOI.
+    neither_page = _a(f, "no_page_a").astype(bool) & _a(f, "no_page_b").astype(bool)
+    neither_page &= _a(f, "no_doi_a").astype(bool) & _a(f, "no_doi_b").astype(bool)
+    year = _same_year(f) | ((gap == 1) & ((pages == 1) | ((journal == 1) & (volume == 1) & neither_page)))
     return (
         year & (pages != -1) & (volume != -1)
         & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
@@ -197,7 +202,8 @@ EXCEPTIONS = [
     Rule(
         "unlabelled_abstract",
         "one export labels a conference abstract as such (a supplement, an abstract number) and another does not: "
-        "the same journal and year and the same first page or volume make them one item",
+        "the same journal and year and the same first page or volume make them one item (a year apart: the same "
+        "first page, or the same journal and volume where neither gives a first page or a DOI)",
         _abstract_is_the_item,
     ),
     Rule(
