@@ -229,6 +229,25 @@ def test_a_bare_abstract_a_year_before_is_not_a_paper_that_gives_more(paper: dic
     assert pair([like(MEETING, pages=None), paper])[0] != "duplicate"
 
 
+def test_the_same_doi_outweighs_a_page_typo_where_one_export_labels_the_abstract() -> None:
+    """One database calls the record a conference abstract, another an article; DOI, journal, year and volume agree."""
+    labelled = like(PAPER, ref_type="Conference Abstract", pages="411-419")
+    assert pair([PAPER, labelled]) == ("duplicate", "doi")
+    assert pair([PAPER, labelled], settings=MatchSettings().without("doi_outweighs_typo"))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        like(PAPER, ref_type="Conference Abstract", volume="93", pages="88"),  # another volume: an abstract given the paper's DOI
+        like(PAPER, ref_type="Conference Abstract", year=2016, pages="88"),  # the year before
+        like(PAPER, ref_type="Conference Abstract", pages="S88"),  # an abstract book's page
+    ],
+)
+def test_a_paper_s_doi_on_its_abstract_elsewhere_does_not_outweigh_the_citation(abstract: dict) -> None:
+    assert pair([PAPER, abstract])[0] != "duplicate"
+
+
 def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:
     """One export ran the author names together past reading; the DOI, title and abstract say it is one article."""
     garbled = like(PAPER, pages="401-419", authors=["Okafor, Adaeze", "Lindqvistmaja Pereiratomas"])

@@ -161,11 +161,17 @@ def _wrong_doi_on_identical_record(f: pd.DataFrame) -> np.ndarray:
     )
 
 
+def _unlabelled_typo(f: pd.DataFrame) -> np.ndarray:
+    """A conference abstract beside an unlabelled copy of it in the same journal, year and volume, no supplement's page."""
+    supplement = _a(f, "supplement_page_a").astype(bool) | _a(f, "supplement_page_b").astype(bool)
+    return _abstract_pair(f) & (_a(f, "journal") == 1) & (_a(f, "year_gap") == 0) & (_a(f, "volume") != -1) & ~supplement
+
+
 def _doi_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
     # The same authors, or the same abstract where an export garbled the author list.
     same_text = ((_filled(f, "authors", 0) >= 90) | (_filled(f, "abstract", 0) >= 97)) & (_filled(f, "first_author", 0) >= 80)
     return (
-        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b")) & same_text
+        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & ((_a(f, "kind_a") == _a(f, "kind_b")) | _unlabelled_typo(f)) & same_text
         & (_a(f, "year_gap") <= 1) & ((_a(f, "journal") != -1) | (_a(f, "pages") == 1))
     )
 
@@ -221,7 +227,8 @@ EXCEPTIONS = [
     Rule(
         "doi_outweighs_typo",
         "the same DOI with the same title, kind and authors (or abstract, where an export garbled the author list) "
-        "outweighs a typo in the volume, issue or first page",
+        "outweighs a typo in the volume, issue or first page; the kind may differ where one export labels the abstract "
+        "and the journal, year and volume agree (no supplement's page)",
         _doi_outweighs_typo,
     ),
     Rule(
