@@ -82,6 +82,7 @@ CASES = {
     ),
     "wrong_doi_on_identical_record": ([PAPER, like(PAPER, doi="10.1007/s11524-016-0777-q")], "duplicate", "title_authors"),
     "doi_outweighs_typo": ([like(PAPER, abstract=None), like(PAPER, pages="401-419", abstract=None)], "duplicate", "doi"),
+    "identifier_outweighs_years": ([PAPER, like(PAPER, year=2019, issue=None, pages=None, abstract=None)], "duplicate", "doi"),
     "abstract_outweighs_typo": ([NO_IDS, like(NO_IDS, pages="401-419")], "duplicate", "title_authors"),
     "full_citation": (
         [like(NO_IDS, title="Editorial", abstract=None), like(NO_IDS, title="Editorial", abstract=None, journal="J Urban Health")],
@@ -246,6 +247,19 @@ def test_the_same_doi_outweighs_a_page_typo_where_one_export_labels_the_abstract
 )
 def test_a_paper_s_doi_on_its_abstract_elsewhere_does_not_outweigh_the_citation(abstract: dict) -> None:
     assert pair([PAPER, abstract])[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        like(PAPER, year=2019, volume="96", pages=None),  # another volume
+        like(PAPER, year=2020, issue=None, pages=None),  # three years apart
+        like(PAPER, year=2019, pages="510-519"),  # another first page as well
+        like(PAPER, year=2019, authors=OTHERS, pages=None),  # other authors
+    ],
+)
+def test_an_identifier_does_not_outweigh_years_apart_with_anything_else(later: dict) -> None:
+    assert pair([PAPER, later])[0] != "duplicate"
 
 
 def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:

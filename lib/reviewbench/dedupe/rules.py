@@ -176,6 +176,20 @@ def _doi_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
     )
 
 
+def _identifier_outweighs_years(f: pd.DataFrame) -> np.ndarray:
+    """The same DOI or PMID, title, kind, authors, journal and volume, years two apart, nothing else conflicting.
+
+    Some journals print an article in an issue a year or more after it appeared online,
+    and exports give either date (or shift it once more); the identifier and the volume
+    name one item.
+    """
+    others = sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "issue", "pages"))
+    return (
+        _strong_id(f) & (_a(f, "year_gap") == 2) & (others == 0) & (_a(f, "volume") == 1) & (_a(f, "journal") != -1)
+        & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b")) & _authors_match(f)
+    )
+
+
 def _abstract_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
     """The same abstract, title, kind, first author, journal, volume and year with the issue or first page conflicting.
 
@@ -239,6 +253,12 @@ EXCEPTIONS = [
         _abstract_outweighs_typo,
     ),
     Rule(
+        "identifier_outweighs_years",
+        "the same DOI or PMID, title, kind, authors, journal and volume outweigh years two apart (online first long "
+        "before the issue, one export giving each date)",
+        _identifier_outweighs_years,
+    ),
+    Rule(
         "full_citation",
         "a generic title (\"Editorial\") by the same authors at the same journal, year, volume and first page is one item",
         _full_citation,
@@ -262,7 +282,7 @@ def _non_duplicate_rules(exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> l
              "supplement's and does not count)",
              lambda f: (_a(f, "doi") == -1) & ~exempt("wrong_doi_on_identical_record", f)),
         Rule("years_apart", "publication years more than one apart (one is allowed: online first, then in an issue)",
-             lambda f: _a(f, "year_gap") > 1),
+             lambda f: (_a(f, "year_gap") > 1) & ~exempt("identifier_outweighs_years", f)),
         Rule("different_volume", "two different volumes (a supplement or issue number moved into the volume field "
              "is no conflict)", lambda f: (_a(f, "volume") == -1) & ~typo(f)),
         Rule("different_issue", "different issue numbers in one volume: the same front matter in each issue",
