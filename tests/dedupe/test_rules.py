@@ -262,6 +262,18 @@ def test_an_identifier_does_not_outweigh_years_apart_with_anything_else(later: d
     assert pair([PAPER, later])[0] != "duplicate"
 
 
+GREEK = like(NO_IDS, title="Kappa-opioid receptor agonists and the harm of injecting among women who sell sex", abstract=None)
+
+
+def test_a_greek_letter_one_export_dropped_does_not_keep_an_article_apart() -> None:
+    """One database could not store the letter and left it out; the citation is the same, the first author garbled."""
+    dropped = like(GREEK, title="-opioid receptor agonists and the harm of injecting among women who sell sex",
+                   authors=["Okaforadaeze Lindqvist", "Lindqvist, Maja", "Pereira, Tomas"])
+    assert pair([like(GREEK, title="\u03ba" + GREEK["title"][5:]), dropped]) == ("duplicate", "title_bibliographic")
+    other = like(GREEK, title="Mu-opioid receptor agonists and the harm of injecting among women who sell sex", pages="510-519")
+    assert pair([GREEK, other])[0] != "duplicate"
+
+
 def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:
     """One export ran the author names together past reading; the DOI, title and abstract say it is one article."""
     garbled = like(PAPER, pages="401-419", authors=["Okafor, Adaeze", "Lindqvistmaja Pereiratomas"])

@@ -154,6 +154,32 @@ def title_key(title: Any) -> str:
     return fold_text(text)
 
 
+GREEK_NAMES = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi "
+    "psi omega".split()
+)
+
+
+def dropped_greek(a: str, b: str) -> tuple[str, str] | None:
+    """Two title keys without their Greek letter names, where one export dropped letters the other gives.
+
+    A database that cannot store a Greek letter may drop it ("role of opioid receptors" for
+    "role of kappa opioid receptors"). Where the letters of one title are the other's with
+    some left out (never another letter: "alpha agonist" and "gamma agonist" are two
+    things), the titles are returned without them; otherwise ``None``.
+    """
+    words_a, words_b = a.split(), b.split()
+    greek_a = [w for w in words_a if w in GREEK_NAMES]
+    greek_b = [w for w in words_b if w in GREEK_NAMES]
+    if len(greek_a) == len(greek_b):
+        return None
+    short, long = (greek_a, greek_b) if len(greek_a) < len(greek_b) else (greek_b, greek_a)
+    rest = iter(long)
+    if not all(any(w == x for x in rest) for w in short):
+        return None
+    return " ".join(w for w in words_a if w not in GREEK_NAMES), " ".join(w for w in words_b if w not in GREEK_NAMES)
+
+
 _ROMAN = {"ii": "2", "iii": "3", "vii": "7", "viii": "8"}  # not "iv" (intravenous), "vi", "ix"
 
 
