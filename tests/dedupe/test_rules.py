@@ -274,6 +274,14 @@ def test_a_greek_letter_one_export_dropped_does_not_keep_an_article_apart() -> N
     assert pair([GREEK, other])[0] != "duplicate"
 
 
+def test_a_generic_title_merges_on_its_full_citation_a_year_apart() -> None:
+    """The same editor's "Editorial" at the same journal, volume and first page, one export giving the online-first year."""
+    editorial = like(NO_IDS, title="Editorial", abstract=None)
+    assert pair([editorial, like(editorial, year=2016)]) == ("duplicate", "title_authors")
+    for other in (like(editorial, year=2016, pages="510-511"), like(editorial, year=2015)):  # another page; two years apart
+        assert link_records(make_records([editorial, other])).clusters["cluster_id"].nunique() == 2
+
+
 def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:
     """One export ran the author names together past reading; the DOI, title and abstract say it is one article."""
     garbled = like(PAPER, pages="401-419", authors=["Okafor, Adaeze", "Lindqvistmaja Pereiratomas"])

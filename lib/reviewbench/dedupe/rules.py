@@ -209,7 +209,7 @@ def _abstract_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
 
 def _full_citation(f: pd.DataFrame) -> np.ndarray:
     return (
-        (_a(f, "journal") != -1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1) & (_a(f, "year_gap") == 0)
+        (_a(f, "journal") != -1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1) & _same_year(f)
         & (_filled(f, "authors", 0) >= 80) & (_filled(f, "first_author", 0) >= 80)
     )
 
@@ -260,7 +260,8 @@ EXCEPTIONS = [
     ),
     Rule(
         "full_citation",
-        "a generic title (\"Editorial\") by the same authors at the same journal, year, volume and first page is one item",
+        "a generic title (\"Editorial\") by the same authors at the same journal, year, volume and first page is one item "
+        "(the year may be one apart: online first)",
         _full_citation,
     ),
 ]
