@@ -37,10 +37,18 @@ from .helpers import make_records
         ),
         ("Garc\u00eda-Moreno and violence", "Garcia-Moreno and violence"),  # accents
         ("Outreach \u2013 a review", "Outreach - a review"),
+        # MEDLINE's notes on linked items, as Ovid appends them
+        ("Outreach among women who sell sex.[Erratum appears in J Urban Health. 2018 Aug;95(4):600]", "Outreach among women who sell sex"),
+        ("Peer support in prisons [Comment in: BMJ 2010;340:c12]. [Retraction in: BMJ 2011;342:d1]", "Peer support in prisons"),
     ],
 )
 def test_title_variants_share_a_key(a: str, b: str) -> None:
     assert title_key(a) == title_key(b)
+
+
+def test_a_title_that_is_only_a_note_or_names_a_comment_keeps_its_words() -> None:
+    assert title_key("[Erratum in Lancet 2001]") == "erratum in lancet 2001"
+    assert title_key("Teaching [comment] in practice") == "teaching comment in practice"
 
 
 def test_title_keeps_words_that_only_look_like_language_notes() -> None:

@@ -26,6 +26,12 @@ from ..schema import normalise_doi
 
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# MEDLINE's notes on linked items, appended to the title by Ovid: "[Erratum appears in J. 2013;44(4):237]".
+_LINKED_NOTE = re.compile(
+    r"\s*\[(?:erratum|comment|retraction|retracted|update|expression of concern|corrected and republished|republished"
+    r"|summary for patients)s? (?:appears |published |of |for |to )?in\b[^\[\]]{0,200}\]\s*\.?",
+    re.IGNORECASE,
+)
 _TRAILING_BRACKET = re.compile(r"\s*[\[(][^\[\]()]{2,60}[\])]\s*\.?\s*$")
 _FIRST_NUMBER = re.compile(r"\d+")
 _VENUE_SUFFIX = re.compile(r"(?:\s+(?:supplements?|suppl|supp|conference|meeting abstracts|abstracts))+$")
@@ -130,7 +136,8 @@ def title_key(title: Any) -> str:
     """The title as comparable words.
 
     A spreadsheet's error value ("#NAME?": a title that began with "=" or "-", lost to a
-    formula) is no title. A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
+    formula) is no title. MEDLINE's notes on a linked erratum, comment or retraction
+    ("[Erratum appears in ...]") are removed. A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
     trailing bracketed or parenthesised note ("[Chinese]", "(author's transl)") is removed;
     case, punctuation, trailing periods, HTML and accents are folded away.
     """
@@ -141,6 +148,9 @@ def title_key(title: Any) -> str:
         return ""
     if "<" in text or "&" in text:
         text = html.unescape(_TAGS.sub(" ", text))
+    if "[" in text:
+        cut = _LINKED_NOTE.sub(" ", text).strip()
+        text = cut if cut else text
     text = text.strip().rstrip(".").strip()
     note = _language_note().search(text, 12) if ("." in text or "[" in text or "(" in text or ":" in text) else None
     if note:
