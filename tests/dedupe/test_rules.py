@@ -82,6 +82,7 @@ CASES = {
     ),
     "wrong_doi_on_identical_record": ([PAPER, like(PAPER, doi="10.1007/s11524-016-0777-q")], "duplicate", "title_authors"),
     "doi_outweighs_typo": ([like(PAPER, abstract=None), like(PAPER, pages="401-419", abstract=None)], "duplicate", "doi"),
+    "identifier_outweighs_years": ([PAPER, like(PAPER, year=2019, issue=None, pages=None, abstract=None)], "duplicate", "doi"),
     "abstract_outweighs_typo": ([NO_IDS, like(NO_IDS, pages="401-419")], "duplicate", "title_authors"),
     "full_citation": (
         [like(NO_IDS, title="Editorial", abstract=None), like(NO_IDS, title="Editorial", abstract=None, journal="J Urban Health")],
@@ -206,6 +207,79 @@ def test_an_unlabelled_abstract_a_year_apart_merges_on_its_first_page() -> None:
     unlabelled = like(MEETING, year=2017, volume="94", ref_type="Journal Article")
     assert pair([MEETING, unlabelled]) == ("duplicate", "title_authors")
     assert pair([MEETING, unlabelled], settings=MatchSettings().without("unlabelled_abstract"))[0] != "duplicate"
+
+
+def test_an_unlabelled_abstract_a_year_apart_with_nothing_to_tell_them_apart_merges() -> None:
+    """Neither copy gives a first page or a DOI; the journal and volume agree; only the year (shifted by one export) differs."""
+    bare_meeting = like(MEETING, pages=None)
+    unlabelled = like(bare_meeting, year=2017, volume="94", ref_type="Journal Article")
+    assert pair([bare_meeting, unlabelled]) == ("duplicate", "title_authors")
+    assert pair([bare_meeting, unlabelled], settings=MatchSettings().without("unlabelled_abstract"))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    "paper",
+    [
+        like(NO_IDS, pages=None, doi="10.1007/s11524-017-0101-x"),  # the paper gives its DOI, the abstract none
+        like(NO_IDS, pages=None, volume=None),  # no volume to agree on
+        like(NO_IDS, pages=None, journal="Drug and Alcohol Review"),  # another journal
+    ],
+)
+def test_a_bare_abstract_a_year_before_is_not_a_paper_that_gives_more(paper: dict) -> None:
+    """A DOI on one side only, or no journal and volume in common, leaves the paper and its abstract apart."""
+    assert pair([like(MEETING, pages=None), paper])[0] != "duplicate"
+
+
+def test_the_same_doi_outweighs_a_page_typo_where_one_export_labels_the_abstract() -> None:
+    """One database calls the record a conference abstract, another an article; DOI, journal, year and volume agree."""
+    labelled = like(PAPER, ref_type="Conference Abstract", pages="411-419")
+    assert pair([PAPER, labelled]) == ("duplicate", "doi")
+    assert pair([PAPER, labelled], settings=MatchSettings().without("doi_outweighs_typo"))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        like(PAPER, ref_type="Conference Abstract", volume="93", pages="88"),  # another volume: an abstract given the paper's DOI
+        like(PAPER, ref_type="Conference Abstract", year=2016, pages="88"),  # the year before
+        like(PAPER, ref_type="Conference Abstract", pages="S88"),  # an abstract book's page
+    ],
+)
+def test_a_paper_s_doi_on_its_abstract_elsewhere_does_not_outweigh_the_citation(abstract: dict) -> None:
+    assert pair([PAPER, abstract])[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        like(PAPER, year=2019, volume="96", pages=None),  # another volume
+        like(PAPER, year=2020, issue=None, pages=None),  # three years apart
+        like(PAPER, year=2019, pages="510-519"),  # another first page as well
+        like(PAPER, year=2019, authors=OTHERS, pages=None),  # other authors
+    ],
+)
+def test_an_identifier_does_not_outweigh_years_apart_with_anything_else(later: dict) -> None:
+    assert pair([PAPER, later])[0] != "duplicate"
+
+
+GREEK = like(NO_IDS, title="Kappa-opioid receptor agonists and the harm of injecting among women who sell sex", abstract=None)
+
+
+def test_a_greek_letter_one_export_dropped_does_not_keep_an_article_apart() -> None:
+    """One database could not store the letter and left it out; the citation is the same, the first author garbled."""
+    dropped = like(GREEK, title="-opioid receptor agonists and the harm of injecting among women who sell sex",
+                   authors=["Okaforadaeze Lindqvist", "Lindqvist, Maja", "Pereira, Tomas"])
+    assert pair([like(GREEK, title="\u03ba" + GREEK["title"][5:]), dropped]) == ("duplicate", "title_bibliographic")
+    other = like(GREEK, title="Mu-opioid receptor agonists and the harm of injecting among women who sell sex", pages="510-519")
+    assert pair([GREEK, other])[0] != "duplicate"
+
+
+def test_a_generic_title_merges_on_its_full_citation_a_year_apart() -> None:
+    """The same editor's "Editorial" at the same journal, volume and first page, one export giving the online-first year."""
+    editorial = like(NO_IDS, title="Editorial", abstract=None)
+    assert pair([editorial, like(editorial, year=2016)]) == ("duplicate", "title_authors")
+    for other in (like(editorial, year=2016, pages="510-511"), like(editorial, year=2015)):  # another page; two years apart
+        assert link_records(make_records([editorial, other])).clusters["cluster_id"].nunique() == 2
 
 
 def test_the_same_doi_and_abstract_outweigh_a_page_typo_where_the_authors_are_garbled() -> None:

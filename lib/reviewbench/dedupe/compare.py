@@ -5,7 +5,8 @@
 - ``title_part``: where volume and first page agree, how well the shorter title matches a
   part of the longer (0 elsewhere);
 - ``title``, ``authors``, ``first_author``, ``abstract``: rapidfuzz similarities 0-100
-  (``authors``/``first_author``/``abstract`` NaN when either record lacks them);
+  (``authors``/``first_author``/``abstract`` NaN when either record lacks them; the title
+  scored without the Greek letters one export dropped, :func:`.normalise.dropped_greek`);
 - ``title_exact``: the titles are the same once spaces are ignored ("15N" and "(15)N");
   ``title_empty``: either record has no title;
 - ``year_gap``: absolute year difference (NaN when unknown);
@@ -16,7 +17,7 @@
 - ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint);
 - ``bare_a``, ``bare_b``: the record gives neither volume nor first page; ``no_page_a``,
   ``no_page_b``: it gives no first page; ``supplement_page_a``, ``supplement_page_b``: its pages
-  are numbered as a supplement's ("S72").
+  are numbered as a supplement's ("S72"); ``no_doi_a``, ``no_doi_b``: it gives no DOI (in the DOI field or a link).
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .normalise import journals_compatible
+from .normalise import GREEK_NAMES, dropped_greek, journals_compatible
 
 FEATURE_COLUMNS = [
     "i", "j", "title", "title_exact", "title_empty", "title_part", "authors", "first_author", "abstract", "year_gap",
     "doi", "pmid", "numbers", "volume", "issue", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "no_page_a", "no_page_b",
-    "supplement_page_a", "supplement_page_b", "generic",
+    "supplement_page_a", "supplement_page_b", "no_doi_a", "no_doi_b", "generic",
 ]
 
 
@@ -81,6 +82,15 @@ def _issues(col: dict[str, np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndar
     return issue
 
 
+def _dropped_greek_titles(title: np.ndarray, keys: np.ndarray, i: np.ndarray, j: np.ndarray) -> None:
+    """Raise ``title`` (in place) to the score without Greek letter names where one export dropped them."""
+    has_greek = np.fromiter((not GREEK_NAMES.isdisjoint(t.split()) for t in keys), dtype=bool, count=len(keys))
+    for k in np.flatnonzero((has_greek[i] | has_greek[j]) & (title >= 80) & (title < 100)):
+        stripped = dropped_greek(keys[i[k]], keys[j[k]])
+        if stripped:
+            title[k] = max(title[k], fuzz.ratio(*stripped))
+
+
 def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     """Scores and agreements for the pairs of rows ``(i[k], j[k])`` of ``keys``."""
     col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic", "supplement_page")}
@@ -90,6 +100,7 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
     bare = (col["volume_key"] == "") & (col["page_key"] == "")
 
     title = _pairwise(col["title_key"][i], col["title_key"][j], fuzz.ratio)
+    _dropped_greek_titles(title, col["title_key"], i, j)
     title_exact = np.fromiter(
         (a == b or a.replace(" ", "") == b.replace(" ", "") for a, b in zip(col["title_key"][i], col["title_key"][j])),
         dtype=bool, count=len(i),
@@ -172,6 +183,8 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "no_page_b": col["page_key"][j] == "",
             "supplement_page_a": supplement[i],
             "supplement_page_b": supplement[j],
+            "no_doi_a": col["doi"][i] == "",
+            "no_doi_b": col["doi"][j] == "",
             "kind_b": col["kind"][j],
             "generic": generic[i] | generic[j],
         }

@@ -26,6 +26,12 @@ from ..schema import normalise_doi
 
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# MEDLINE's notes on linked items, appended to the title by Ovid: "[Erratum appears in J. 2013;44(4):237]".
+_LINKED_NOTE = re.compile(
+    r"\s*\[(?:erratum|comment|retraction|retracted|update|expression of concern|corrected and republished|republished"
+    r"|summary for patients)s? (?:appears |published |of |for |to )?in\b[^\[\]]{0,200}\]\s*\.?",
+    re.IGNORECASE,
+)
 _TRAILING_BRACKET = re.compile(r"\s*[\[(][^\[\]()]{2,60}[\])]\s*\.?\s*$")
 _FIRST_NUMBER = re.compile(r"\d+")
 _VENUE_SUFFIX = re.compile(r"(?:\s+(?:supplements?|suppl|supp|conference|meeting abstracts|abstracts))+$")
@@ -130,7 +136,8 @@ def title_key(title: Any) -> str:
     """The title as comparable words.
 
     A spreadsheet's error value ("#NAME?": a title that began with "=" or "-", lost to a
-    formula) is no title. A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
+    formula) is no title. MEDLINE's notes on a linked erratum, comment or retraction
+    ("[Erratum appears in ...]") are removed. A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
     trailing bracketed or parenthesised note ("[Chinese]", "(author's transl)") is removed;
     case, punctuation, trailing periods, HTML and accents are folded away.
     """
@@ -141,6 +148,9 @@ def title_key(title: Any) -> str:
         return ""
     if "<" in text or "&" in text:
         text = html.unescape(_TAGS.sub(" ", text))
+    if "[" in text:
+        cut = _LINKED_NOTE.sub(" ", text).strip()
+        text = cut if cut else text
     text = text.strip().rstrip(".").strip()
     note = _language_note().search(text, 12) if ("." in text or "[" in text or "(" in text or ":" in text) else None
     if note:
@@ -152,6 +162,32 @@ def title_key(title: Any) -> str:
         if len(stripped) >= 20:
             text = stripped
     return fold_text(text)
+
+
+GREEK_NAMES = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi "
+    "psi omega".split()
+)
+
+
+def dropped_greek(a: str, b: str) -> tuple[str, str] | None:
+    """Two title keys without their Greek letter names, where one export dropped letters the other gives.
+
+    A database that cannot store a Greek letter may drop it ("role of opioid receptors" for
+    "role of kappa opioid receptors"). Where the letters of one title are the other's with
+    some left out (never another letter: "alpha agonist" and "gamma agonist" are two
+    things), the titles are returned without them; otherwise ``None``.
+    """
+    words_a, words_b = a.split(), b.split()
+    greek_a = [w for w in words_a if w in GREEK_NAMES]
+    greek_b = [w for w in words_b if w in GREEK_NAMES]
+    if len(greek_a) == len(greek_b):
+        return None
+    short, long = (greek_a, greek_b) if len(greek_a) < len(greek_b) else (greek_b, greek_a)
+    rest = iter(long)
+    if not all(any(w == x for x in rest) for w in short):
+        return None
+    return " ".join(w for w in words_a if w not in GREEK_NAMES), " ".join(w for w in words_b if w not in GREEK_NAMES)
 
 
 _ROMAN = {"ii": "2", "iii": "3", "vii": "7", "viii": "8"}  # not "iv" (intravenous), "vi", "ix"

@@ -86,9 +86,11 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
     no volume that can be compared (left out, or only the supplement's number), a
     near-identical title by the same authors in the same journal and year.
 
-    A year one apart (the meeting's beside the supplement's) needs the first page to agree:
-    the journal and volume alone also fit a paper's abstract of the year before, in a
-    supplement that carries the volume's number.
+    A year one apart (the meeting's beside the supplement's, or one export's shifted year)
+    needs the first page to agree: the journal and volume alone also fit a paper's abstract
+    of the year before, in a supplement that carries the volume's number. Only where neither
+    record gives a first page or a DOI do the journal and volume place it: nothing then tells
+    the two apart but the year, and a paper beside its abstract gives more (its page, its DOI).
     """
     pages, volume, journal = _a(f, "pages"), _a(f, "volume"), _a(f, "journal")
     bare_article = ((_a(f, "kind_a") == "article") & _a(f, "bare_a").astype(bool)) | (
@@ -106,8 +108,11 @@ def _abstract_is_the_item(f: pd.DataFrame) -> np.ndarray:
         article_without_page & (volume == 0) & (_a(f, "title") >= 97) & (journal == 1) & _authors_match(f)
     )
     gap = _a(f, "year_gap")
-    # The meeting's year and the supplement's may be one apart where the first page agrees.
-    year = _same_year(f) | ((gap == 1) & (pages == 1))
+    # The meeting's year and the supplement's may be one apart where the first page agrees,
+    # or where the journal and volume do and neither record gives a first page or a DOI.
+    neither_page = _a(f, "no_page_a").astype(bool) & _a(f, "no_page_b").astype(bool)
+    neither_page &= _a(f, "no_doi_a").astype(bool) & _a(f, "no_doi_b").astype(bool)
+    year = _same_year(f) | ((gap == 1) & ((pages == 1) | ((journal == 1) & (volume == 1) & neither_page)))
     return (
         year & (pages != -1) & (volume != -1)
         & ((journal == 1) | ((journal == 0) & ((pages == 1) | (volume == 1))))
@@ -156,12 +161,32 @@ def _wrong_doi_on_identical_record(f: pd.DataFrame) -> np.ndarray:
     )
 
 
+def _unlabelled_typo(f: pd.DataFrame) -> np.ndarray:
+    """A conference abstract beside an unlabelled copy of it in the same journal, year and volume, no supplement's page."""
+    supplement = _a(f, "supplement_page_a").astype(bool) | _a(f, "supplement_page_b").astype(bool)
+    return _abstract_pair(f) & (_a(f, "journal") == 1) & (_a(f, "year_gap") == 0) & (_a(f, "volume") != -1) & ~supplement
+
+
 def _doi_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
     # The same authors, or the same abstract where an export garbled the author list.
     same_text = ((_filled(f, "authors", 0) >= 90) | (_filled(f, "abstract", 0) >= 97)) & (_filled(f, "first_author", 0) >= 80)
     return (
-        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b")) & same_text
+        (_a(f, "doi") == 1) & (_a(f, "title") >= 95) & ((_a(f, "kind_a") == _a(f, "kind_b")) | _unlabelled_typo(f)) & same_text
         & (_a(f, "year_gap") <= 1) & ((_a(f, "journal") != -1) | (_a(f, "pages") == 1))
+    )
+
+
+def _identifier_outweighs_years(f: pd.DataFrame) -> np.ndarray:
+    """The same DOI or PMID, title, kind, authors, journal and volume, years two apart, nothing else conflicting.
+
+    Some journals print an article in an issue a year or more after it appeared online,
+    and exports give either date (or shift it once more); the identifier and the volume
+    name one item.
+    """
+    others = sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "issue", "pages"))
+    return (
+        _strong_id(f) & (_a(f, "year_gap") == 2) & (others == 0) & (_a(f, "volume") == 1) & (_a(f, "journal") != -1)
+        & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b")) & _authors_match(f)
     )
 
 
@@ -184,7 +209,7 @@ def _abstract_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
 
 def _full_citation(f: pd.DataFrame) -> np.ndarray:
     return (
-        (_a(f, "journal") != -1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1) & (_a(f, "year_gap") == 0)
+        (_a(f, "journal") != -1) & (_a(f, "volume") == 1) & (_a(f, "pages") == 1) & _same_year(f)
         & (_filled(f, "authors", 0) >= 80) & (_filled(f, "first_author", 0) >= 80)
     )
 
@@ -197,7 +222,8 @@ EXCEPTIONS = [
     Rule(
         "unlabelled_abstract",
         "one export labels a conference abstract as such (a supplement, an abstract number) and another does not: "
-        "the same journal and year and the same first page or volume make them one item",
+        "the same journal and year and the same first page or volume make them one item (a year apart: the same "
+        "first page, or the same journal and volume where neither gives a first page or a DOI)",
         _abstract_is_the_item,
     ),
     Rule(
@@ -215,7 +241,8 @@ EXCEPTIONS = [
     Rule(
         "doi_outweighs_typo",
         "the same DOI with the same title, kind and authors (or abstract, where an export garbled the author list) "
-        "outweighs a typo in the volume, issue or first page",
+        "outweighs a typo in the volume, issue or first page; the kind may differ where one export labels the abstract "
+        "and the journal, year and volume agree (no supplement's page)",
         _doi_outweighs_typo,
     ),
     Rule(
@@ -226,8 +253,15 @@ EXCEPTIONS = [
         _abstract_outweighs_typo,
     ),
     Rule(
+        "identifier_outweighs_years",
+        "the same DOI or PMID, title, kind, authors, journal and volume outweigh years two apart (online first long "
+        "before the issue, one export giving each date)",
+        _identifier_outweighs_years,
+    ),
+    Rule(
         "full_citation",
-        "a generic title (\"Editorial\") by the same authors at the same journal, year, volume and first page is one item",
+        "a generic title (\"Editorial\") by the same authors at the same journal, year, volume and first page is one item "
+        "(the year may be one apart: online first)",
         _full_citation,
     ),
 ]
@@ -249,7 +283,7 @@ def _non_duplicate_rules(exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> l
              "supplement's and does not count)",
              lambda f: (_a(f, "doi") == -1) & ~exempt("wrong_doi_on_identical_record", f)),
         Rule("years_apart", "publication years more than one apart (one is allowed: online first, then in an issue)",
-             lambda f: _a(f, "year_gap") > 1),
+             lambda f: (_a(f, "year_gap") > 1) & ~exempt("identifier_outweighs_years", f)),
         Rule("different_volume", "two different volumes (a supplement or issue number moved into the volume field "
              "is no conflict)", lambda f: (_a(f, "volume") == -1) & ~typo(f)),
         Rule("different_issue", "different issue numbers in one volume: the same front matter in each issue",
