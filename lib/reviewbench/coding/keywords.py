@@ -45,6 +45,12 @@ _HYPHEN_INSIDE = "[\\-\u2010]?"
 _BETWEEN_WORDS = "[\\s\\-\u2010]*"
 
 
+def check_phrase(phrase: str) -> None:
+    """Raise ``ValueError`` for a phrase that can match nothing (no letters or digits)."""
+    if not _TOKEN.search(phrase):
+        raise ValueError(f"phrase {phrase!r} has no letters or digits")
+
+
 @lru_cache(maxsize=8192)
 def _pattern(phrase: str, flexible: bool) -> str:
     """The phrase's regular expression; ``flexible`` lets a word be split by a hyphen and the
@@ -79,7 +85,7 @@ def _literal_first(phrase: str, flexible: bool) -> re.Pattern[str]:
     checked in :meth:`_Text.spans` instead. The strict form (``flexible`` false) is faster
     still, and used where the text holds no spelling only the flexible one finds.
     """
-    compile_phrase(phrase)  # a bad phrase fails with the same message
+    check_phrase(phrase)  # a bad phrase fails with the same message
     return re.compile(_pattern(phrase, flexible))
 
 
@@ -168,6 +174,8 @@ class _Text:
         self.present: set[str] | None = None  # phrases whose first word occurs (set by KeywordMatcher)
         self.index: set[str] = set()  # the phrases ``present`` was computed for
         self._tokens: list[str] | None = None
+        self._may: dict[str, bool] = {}  # may_contain's answers for phrases outside ``index``
+        self._flex: dict[str, bool] = {}  # _flexible's answers
         self._phrase_tokens: dict[tuple[str, ...], list[tuple[int, int]]] = {}
 
     # token view for the context checks (computed on first use)
@@ -252,6 +260,12 @@ class _Text:
         """False when the text lacks the phrase's first word (so the phrase cannot match)."""
         if self.present is not None and phrase in self.index:
             return phrase in self.present
+        known = self._may.get(phrase)
+        if known is None:
+            known = self._may[phrase] = self._has_key(phrase)
+        return known
+
+    def _has_key(self, phrase: str) -> bool:
         for token, stem in _first_keys(phrase):
             if not token:
                 return True
@@ -297,7 +311,10 @@ class _Text:
             if self.low is None:
                 found.extend((m.start(), m.end(), phrase) for m in compile_phrase(phrase).finditer(self.text))
                 continue
-            low, pattern, pos = self.low, _literal_first(phrase, self._flexible(phrase)), 0
+            flexible = self._flex.get(phrase)
+            if flexible is None:
+                flexible = self._flex[phrase] = self._flexible(phrase)
+            low, pattern, pos = self.low, _literal_first(phrase, flexible), 0
             while (m := pattern.search(low, pos)) is not None:
                 start = m.start()
                 if start == 0 or not _WORD_CHAR.match(low, start - 1):
@@ -481,11 +498,11 @@ class KeywordMatcher:
         self.words = ContextWords.build(getattr(codebook, "context", None))
         for words in self.words.lists.values():
             for phrase in words:
-                compile_phrase(phrase)
+                check_phrase(phrase)
         exact: dict[str, set[str]] = {}
         stems: dict[str, set[str]] = {}
         for phrase in phrases:
-            compile_phrase(phrase)  # compile early: a bad phrase fails here
+            check_phrase(phrase)  # a bad phrase fails here, not on the first text that needs it
             for token, stem in _first_keys(phrase):
                 (stems if stem else exact).setdefault(token, set()).add(phrase)
         self._phrases = phrases
