@@ -11,6 +11,7 @@ installed by this script into ``benchmarks/.envs/asreview``.
     .venv/bin/python benchmarks/screening.py --stopping       # stopping methods, 8 reviews x 10 seeds
     .venv/bin/python benchmarks/screening.py --stopping --full-traces   # + score model, live sample phase (slow)
     .venv/bin/python benchmarks/screening.py --stopping --live-draws 1  # + importance draws run live, seed 1
+    .venv/bin/python benchmarks/screening.py --stopping --score-seeds 1 2 3  # + score rules (Quant, ...) on those seeds
     .venv/bin/python benchmarks/screening.py --latency        # re-rank time at 20,000 and 100,000 records
     options: --seeds 1 2 3, --asreview-seeds 1 2 3, --datasets NAME ..., --jobs N
 
@@ -339,6 +340,9 @@ def main() -> None:
                     help="with --stopping: step every run to the end (slow) for the score model and the live sample phase")
     ap.add_argument("--live-draws", nargs="*", type=int, default=[],
                     help="with --stopping: also run the importance-sampled draws live on these seeds (slow)")
+    ap.add_argument("--score-seeds", nargs="*", type=int, default=[],
+                    help="with --stopping: also judge the score model beside the Weibull process on these seeds "
+                         "(re-steps the runs with the scores recorded, about 2 minutes a seed uncached)")
     ap.add_argument("--latency", action="store_true", help="time one step at 20,000 and 100,000 records")
     ap.add_argument("--jobs", type=int, default=1, help="simulations at a time (default 1)")
     ap.add_argument("--more-seeds", nargs="*", type=int, default=list(range(1, 11)),
@@ -351,10 +355,11 @@ def main() -> None:
             print(latency(n), flush=True)
         return
     if args.stopping:
-        from stopping_benchmark import FULL, LIVE, stopping_report  # noqa: PLC0415 (a sibling script)
+        from stopping_benchmark import FULL, LIVE, SCORES, stopping_report  # noqa: PLC0415 (a sibling script)
 
         FULL["traces"] = args.full_traces
         LIVE["seeds"] = args.live_draws
+        SCORES["seeds"] = args.score_seeds
 
         print(stopping_report(sets, args.seeds or list(range(1, 11)), args.jobs))
         return

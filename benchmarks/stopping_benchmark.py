@@ -7,6 +7,10 @@ For every review and seed the default model's run is judged by every criterion o
   consecutive irrelevant) on every prefix of the order;
 - the target and quantile methods with their own independent random sample
   (:func:`reviewbench.screening.simulate.check_sample_stop`);
+- with ``--score-seeds SEED ...``: score rules (the score model's expected remaining
+  count, Quant and QuantCI of Yang, Lewis & Frieder 2021) with a quiet stretch and the
+  Weibull process, chosen by the same nested selection, on score traces (the WSS runs
+  re-stepped with the score sums recorded, :func:`score_trace`; about 2 minutes a seed);
 - with ``--full-traces`` only (every run stepped to the end, slow): the score model at
   every step, from the scores the loop had then, and the hypergeometric test with the
   random-sample phase of live screening begun where the Weibull process first fires (a
@@ -50,13 +54,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from scipy.stats import norm, poisson
 
 import screening as bench
 from reviewbench.screening.engine.stopping.importance import draw_probabilities, draw_weights, weighted_order
 from reviewbench.screening.engine.stopping.rate import DEFAULT_PARAMS as WEIBULL_DEFAULTS
 from reviewbench.screening.engine.stopping.rate import remaining_estimates
-from reviewbench.screening.engine.stopping.scores import expected_missed_from_scores
+from reviewbench.screening.engine.stopping.scores import expected_missed_from_scores, fit_logistic
 from reviewbench.screening.metrics import records_for_recall
 from reviewbench.screening.simulate import check_sample_stop, choose_priors, first_stop, load_labelled, simulate
 
@@ -119,6 +124,59 @@ def trace(dataset: Path, seed: int) -> dict:
                 "score_mu": {str(w): v for w, v in scores.items()}, "seconds": res.seconds}
 
     return bench.cached(_folder() / f"{dataset.stem}-{seed}.json", compute)
+
+
+#: Windows of the score model recorded by :func:`score_trace` (None: every screened record).
+SCORE_WINDOWS = (100, 300, 1000, None)
+
+
+def score_trace(dataset: Path, seed: int) -> dict:
+    """The WSS run re-stepped with the score model recorded: per step, and on the frozen tail.
+
+    The loop is stepped until 95 % recall exactly as :func:`screening.run_ours` does (the
+    same order). After every step, for each window of :data:`SCORE_WINDOWS`, the logistic
+    curve of the score model (:mod:`...stopping.scores`) is fitted and applied to the
+    current scores of every record; recorded are the sums of those probabilities over the
+    records screened and over the records left, and of ``p (1 - p)`` over each (the
+    score model's expected remaining count is the second sum; Quant and QuantCI of Yang,
+    Lewis & Frieder 2021 use all four). At the last step the last model's scores of every
+    record (in screening order, the rest in the order of its last ranking) and the score
+    every screened record had when shown are kept, so the rules can be judged on every
+    prefix of the tail as if the ranking had stayed frozen (:class:`ScoreTail`).
+    """
+
+    def compute() -> dict:
+        records, labels = load_labelled(dataset, bench.LABEL)
+        steps = {str(w): [] for w in SCORE_WINDOWS}
+        last: dict = {}
+
+        def record(ranker, step) -> None:
+            history = ranker.history()
+            shown = history.shown_scores
+            known = np.flatnonzero(np.isfinite(shown))
+            screened = np.array([ranker.position[r] for r in ranker.labels], dtype=int)
+            pool = np.ones(len(step.scores), dtype=bool)
+            pool[screened] = False
+            for w in SCORE_WINDOWS:
+                if len(known) < 10 or history.pool_scores is None:
+                    steps[str(w)].append(None)
+                    continue
+                use = known[-w:] if w else known
+                a, b = fit_logistic(shown[use], history.labels[use])
+                p = expit(a + b * step.scores)
+                v = p * (1 - p)
+                steps[str(w)].append([round(float(x), 4) for x in (p[~pool].sum(), p[pool].sum(), v[~pool].sum(),
+                                                                    v[pool].sum())])
+            last["shown"] = [None if not np.isfinite(v) else round(float(v), 6) for v in shown]
+            last["scores"] = [round(float(step.scores[i]), 6) for i in screened] + [
+                round(float(step.scores[ranker.position[r]]), 6) for r in step.ranking]
+
+        res = simulate(records, labels, seed=seed, prior_ids=choose_priors(labels, 1, 1, seed), until_recall=0.95,
+                       on_step=record, stopping="consecutive_irrelevant", other_criteria=(),
+                       **bench.CANDIDATES[MODEL])
+        return {"labels": "".join(map(str, res.labels)), "steps": steps, **last, "seconds": res.seconds}
+
+    return bench.cached(_folder() / "scores-until95" / f"{dataset.stem}-{seed}.json", compute)
 
 
 def rates(dataset: Path, seed: int) -> dict:
@@ -385,6 +443,8 @@ def stopping_report(sets: list[Path], seeds: list[int], jobs: int = 1) -> str:
     ]
     if skipped:
         lines.append("not run on these orders (they need --full-traces): " + "; ".join(skipped))
+    if SCORES["seeds"]:
+        lines += ["", score_report(sets, SCORES["seeds"])]
     return "\n".join(lines)
 
 
@@ -491,3 +551,154 @@ def nested_pick(results: dict, grid: list, names: list[str], seeds: list[int], w
     full = pick(names)
     shipped = max(counts.index, key=lambda i: (counts[i], i == full))
     return pd.DataFrame(rows), int(shipped), picks, full
+
+
+# -- the score model beside the Weibull process -----------------------------------------
+#: Seeds on which the score model is judged beside the Weibull process (``--score-seeds``).
+SCORES: dict[str, list[int]] = {"seeds": []}
+
+#: Settings of "Weibull process + score model" the nested selection chooses from: the rule
+#: (``remaining``: the score model's expected remaining count, its Poisson quantile scaled by
+#: ``strength``; ``quant``: Quant's recall estimate, the sum of probabilities over the records
+#: screened over the sum over all, less ``strength`` standard errors, i.e. QuantCI for a
+#: strength above 0), the window, the quiet stretch, and whether the Weibull process must
+#: allow the stop too (False: the score rule and the quiet stretch alone).
+SCORE_GRID = {
+    "rule": ("remaining", "quant"),
+    "window": SCORE_WINDOWS,
+    "strength": (0.0, 0.5, 1.0, 2.0, 4.0, 8.0),
+    "quiet": (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12),
+    "weibull": (False, True),
+}
+
+
+class ScoreTail:
+    """The score sums of :func:`score_trace` on every prefix of its order.
+
+    Within the stepped part they are what the loop recorded (step ``i`` judged the first
+    ``i + 2`` labels, the two priors first); on the tail the ranking is frozen: a tail
+    record was shown with the last model's score, and every record keeps that score.
+    """
+
+    def __init__(self, run: dict) -> None:
+        self.labels = bench.labels_of(run).astype(int)
+        self.steps = run["steps"]
+        self.scores = np.array(run["scores"], dtype=float)
+        self.stepped = len(run["shown"])
+        self.shown = np.concatenate([_array(run["shown"]), self.scores[self.stepped:]])
+        self._cache: dict = {}
+
+    def sums(self, k: int, window: int | None) -> list | None:
+        """``[sum p screened, sum p left, sum p(1-p) screened, sum p(1-p) left]`` after ``k`` records."""
+        if k <= self.stepped:
+            steps = self.steps[str(window)]
+            return steps[k - 2] if 0 <= k - 2 < len(steps) else None
+        if (k, window) not in self._cache:
+            known = np.flatnonzero(np.isfinite(self.shown[:k]))
+            known = known[-window:] if window else known
+            a, b = fit_logistic(self.shown[known], self.labels[known])
+            p = expit(a + b * self.scores)
+            v = p * (1 - p)
+            self._cache[(k, window)] = [p[:k].sum(), p[k:].sum(), v[:k].sum(), v[k:].sum()]
+        return self._cache[(k, window)]
+
+
+def score_allows(sums: list, seen: int, rule: str, strength: float) -> bool:
+    """Whether a score rule of :data:`SCORE_GRID` allows the target with these sums."""
+    done, left, var_done, var_left = sums
+    if rule == "remaining":
+        high = poisson.ppf(CONFIDENCE, strength * left) if strength * left > 0 else 0.0
+        return seen / (seen + high) >= TARGET
+    total = done + left
+    if total <= 0:
+        return False
+    se = np.sqrt(left ** 2 * var_done + done ** 2 * var_left) / total ** 2  # delta method for done / total
+    return done / total - strength * se >= TARGET
+
+
+def score_rule_stop(tail: ScoreTail, weibull_mu: np.ndarray, rule: str, window: int | None, strength: float,
+                    quiet: float, weibull: bool, min_relevant: int = WEIBULL_DEFAULTS["min_relevant"]) -> int | None:
+    """First prefix where the score rule allows the target, besides the quiet stretch,
+    ``min_relevant`` and (``weibull``) the Weibull process at face value."""
+    labels = tail.labels
+    n, seen = len(labels), np.cumsum(labels)
+    ok = (seen >= min_relevant) & (_quiet(labels) >= quiet * n)
+    if weibull:
+        finite = np.isfinite(weibull_mu)
+        high = np.where(finite, poisson.ppf(CONFIDENCE, np.where(finite, weibull_mu, 0)), np.inf)
+        ok &= seen / (seen + high) >= TARGET
+    ok[:2] = False
+    for k in np.flatnonzero(ok) + 1:
+        sums = tail.sums(int(k), window)
+        if sums is not None and score_allows(sums, int(seen[k - 1]), rule, strength):
+            return int(k)
+    return None
+
+
+def score_grid() -> list[dict]:
+    g = SCORE_GRID
+    return [dict(zip(g, v)) for v in itertools.product(*g.values())]
+
+
+def score_results(sets: list[Path], seeds: list[int]) -> tuple[list[dict], dict, dict]:
+    """Every setting of :data:`SCORE_GRID` on every score trace, and the Weibull default on the same runs."""
+    grid, results, default = score_grid(), {}, {}
+    for d in sets:
+        for s in seeds:
+            run = score_trace(d, s)
+            tail = ScoreTail(run)
+            labels = tail.labels
+            rate = rates(d, s)
+            mu = _array(rate["weibull"])
+            share95 = records_for_recall(labels, TARGET) / len(labels)
+            for i, g in enumerate(grid):
+                results[(d.stem, s, i)] = {**_outcome(labels, score_rule_stop(tail, mu, **g)), "share95": share95}
+            setting = {k: WEIBULL_DEFAULTS[k] for k in ("inflation", "quiet", "profile")}
+            default[(d.stem, s)] = {**_outcome(labels, default_stop(labels, rate, **setting)), "share95": share95}
+            print(f"  score model {d.stem} seed {s}", file=sys.stderr, flush=True)
+    return grid, results, default
+
+
+#: Families of :data:`SCORE_GRID` also selected apart (name -> which settings).
+SCORE_FAMILIES = {
+    "Quant / QuantCI (Yang, Lewis & Frieder 2021) alone": lambda g: g["rule"] == "quant" and not g["weibull"]
+    and g["quiet"] == 0,
+    "Quant / QuantCI + quiet stretch, with or without the Weibull process": lambda g: g["rule"] == "quant",
+    "score model's remaining count + quiet stretch, with or without the Weibull process":
+        lambda g: g["rule"] == "remaining",
+}
+
+
+def score_report(sets: list[Path], seeds: list[int]) -> str:
+    """Held-out and in-sample rows of the score rules with the Weibull process, beside the default on the same runs."""
+    names = [d.stem for d in sets]
+    grid, results, default = score_results(sets, seeds)
+
+    def rows(keep, label: str) -> tuple[list[pd.DataFrame], dict, dict]:
+        index = [i for i, g in enumerate(grid) if keep(g)]
+        sub = {(r, s, j): results[(r, s, i)] for j, i in enumerate(index) for r in names for s in seeds}
+        held, shipped, picks, full = nested_pick(sub, [grid[i] for i in index], names, seeds)
+        pooled = nested_pick(sub, [grid[i] for i in index], names, seeds, worst=None)[0]
+        insample = pd.DataFrame([{**sub[(r, s, full)], "review": r, "seed": s} for r in names for s in seeds])
+        frames = [summarise(held.assign(method=f"{label}, held out (nested leave-one-review-out)")),
+                  summarise(insample.assign(method=f"{label}, setting picked on all 8 (in sample)")),
+                  summarise(pooled.assign(method=f"{label}, held out, inner rule without the margin"))]
+        return frames, held, {"picks": {r: grid[index[i]] for r, i in picks.items()}, "shipped": grid[index[shipped]],
+                              "full": grid[index[full]]}
+
+    frames, held, chosen = rows(lambda g: True, "any score rule of the grid")
+    for label, keep in SCORE_FAMILIES.items():
+        frames += rows(keep, label)[0]
+    base = pd.DataFrame([{**o, "review": r, "seed": s} for (r, s), o in default.items()])
+    table = pd.concat(frames + [summarise(base.assign(method="DEFAULT weibull, shipped setting, on the same runs"))])
+    per = held.assign(past95=held["share"] - held["share95"]).groupby("review").agg(
+        reached=("reached", "mean"), screened=("share", "mean"), past95=("past95", "mean"))
+    per["picked on the other 7"] = [str(chosen["picks"][r]) for r in per.index]
+    fmt = lambda v: f"{v:.3f}"  # noqa: E731
+    return "\n".join([
+        f"score rules beside the Weibull process, seeds {', '.join(map(str, seeds))} (score traces: the WSS runs "
+        "re-stepped with the score sums recorded, the ranking frozen after 95% recall)",
+        table.to_string(float_format=fmt), "", "any score rule of the grid, held out, per review:",
+        per.to_string(float_format=fmt), "",
+        f"setting picked most often by the outer folds: {chosen['shipped']}; on all 8: {chosen['full']} "
+        f"({len(grid)} settings)"])
