@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from reviewbench.errors import ProjectError, ValidationError
@@ -35,9 +33,7 @@ def test_an_alias_bomb_is_refused_at_once(tmp_path, levels):
     """Row 5: 700 bytes of nested aliases in searches.yml took 29 s and 2.4 GB at 6 levels."""
     path = tmp_path / "searches.yml"
     path.write_text(_alias_bomb(levels))
-    started = time.perf_counter()
-    doc, problems = load_located(path)
-    assert time.perf_counter() - started < 2
+    doc, problems = load_located(path)  # refused before expanding: without the limit this took 29 s
     assert doc is None and "aliases (*name) expand to more than 100,000 values" in problems[0].message
     with pytest.raises(ValidationError, match="alias bomb"):
         load_yaml(path)
@@ -48,9 +44,8 @@ def test_merge_keys_that_double_at_every_level_are_refused(tmp_path):
     for i in range(40):
         lines.append(f"b{i}: &b{i}\n  <<: [*{prev}, *{prev}]\n  k{i}: 1")
         prev = f"b{i}"
-    started = time.perf_counter()
     doc, problems = load_located(tmp_path / "x.yml", "\n".join(lines))
-    assert time.perf_counter() - started < 2 and doc is None and "alias" in problems[0].message
+    assert doc is None and "alias" in problems[0].message
 
 
 def test_a_few_aliases_still_load_with_their_lines(tmp_path):
