@@ -39,6 +39,9 @@ INF = math.inf
         ("Men aged over seventy were invited.", "aged over seventy", 70.5, INF),
         ("Girls aged 16 were the youngest.", "aged 16", 16, 16),
         ("Those aged twenty-one or older were excluded.", "aged twenty-one or older", 21, INF),
+        ("Many began before their eighteenth birthday.", "before their eighteenth birthday", 0, 17.5),
+        ("She had left care by her 16th birthday.", "by her 16th birthday", 0, 16),
+        ("Girls as young as fourteen were seen.", "as young as fourteen", 14, 14),
     ],
 )
 def test_an_age_expression_is_read_into_its_band(text, expression, low, high):
@@ -56,6 +59,8 @@ def test_an_age_expression_is_read_into_its_band(text, expression, low, high):
         "The project ran from 2012 to 2016.",
         "Aged care homes were not included.",
         "Scores of 13 to 16 on the scale were high.",
+        "The eighteenth clinic opened in May.",
+        "A clinic as young as the service itself.",
     ],
 )
 def test_numbers_that_are_not_ages_are_not_read_as_ages(text):

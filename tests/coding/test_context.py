@@ -59,6 +59,9 @@ NEGATED = [
     "Migrant women fell outside the sampling frame of the evaluation.",
     "Refugees who sold sex were beyond the scope of the review.",
     "Trans women were ineligible under the funder's criteria.",
+    # left out of a study, or only in a condition contrary to fact
+    "Migrant women were left out of the sampling frame because owners refused access.",
+    "The authors argue that had trans women been included, rates would have been higher.",
     # groups pooled or too few to tell apart: not a finding about the group
     "Answers from migrant women and trans women were pooled in every table.",
     "The sample was too small to separate street-based women from the others.",
@@ -86,6 +89,9 @@ STILL_THERE = [
     ("No street-based women reported the assaults to the police.", "street-based"),
     # outside, but not outside a study
     ("Street-based women were outside in the cold for most of the night.", "street-based"),
+    # "had" as a plain verb, not an inverted condition
+    ("Migrant women had been interviewed twice by the outreach team.", "migrant"),
+    ("Women who had been street-based were interviewed at the hostel.", "street-based"),
     # a negated thing, not a negated group
     ("No HIV transmission was seen among trans women on treatment.", "trans women"),
     # a recommendation about services, not about whom to study

@@ -3,7 +3,8 @@
 A codebook code may say which ages it covers (``keywords: ages: {below: 18}`` for
 children and young people, ``{from: 65}`` for older people). Findings often give the ages
 instead of naming the group: "girls aged 13 to 16", "12- to 15-year-olds", "16- and
-17-year-olds", "under-16s", "before the age of sixteen", "aged 65 and over". Each such
+17-year-olds", "under-16s", "before the age of sixteen", "before their eighteenth birthday",
+"as young as fourteen", "aged 65 and over". Each such
 expression is read into the band of ages it describes, and the code is a candidate where
 the whole band lies inside the code's.
 
@@ -28,6 +29,17 @@ for _t, _tens in enumerate(_TENS, start=2):
     for _u in range(1, 10):
         NUMBER_WORDS[f"{_tens}-{_UNITS[_u]}"] = NUMBER_WORDS[f"{_tens} {_UNITS[_u]}"] = _t * 10 + _u
 
+_ORDINAL_UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                  "eighteenth", "nineteenth"]
+ORDINAL_WORDS: dict[str, int] = {w: i for i, w in enumerate(_ORDINAL_UNITS) if w}
+for _t, _tens in enumerate(_TENS, start=2):
+    ORDINAL_WORDS[_tens[:-1] + "ieth"] = _t * 10  # twentieth
+    for _u in range(1, 10):
+        ORDINAL_WORDS[f"{_tens}-{_ORDINAL_UNITS[_u]}"] = _t * 10 + _u
+_ORDINALS = "|".join(sorted(map(re.escape, ORDINAL_WORDS), key=len, reverse=True))
+_ORD = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|{_ORDINALS})"
+
 _WORDS = "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True))
 # a number; a tens word is never cut from its unit ("twenty-one" is not "twenty" to "one")
 _N = rf"(?:\d{{1,3}}|{_WORDS})(?!(?<=y)[\s\-\u2010](?:{'|'.join(_UNITS[1:10])})\b)"
@@ -38,7 +50,7 @@ _AGE_WORD = r"(?:aged|ages?|the\s+age\s+of|age\s+group(?:s)?\s+of)"
 _UNDER = r"(?P<op>under|below|younger\s+than|less\s+than|before|by|until)"
 _OVER = r"(?:over|above|older\s+than|more\s+than|at\s+least)"
 
-_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORDS})\b", re.I)  # a text without one holds no age
+_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORDS}|{_ORDINALS})\b", re.I)  # a text without one holds no age
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # "aged 13 to 16", "ages 13-17", "aged between 13 and 17 (years)"
     (re.compile(rf"\b{_AGE_WORD}\s+(?:between\s+)?(?P<a>{_N}){_DASH}(?P<b>{_N})(?:\s*years?)?\b", re.I), "range"),
@@ -56,6 +68,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?P<a>{_N}){_YO}\b", re.I), "exact"),
     # "under-16s", "over 65s"
     (re.compile(rf"\b(?:under|over)[\s\-\u2010]?(?P<a>\d{{1,3}})s\b", re.I), "plural"),
+    # "before their eighteenth birthday", "by her 16th birthday"
+    (re.compile(rf"\b{_UNDER}\s+(?:their|her|his|the|a|one's)\s+(?P<a>{_ORD})\s+birthdays?\b", re.I), "under"),
+    # "girls as young as fourteen"
+    (re.compile(rf"\bas\s+young\s+as\s+(?P<a>{_N})\b", re.I), "exact"),
     # "aged 15", "at age 14", "age 15"
     (re.compile(rf"\b(?:aged|at\s+age|at\s+the\s+age\s+of)\s+(?P<a>{_N})\b", re.I), "exact"),
 ]
@@ -63,7 +79,15 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 
 def _number(text: str) -> int:
     text = re.sub(r"[\s\-\u2010]+", " ", text.strip().lower())
-    return int(text) if text.isdigit() else NUMBER_WORDS.get(text, NUMBER_WORDS.get(text.replace(" ", "-"), -1))
+    if text[:-2].isdigit() and text[-2:] in ("st", "nd", "rd", "th"):
+        return int(text[:-2])
+    if text.isdigit():
+        return int(text)
+    hyphened = text.replace(" ", "-")
+    for table in (NUMBER_WORDS, ORDINAL_WORDS):
+        if text in table or hyphened in table:
+            return table.get(text, table.get(hyphened, -1))
+    return -1
 
 
 @dataclass(frozen=True)

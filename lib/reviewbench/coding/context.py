@@ -187,6 +187,7 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
     * the subject of a negated verb of taking part: "trans women were not recruited",
       "migrant men did not take part", "... were excluded", "... were outside the scope";
       or of a verb of pooling: "responses from escorts and street-based women were aggregated";
+      "... were left out of the sampling frame"; "had street-based women been included";
     * the object of a negated verb of sampling or telling apart: "did not include trans
       people", "did not report results by migration status, setting or gender",
       "excluded migrants"; or of one a future study is asked to do: "future research should
@@ -246,6 +247,10 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
             return f"subject of a negated '{' '.join(doc.toks[j:k + 1])}'"
         if doc.toks[j] in ("excluded", "absent", "missing", "omitted", "ineligible") and doc.toks[j - 1] in AUXILIARIES:
             return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}'"
+        if doc.toks[j] == "left" and doc.toks[j + 1:j + 2] == ["out"] and doc.toks[j - 1] in AUXILIARIES:
+            return f"subject of '{doc.toks[j - 1]} left out'"
+        if j in participation and doc.toks[j - 1] == "been" and _counterfactual_subject(doc, a, clause):
+            return f"subject of a counterfactual 'had ... been {doc.toks[j]}'"
         if doc.toks[j] in ("pooled", "aggregated", "combined", "merged") and doc.toks[j - 1] in AUXILIARIES:
             return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}' (groups not told apart)"
         if doc.toks[j] in ("outside", "beyond") and doc.toks[j - 1] in AUXILIARIES | {"fell", "fall", "falls", "lay", "lie", "lies"}:
@@ -267,6 +272,20 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
             return f"object of a proposed '{doc.toks[i]}'"
         i -= 1
     return None
+
+
+def _counterfactual_subject(doc: Any, a: int, clause: int) -> bool:
+    """Whether the span at ``a`` is the subject of an inverted condition, "had X been included":
+    "had" opens the clause or follows "that"/"if", with only the subject's words between it and ``a``."""
+    for h in range(a - 1, max(-1, a - 5), -1):
+        if doc.clause[h] != clause:
+            return False
+        if doc.toks[h] == "had":
+            opens = h == 0 or doc.clause[h - 1] != clause or doc.toks[h - 1] in ("that", "if", "and", "but")
+            return opens and not any(_is_verbish(doc, k) for k in range(h + 1, a))
+        if doc.toks[h] in RELATIVES or doc.toks[h] in AUXILIARIES:
+            return False
+    return False
 
 
 def _proposed_study(doc: Any, i: int, clause: int) -> bool:
