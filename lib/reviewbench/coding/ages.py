@@ -23,20 +23,24 @@ from dataclasses import dataclass
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS)}
-for _t, _tens in enumerate(_TENS, start=2):
-    NUMBER_WORDS[_tens] = _t * 10
-    for _u in range(1, 10):
-        NUMBER_WORDS[f"{_tens}-{_UNITS[_u]}"] = NUMBER_WORDS[f"{_tens} {_UNITS[_u]}"] = _t * 10 + _u
 
+
+def _number_words(units: list[str], tens: list[str]) -> dict[str, int]:
+    """Words for up to 99 from the words for 0-19 and for the round tens, the others built on
+    the cardinal tens: "twenty-one" (or "twenty one"), "twenty-first" beside "twentieth"."""
+    table = {w: i for i, w in enumerate(units) if w}
+    for t, (ten, prefix) in enumerate(zip(tens, _TENS), start=2):
+        table[ten] = t * 10
+        for u in range(1, 10):
+            table[f"{prefix}-{units[u]}"] = table[f"{prefix} {units[u]}"] = t * 10 + u
+    return table
+
+
+NUMBER_WORDS = _number_words(_UNITS, _TENS)
 _ORDINAL_UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                   "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
                   "eighteenth", "nineteenth"]
-ORDINAL_WORDS: dict[str, int] = {w: i for i, w in enumerate(_ORDINAL_UNITS) if w}
-for _t, _tens in enumerate(_TENS, start=2):
-    ORDINAL_WORDS[_tens[:-1] + "ieth"] = _t * 10  # twentieth
-    for _u in range(1, 10):
-        ORDINAL_WORDS[f"{_tens}-{_ORDINAL_UNITS[_u]}"] = _t * 10 + _u
+ORDINAL_WORDS = _number_words(_ORDINAL_UNITS, [ten[:-1] + "ieth" for ten in _TENS])  # "twentieth", "twenty-first"
 _ORDINALS = "|".join(sorted(map(re.escape, ORDINAL_WORDS), key=len, reverse=True))
 _ORD = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|{_ORDINALS})"
 
@@ -67,7 +71,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # "15-year-olds", "a fifteen-year-old", "15 years old"
     (re.compile(rf"\b(?P<a>{_N}){_YO}\b", re.I), "exact"),
     # "under-16s", "over 65s"
-    (re.compile(rf"\b(?:under|over)[\s\-\u2010]?(?P<a>\d{{1,3}})s\b", re.I), "plural"),
+    (re.compile(r"\b(?:under|over)[\s\-\u2010]?(?P<a>\d{1,3})s\b", re.I), "plural"),
     # "before their eighteenth birthday", "by her 16th birthday"
     (re.compile(rf"\b{_UNDER}\s+(?:their|her|his|the|a|one's)\s+(?P<a>{_ORD})\s+birthdays?\b", re.I), "under"),
     # "girls as young as fourteen"

@@ -98,6 +98,10 @@ QUANTIFIERS = frozenset({"many", "most", "some", "all", "several", "half", "few"
 NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
 VERB_ENDINGS = ("ed",)
 COPULAS = frozenset({"were", "was", "are", "is"})
+# words between a copula and the noun it says of its subject ("staff were mostly migrants")
+PREDICATE_ADVERBS = QUANTIFIERS | {"mostly", "also", "often", "largely"}
+# verbs a group stands with outside a study's scope ("were outside", "fell outside")
+LYING_VERBS = AUXILIARIES | {"fell", "fall", "falls", "lay", "lie", "lies"}
 # words saying one figure is like or unlike another ("similar to those of ...", "higher than that of ...")
 LIKENESS = frozenset({"similar", "resembled", "resemble", "resembles", "comparable", "compared", "than", "like",
                       "unlike", "matched", "mirrored", "versus", "vs"})
@@ -253,7 +257,7 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
             return f"subject of a counterfactual 'had ... been {doc.toks[j]}'"
         if doc.toks[j] in ("pooled", "aggregated", "combined", "merged") and doc.toks[j - 1] in AUXILIARIES:
             return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}' (groups not told apart)"
-        if doc.toks[j] in ("outside", "beyond") and doc.toks[j - 1] in AUXILIARIES | {"fell", "fall", "falls", "lay", "lie", "lies"}:
+        if doc.toks[j] in ("outside", "beyond") and doc.toks[j - 1] in LYING_VERBS:
             scope = [t for t in doc.toks[j + 1:j + 5] if t in OUT_OF_SCOPE]
             if scope:  # "were outside the scope", "fell outside the sampling frame"; not "were outside in the cold"
                 return f"subject of '{doc.toks[j - 1]} {doc.toks[j]} ... {scope[0]}'"
@@ -437,7 +441,7 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
             return f"describes another group ('{' '.join(doc.toks[a - 3:b + 1])}')"
     # "outreach staff were migrants themselves": the cue is said of another group
     k = a - 1
-    while k >= 0 and doc.clause[k] == clause and doc.toks[k] in QUANTIFIERS | {"all", "mostly", "also", "often", "largely"}:
+    while k >= 0 and doc.clause[k] == clause and doc.toks[k] in PREDICATE_ADVERBS:
         k -= 1
     if k >= 1 and doc.toks[k] in COPULAS and doc.clause[k] == clause and not any(doc.toks[q] in RELATIVES for q in range(max(0, k - 4), k)):
         for e in range(k - 1, max(-1, k - 4), -1):
