@@ -286,6 +286,8 @@ FALSE_POSITIVES = [
     ("Women trafficked for labour in car washes were seen by the same sex work service.", "subgroup", "trafficked"),
     ("Police officers on the beat were the sex workers' most frequent contact.", "subgroup", "on_street"),
     ("The spa and sauna sessions for staff were valued by the sex work charity's volunteers.", "subgroup", "indoor"),
+    ("Surveys of sex workers living in West Africa were used for comparison.", "subgroup", "migrant"),
+    ("Rates among sex workers should be read with caution.", "prevention_tier", "primordial"),
 ]
 
 # Population-filter traps (DOMAIN.md 3.1): none of these is about sex work.
@@ -356,6 +358,8 @@ TRUE_POSITIVES = [
     ("Chat-line workers who sell sex by phone described long night shifts.", "subgroup", "online"),
     ("Sex workers listed on adult advertising sites were sent safety messages.", "subgroup", "online"),
     ("Sex workers brought to Britain on false promises rarely had a GP.", "subgroup", "migrant"),
+    ("Sex workers born in West Africa rarely used the walk-in clinic.", "subgroup", "migrant"),
+    ("Nigerian women selling sex in flats were seldom registered with a GP.", "subgroup", "migrant"),
     ("Sex workers kept in rented houses by a controller were moved every month.", "subgroup", "indoor"),
     ("Results for sex workers were not broken down by type of work in any table.", "subgroup", "not_specified"),
     ("The audit could not separate sex workers' outcomes by setting or gender.", "subgroup", "not_specified"),
@@ -373,6 +377,13 @@ TRUE_POSITIVES = [
     ("Naloxone was given to women leaving prison.", "prevention_tier", "tertiary"),
     ("Women said staff passed their details to the police without consent.", "prevention_tier", "quaternary"),
     ("Access to the hostel was conditional on agreeing to exit sex work.", "prevention_tier", "quaternary"),
+    # harms of care itself and structural causes (DOMAIN.md 1.4), in words written for this test
+    ("Women said the clinic had passed their details to the Home Office.", "prevention_tier", "quaternary"),
+    ("A flag on their GP notes made several sex workers stop attending.", "prevention_tier", "quaternary"),
+    ("Hostel places were withdrawn from women who refused referral to exiting support.", "prevention_tier", "quaternary"),
+    ("Police welfare visits to flats were felt as checks on the women.", "prevention_tier", "quaternary"),
+    ("Repeated dispersal by police pushed sex workers into darker lanes.", "prevention_tier", "primordial"),
+    ("A law making websites liable for adverts closed the sites sex workers used.", "prevention_tier", "primordial"),
     ("A qualitative study of women in Leeds.", "region", "yorkshire_humber"),
 ]
 
