@@ -30,6 +30,7 @@ INF = math.inf
         ("A fourteen-year-old had been reported missing.", "fourteen-year-old", 14, 14),
         ("She was 15 years old at the time.", "15 years old", 15, 15),
         ("Services for under-16s were closed.", "under-16s", 0, 15.5),
+        ("Under-sixteens paid in cigarettes were rarely seen as victims.", "Under-sixteens", 0, 15.5),
         ("Clinics for over 65s were busier.", "over 65s", 65.5, INF),
         ("Half had first been abused before the age of twelve.", "before the age of twelve", 0, 11.5),
         ("Nobody aged under 16 was asked.", "aged under 16", 0, 15.5),

@@ -10,7 +10,7 @@ from reviewbench.coding.context import ContextWords
 from reviewbench.coding.keywords import _Text, compile_phrase, rule_candidates
 
 POPULATION = ("sex work*", "sold sex", "sell sex", "selling sex", "women who sell")
-WORDS = ContextWords.build({"other_groups": ["farm work*", "clients", "residents", "partners", "cleaner*"]})
+WORDS = ContextWords.build({"other_groups": ["farm work*", "clients", "residents", "partners", "cleaner*", "researcher*"]})
 RULE = KeywordRule(
     any=("migrant*", "refugee*", "trans women", "street-based", "trafficking", "online", "non-binary"),
     paired=(Pairing(("men", "male"), ("sold sex", "sell sex", "sex workers"), 3),
@@ -68,6 +68,16 @@ NEGATED = [
     # a group a future study is asked to include: not studied here
     "Future research should include trans women and men who sell sex.",
     "The authors recommend that further studies recruit migrant women working from flats.",
+    # the object of a verb that says there were none, or no figures for the group
+    "The clinic recorded no trans women who reported selling sex that year.",
+    "The audit gave no figures for migrant women.",
+    "There were no separate data on trans women in the annual report.",
+    # a negated subject after "and", or of a verb of reaching people
+    "Women in the sample were all UK-born, and none had been referred to refugee services.",
+    "No trans women who sell sex were reached by the van during the winter.",
+    # left outside a service's brief, or not told apart
+    "Migrant women were outside the adult service's commissioning brief.",
+    "Data were pooled, so the report cannot say whether migrant and trans women differed.",
 ]
 
 
@@ -96,6 +106,10 @@ STILL_THERE = [
     ("No HIV transmission was seen among trans women on treatment.", "trans women"),
     # a recommendation about services, not about whom to study
     ("Services should include migrant women in planning their opening hours.", "migrant"),
+    # a group not reached is still what the finding is about; "no change" negates the change
+    ("Migrant women were not reached by the outreach van.", "migrant"),
+    ("The audit found no change in the number of migrant women attending.", "migrant"),
+    ("Figures for trans women were reported separately.", "trans women"),
 ]
 
 
@@ -119,6 +133,8 @@ OTHER_GROUPS = [
     "Most of the cleaners were migrants themselves.",
     "Scores were similar to those reported for trans women in a national survey.",
     "Rates of debt resembled those of refugee women in the same town.",
+    "HIV prevalence was well below published estimates for trans women nationally.",
+    "Interviews were run by two researchers, one of whom was a migrant.",
 ]
 
 
@@ -130,6 +146,10 @@ SAME_POPULATION = [
     ("Men who sold sex to migrant clients were rarely reached.", ["men who sold sex"]),
     ("Most participants were migrants from Romania.", ["migrants"]),
     ("Scores among trans women were similar to those of other participants.", ["trans women"]),
+    # the group compared with sells sex too: both are the population's groups
+    ("Rates were similar to published estimates for trans sex workers elsewhere.", ["trans"]),
+    # what the relative clause's own verb says the other group did makes them the population
+    ("Residents who reported selling sex were often migrants.", ["migrants"]),
 ]
 
 
@@ -206,6 +226,11 @@ def test_a_cue_that_is_a_verb_form_is_negated_through_its_auxiliaries():
     assert kept_by(rule, "They hadn't been forced into selling sex.") == []
     assert kept_by(rule, "Women who had been trafficked were rarely referred.") == ["trafficked"]
     assert kept_by(rule, "Not all trafficked women were referred.") == ["trafficked"]
+    # an adverb before the participle, and a subject that denies it of everyone
+    exploited = KeywordRule(any=("sexually exploited",), context=("negation",))
+    assert kept_by(exploited, "The girls had not been sexually exploited.") == []
+    assert kept_by(exploited, "Twelve boys were referred for drug running, but none had been sexually exploited.") == []
+    assert kept_by(exploited, "Girls who had been sexually exploited were rarely referred.") == ["sexually exploited"]
 
 
 def kept_by(rule: KeywordRule, text: str) -> list[str]:

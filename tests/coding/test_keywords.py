@@ -49,6 +49,27 @@ def test_a_compound_spelling_does_not_reach_across_words_or_into_other_words():
     assert not compile_phrase("male").search("female")
 
 
+def test_a_negated_pairing_counts_only_where_its_clause_negates_the_cue():
+    rule = KeywordRule(paired=(Pairing(("separat*", "broken down"), ("setting", "settings"), 6, "any", True),))
+    fires = ["The survey did not separate results by setting.",
+             "Findings could not be broken down by setting.",
+             "Uptake was reported without separating it by setting.",
+             "The audit was unable to separate the settings."]
+    quiet = ["Results were reported separately for each setting.",
+             "Figures were broken down by setting in every table.",
+             "Not every clinic took part, and results were separated by setting."]
+    for text in fires:
+        assert rule_hits(text, rule), text
+    for text in quiet:
+        assert not rule_hits(text, rule), text
+
+
+def test_a_cue_before_the_people_it_names_is_not_vetoed_by_a_study_word():
+    rule = KeywordRule(any=("phone-chat",), not_near=("interview*",))
+    assert rule_hits("Phone-chat workers interviewed for the report described stress.", rule)
+    assert not rule_hits("Phone-chat interviews were held with the staff.", rule)
+
+
 def test_guard_vetoes_only_the_hit_it_overlaps():
     rule = KeywordRule(any=("indoor",), guards=("indoor air",))
     assert rule_hits("Indoor air in parlours", rule) == []
@@ -252,6 +273,21 @@ FALSE_POSITIVES = [
     ("Cumulative sexual experience (CSE) of sex workers.", "subgroup", "young_people_cse"),
     ("Young sex workers aged 18 to 24 in Leeds.", "subgroup", "young_people_cse"),
     ("Labour exploitation of migrant farm workers.", "subgroup", "migrant"),
+    # other senses of the wider cue lists, in sentences written for this test
+    ("Sex workers met clients on a heavily trafficked ring road near the depot.", "subgroup", "trafficked"),
+    ("Most sex workers in the cohort had left school with three CSE passes.", "subgroup", "young_people_cse"),
+    ("The rent boys who sold sex in the arcade were mostly in their twenties.", "subgroup", "young_people_cse"),
+    ("Sex workers' visits were modelled as a non-binary outcome with count regression.", "subgroup", "trans"),
+    ("Sex workers admitted to the ward were moved with a security escort.", "subgroup", "indoor"),
+    ("Volunteer escorts accompanied sex workers to their hospital appointments.", "subgroup", "indoor"),
+    ("An indoor smoking ban at the hostel deterred sex workers from staying.", "subgroup", "indoor"),
+    ("The forum gave sex worker groups a platform to speak to commissioners.", "subgroup", "online"),
+    ("Figures from the clinic's audit platform showed most sex workers were tested.", "subgroup", "online"),
+    ("Women trafficked for labour in car washes were seen by the same sex work service.", "subgroup", "trafficked"),
+    ("Police officers on the beat were the sex workers' most frequent contact.", "subgroup", "on_street"),
+    ("The spa and sauna sessions for staff were valued by the sex work charity's volunteers.", "subgroup", "indoor"),
+    ("Surveys of sex workers living in West Africa were used for comparison.", "subgroup", "migrant"),
+    ("Rates among sex workers should be read with caution.", "prevention_tier", "primordial"),
 ]
 
 # Population-filter traps (DOMAIN.md 3.1): none of these is about sex work.
@@ -313,6 +349,21 @@ TRUE_POSITIVES = [
     ("Women from Romania and Bulgaria made up most of the sauna workers.", "subgroup", "migrant"),
     ("Rent boys met clients around public toilets late at night.", "subgroup", "on_street"),
     ("Escorts who met clients in hotels shared safety tips.", "subgroup", "indoor"),
+    # wordings added to the wider cue lists, in sentences written for this test
+    ("Women working the beat by the canal were assaulted more often than others.", "subgroup", "on_street"),
+    ("Girls on the patch near the retail park were given attack alarms.", "subgroup", "on_street"),
+    ("Women selling sex by the coach station were offered same-day methadone.", "subgroup", "on_street"),
+    ("Women who sold sex to cover the gas and electricity bills rarely used the project.", "subgroup", "survival_sex"),
+    ("Tenants who traded sex to pay off food debts and rent arrears described shame.", "subgroup", "survival_sex"),
+    ("Chat-line workers who sell sex by phone described long night shifts.", "subgroup", "online"),
+    ("Sex workers listed on adult advertising sites were sent safety messages.", "subgroup", "online"),
+    ("Sex workers brought to Britain on false promises rarely had a GP.", "subgroup", "migrant"),
+    ("Sex workers born in West Africa rarely used the walk-in clinic.", "subgroup", "migrant"),
+    ("Nigerian women selling sex in flats were seldom registered with a GP.", "subgroup", "migrant"),
+    ("Sex workers kept in rented houses by a controller were moved every month.", "subgroup", "indoor"),
+    ("Results for sex workers were not broken down by type of work in any table.", "subgroup", "not_specified"),
+    ("The audit could not separate sex workers' outcomes by setting or gender.", "subgroup", "not_specified"),
+    ("Uptake was given for all sex workers combined, with no split by venue.", "subgroup", "not_specified"),
     ("STI screening among sex workers at outreach.", "prevention_tier", "secondary"),
     ("Condom distribution by sex worker projects.", "prevention_tier", "primary"),
     ("Drug treatment outcomes of street sex workers.", "prevention_tier", "tertiary"),
@@ -326,6 +377,13 @@ TRUE_POSITIVES = [
     ("Naloxone was given to women leaving prison.", "prevention_tier", "tertiary"),
     ("Women said staff passed their details to the police without consent.", "prevention_tier", "quaternary"),
     ("Access to the hostel was conditional on agreeing to exit sex work.", "prevention_tier", "quaternary"),
+    # harms of care itself and structural causes (DOMAIN.md 1.4), in words written for this test
+    ("Women said the clinic had passed their details to the Home Office.", "prevention_tier", "quaternary"),
+    ("A flag on their GP notes made several sex workers stop attending.", "prevention_tier", "quaternary"),
+    ("Hostel places were withdrawn from women who refused referral to exiting support.", "prevention_tier", "quaternary"),
+    ("Police welfare visits to flats were felt as checks on the women.", "prevention_tier", "quaternary"),
+    ("Repeated dispersal by police pushed sex workers into darker lanes.", "prevention_tier", "primordial"),
+    ("A law making websites liable for adverts closed the sites sex workers used.", "prevention_tier", "primordial"),
     ("A qualitative study of women in Leeds.", "region", "yorkshire_humber"),
 ]
 

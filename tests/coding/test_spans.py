@@ -78,7 +78,9 @@ def test_negation_before_a_cue_in_its_clause(matcher, bare):
 
 
 def test_reference_groups_comparisons_and_methods_are_read_from_the_clause(matcher):
-    assert feats(matcher, "Injury rates were below published estimates for seasonal men nationally.", "seasonal")["reference_clause"] == 1.0
+    # (a cue naming the group a figure is set against, "below published estimates for seasonal men",
+    # is vetoed by the context rules before the span model sees it)
+    assert feats(matcher, "Seasonal men had injury rates twice the national average.", "seasonal")["reference_clause"] == 1.0
     assert feats(matcher, "Seasonal men reported more injuries than other men.", "seasonal")["comparison_clause"] == 1.0
     assert feats(matcher, "Seasonal men were interviewed in the canteen.", "seasonal")["methods_sentence"] == 1.0
     plain = feats(matcher, "Seasonal men reported back pain.", "seasonal")

@@ -54,7 +54,7 @@ _AGE_WORD = r"(?:aged|ages?|the\s+age\s+of|age\s+group(?:s)?\s+of)"
 _UNDER = r"(?P<op>under|below|younger\s+than|less\s+than|before|by|until)"
 _OVER = r"(?:over|above|older\s+than|more\s+than|at\s+least)"
 
-_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORDS}|{_ORDINALS})\b", re.I)  # a text without one holds no age
+_ANY_NUMBER = re.compile(rf"\d|\b(?:{_WORDS}|{_ORDINALS})s?\b", re.I)  # a text without one holds no age
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # "aged 13 to 16", "ages 13-17", "aged between 13 and 17 (years)"
     (re.compile(rf"\b{_AGE_WORD}\s+(?:between\s+)?(?P<a>{_N}){_DASH}(?P<b>{_N})(?:\s*years?)?\b", re.I), "range"),
@@ -72,6 +72,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?P<a>{_N}){_YO}\b", re.I), "exact"),
     # "under-16s", "over 65s"
     (re.compile(r"\b(?:under|over)[\s\-\u2010]?(?P<a>\d{1,3})s\b", re.I), "plural"),
+    # "under-sixteens", "the under eighteens"
+    (re.compile(rf"\b(?:under|over)[\s\-\u2010](?P<a>{_WORDS})s\b", re.I), "plural"),
     # "before their eighteenth birthday", "by her 16th birthday"
     (re.compile(rf"\b{_UNDER}\s+(?:their|her|his|the|a|one's)\s+(?P<a>{_ORD})\s+birthdays?\b", re.I), "under"),
     # "girls as young as fourteen"

@@ -68,7 +68,7 @@ DIMENSION_KEYS = {"label", "definition", "multi", "level", "window", "required",
 CODE_KEYS = {"label", "definition", "include", "exclude", "examples", "keywords", "notes"}
 KEYWORD_KEYS = {"any", "paired", "guards", "not_near", "sentence_guards", "window", "context", "alone", "ages"}
 AGE_KEYS = {"below", "from"}
-PAIRED_KEYS = {"cues", "with", "within", "order"}
+PAIRED_KEYS = {"cues", "with", "within", "order", "negated"}
 PAIRED_ORDERS = ("any", "after", "before")
 POPULATION_KEYS = {"label", "definition", "terms", "guards", "sentence_guards"}
 # the context checks a dimension or code may name, and the word lists the top-level
@@ -85,6 +85,7 @@ class Pairing:
     partners: tuple[str, ...]
     within: int = 3
     order: str = "any"  # "after": the partner follows the cue; "before": it precedes it
+    negated: bool = False  # the cue counts only where its clause negates it ("did not separate", "could not be broken down")
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,8 @@ def _check_paired(doc: Located, value: object, keys: tuple, what: str, problems:
             problems.append(doc.problem(f"{what} item {i + 1}: within must be a whole number of words, found {within!r}", *keys, i, "within"))
         if item.get("order", "any") not in PAIRED_ORDERS:
             problems.append(doc.problem(f"{what} item {i + 1}: order must be one of {', '.join(PAIRED_ORDERS)}, found {item.get('order')!r}", *keys, i, "order"))
+        if not isinstance(item.get("negated", False), bool):
+            problems.append(doc.problem(f"{what} item {i + 1}: negated must be true or false, found {item.get('negated')!r}", *keys, i, "negated"))
 
 
 def _check_unknown(doc: Located, value: dict, allowed: set[str], keys: tuple, where: str, problems: list[Problem]) -> None:
@@ -355,7 +358,8 @@ def _rule(value: dict | None, window: Any, context: Any = None) -> KeywordRule:
         guards=tuple(value.get("guards") or ()),
         sentence_guards=tuple(value.get("sentence_guards") or ()),
         window=value.get("window", window),
-        paired=tuple(Pairing(tuple(p["cues"]), tuple(p["with"]), int(p.get("within", 3)), str(p.get("order", "any"))) for p in value.get("paired") or ()),
+        paired=tuple(Pairing(tuple(p["cues"]), tuple(p["with"]), int(p.get("within", 3)), str(p.get("order", "any")),
+                             bool(p.get("negated", False))) for p in value.get("paired") or ()),
         not_near=tuple(value.get("not_near") or ()),
         context=tuple(value.get("context", context) or ()),
         alone=bool(value.get("alone", False)),

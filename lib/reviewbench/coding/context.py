@@ -61,7 +61,8 @@ ENGLISH: dict[str, tuple[str, ...]] = {
     "methods_verbs": ("recruit*", "interview*", "survey*", "sampled", "contacted", "conducted", "administered",
                       "completed", "collected", "distributed", "held", "approached"),
     # words that introduce a term mentioned rather than used ("the search term 'trafficking'")
-    "mention": ("term", "terms", "word", "words", "keyword*", "label", "labelled", "labeled", "called",
+    "mention": ("term", "terms", "word", "words", "keyword*", "label", "labelled", "labeled", "called", "titled",
+                "entitled",
                 "search string*"),
 }
 
@@ -95,6 +96,7 @@ GAP_WORDS = frozenset({"via", "through", "by", "using", "the", "an", "a", "on"})
 FAILING = frozenset({"without", "failed", "unable", "fail", "fails", "too"})  # "failed to recruit", "too few to separate"
 CONTRASTIVE = frozenset({"rather", "instead", "neither", "nor", "absence"})  # negate what follows, whatever the verb
 QUANTIFIERS = frozenset({"many", "most", "some", "all", "several", "half", "few", "of", "both", "each"})
+NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 NP_JOINERS = frozenset({"of", "the", "a", "an", "any", "single", "and", "or", "other", "more", "fewer"})
 VERB_ENDINGS = ("ed",)
 COPULAS = frozenset({"were", "was", "are", "is"})
@@ -109,9 +111,20 @@ LIKENESS = frozenset({"similar", "resembled", "resemble", "resembles", "comparab
 RESEARCH_NOUNS = frozenset({"research", "study", "studies", "evaluation", "evaluations", "surveys", "trials",
                             "reviews", "researchers"})
 PROPOSING = frozenset({"should", "must", "ought", "need", "needs", "future", "further"})
+# nouns of figures reported for a group: "no figures for ...", "below published estimates for ..."
+FIGURE_NOUNS = frozenset({"figures", "figure", "data", "results", "estimates", "estimate", "breakdown", "numbers",
+                          "information", "rates", "averages", "norms", "statistics"})
+# words placing one figure above or below another ("well below published estimates for ...")
+RANKING = LIKENESS | {"below", "above", "exceeded", "exceeding", "exceeds"}
+# subjects that deny a verb of everyone: "none had been forced", "nobody was trafficked"
+NEGATED_SUBJECTS = frozenset({"none", "nobody"})
+# verbs of telling or knowing before "whether" ("cannot say whether ... differed")
+KNOWING = frozenset({"say", "tell", "show", "know", "determine", "establish", "assess", "judge", "compare", "see"})
+# passive verbs of a service reaching people: after a negated subject they say there were none ("no men ... were reached")
+REACHING = frozenset({"reached", "seen", "contacted", "referred", "identified", "found", "recorded", "met"})
 # what a group may lie outside of when a study leaves it out ("outside the scope", "... the sampling frame")
 OUT_OF_SCOPE = frozenset({"scope", "frame", "remit", "criteria", "sample", "study", "studies", "review", "evaluation",
-                          "eligibility", "inclusion", "focus"})
+                          "eligibility", "inclusion", "focus", "brief", "mandate", "specification", "contract"})
 
 
 @dataclass(frozen=True)
@@ -211,15 +224,21 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
                 return f"negated ('{' '.join(doc.toks[negator_by_end[i]:i + 1])} ...')"
             if first == "not" and (i != a - 1 or (i > 0 and doc.toks[i - 1] in ("did", "do", "does"))):
                 break  # "not" negates the word right after it, and "did not" a verb
+            s0 = negator_by_end[i]
+            if first == "no" and s0 > 0 and doc.clause[s0 - 1] == clause and doc.sep[s0] not in (",", "strong") \
+                    and (_is_verbish(doc, s0 - 1) or doc.toks[s0 - 1] in COMMON_VERBS):
+                return f"negated ('{doc.toks[s0 - 1]} no ...': none of them)"  # "the clinic recorded no male attendees ..."
             if _np_negation_holds(doc, a, b, clause, participation, words):
                 return f"negated ('{' '.join(doc.toks[negator_by_end[i]:i + 1])} ...')"
             break
         tok = doc.toks[i]
-        if tok in AUXILIARIES and _negated_participle(doc, a, i, clause, negator_by_end):
+        if tok in AUXILIARIES and _negated_participle(doc, a, b, i, clause, negator_by_end):
             return f"negated ('{' '.join(doc.toks[i:a + 1])}')"
         if tok in PREPOSITIONS and i - 1 in negator_by_end and doc.toks[negator_by_end[i - 1]] in CONTRASTIVE:
             i -= 1  # "rather than on the street"
             continue
+        if tok in ("for", "on", "about", "by") and _no_figures(doc, i, clause, negator_by_end):
+            return f"no figures for the group ('{' '.join(doc.toks[_no_figures(doc, i, clause, negator_by_end):a + 1])} ...')"
         if tok in AUXILIARIES or tok in PREPOSITIONS or tok in RELATIVES or tok in PRONOUNS or tok in COMMON_VERBS:
             break
         if tok not in NP_JOINERS and _is_verbish(doc, i):
@@ -232,6 +251,9 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
     if opener is not None and doc.toks[opener] == "absence":
         return "negated ('absence of ...')"  # "the absence of women who sold sex from flats"
     if opener is not None:
+        reached = {k for k in range(b + 1, min(len(doc.toks), b + 13)) if doc.toks[k] in REACHING and doc.toks[k - 1] in AUXILIARIES}
+        if reached and doc.clause[min(reached)] == clause:
+            return f"negated ('{doc.toks[opener]} ... {doc.toks[min(reached)]}')"  # "no men who sell sex were reached"
         if any(k in participation and not _reduced_relative(doc, k, participation[k], clause)
                for k in range(b + 1, min(len(doc.toks), b + 13)) if doc.clause[k] == clause):
             return f"negated ('{doc.toks[opener]} ...')"
@@ -258,7 +280,7 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
         if doc.toks[j] in ("pooled", "aggregated", "combined", "merged") and doc.toks[j - 1] in AUXILIARIES:
             return f"subject of '{doc.toks[j - 1]} {doc.toks[j]}' (groups not told apart)"
         if doc.toks[j] in ("outside", "beyond") and doc.toks[j - 1] in LYING_VERBS:
-            scope = [t for t in doc.toks[j + 1:j + 5] if t in OUT_OF_SCOPE]
+            scope = [t for t in doc.toks[j + 1:j + 7] if t in OUT_OF_SCOPE]
             if scope:  # "were outside the scope", "fell outside the sampling frame"; not "were outside in the cold"
                 return f"subject of '{doc.toks[j - 1]} {doc.toks[j]} ... {scope[0]}'"
         j += 1
@@ -275,6 +297,12 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
         if i in sampling and _proposed_study(doc, i, clause):
             return f"object of a proposed '{doc.toks[i]}'"
         i -= 1
+    # 4. groups a study could not tell apart: "cannot say whether street and indoor workers differed"
+    for w in range(a - 1, max(0, a - 9), -1):
+        if doc.clause[w] != clause:
+            break
+        if doc.toks[w] == "whether" and doc.toks[w - 1] in KNOWING and negated_here(doc, w - 1):
+            return f"groups not told apart ('{' '.join(doc.toks[max(0, w - 3):w + 1])} ...')"
     return None
 
 
@@ -302,19 +330,35 @@ def _proposed_study(doc: Any, i: int, clause: int) -> bool:
     return bool(words & RESEARCH_NOUNS) and bool(words & PROPOSING)
 
 
-def _negated_participle(doc: Any, a: int, i: int, clause: int, negator_by_end: dict[int, int]) -> bool:
-    """Whether the cue at ``a`` is a verb form ("forced", "trafficked") negated through the
-    auxiliaries before it: "had not been forced", "were never trafficked", "hadn't been coerced"."""
-    if not (len(doc.toks[a]) > 4 and doc.toks[a].endswith("ed")):
+def _negated_participle(doc: Any, a: int, b: int, i: int, clause: int, negator_by_end: dict[int, int]) -> bool:
+    """Whether the cue at ``a..b`` is a verb form ("forced", "sexually exploited") negated through
+    the auxiliaries before it: "had not been forced", "were never trafficked", "hadn't been
+    coerced", or denied of everyone by its subject: "none had been sexually exploited"."""
+    words = doc.toks[a:b + 1]
+    if not (len(words[-1]) > 4 and words[-1].endswith("ed") and all(w.endswith("ly") for w in words[:-1])):
         return False
     k = i
     while k >= 0 and doc.clause[k] == clause and doc.toks[k] in AUXILIARIES:
         k -= 1
     if k < 0 or doc.clause[k] != clause:
         return False
-    if doc.toks[k] in ("not", "never") or doc.toks[k] in SHORT_NEGATIVES:
+    if doc.toks[k] in ("not", "never") or doc.toks[k] in SHORT_NEGATIVES or doc.toks[k] in NEGATED_SUBJECTS:
+        return True
+    if doc.toks[k] == "one" and k > 0 and doc.toks[k - 1] == "no":
         return True
     return doc.toks[k] == "t" and k > 0 and doc.toks[k - 1] in SHORT_NEGATIVES
+
+
+def _no_figures(doc: Any, i: int, clause: int, negator_by_end: dict[int, int]) -> int | None:
+    """Where "no figures for" starts when the preposition at ``i`` follows a figures noun that a
+    negator opens ("gave no figures for", "no separate data on"): the group's data are absent."""
+    for noun in (i - 1, i - 2):
+        if noun < 1 or doc.clause[noun] != clause or doc.toks[noun] not in FIGURE_NOUNS:
+            continue
+        for end in range(noun - 1, max(-1, noun - 3), -1):
+            if end in negator_by_end and doc.toks[negator_by_end[end]] == "no":
+                return negator_by_end[end]
+    return None
 
 
 def _in_negated_predicate(doc: Any, opener: int, a: int, b: int, people: set[int]) -> bool:
@@ -350,6 +394,10 @@ def _clause_negator(doc: Any, a: int, clause: int, negators: list[tuple[int, int
         lead += 2
     if lead < a and doc.toks[lead] in ("the", "an"):
         lead += 1
+    # "... were all UK-born, and none had been referred ...": a negated subject after a comma and "and"
+    for s0, _e0 in negators:
+        if first < s0 < a and doc.toks[s0] in NEGATED_SUBJECTS and doc.toks[s0 - 1] in CONJUNCTIONS and doc.sep[s0 - 1] == ",":
+            return s0
     if lead >= a:
         return None
     people = {p0 for p0, _ in doc.phrase_tokens(words["people"])}
@@ -429,8 +477,11 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
     ends = {e for _, e in doc.phrase_tokens(words["other_groups"])}
     for r in range(a - 1, max(-1, a - 7), -1):
         if doc.toks[r] in ("whom", "who", "them") and doc.clause[r] == clause:
-            e = r - 1  # the noun the relative is about, past "many of", "most of" ...
-            while e >= 0 and doc.toks[e] in QUANTIFIERS:
+            if any(_is_verbish(doc, v) and doc.toks[v] not in AUXILIARIES and doc.toks[v] not in ("worked", "working")
+                   for v in range(r + 1, a)):
+                break  # "residents who reported swapping sex": what the relative's own verb says they did
+            e = r - 1  # the noun the relative is about, past "many of", "most of", "one of" ...
+            while e >= 0 and (doc.toks[e] in QUANTIFIERS or doc.toks[e] in NUMBER_WORDS):
                 e -= 1
             if e in ends:
                 return f"describes another group ('{' '.join(doc.toks[e:b + 1])}')"
@@ -449,11 +500,16 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
                 break
             if e in ends and not (b < len(doc.toks) - 1 and b + 1 in pop_starts):
                 return f"said of another group ('{' '.join(doc.toks[e:b + 1])}')"
-    # "similar to those reported for trans people": the cue names the group compared with
+    # "similar to those reported for trans people", "well below published estimates for trans
+    # people": the cue names the group a figure is compared with, and that group is not said to
+    # sell sex ("similar to those of trans sex workers elsewhere" compares two of the population's groups)
+    sells = any(0 < p0 - b <= 3 for p0 in pop_starts)
     for r in range(a - 1, max(-1, a - 5), -1):
-        if doc.clause[r] != clause:
+        if doc.clause[r] != clause or sells:
             break
         if doc.toks[r] in ("those", "that") and any(doc.toks[q] in LIKENESS for q in range(max(0, r - 3), r) if doc.clause[q] == clause):
+            return f"the group compared with ('{' '.join(doc.toks[r:b + 1])}')"
+        if doc.toks[r] in FIGURE_NOUNS and _ranked_against(doc, r, clause):
             return f"the group compared with ('{' '.join(doc.toks[r:b + 1])}')"
     # 2. the group is said not to be the population
     for p0, p1 in population:
@@ -476,6 +532,41 @@ def comparison(doc: Any, a: int, b: int, words: ContextWords, population: list[t
             if doc.clause[m0] == clause and (0 <= m0 - b <= 5 or 0 <= a - m1 <= 5):
                 return f"in a comparison group ('{' '.join(doc.toks[m0:m1 + 1])}')"
     return None
+
+
+def _ranked_against(doc: Any, r: int, clause: int) -> bool:
+    """Whether the figures noun at ``r`` is what another figure is set against: a word of
+    likeness or rank at most three words before it, with only its modifiers between ("below
+    published estimates", "than national rates"; not "compared with 2019, rates ...")."""
+    for q in range(r - 1, max(-1, r - 4), -1):
+        if doc.clause[q] != clause or doc.sep[q + 1] in (",", "strong") or doc.toks[q].isdigit():
+            return False
+        if doc.toks[q] in RANKING:
+            return True
+    return False
+
+
+NEGATING_WORDS = frozenset({"not", "no", "never", "without", "nor", "cannot", "unable", "failed", "neither"})
+# words that may stand between a negator and the verb it negates ("could not be broken down")
+NEGATION_GAP = AUXILIARIES | {"could", "can", "would", "will", "able", "possible", "to", "further", "always", "fully",
+                              "even", "it", "them", "results", "findings", "data", "figures"}
+
+
+def negated_here(doc: Any, k: int) -> bool:
+    """Whether the word at ``k`` is negated within its clause: a negator at most four words
+    before it with only auxiliaries, modals and a pronoun or figures noun between ("did not
+    separate", "could not be broken down", "without breaking it down", "no split", "unable to
+    distinguish"); no comma between."""
+    clause = doc.clause[k]
+    for n in range(k - 1, max(-1, k - 5), -1):
+        if doc.clause[n] != clause or doc.sep[n + 1] in (",", "strong"):
+            return False
+        tok = doc.toks[n]
+        if tok in NEGATING_WORDS or tok in SHORT_NEGATIVES or (tok == "t" and n > 0 and doc.toks[n - 1] in SHORT_NEGATIVES):
+            return True
+        if tok not in NEGATION_GAP:
+            return False
+    return False
 
 
 def _population_negated(doc: Any, p0: int) -> bool:

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from .codebook import Codebook, KeywordRule, Pairing
 from .prose import ProseTerms
-from .context import CLAUSE_WORDS, DEFAULT_WORDS, SUBORDINATORS, ContextWords, context_reason
+from .context import CLAUSE_WORDS, DEFAULT_WORDS, SUBORDINATORS, ContextWords, context_reason, negated_here
 
 _TOKEN = re.compile(r"\w+")
 _HYPHENATED = re.compile(r"\w+(?:[\-\u2010]\w+)+")
@@ -346,6 +346,8 @@ def rule_hits(
 def _pair_spans(doc: _Text, pair: Pairing) -> list[tuple[int, int, str, tuple[int, int], tuple[int, int]]]:
     """Spans where a cue of ``pair`` has a partner in its clause: ``(start, end, phrase, cue span, partner span)``."""
     cues = doc.spans(pair.cues)
+    if pair.negated:
+        cues = [(a, b, phrase) for a, b, phrase in cues if negated_here(doc, doc.token_range(a, b)[0])]
     if not cues:
         return []
     partners = [(doc.token_range(a, b), a, b) for a, b, _ in doc.spans(pair.partners)]
@@ -434,7 +436,9 @@ def _veto(doc: _Text, span: tuple[int, int], cue: tuple[int, int], rule: Keyword
     t0, t1 = doc.token_range(*cue)
     # a cue that names people ("webcam performers", "online sex workers") is not a study's mode
     # when a study word stands near it: the people are who was interviewed or recruited
-    names_people = bool(near) and any(p0 <= t1 <= p1 for p0, p1 in doc.phrase_tokens(words["people"]))
+    names_people = bool(near) and (
+        any(p0 <= t1 <= p1 or (p0 == t1 + 1 and doc.sep[p0] == "") for p0, p1 in doc.phrase_tokens(words["people"]))
+        or any(p0 == t1 + 1 and doc.sep[p0] == "" for p0, _p1 in pop_tokens))  # "phone-chat workers", "online sex workers"
     for n0, n1 in near:
         if names_people:
             break
