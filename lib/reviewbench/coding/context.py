@@ -62,8 +62,7 @@ ENGLISH: dict[str, tuple[str, ...]] = {
                       "completed", "collected", "distributed", "held", "approached"),
     # words that introduce a term mentioned rather than used ("the search term 'trafficking'")
     "mention": ("term", "terms", "word", "words", "keyword*", "label", "labelled", "labeled", "called", "titled",
-                "entitled",
-                "search string*"),
+                "entitled", "search string*"),
 }
 
 # Words in the checks' own logic (grammar, not cues): kept here, not in the codebook.
@@ -190,17 +189,19 @@ def _starts(ranges: list[tuple[int, int]]) -> dict[int, int]:
 def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
     """Reason when tokens ``a..b`` are inside a negation that says the group is absent.
 
-    Four shapes, all within one clause:
+    Five shapes, all within one clause:
 
     * a negated noun phrase: "no trans participants", "none of the migrant women", "not
       street-based", "rather than on the street", "the absence of trans women" — when it is
-      the object, or the subject of a verb of taking part ("no male sex workers were
-      recruited"); "no migrant women reported violence" still speaks about migrant women,
-      so there the phrase is kept;
-    * a clause that opens with a negated subject whose verb is one of taking part or of
-      being: "no women who sold sex from flats took part", "none of the participants
-      identified as trans"; or with the span in that subject's predicate: "none of the
-      participants worked online";
+      the object ("the clinic recorded no male attendees who ..."), or the subject of a verb
+      of taking part ("no male sex workers were recruited"); "no migrant women reported
+      violence" still speaks about migrant women, so there the phrase is kept; no figures
+      for the group ("gave no figures for men who sold sex");
+    * a clause that opens with a negated subject (also after a comma and "and": "..., and
+      none had been referred") whose verb is one of taking part, of being or of being reached:
+      "no women who sold sex from flats took part", "none of the participants identified as
+      trans", "no men who sell sex were reached"; or with the span in that subject's
+      predicate: "none of the participants worked online";
     * the subject of a negated verb of taking part: "trans women were not recruited",
       "migrant men did not take part", "... were excluded", "... were outside the scope";
       or of a verb of pooling: "responses from escorts and street-based women were aggregated";
@@ -208,7 +209,8 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
     * the object of a negated verb of sampling or telling apart: "did not include trans
       people", "did not report results by migration status, setting or gender",
       "excluded migrants"; or of one a future study is asked to do: "future research should
-      include trans people".
+      include trans people";
+    * groups a study could not tell apart: "cannot say whether street and indoor workers differed".
     """
     negators = _negator_ranges(doc, words)
     negator_at = {k for s0, e0 in negators for k in range(s0, e0 + 1)}
@@ -237,8 +239,9 @@ def negation(doc: Any, a: int, b: int, words: ContextWords) -> str | None:
         if tok in PREPOSITIONS and i - 1 in negator_by_end and doc.toks[negator_by_end[i - 1]] in CONTRASTIVE:
             i -= 1  # "rather than on the street"
             continue
-        if tok in ("for", "on", "about", "by") and _no_figures(doc, i, clause, negator_by_end):
-            return f"no figures for the group ('{' '.join(doc.toks[_no_figures(doc, i, clause, negator_by_end):a + 1])} ...')"
+        opens = _no_figures(doc, i, clause, negator_by_end) if tok in ("for", "on", "about", "by") else None
+        if opens is not None:
+            return f"no figures for the group ('{' '.join(doc.toks[opens:a + 1])} ...')"
         if tok in AUXILIARIES or tok in PREPOSITIONS or tok in RELATIVES or tok in PRONOUNS or tok in COMMON_VERBS:
             break
         if tok not in NP_JOINERS and _is_verbish(doc, i):
