@@ -136,7 +136,7 @@ def title_key(title: Any) -> str:
     """The title as comparable words.
 
     A spreadsheet's error value ("#NAME?": a title that began with "=" or "-", lost to a
-    formula) is no title. MEDLINE's notes on a linked erratum, comment or retraction
+    formula) is no title, also in a translated title's brackets ("[#NAME?]."). MEDLINE's notes on a linked erratum, comment or retraction
     ("[Erratum appears in ...]") are removed. A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
     trailing bracketed or parenthesised note ("[Chinese]", "(author's transl)") is removed;
     case, punctuation, trailing periods, HTML and accents are folded away.
@@ -161,6 +161,8 @@ def title_key(title: Any) -> str:
         stripped = _TRAILING_BRACKET.sub("", text)
         if len(stripped) >= 20:
             text = stripped
+    if "#" in text and _SPREADSHEET_ERROR.fullmatch(_TRAILING_BRACKET.sub("", text).strip().strip("[].").strip()):
+        return ""  # the error value as a translated title ("[#NAME?].", "[#NAME?]. [Article in German]")
     return fold_text(text)
 
 
@@ -427,6 +429,35 @@ def start_page(pages: Any) -> str:
     return (match.group(0).lstrip("0") or "0") if match else ""
 
 
+_PAGE_RANGE = re.compile(r"\s*([A-Za-z]{0,3})(\d{1,6})\s*[-\u2013\u2014]\s*([A-Za-z]{0,3})(\d{1,6})\s*$")
+MAX_PAGE_COUNT = 500
+
+
+def page_count(pages: Any) -> int:
+    """How many pages a range spans ("1091-1097" and "1091-7" -> 7, "H384-H391" -> 8), 0 when unknown.
+
+    An end page written short takes its leading digits from the first page; a spreadsheet's
+    date for a range ("Jan-42": 1-42) is read as the range. A single page, a date, a range
+    that ends before it starts or spans more than :data:`MAX_PAGE_COUNT` pages (a slip of the
+    keyboard, "849-853854") gives 0: nothing to compare.
+    """
+    text = str(pages or "").strip()
+    if not text or text == "nan":
+        return 0
+    month = re.match(r"([A-Za-z]{3})-(\d+)$", text)
+    if month and month.group(1).lower() in MONTHS:
+        first, last = str(MONTHS[month.group(1).lower()]), month.group(2)
+    else:
+        match = _PAGE_RANGE.match(text)
+        if not match or (match.group(3) and match.group(3).lower() != match.group(1).lower()):
+            return 0
+        first, last = match.group(2), match.group(4)
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    count = int(last) - int(first) + 1
+    return count if 1 < count <= MAX_PAGE_COUNT else 0
+
+
 _IN_PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
@@ -580,7 +611,7 @@ def record_kinds(fields: pd.DataFrame) -> list[str]:
 
 KEY_COLUMNS = [
     "record_id", "title_key", "title_numbers", "generic", "authors_key", "first_author", "year",
-    "journal_key", "volume_key", "issue_key", "issue_numbers", "volume_numbers", "page_key", "supplement_page", "doi",
+    "journal_key", "volume_key", "issue_key", "issue_numbers", "volume_numbers", "page_key", "page_count", "supplement_page", "doi",
     "pmid", "kind",
     "abstract_key",
 ]
@@ -658,6 +689,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             "issue_numbers": [issue_numbers(i, v, p) for i, v, p in zip(issues_raw, volumes_raw, pages_raw)],
             "volume_numbers": [volume_numbers(v, i) for v, i in zip(volumes_raw, issues_raw)],
             "page_key": [start_page(p) for p in pages_raw],
+            "page_count": [page_count(p) for p in pages_raw],
             "supplement_page": [_SUPPLEMENT_PAGE.match(p) is not None for p in pages_raw],
             "doi": dois,
             "pmid": [pmid_key(p) or pmid_from_url(u) for p, u in zip(_column(records, "pmid"), urls)],
