@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..formats.normalise import MONTHS, author_names
-from ..formats.table import split_author_list
+from ..formats.table import parse_citation, split_author_list
 from ..schema import normalise_doi
 
 _TAGS = re.compile(r"<[^>]{0,200}>")
@@ -484,41 +484,6 @@ def issue_numbers(issue: Any, volume: Any = "", pages: Any = "") -> str:
     return " ".join(sorted(numbers, key=lambda n: (len(n), n)))
 
 
-# --- citation strings in the journal field -------------------------------------------------
-
-# Ovid/Embase: "Circulation.92 (9 SUPPL.) ()(pp II447-II451) 1995.Date of Publication: ...".
-# The journal ends at the full stop before the volume (a digit) or a parenthesis.
-_OVID_SOURCE = re.compile(r"^(?P<journal>.+?)\.\s*(?=[\d(])(?P<blob>.*?)\(pp\.?\s*(?P<pages>[^()]*)\)\s*,?\s*(?P<year>\d{4})?")
-# MEDLINE source: "Bull Math Biol. 1995 Dec;57(1):137-156", pages sometimes left out.
-_MEDLINE_SOURCE = re.compile(
-    r"^(?P<journal>.+?)\.\s*(?P<year>(?:1[5-9]|20)\d\d)\b[^;]{0,30};(?P<blob>[^:]*)(?::\s*(?P<pages>[^\s.;,]+))?"
-)
-_LEADING_VOLUME = re.compile(r"^\s*(\d[\w\-]*)")
-_FIRST_PARENTHESES = re.compile(r"\(([^()]*[^()\s][^()]*)\)")
-
-
-@lru_cache(maxsize=1 << 16)
-def parse_source(journal: str) -> dict[str, str]:
-    """The parts of a whole citation written into the journal field, or ``{}`` for a plain name.
-
-    Returns ``journal``, ``volume``, ``issue``, ``pages`` and ``year`` (each possibly ""):
-    the volume is the number that follows the journal, the issue what the first
-    parentheses after it hold.
-    """
-    if "(pp" not in journal and ";" not in journal:
-        return {}
-    match = _OVID_SOURCE.match(journal) or _MEDLINE_SOURCE.match(journal)
-    if not match:
-        return {}
-    parts = match.groupdict()
-    blob = parts.pop("blob") or ""
-    volume = _LEADING_VOLUME.match(blob)
-    issue = _FIRST_PARENTHESES.search(blob)
-    parts["volume"] = volume.group(1) if volume else ""
-    parts["issue"] = issue.group(1) if issue else ""
-    return {k: (parts.get(k) or "").strip() for k in ("journal", "volume", "issue", "pages", "year")}
-
-
 def pmid_key(value: Any) -> str:
     text = re.sub(r"\D", "", str(value or "")) if value is not None and str(value) != "nan" else ""
     return text.lstrip("0")
@@ -642,7 +607,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     Columns: :data:`KEY_COLUMNS`. ``year`` is a float (NaN when missing); every other key
     is a string ("" when missing); ``generic`` and ``supplement_page`` (pages numbered as a
     supplement's, "S72") are bools. A whole citation written into
-    the journal field (:func:`parse_source`) fills the volume, issue, pages and year the
+    the journal field (:func:`reviewbench.formats.table.parse_citation`) fills the volume, issue, pages and year the
     record leaves empty, and its journal name is compared; a DOI given only in a link
     (:func:`doi_from_url`) counts as the record's DOI.
     """
@@ -653,8 +618,13 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     issues_raw = _texts(records, "issue")
     pages_raw = _texts(records, "pages")
     years_raw = _column(records, "year")
+    citations: dict[str, dict[str, str]] = {}
     for k, journal in enumerate(journals_raw):
-        parts = parse_source(journal) if journal else None
+        if not journal:
+            continue
+        parts = citations.get(journal)
+        if parts is None:
+            parts = citations[journal] = parse_citation(journal)
         if parts:
             journals_raw[k] = parts["journal"]
             volumes_raw[k] = volumes_raw[k] or parts["volume"]
