@@ -12,6 +12,7 @@ from reviewbench.dedupe.normalise import (
     dropped_greek,
     journal_key,
     journals_compatible,
+    page_count,
     pmid_from_url,
     prepare_records,
     author_list,
@@ -110,6 +111,26 @@ def test_different_journals_are_not_compatible(a: str, b: str) -> None:
 )
 def test_start_page(pages: str, first: str) -> None:
     assert start_page(pages) == first
+
+
+@pytest.mark.parametrize(
+    "pages, count",
+    [("221-228", 8), ("221-8", 8), ("H2070-H2077", 8), ("H2070-7", 8), ("Jan-13", 13), ("S200-S201", 2), ("e47-e54", 8),
+     ("221", 0), ("March", 0), ("", 0), ("228-221", 0), ("221-228229", 0), ("S12-E14", 0), ("xiii-xv", 0)],
+)
+def test_page_count(pages: str, count: int) -> None:
+    """The pages a range spans: an end written short or a spreadsheet's date read as the range; no range, no count."""
+    assert page_count(pages) == count
+
+
+@given(first=st.integers(1, 99999), length=st.integers(2, 500), prefix=st.sampled_from(["", "e", "H", "S"]))
+def test_page_count_reads_the_end_page_written_in_full_or_short(first: int, length: int, prefix: str) -> None:
+    start, end = str(first), str(first + length - 1)
+    # the end written with as few digits as the start's own leading digits allow ("221-8")
+    short = next((end[-k:] for k in range(1, len(end)) if len(end) == len(start) and start[:-k] + end[-k:] == end), end)
+    last = int(end)
+    assert page_count(f"{prefix}{first}-{prefix}{last}") == length
+    assert page_count(f"{prefix}{first}-{short}") == length
 
 
 @pytest.mark.parametrize(

@@ -15,40 +15,12 @@ from reviewbench.dedupe.normalise import (
     authors_key,
     doi_from_url,
     issue_numbers,
-    parse_source,
     prepare_records,
     start_page,
     title_key,
 )
 
 from .helpers import cluster_of, make_records
-
-
-@pytest.mark.parametrize(
-    "journal, expected",
-    [
-        # Ovid/Embase: the whole source in the journal field
-        ("Health Promotion International.33 (4) ()(pp 612-620) 2018.Date of Publication: August 2018.",
-         {"journal": "Health Promotion International", "volume": "33", "issue": "4", "pages": "612-620", "year": "2018"}),
-        ("J. Adv. Nurs.71 (2) (pp 301-9), 2015.",
-         {"journal": "J. Adv. Nurs", "volume": "71", "issue": "2", "pages": "301-9", "year": "2015"}),
-        ("Addiction.40 (SUPPL. 2) ()(pp 12A) 2016.Date of Publication: June 2016.",  # a full stop inside the issue
-         {"journal": "Addiction", "volume": "40", "issue": "SUPPL. 2", "pages": "12A", "year": "2016"}),
-        ("Addiction.2) () ()(pp 12A) 2016.", {"journal": "Addiction", "volume": "2", "issue": "", "pages": "12A", "year": "2016"}),
-        # MEDLINE source line, also without pages or with two parentheses
-        ("BMC Public Health. 2019 Nov 4;19(1):1412", {"journal": "BMC Public Health", "volume": "19", "issue": "1", "pages": "1412", "year": "2019"}),
-        ("Addiction. 2016 Jun;40(Supplement 2):", {"journal": "Addiction", "volume": "40", "issue": "Supplement 2", "pages": "", "year": "2016"}),
-        ("Addiction. 2016 Jun;40 (2 Supplement 1)(Suppl 1):S12",
-         {"journal": "Addiction", "volume": "40", "issue": "2 Supplement 1", "pages": "S12", "year": "2016"}),
-    ],
-)
-def test_citation_string_in_the_journal_field_is_read_into_its_parts(journal: str, expected: dict) -> None:
-    assert parse_source(journal) == expected
-
-
-@pytest.mark.parametrize("journal", ["The Lancet", "Sexually Transmitted Infections", "Health & Place; a journal", "Reports (2019)"])
-def test_plain_journal_names_are_not_citations(journal: str) -> None:
-    assert parse_source(journal) == {}
 
 
 def test_a_record_with_its_citation_in_the_journal_field_merges_with_the_plain_one() -> None:

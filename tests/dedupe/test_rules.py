@@ -59,6 +59,8 @@ CASES = {
     "different_volume": ([NO_IDS, like(NO_IDS, volume="95", abstract=None, authors=OTHERS)], "distinct", "different_volume"),
     "different_issue": ([NO_IDS, like(NO_IDS, issue="4", abstract=None, authors=OTHERS)], "distinct", "different_issue"),
     "different_pages": ([NO_IDS, like(NO_IDS, pages="510-519", abstract=None, authors=OTHERS)], "distinct", "different_pages"),
+    "different_extent": ([like(NO_IDS, pages="1-30", abstract=None), like(NO_IDS, pages="1-42", abstract=None, authors=OTHERS)],
+                         "distinct", "different_extent"),
     "different_numbers": (
         [like(NO_IDS, title=PAPER["title"] + ": part 1", pages=None), like(NO_IDS, title=PAPER["title"] + ": part 2", pages=None)],
         "distinct", "different_numbers",
@@ -112,6 +114,9 @@ CASES = {
     "no_anchor": None,  # needs a low threshold: see test_a_score_with_nothing_of_the_citation_in_common_asks_a_person
     "no_title": ([like(NO_IDS, title="#NAME?"), NO_IDS], "uncertain", "no_title"),
 }
+
+# The paper's DOI given to its conference abstract in another journal (no volume or page of its own left).
+ABSTRACT_ELSEWHERE = like(PAPER, journal="Sexually Transmitted Infections", volume=None, issue=None, pages=None, abstract=None)
 
 
 @pytest.mark.parametrize("name", [n for n, case in CASES.items() if case is not None])
@@ -340,3 +345,24 @@ def test_a_score_with_nothing_of_the_citation_in_common_asks_a_person() -> None:
     assert pair([abstract, NO_IDS], settings=low.without("no_anchor")) == ("duplicate", "match_score")
     # the same year and one record bare of any citation: nothing contradicts, they merge
     assert pair([like(abstract, year=2017), NO_IDS], settings=low)[0] == "duplicate"
+
+
+def test_a_range_of_another_length_from_the_same_first_page_is_another_item() -> None:
+    """Two items that both start on page 1 ("1-30", "1-42"): by the same authors, a year apart, they go to a person."""
+    first = like(NO_IDS, journal=None, volume=None, issue=None, pages="1-30", abstract=None)
+    assert pair([first, like(first, pages="1-42", year=2018)]) == ("uncertain", "review_different_extent")
+    # an end page written short, or one page more or less (a slip), is the same range
+    assert pair([first, like(first, pages="1-31", year=2018)])[0] == "duplicate"
+    assert pair([like(NO_IDS, pages="410-9"), like(NO_IDS, pages="410-419", abstract=None)])[0] == "duplicate"
+
+
+def test_a_papers_doi_on_its_abstract_in_another_journal_does_not_merge_them() -> None:
+    """The same DOI and title in two journals with no volume or first page agreeing: a person decides."""
+    assert pair([PAPER, ABSTRACT_ELSEWHERE]) == ("uncertain", "other_venue")
+    # the journal names disagree but the citation places the record: one article
+    assert pair([PAPER, like(ABSTRACT_ELSEWHERE, volume="94", pages="410-419")]) == ("duplicate", "doi")
+
+
+@pytest.mark.parametrize("title", ["[#NAME?].", "[#NAME?]. [Article in German]", "#VALUE! [Article in French]"])
+def test_a_spreadsheet_error_as_a_translated_title_is_no_title(title: str) -> None:
+    assert pair([like(NO_IDS, title=title, year=2018), NO_IDS]) == ("uncertain", "no_title")

@@ -8,6 +8,7 @@ import csv
 import io
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,6 +78,40 @@ def test_a_pubmed_citation_column_fills_volume_issue_and_pages_but_never_replace
     assert kept.iloc[0]["volume"] == "99"
 
 
+@pytest.mark.parametrize(
+    "journal, expected",
+    [
+        # Ovid/Embase: the whole source in the journal field
+        ("Health Promotion International.33 (4) ()(pp 612-620) 2018.Date of Publication: August 2018.",
+         {"journal": "Health Promotion International", "volume": "33", "issue": "4", "pages": "612-620", "year": "2018"}),
+        ("J. Adv. Nurs.71 (2) (pp 301-9), 2015.",
+         {"journal": "J. Adv. Nurs", "volume": "71", "issue": "2", "pages": "301-9", "year": "2015"}),
+        ("Addiction.40 (SUPPL. 2) ()(pp 12A) 2016.Date of Publication: June 2016.",  # a full stop inside the issue
+         {"journal": "Addiction", "volume": "40", "issue": "SUPPL. 2", "pages": "12A", "year": "2016"}),
+        ("Addiction.2) () ()(pp 12A) 2016.", {"journal": "Addiction", "volume": "2", "issue": "", "pages": "12A", "year": "2016"}),
+        # MEDLINE source line, also without pages or with two parentheses
+        ("BMC Public Health. 2019 Nov 4;19(1):1412", {"journal": "BMC Public Health", "volume": "19", "issue": "1", "pages": "1412", "year": "2019"}),
+        ("Addiction. 2016 Jun;40(Supplement 2):", {"journal": "Addiction", "volume": "40", "issue": "Supplement 2", "pages": "", "year": "2016"}),
+        ("Addiction. 2016 Jun;40 (2 Supplement 1)(Suppl 1):S12",
+         {"journal": "Addiction", "volume": "40", "issue": "2 Supplement 1", "pages": "S12", "year": "2016"}),
+        # a part's letter after the volume, an issue repeated, an empty parenthesis
+        ("Coastal Genetics Part B. 2012 May;159 B(8):885-895",
+         {"journal": "Coastal Genetics Part B", "volume": "159", "issue": "8", "pages": "885-895", "year": "2012"}),
+        ("Harbour Care. 2012 Oct;14 (2)(2):61", {"journal": "Harbour Care", "volume": "14", "issue": "2", "pages": "61", "year": "2012"}),
+        ("Harbour Care. 2010 Sep;105 (5)():A73", {"journal": "Harbour Care", "volume": "105", "issue": "5", "pages": "A73", "year": "2010"}),
+        ("Harbour Care. 2011 Mar;12():201-211", {"journal": "Harbour Care", "volume": "12", "issue": "", "pages": "201-211", "year": "2011"}),
+    ],
+)
+def test_ovid_and_medline_source_lines_are_read_into_their_parts(journal: str, expected: dict) -> None:
+    """A whole source line, as Ovid or MEDLINE write it into the journal field (deduplication reads it there)."""
+    assert parse_citation(journal) == expected
+
+
+@pytest.mark.parametrize("journal", ["The Lancet", "Sexually Transmitted Infections", "Health & Place; a journal", "Reports (2019)"])
+def test_plain_journal_names_are_not_citations(journal: str) -> None:
+    assert parse_citation(journal) == {}
+
+
 def test_a_plain_journal_name_is_left_as_it_is():
     assert parse_citation("Journal of Coastal Medicine") == {}
     assert parse_citation("Scopus") == {}
@@ -109,3 +144,14 @@ def test_citations_in_embase_and_medline_form_give_back_their_parts(journal, yea
     embase = f"{journal} ({year}) {volume}{f':{issue}' if issue else ''} ({pages}). Date of Publication: {year}"
     for text in (medline, embase):
         assert parse_citation(text) == {"journal": journal, "year": str(year), "volume": volume, "issue": issue, "pages": pages}
+
+
+_months = st.sampled_from(["January", "March", "June", "December"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(journal=_words, year=st.integers(1950, 2030), volume=_number, issue=st.one_of(st.just(""), _number), pages=_pages,
+       month=_months)
+def test_ovid_source_lines_give_back_their_parts(journal, year, volume, issue, pages, month):
+    ovid = f"{journal}.{volume} ({issue}) ()(pp {pages}) {year}.Date of Publication: {month} {year}."
+    assert parse_citation(ovid) == {"journal": journal, "year": str(year), "volume": volume, "issue": issue, "pages": pages}

@@ -12,6 +12,9 @@
 - ``year_gap``: absolute year difference (NaN when unknown);
 - ``doi``, ``pmid``, ``volume``, ``issue``, ``pages``: ``1`` same, ``-1`` different, ``0`` unknown
   (issues agree when their numbers overlap: "5-6" and "5");
+- ``extent``: where the first pages agree, ``-1`` when the ranges span page counts three or
+  more apart ("1-30" and "1-42"; one or two apart is a slip), ``1`` when they agree within
+  two, ``0`` when either gives no range (:func:`.normalise.page_count`);
 - ``numbers``: ``1`` when the titles hold the same numbers ("part 2", "2019"), else ``-1``;
 - ``journal``: ``1`` compatible names, ``-1`` incompatible, ``0`` unknown;
 - ``kind_a``, ``kind_b``: record kinds (article, erratum, comment, conference, preprint);
@@ -30,7 +33,7 @@ from .normalise import GREEK_NAMES, dropped_greek, journals_compatible
 
 FEATURE_COLUMNS = [
     "i", "j", "title", "title_exact", "title_empty", "title_part", "authors", "first_author", "abstract", "year_gap",
-    "doi", "pmid", "numbers", "volume", "issue", "pages", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "no_page_a", "no_page_b",
+    "doi", "pmid", "numbers", "volume", "issue", "pages", "extent", "journal", "kind_a", "kind_b", "bare_a", "bare_b", "no_page_a", "no_page_b",
     "supplement_page_a", "supplement_page_b", "no_doi_a", "no_doi_b", "generic",
 ]
 
@@ -93,7 +96,7 @@ def _dropped_greek_titles(title: np.ndarray, keys: np.ndarray, i: np.ndarray, j:
 
 def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFrame:
     """Scores and agreements for the pairs of rows ``(i[k], j[k])`` of ``keys``."""
-    col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic", "supplement_page")}
+    col = {c: keys[c].to_numpy(dtype=object) for c in keys.columns if c not in ("year", "generic", "supplement_page", "page_count")}
     years = keys["year"].to_numpy(dtype=float)
     generic = keys["generic"].to_numpy(dtype=bool)
     supplement = keys["supplement_page"].to_numpy(dtype=bool)
@@ -157,6 +160,11 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
         part = _pairwise(a, b, fuzz.partial_ratio)
         title_part[rows] = np.where(shorter >= 30, part, 0)
 
+    pages = _agreement(col["page_key"][i], col["page_key"][j])
+    count = keys["page_count"].to_numpy(dtype=np.int64)
+    counted = (pages == 1) & (count[i] > 0) & (count[j] > 0)
+    extent = np.where(counted, np.where(np.abs(count[i] - count[j]) >= 3, -1, 1), 0).astype(np.int8)
+
     return pd.DataFrame(
         {
             "i": i,
@@ -174,7 +182,8 @@ def compare_pairs(keys: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.DataFr
             "numbers": numbers,
             "volume": volume,
             "issue": _issues(col, i, j),
-            "pages": _agreement(col["page_key"][i], col["page_key"][j]),
+            "pages": pages,
+            "extent": extent,
             "journal": journal,
             "kind_a": col["kind"][i],
             "bare_a": bare[i],

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..formats.normalise import MONTHS, author_names
-from ..formats.table import split_author_list
+from ..formats.table import parse_citation, split_author_list
 from ..schema import normalise_doi
 
 _TAGS = re.compile(r"<[^>]{0,200}>")
@@ -136,7 +136,7 @@ def title_key(title: Any) -> str:
     """The title as comparable words.
 
     A spreadsheet's error value ("#NAME?": a title that began with "=" or "-", lost to a
-    formula) is no title. MEDLINE's notes on a linked erratum, comment or retraction
+    formula) is no title, also in a translated title's brackets ("[#NAME?]."). MEDLINE's notes on a linked erratum, comment or retraction
     ("[Erratum appears in ...]") are removed. A title wholly in square brackets (MEDLINE's translated titles) loses its brackets; a
     trailing bracketed or parenthesised note ("[Chinese]", "(author's transl)") is removed;
     case, punctuation, trailing periods, HTML and accents are folded away.
@@ -161,6 +161,8 @@ def title_key(title: Any) -> str:
         stripped = _TRAILING_BRACKET.sub("", text)
         if len(stripped) >= 20:
             text = stripped
+    if "#" in text and _SPREADSHEET_ERROR.fullmatch(_TRAILING_BRACKET.sub("", text).strip().strip("[].").strip()):
+        return ""  # the error value as a translated title ("[#NAME?].", "[#NAME?]. [Article in German]")
     return fold_text(text)
 
 
@@ -427,6 +429,35 @@ def start_page(pages: Any) -> str:
     return (match.group(0).lstrip("0") or "0") if match else ""
 
 
+_PAGE_RANGE = re.compile(r"\s*([A-Za-z]{0,3})(\d{1,6})\s*[-\u2013\u2014]\s*([A-Za-z]{0,3})(\d{1,6})\s*$")
+MAX_PAGE_COUNT = 500
+
+
+def page_count(pages: Any) -> int:
+    """How many pages a range spans ("1091-1097" and "1091-7" -> 7, "H384-H391" -> 8), 0 when unknown.
+
+    An end page written short takes its leading digits from the first page; a spreadsheet's
+    date for a range ("Jan-42": 1-42) is read as the range. A single page, a date, a range
+    that ends before it starts or spans more than :data:`MAX_PAGE_COUNT` pages (a slip of the
+    keyboard, "849-853854") gives 0: nothing to compare.
+    """
+    text = str(pages or "").strip()
+    if not text or text == "nan":
+        return 0
+    month = re.match(r"([A-Za-z]{3})-(\d+)$", text)
+    if month and month.group(1).lower() in MONTHS:
+        first, last = str(MONTHS[month.group(1).lower()]), month.group(2)
+    else:
+        match = _PAGE_RANGE.match(text)
+        if not match or (match.group(3) and match.group(3).lower() != match.group(1).lower()):
+            return 0
+        first, last = match.group(2), match.group(4)
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    count = int(last) - int(first) + 1
+    return count if 1 < count <= MAX_PAGE_COUNT else 0
+
+
 _IN_PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
@@ -451,41 +482,6 @@ def issue_numbers(issue: Any, volume: Any = "", pages: Any = "") -> str:
     if page and len(numbers) > 1:
         numbers.discard(page)
     return " ".join(sorted(numbers, key=lambda n: (len(n), n)))
-
-
-# --- citation strings in the journal field -------------------------------------------------
-
-# Ovid/Embase: "Circulation.92 (9 SUPPL.) ()(pp II447-II451) 1995.Date of Publication: ...".
-# The journal ends at the full stop before the volume (a digit) or a parenthesis.
-_OVID_SOURCE = re.compile(r"^(?P<journal>.+?)\.\s*(?=[\d(])(?P<blob>.*?)\(pp\.?\s*(?P<pages>[^()]*)\)\s*,?\s*(?P<year>\d{4})?")
-# MEDLINE source: "Bull Math Biol. 1995 Dec;57(1):137-156", pages sometimes left out.
-_MEDLINE_SOURCE = re.compile(
-    r"^(?P<journal>.+?)\.\s*(?P<year>(?:1[5-9]|20)\d\d)\b[^;]{0,30};(?P<blob>[^:]*)(?::\s*(?P<pages>[^\s.;,]+))?"
-)
-_LEADING_VOLUME = re.compile(r"^\s*(\d[\w\-]*)")
-_FIRST_PARENTHESES = re.compile(r"\(([^()]*[^()\s][^()]*)\)")
-
-
-@lru_cache(maxsize=1 << 16)
-def parse_source(journal: str) -> dict[str, str]:
-    """The parts of a whole citation written into the journal field, or ``{}`` for a plain name.
-
-    Returns ``journal``, ``volume``, ``issue``, ``pages`` and ``year`` (each possibly ""):
-    the volume is the number that follows the journal, the issue what the first
-    parentheses after it hold.
-    """
-    if "(pp" not in journal and ";" not in journal:
-        return {}
-    match = _OVID_SOURCE.match(journal) or _MEDLINE_SOURCE.match(journal)
-    if not match:
-        return {}
-    parts = match.groupdict()
-    blob = parts.pop("blob") or ""
-    volume = _LEADING_VOLUME.match(blob)
-    issue = _FIRST_PARENTHESES.search(blob)
-    parts["volume"] = volume.group(1) if volume else ""
-    parts["issue"] = issue.group(1) if issue else ""
-    return {k: (parts.get(k) or "").strip() for k in ("journal", "volume", "issue", "pages", "year")}
 
 
 def pmid_key(value: Any) -> str:
@@ -580,7 +576,7 @@ def record_kinds(fields: pd.DataFrame) -> list[str]:
 
 KEY_COLUMNS = [
     "record_id", "title_key", "title_numbers", "generic", "authors_key", "first_author", "year",
-    "journal_key", "volume_key", "issue_key", "issue_numbers", "volume_numbers", "page_key", "supplement_page", "doi",
+    "journal_key", "volume_key", "issue_key", "issue_numbers", "volume_numbers", "page_key", "page_count", "supplement_page", "doi",
     "pmid", "kind",
     "abstract_key",
 ]
@@ -611,7 +607,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     Columns: :data:`KEY_COLUMNS`. ``year`` is a float (NaN when missing); every other key
     is a string ("" when missing); ``generic`` and ``supplement_page`` (pages numbered as a
     supplement's, "S72") are bools. A whole citation written into
-    the journal field (:func:`parse_source`) fills the volume, issue, pages and year the
+    the journal field (:func:`reviewbench.formats.table.parse_citation`) fills the volume, issue, pages and year the
     record leaves empty, and its journal name is compared; a DOI given only in a link
     (:func:`doi_from_url`) counts as the record's DOI.
     """
@@ -622,8 +618,13 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     issues_raw = _texts(records, "issue")
     pages_raw = _texts(records, "pages")
     years_raw = _column(records, "year")
+    citations: dict[str, dict[str, str]] = {}
     for k, journal in enumerate(journals_raw):
-        parts = parse_source(journal) if journal else None
+        if not journal:
+            continue
+        parts = citations.get(journal)
+        if parts is None:
+            parts = citations[journal] = parse_citation(journal)
         if parts:
             journals_raw[k] = parts["journal"]
             volumes_raw[k] = volumes_raw[k] or parts["volume"]
@@ -658,6 +659,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             "issue_numbers": [issue_numbers(i, v, p) for i, v, p in zip(issues_raw, volumes_raw, pages_raw)],
             "volume_numbers": [volume_numbers(v, i) for v, i in zip(volumes_raw, issues_raw)],
             "page_key": [start_page(p) for p in pages_raw],
+            "page_count": [page_count(p) for p in pages_raw],
             "supplement_page": [_SUPPLEMENT_PAGE.match(p) is not None for p in pages_raw],
             "doi": dois,
             "pmid": [pmid_key(p) or pmid_from_url(u) for p, u in zip(_column(records, "pmid"), urls)],

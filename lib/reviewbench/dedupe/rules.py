@@ -183,7 +183,7 @@ def _identifier_outweighs_years(f: pd.DataFrame) -> np.ndarray:
     and exports give either date (or shift it once more); the identifier and the volume
     name one item.
     """
-    others = sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "issue", "pages"))
+    others = sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "issue", "pages", "extent"))
     return (
         _strong_id(f) & (_a(f, "year_gap") == 2) & (others == 0) & (_a(f, "volume") == 1) & (_a(f, "journal") != -1)
         & (_a(f, "title") >= 95) & (_a(f, "kind_a") == _a(f, "kind_b")) & _authors_match(f)
@@ -198,7 +198,7 @@ def _abstract_outweighs_typo(f: pd.DataFrame) -> np.ndarray:
     first page is a typo. A conference abstract can carry the text of the later paper, so
     the volume must agree and neither page may be a supplement's ("S12").
     """
-    one = (sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages")) == 1)
+    one = (sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages", "extent")) == 1)
     supplement = _a(f, "supplement_page_a").astype(bool) | _a(f, "supplement_page_b").astype(bool)
     return (
         one & (_a(f, "volume") == 1) & _same_year(f) & ~supplement
@@ -289,6 +289,9 @@ def _non_duplicate_rules(exempt: Callable[[str, pd.DataFrame], np.ndarray]) -> l
         Rule("different_issue", "different issue numbers in one volume: the same front matter in each issue",
              lambda f: (_a(f, "issue") == -1) & (_a(f, "volume") != -1) & ~typo(f)),
         Rule("different_pages", "two different first pages", lambda f: (_a(f, "pages") == -1) & ~typo(f)),
+        Rule("different_extent", "the same first page, page ranges three or more pages apart in length (\"1-30\" and "
+             "\"1-42\": two items that start on page 1, a chapter in two editions)",
+             lambda f: (_a(f, "extent") == -1) & ~typo(f)),
         Rule("different_numbers", "titles that differ in their numbers (\"Part 2\", \"2019 update\", \"Type II\") "
              "with no shared identifier or citation",
              lambda f: (_a(f, "numbers") == -1) & ~_strong_id(f) & ~((_a(f, "volume") == 1) & (_a(f, "pages") == 1))),
@@ -327,16 +330,18 @@ def identity_rules(settings: MatchSettings) -> list[Rule]:
     t = settings.identity_title
 
     def similar(f: pd.DataFrame) -> np.ndarray:
-        # A DOI or PMID on records of two different journals is an error in one of them,
-        # unless the titles are near-identical.
+        # A DOI or PMID on records of two different journals is an error in one of them
+        # (a database gives an abstract in one journal its paper's DOI in another), unless
+        # the titles are near-identical and the volume or first page agrees too.
         title = _a(f, "title")
-        return (title >= t) & ((_a(f, "journal") != -1) | (title >= 95))
+        placed = (_a(f, "volume") == 1) | (_a(f, "pages") == 1)
+        return (title >= t) & ((_a(f, "journal") != -1) | ((title >= 95) & placed))
 
     rules = [
-        Rule("doi", "the same DOI and a similar title (near-identical where the journals differ)",
-             lambda f: (_a(f, "doi") == 1) & similar(f)),
-        Rule("pmid", "the same PubMed id and a similar title (near-identical where the journals differ)",
-             lambda f: (_a(f, "pmid") == 1) & similar(f)),
+        Rule("doi", "the same DOI and a similar title (where the journals differ: a near-identical title and the same "
+             "volume or first page)", lambda f: (_a(f, "doi") == 1) & similar(f)),
+        Rule("pmid", "the same PubMed id and a similar title (where the journals differ: a near-identical title and the "
+             "same volume or first page)", lambda f: (_a(f, "pmid") == 1) & similar(f)),
     ]
     return [r for r in rules if r.name not in settings.disabled]
 
@@ -381,12 +386,12 @@ DUPLICATE = [
 # --- layer 3: review rules ---------------------------------------------------------------
 
 # Conflicts that, between otherwise near-identical records, may be a typo.
-TYPO_CONFLICTS = ("different_doi", "different_volume", "different_issue", "different_pages", "years_apart")
+TYPO_CONFLICTS = ("different_doi", "different_volume", "different_issue", "different_pages", "different_extent", "years_apart")
 
 
 def _item_conflicts(f: pd.DataFrame) -> np.ndarray:
-    """How many of DOI, PMID, volume, issue, first page and year conflict."""
-    count = sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages"))
+    """How many of DOI, PMID, volume, issue, first page, page extent and year conflict."""
+    count = sum((_a(f, name) == -1).astype(int) for name in ("doi", "pmid", "volume", "issue", "pages", "extent"))
     return count + (_a(f, "year_gap") > 1).astype(int)
 
 

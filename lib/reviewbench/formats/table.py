@@ -326,18 +326,49 @@ _EMBASE_SOURCE = re.compile(
     r"^(?P<journal>.+?) \((?P<year>1[5-9]\d\d|20\d\d)\)"
     r"(?:\s+(?P<volume>[^\s:(.]+)(?::(?P<issue>[^\s(]+))?(?:\s+\((?P<pages>[^()]+)\))?|(?=\.(?:\s|$)))"
 )
-_MEDLINE_CITATION = re.compile(
-    r"^(?P<journal>[^.;]+(?:\.[^.;\d][^.;]*)*)\.\s*(?P<year>(?:1[5-9]|20)\d\d)\b[^;]{0,30};\s*"
-    r"(?P<volume>[^():;.\s]+)?\s*(?:\((?P<issue>[^()]+)\))?\s*(?::\s*(?P<pages>[^\s;,]+?))?\.?(?:\s|$)"
+# Ovid's Embase source: "Circulation.92 (9 SUPPL.) ()(pp II447-II451) 1995.Date of Publication: ...".
+# The journal ends at the full stop before the volume (a digit) or a parenthesis.
+_OVID_SOURCE = re.compile(r"^(?P<journal>.+?)\.\s*(?=[\d(])(?P<blob>.*?)\(pp\.?\s*(?P<pages>[^()]*)\)\s*,?\s*(?P<year>\d{4})?")
+# MEDLINE's source line (PubMed's CSV citation, or a whole source in the journal field):
+# "Bull Math Biol. 1995 Dec;57(1):137-156", also without pages ("Addiction. 2016 Jun;40(Suppl 2):"),
+# with two parentheses ("40 (2 Suppl 1)(Suppl 1):S12") or an empty one ("12():201-211").
+_MEDLINE_SOURCE = re.compile(
+    r"^(?P<journal>.+?)\.\s*(?P<year>(?:1[5-9]|20)\d\d)\b[^;]{0,30};(?P<blob>[^:]*)(?::\s*(?P<pages>[^\s.;,]+))?"
 )
+_LEADING_VOLUME = re.compile(r"^\s*(\d[\w\-]*)")
+_FIRST_PARENTHESES = re.compile(r"\(([^()]*[^()\s][^()]*)\)")
 CITATION_COLUMNS = ("citation", "source")
+CITATION_PARTS = ("journal", "year", "volume", "issue", "pages")
 
 
 def parse_citation(text: str) -> dict[str, str]:
     """The parts of a whole citation: ``journal``, ``year``, ``volume``, ``issue``, ``pages``
-    (each possibly ""), or ``{}`` when ``text`` is not a citation in Embase's or MEDLINE's form."""
+    (each possibly ""), or ``{}`` when ``text`` is not a citation in Embase's, Ovid's or MEDLINE's form.
+
+    Ovid's source line and a MEDLINE line with parts missing are read by their marks (the
+    ``(pp`` of the pages, the ``;`` before the volume): the volume is the number that follows
+    the journal, the issue what the first parentheses after it hold.
+    """
     text = str(text or "").strip()
-    return _parts(_EMBASE_SOURCE.match(text) or _MEDLINE_CITATION.match(text))
+    parts = _parts(_EMBASE_SOURCE.match(text))
+    if parts:
+        return parts
+    if "(pp" in text:
+        match = _OVID_SOURCE.match(text)
+        if match:
+            return _parts_of_blob(match)
+    match = _MEDLINE_SOURCE.match(text) if ";" in text else None
+    return _parts_of_blob(match) if match else {}
+
+
+def _parts_of_blob(match: re.Match) -> dict[str, str]:
+    parts = match.groupdict()
+    blob = parts.pop("blob") or ""
+    volume = _LEADING_VOLUME.match(blob)
+    issue = _FIRST_PARENTHESES.search(blob)
+    parts["volume"] = volume.group(1) if volume else ""
+    parts["issue"] = issue.group(1) if issue else ""
+    return {k: (parts.get(k) or "").strip() for k in CITATION_PARTS}
 
 
 def _parts(match: re.Match | None) -> dict[str, str]:
